@@ -1,0 +1,59 @@
+/** What members, organisers and the system can ask of a member stream. */
+import type { SessionSelection } from './events.js';
+
+export type MemberCommand =
+  | {
+      type: 'RequestRegistration';
+      memberId: string;
+      seriesId: string;
+      /** Used when this starts a new registration; an active one keeps its id. */
+      registrationId: string;
+      sessions: SessionSelection;
+      language: string;
+      timeZone: string;
+      source: 'self-service' | 'organiser';
+    }
+  | { type: 'ConfirmRegistration'; memberId: string; seriesId: string; registrationId: string }
+  | {
+      type: 'CancelRegistration';
+      memberId: string;
+      seriesId: string;
+      sessions: SessionSelection;
+      cancelledBy: 'member' | 'organiser' | 'system';
+    }
+  | { type: 'WaitlistRegistration'; memberId: string; seriesId: string; sessionId: string }
+  | { type: 'PromoteRegistration'; memberId: string; seriesId: string; sessionId: string }
+  | {
+      type: 'ChangePreferences';
+      memberId: string;
+      language?: string;
+      timeZone?: string;
+      reminderOffsets?: string[] | null;
+    }
+  | {
+      type: 'Unsubscribe';
+      memberId: string;
+      seriesId?: string;
+      via: 'one-click' | 'link' | 'mailto' | 'bounce' | 'complaint';
+    }
+  | {
+      type: 'RecordInviteDelivery';
+      memberId: string;
+      seriesId: string;
+      sessionId: string;
+      deliveryId: string;
+      method: 'REQUEST' | 'CANCEL';
+      sequence: number;
+      messageId: string;
+    }
+  | {
+      type: 'RecordReminderDelivery';
+      memberId: string;
+      seriesId: string;
+      sessionId?: string;
+      deliveryId: string;
+      kind: 'before-session' | 'dialogue-opens' | 'dialogue-closes';
+      offset?: string;
+      dueAt: string;
+      messageId: string;
+    };

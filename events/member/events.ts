@@ -1,0 +1,120 @@
+/**
+ * Events of a member stream (`member-<memberId>`): registrations, preferences, consent and
+ * the mail delivered to them. Members are referred to by id only: their email address and
+ * name live in an erasable store, so this log can be kept after a member asks to be forgotten.
+ */
+import { z } from 'zod';
+import { defineEvent, type EventOf } from '../shared/event.js';
+import { Id, LanguageTag, ReminderOffset, TimeZone, UtcInstant } from '../shared/values.js';
+
+/** Which sessions of a series a registration covers. */
+export const SessionSelection = z.union([z.literal('all'), z.array(Id).min(1).max(500)]);
+export type SessionSelection = z.infer<typeof SessionSelection>;
+
+export const RegistrationSource = z.enum(['self-service', 'organiser']);
+
+export const RegistrationRequested = defineEvent(
+  'RegistrationRequested',
+  z.object({
+    memberId: Id,
+    seriesId: Id,
+    registrationId: Id,
+    sessions: SessionSelection,
+    language: LanguageTag,
+    timeZone: TimeZone,
+    /** Self-service registrations wait for the member's confirmation (double opt-in). */
+    source: RegistrationSource,
+  }),
+);
+
+export const RegistrationConfirmed = defineEvent(
+  'RegistrationConfirmed',
+  z.object({ memberId: Id, seriesId: Id, registrationId: Id }),
+);
+
+/** Cancels the listed sessions, or the whole registration when `sessions` is "all". */
+export const RegistrationCancelled = defineEvent(
+  'RegistrationCancelled',
+  z.object({
+    memberId: Id,
+    seriesId: Id,
+    registrationId: Id,
+    sessions: SessionSelection,
+    cancelledBy: z.enum(['member', 'organiser', 'system']),
+  }),
+);
+
+export const RegistrationWaitlisted = defineEvent(
+  'RegistrationWaitlisted',
+  z.object({ memberId: Id, seriesId: Id, registrationId: Id, sessionId: Id }),
+);
+
+export const RegistrationPromoted = defineEvent(
+  'RegistrationPromoted',
+  z.object({ memberId: Id, seriesId: Id, registrationId: Id, sessionId: Id }),
+);
+
+export const MemberPreferencesChanged = defineEvent(
+  'MemberPreferencesChanged',
+  z.object({
+    memberId: Id,
+    language: LanguageTag.optional(),
+    timeZone: TimeZone.optional(),
+    /** The member's own reminder offsets; `null` goes back to each series' defaults. */
+    reminderOffsets: z.array(ReminderOffset).max(10).nullable().optional(),
+  }),
+);
+
+/** The member stopped mail from one series, or from every series when `seriesId` is absent. */
+export const MemberUnsubscribed = defineEvent(
+  'MemberUnsubscribed',
+  z.object({ memberId: Id, seriesId: Id.optional(), via: z.enum(['one-click', 'link', 'mailto', 'bounce', 'complaint']) }),
+);
+
+export const InviteMethod = z.enum(['REQUEST', 'CANCEL']);
+
+/** An iMIP message (invite, update or cancellation) handed to SES for one session. */
+export const InviteDelivered = defineEvent(
+  'InviteDelivered',
+  z.object({
+    memberId: Id,
+    seriesId: Id,
+    sessionId: Id,
+    /** Stable key of this send; recording it twice records nothing. */
+    deliveryId: z.string().min(1).max(300),
+    method: InviteMethod,
+    sequence: z.number().int().nonnegative(),
+    messageId: z.string().min(1).max(300),
+  }),
+);
+
+export const ReminderKind = z.enum(['before-session', 'dialogue-opens', 'dialogue-closes']);
+
+export const ReminderDelivered = defineEvent(
+  'ReminderDelivered',
+  z.object({
+    memberId: Id,
+    seriesId: Id,
+    sessionId: Id.optional(),
+    deliveryId: z.string().min(1).max(300),
+    kind: ReminderKind,
+    /** The offset before the session (or window close) this reminder was for. */
+    offset: ReminderOffset.optional(),
+    dueAt: UtcInstant,
+    messageId: z.string().min(1).max(300),
+  }),
+);
+
+export const memberEventDefinitions = [
+  RegistrationRequested,
+  RegistrationConfirmed,
+  RegistrationCancelled,
+  RegistrationWaitlisted,
+  RegistrationPromoted,
+  MemberPreferencesChanged,
+  MemberUnsubscribed,
+  InviteDelivered,
+  ReminderDelivered,
+] as const;
+
+export type MemberEvent = EventOf<(typeof memberEventDefinitions)[number]>;

@@ -1,0 +1,100 @@
+/**
+ * Value schemas shared by every event and command: language tags, IANA zones, instants,
+ * durations, localised text. Pure: zod and luxon only.
+ */
+import { Duration, IANAZone } from 'luxon';
+import { z } from 'zod';
+
+/** Ids are generated outside the domain; here they only have to be safe in keys, URLs and UIDs. */
+export const Id = z
+  .string()
+  .regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/, 'must be 1 to 64 letters, digits, "-" or "_"');
+
+/** A BCP 47 language tag, stored in its canonical form (`es-419`, `pt-BR`). */
+export const LanguageTag = z
+  .string()
+  .min(2)
+  .max(35)
+  .transform((tag, ctx) => {
+    try {
+      const [canonical] = Intl.getCanonicalLocales(tag);
+      if (canonical) return canonical;
+    } catch {
+      // fall through to the issue below
+    }
+    ctx.addIssue({ code: 'custom', message: `"${tag}" is not a BCP 47 language tag` });
+    return z.NEVER;
+  });
+export type LanguageTag = z.infer<typeof LanguageTag>;
+
+/** An IANA time zone name known to this runtime's tz database. */
+export const TimeZone = z
+  .string()
+  .refine((zone) => zone.includes('/') || zone === 'UTC', 'must be an IANA time zone such as "America/New_York"')
+  .refine((zone) => IANAZone.isValidZone(zone), { message: 'is not a known IANA time zone' });
+export type TimeZone = z.infer<typeof TimeZone>;
+
+/** An instant in UTC, ISO 8601 with a `Z` (how every instant is stored). */
+export const UtcInstant = z.iso.datetime({ message: 'must be an ISO 8601 UTC instant ending in Z' });
+export type UtcInstant = z.infer<typeof UtcInstant>;
+
+/** A calendar date (`2027-04-24`), read in the series' home time zone. */
+export const CalendarDate = z.iso.date({ message: 'must be a date such as 2027-04-24' });
+
+/** One line of text that may reach mail headers and calendar properties: no control characters. */
+export const SingleLine = (max: number) =>
+  z
+    .string()
+    .trim()
+    .min(1, 'must not be empty')
+    .max(max, `must be at most ${max} characters`)
+    .regex(/^[^\p{Cc}\u2028\u2029]*$/u, 'must be one line without control characters');
+
+/** Free text (descriptions): line breaks allowed, other control characters not. */
+export const MultiLine = (max: number) =>
+  z
+    .string()
+    .max(max, `must be at most ${max} characters`)
+    .regex(/^(?:[^\p{Cc}]|[\r\n\t])*$/u, 'must not contain control characters other than line breaks');
+
+/** Text per language, e.g. `{"en": "Live webinar", "es": "Seminario web"}`. */
+export const LocalizedText = (inner: z.ZodType<string>) =>
+  z
+    .record(z.string(), inner)
+    .superRefine((record, ctx) => {
+      if (Object.keys(record).length === 0) ctx.addIssue({ code: 'custom', message: 'needs at least one language' });
+    })
+    .transform((record, ctx) => {
+      const out: Record<string, string> = {};
+      for (const [tag, text] of Object.entries(record)) {
+        const parsed = LanguageTag.safeParse(tag);
+        if (!parsed.success) {
+          ctx.addIssue({ code: 'custom', message: `"${tag}" is not a BCP 47 language tag`, path: [tag] });
+          continue;
+        }
+        out[parsed.data] = text;
+      }
+      return out;
+    });
+export const LocalizedTitle = LocalizedText(SingleLine(200));
+export const LocalizedDescription = LocalizedText(MultiLine(10_000));
+export type LocalizedText = Record<string, string>;
+
+/**
+ * A reminder offset: a positive ISO 8601 duration in weeks, days, hours or minutes
+ * (`P7D`, `P1D`, `PT1H`, `PT15M`), at most 90 days. Months and years are refused: their
+ * length depends on the calendar, and "a month before" is better said as P4W or P30D.
+ */
+export const ReminderOffset = z
+  .string()
+  .regex(/^P(?:\d+W|(?:\d+D)?(?:T(?:\d+H)?(?:\d+M)?)?)$/, 'must be an ISO 8601 duration in weeks, days, hours or minutes, such as P7D or PT1H')
+  .refine((text) => {
+    const ms = Duration.fromISO(text).toMillis();
+    return ms > 0 && ms <= 90 * 24 * 3600 * 1000;
+  }, 'must be longer than zero and at most 90 days');
+
+export const Email = z.email({ message: 'must be an email address' }).max(254);
+
+export const HttpUrl = z
+  .url({ protocol: /^https?$/, message: 'must be an http(s) URL' })
+  .max(2000);

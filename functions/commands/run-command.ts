@@ -1,0 +1,145 @@
+/**
+ * The command runner: load a stream's state, decide, append; on a conflict re-read what
+ * was appended meanwhile and re-decide, a bounded number of times. With an idempotency key
+ * a retried command returns the first result and appends nothing.
+ */
+import { createHash } from 'node:crypto';
+import type { Decider } from '../../events/shared/decider.js';
+import type { Actor, DomainEvent, RecordedEvent } from '../../events/shared/event.js';
+import {
+  EventStoreError,
+  IdempotencyKeyReusedError,
+  IdempotencyKeyTakenError,
+  StreamConflictError,
+} from '../adapters/event-store/errors.js';
+import type { EventStore } from '../adapters/event-store/event-store.js';
+
+export interface CommandContext {
+  readonly actor: Actor;
+  readonly correlationId: string;
+  readonly causationId?: string;
+  /** Scoped by the caller (e.g. organiser id + key from the Idempotency-Key header). */
+  readonly idempotencyKey?: string;
+  /**
+   * What makes two requests with one idempotency key "the same request". Defaults to the
+   * stream and command; callers whose commands carry freshly generated ids (a new series id)
+   * pass a fingerprint of the request instead.
+   */
+  readonly requestFingerprint?: string;
+}
+
+export interface CommandResult<E extends DomainEvent, S> {
+  /** The events this command appended (or, on an idempotent replay, the first run appended). */
+  readonly events: RecordedEvent<E>[];
+  /** The stream's version after the command. */
+  readonly version: number;
+  readonly state: S;
+  /** True when an earlier run with the same idempotency key is being returned. */
+  readonly replayed: boolean;
+}
+
+/** The stream kept moving under us for every attempt. */
+export class TooMuchContentionError extends EventStoreError {
+  constructor(
+    readonly streamId: string,
+    readonly attempts: number,
+  ) {
+    super(`stream ${streamId} changed under ${attempts} attempts in a row; try again`);
+  }
+}
+
+export interface RunOptions {
+  /** Attempts in all, the first included. */
+  readonly maxAttempts?: number;
+  /** Waits between attempts: a random delay up to `backoffMs * attempt`. */
+  readonly backoffMs?: number;
+}
+
+export async function runCommand<C, E extends DomainEvent, S>(
+  store: EventStore<E>,
+  decider: Decider<C, E, S>,
+  streamId: string,
+  command: C,
+  context: CommandContext,
+  options: RunOptions = {},
+): Promise<CommandResult<E, S>> {
+  const maxAttempts = options.maxAttempts ?? 8;
+  const backoffMs = options.backoffMs ?? 10;
+  const fingerprint =
+    context.idempotencyKey === undefined ? undefined : (context.requestFingerprint ?? fingerprintOf(streamId, command));
+
+  if (context.idempotencyKey !== undefined) {
+    const earlier = await replay(store, decider, context.idempotencyKey, fingerprint!);
+    if (earlier) return earlier;
+  }
+
+  let events: RecordedEvent<E>[] = [];
+  let state = decider.initialState();
+  let version = 0;
+  for (let attempt = 1; ; attempt++) {
+    const fresh = await store.read(streamId, version);
+    for (const event of fresh) state = decider.evolve(state, event);
+    version = fresh.at(-1)?.metadata.version ?? version;
+    events = events.concat(fresh);
+
+    const decided = decider.decide(command, state);
+    if (decided.length === 0) return { events: [], version, state, replayed: false };
+    try {
+      const appended = await store.append(streamId, decided, version, {
+        actor: context.actor,
+        correlationId: context.correlationId,
+        ...(context.causationId ? { causationId: context.causationId } : {}),
+        ...(context.idempotencyKey !== undefined ? { idempotency: { key: context.idempotencyKey, fingerprint: fingerprint! } } : {}),
+      });
+      for (const event of appended) state = decider.evolve(state, event);
+      return { events: appended, version: appended.at(-1)!.metadata.version, state, replayed: false };
+    } catch (error) {
+      if (error instanceof IdempotencyKeyTakenError) {
+        const earlier = await replay(store, decider, context.idempotencyKey!, fingerprint!);
+        if (earlier) return earlier;
+        throw error;
+      }
+      if (!(error instanceof StreamConflictError)) throw error;
+      if (attempt >= maxAttempts) throw new TooMuchContentionError(streamId, attempt);
+      await sleep(Math.random() * backoffMs * attempt);
+    }
+  }
+}
+
+async function replay<C, E extends DomainEvent, S>(
+  store: EventStore<E>,
+  decider: Decider<C, E, S>,
+  key: string,
+  fingerprint: string,
+): Promise<CommandResult<E, S> | undefined> {
+  const record = await store.findIdempotencyRecord(key);
+  if (!record) return undefined;
+  if (record.fingerprint !== fingerprint) throw new IdempotencyKeyReusedError(key);
+  const history = await store.read(record.streamId, 0, record.toVersion);
+  let state = decider.initialState();
+  for (const event of history) state = decider.evolve(state, event);
+  return {
+    events: history.filter((e) => e.metadata.version > record.fromVersion),
+    version: record.toVersion,
+    state,
+    replayed: true,
+  };
+}
+
+/** Same stream and same command (keys in any order) give the same fingerprint. */
+export function fingerprintOf(streamId: string, command: unknown): string {
+  return createHash('sha256').update(streamId).update('\0').update(stableJson(command)).digest('base64url');
+}
+
+function stableJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(stableJson).join(',')}]`;
+  if (value && typeof value === 'object') {
+    const entries = Object.entries(value)
+      .filter(([, v]) => v !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${stableJson(v)}`).join(',')}}`;
+  }
+  return JSON.stringify(value);
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

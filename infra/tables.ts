@@ -1,0 +1,74 @@
+/**
+ * Table definitions, declared once. The CDK stack (infra/stack/) and the local stack
+ * (infra/local/) build their tables from these, and the adapters in functions/ read and
+ * write items with these key names. Plain data only: no CDK or SDK imports here.
+ */
+
+export type KeyType = 'S' | 'N';
+
+export interface KeyDefinition {
+  readonly name: string;
+  readonly type: KeyType;
+}
+
+export interface TableDefinition {
+  /** Logical id in the CDK app and suffix of the local table name. */
+  readonly id: string;
+  readonly partitionKey: KeyDefinition;
+  readonly sortKey?: KeyDefinition;
+  /** DynamoDB Streams view type, when the table feeds a stream consumer. */
+  readonly stream?: 'NEW_IMAGE' | 'NEW_AND_OLD_IMAGES';
+  /** Attribute holding an epoch-seconds expiry, when items expire. */
+  readonly timeToLiveAttribute?: string;
+  /** The table holds the system of record: protect and retain it. */
+  readonly systemOfRecord: boolean;
+  /** Environment variable through which handlers learn the table's name. */
+  readonly envVar: string;
+}
+
+/** Key names of the event table: one item per event, keyed by stream and version. */
+export const EVENT_STREAM_ID = 'streamId';
+export const EVENT_VERSION = 'version';
+
+/** Key name and expiry attribute of the idempotency table. */
+export const IDEMPOTENCY_KEY = 'idempotencyKey';
+export const IDEMPOTENCY_EXPIRES_AT = 'expiresAt';
+
+export const eventTable = {
+  id: 'Events',
+  partitionKey: { name: EVENT_STREAM_ID, type: 'S' },
+  sortKey: { name: EVENT_VERSION, type: 'N' },
+  stream: 'NEW_IMAGE',
+  systemOfRecord: true,
+  envVar: 'EVENT_TABLE_NAME',
+} as const satisfies TableDefinition;
+
+export const idempotencyTable = {
+  id: 'Idempotency',
+  partitionKey: { name: IDEMPOTENCY_KEY, type: 'S' },
+  timeToLiveAttribute: IDEMPOTENCY_EXPIRES_AT,
+  systemOfRecord: false,
+  envVar: 'IDEMPOTENCY_TABLE_NAME',
+} as const satisfies TableDefinition;
+
+/** Every table of the system, in creation order. */
+export const tables: readonly TableDefinition[] = [eventTable, idempotencyTable];
+
+/** Table names by definition id, as handlers receive them through their environment. */
+export type TableNames = Record<string, string>;
+
+/** Local table names: a prefix keeps test runs and `npm start` data apart. */
+export function localTableNames(prefix = 'convene'): TableNames {
+  return Object.fromEntries(tables.map((t) => [t.id, `${prefix}-${t.id.toLowerCase()}`]));
+}
+
+/** Environment variables that tell handlers where their tables are. */
+export function tableEnvironment(names: TableNames): Record<string, string> {
+  return Object.fromEntries(
+    tables.map((t) => {
+      const name = names[t.id];
+      if (!name) throw new Error(`no table name for ${t.id}`);
+      return [t.envVar, name];
+    }),
+  );
+}

@@ -1,0 +1,140 @@
+import { describe, expect, it } from 'vitest';
+import { InvalidCommandError, fold } from '../../events/shared/decider.js';
+import { NotFoundError } from '../../events/shared/errors.js';
+import { covers, memberDecider, type MemberCommand, type MemberEvent } from '../../events/member/index.js';
+import { specFor } from '../support/decider-spec.js';
+
+const spec = specFor(memberDecider);
+const member = { memberId: 'm1', seriesId: 'care-economy' };
+const request = (overrides: Partial<Extract<MemberCommand, { type: 'RequestRegistration' }>> = {}): MemberCommand => ({
+  type: 'RequestRegistration',
+  ...member,
+  registrationId: 'r1',
+  sessions: 'all',
+  language: 'es',
+  timeZone: 'America/Guayaquil',
+  source: 'self-service',
+  ...overrides,
+});
+const requested: MemberEvent = {
+  type: 'RegistrationRequested',
+  data: { ...member, registrationId: 'r1', sessions: 'all', language: 'es', timeZone: 'America/Guayaquil', source: 'self-service' },
+};
+const confirmed: MemberEvent = { type: 'RegistrationConfirmed', data: { ...member, registrationId: 'r1' } };
+
+describe('registering', () => {
+  it('a self-service registration waits for confirmation (double opt-in)', () => {
+    spec().when(request()).then([requested]);
+  });
+
+  it('an organiser registration is confirmed at once, in one append', () => {
+    const events = spec().when(request({ source: 'organiser' })).events();
+    expect(events.map((e) => e.type)).toEqual(['RegistrationRequested', 'RegistrationConfirmed']);
+  });
+
+  it('registering twice is harmless', () => {
+    spec([requested]).when(request({ registrationId: 'r2' })).thenNothing();
+    spec([requested, confirmed]).when(request({ registrationId: 'r2', sessions: ['lecture-1'] })).thenNothing();
+  });
+
+  it('adding sessions to a confirmed registration keeps it confirmed and names only the new ones', () => {
+    const listed: MemberEvent = { ...requested, data: { ...requested.data, sessions: ['lecture-1'] } } as MemberEvent;
+    spec([listed, confirmed])
+      .when(request({ sessions: ['lecture-1', 'lecture-2'] }))
+      .then([
+        { type: 'RegistrationRequested', data: { ...requested.data, sessions: ['lecture-2'] } } as MemberEvent,
+        confirmed,
+      ]);
+  });
+
+  it('refuses an unknown time zone or language tag, naming the field', () => {
+    spec().when(request({ timeZone: 'Europe/Atlantis' })).thenThrows(InvalidCommandError, /IANA/, 'timeZone');
+    spec().when(request({ language: '12' })).thenThrows(InvalidCommandError, /BCP 47/, 'language');
+  });
+});
+
+describe('confirming', () => {
+  it('confirms a pending registration once; a second click changes nothing', () => {
+    spec([requested]).when({ type: 'ConfirmRegistration', ...member, registrationId: 'r1' }).then([confirmed]);
+    spec([requested, confirmed]).when({ type: 'ConfirmRegistration', ...member, registrationId: 'r1' }).thenNothing();
+  });
+
+  it('refuses to confirm a registration that does not exist or was cancelled', () => {
+    spec([requested]).when({ type: 'ConfirmRegistration', ...member, registrationId: 'forged' }).thenThrows(NotFoundError);
+    const cancelled: MemberEvent = { type: 'RegistrationCancelled', data: { ...member, registrationId: 'r1', sessions: 'all', cancelledBy: 'member' } };
+    spec([requested, cancelled]).when({ type: 'ConfirmRegistration', ...member, registrationId: 'r1' }).thenThrows(NotFoundError);
+  });
+});
+
+describe('cancelling', () => {
+  const cancelAll = { type: 'CancelRegistration', ...member, sessions: 'all', cancelledBy: 'member' } as const;
+
+  it('cancels once; unregistering twice is harmless', () => {
+    const cancelled = spec([requested, confirmed]).when(cancelAll).events();
+    expect(cancelled).toEqual([{ type: 'RegistrationCancelled', data: { ...member, registrationId: 'r1', sessions: 'all', cancelledBy: 'member' } }]);
+    spec([requested, confirmed, ...cancelled]).when(cancelAll).thenNothing();
+  });
+
+  it('cancelling one session of an "all" registration keeps the others', () => {
+    const events = spec([requested, confirmed]).when({ ...cancelAll, sessions: ['lecture-2'] }).events();
+    const state = fold(memberDecider, [requested, confirmed, ...events]);
+    const registration = state.registrations['care-economy'];
+    expect(covers(registration, 'lecture-2')).toBe(false);
+    expect(covers(registration, 'lecture-1')).toBe(true);
+  });
+
+  it('cancelling every listed session cancels the registration', () => {
+    const listed: MemberEvent = { ...requested, data: { ...requested.data, sessions: ['lecture-1'] } } as MemberEvent;
+    const [event] = spec([listed, confirmed]).when({ ...cancelAll, sessions: ['lecture-1'] }).events();
+    expect(event?.data).toMatchObject({ sessions: 'all' });
+  });
+
+  it('refuses to cancel a registration the member never had', () => {
+    spec().when(cancelAll).thenThrows(NotFoundError);
+  });
+});
+
+describe('waitlist', () => {
+  const waitlisted: MemberEvent = { type: 'RegistrationWaitlisted', data: { ...member, registrationId: 'r1', sessionId: 'lecture-1' } };
+
+  it('waitlists a registered member once and promotes them once', () => {
+    spec([requested, confirmed]).when({ type: 'WaitlistRegistration', ...member, sessionId: 'lecture-1' }).then([waitlisted]);
+    spec([requested, confirmed, waitlisted]).when({ type: 'WaitlistRegistration', ...member, sessionId: 'lecture-1' }).thenNothing();
+    const promoted: MemberEvent = { type: 'RegistrationPromoted', data: { ...member, registrationId: 'r1', sessionId: 'lecture-1' } };
+    spec([requested, confirmed, waitlisted]).when({ type: 'PromoteRegistration', ...member, sessionId: 'lecture-1' }).then([promoted]);
+    spec([requested, confirmed, waitlisted, promoted]).when({ type: 'PromoteRegistration', ...member, sessionId: 'lecture-1' }).thenNothing();
+  });
+
+  it('cannot waitlist a member for a session they are not registered for', () => {
+    const listed: MemberEvent = { ...requested, data: { ...requested.data, sessions: ['lecture-1'] } } as MemberEvent;
+    spec([listed]).when({ type: 'WaitlistRegistration', ...member, sessionId: 'lecture-9' }).thenThrows(NotFoundError);
+  });
+});
+
+describe('deliveries, preferences and consent', () => {
+  const delivery = {
+    type: 'RecordReminderDelivery',
+    ...member,
+    sessionId: 'lecture-1',
+    deliveryId: 'reminder:m1:lecture-1:P1D',
+    kind: 'before-session',
+    offset: 'P1D',
+    dueAt: '2027-05-22T19:00:00.000Z',
+    messageId: '<x@ses>',
+  } as const;
+
+  it('records a delivery once: a retried send records nothing', () => {
+    const events = spec([requested, confirmed]).when(delivery).events();
+    expect(events).toHaveLength(1);
+    spec([requested, confirmed, ...events]).when({ ...delivery, messageId: '<y@ses>' }).thenNothing();
+  });
+
+  it('changes preferences field by field and unsubscribes once', () => {
+    spec().when({ type: 'ChangePreferences', memberId: 'm1', language: 'fr', timeZone: undefined }).then([
+      { type: 'MemberPreferencesChanged', data: { memberId: 'm1', language: 'fr' } },
+    ]);
+    const unsub: MemberEvent = { type: 'MemberUnsubscribed', data: { memberId: 'm1', seriesId: 'care-economy', via: 'one-click' } };
+    spec().when({ type: 'Unsubscribe', memberId: 'm1', seriesId: 'care-economy', via: 'one-click' }).then([unsub]);
+    spec([unsub]).when({ type: 'Unsubscribe', memberId: 'm1', seriesId: 'care-economy', via: 'link' }).thenNothing();
+  });
+});
