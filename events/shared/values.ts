@@ -58,11 +58,11 @@ export const MultiLine = (max: number) =>
     .regex(/^(?:[^\p{Cc}]|[\r\n\t])*$/u, 'must not contain control characters other than line breaks');
 
 /** Text per language, e.g. `{"en": "Live webinar", "es": "Seminario web"}`. */
-export const LocalizedText = (inner: z.ZodType<string>) =>
+export const LocalizedText = (inner: z.ZodType<string>, required: boolean) =>
   z
     .record(z.string(), inner)
     .superRefine((record, ctx) => {
-      if (Object.keys(record).length === 0) ctx.addIssue({ code: 'custom', message: 'needs at least one language' });
+      if (required && Object.keys(record).length === 0) ctx.addIssue({ code: 'custom', message: 'needs at least one language' });
     })
     .transform((record, ctx) => {
       const out: Record<string, string> = {};
@@ -76,8 +76,9 @@ export const LocalizedText = (inner: z.ZodType<string>) =>
       }
       return out;
     });
-export const LocalizedTitle = LocalizedText(SingleLine(200));
-export const LocalizedDescription = LocalizedText(MultiLine(10_000));
+export const LocalizedTitle = LocalizedText(SingleLine(200), true);
+/** Descriptions are optional in every language: `{}` is a series without one. */
+export const LocalizedDescription = LocalizedText(MultiLine(10_000), false);
 export type LocalizedText = Record<string, string>;
 
 /**

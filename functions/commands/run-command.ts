@@ -68,10 +68,12 @@ export async function runCommand<C, E extends DomainEvent, S>(
   const fingerprint =
     context.idempotencyKey === undefined ? undefined : (context.requestFingerprint ?? fingerprintOf(streamId, command));
 
-  if (context.idempotencyKey !== undefined) {
-    const earlier = await replay(store, decider, context.idempotencyKey, fingerprint!);
-    if (earlier) return earlier;
-  }
+  const key = context.idempotencyKey;
+  /** The result of an earlier run with this idempotency key, if one landed. */
+  const earlierRun = async () => (key === undefined ? undefined : replay(store, decider, key, fingerprint!));
+
+  const first = await earlierRun();
+  if (first) return first;
 
   let events: RecordedEvent<E>[] = [];
   let state = decider.initialState();
@@ -82,20 +84,30 @@ export async function runCommand<C, E extends DomainEvent, S>(
     version = fresh.at(-1)?.metadata.version ?? version;
     events = events.concat(fresh);
 
-    const decided = decider.decide(command, state);
-    if (decided.length === 0) return { events: [], version, state, replayed: false };
+    let decided: E[];
+    try {
+      decided = decider.decide(command, state);
+    } catch (error) {
+      // A concurrent twin with the same key may have landed between our check and our read.
+      const earlier = await earlierRun();
+      if (earlier) return earlier;
+      throw error;
+    }
+    if (decided.length === 0) {
+      return (await earlierRun()) ?? { events: [], version, state, replayed: false };
+    }
     try {
       const appended = await store.append(streamId, decided, version, {
         actor: context.actor,
         correlationId: context.correlationId,
         ...(context.causationId ? { causationId: context.causationId } : {}),
-        ...(context.idempotencyKey !== undefined ? { idempotency: { key: context.idempotencyKey, fingerprint: fingerprint! } } : {}),
+        ...(key !== undefined ? { idempotency: { key, fingerprint: fingerprint! } } : {}),
       });
       for (const event of appended) state = decider.evolve(state, event);
       return { events: appended, version: appended.at(-1)!.metadata.version, state, replayed: false };
     } catch (error) {
       if (error instanceof IdempotencyKeyTakenError) {
-        const earlier = await replay(store, decider, context.idempotencyKey!, fingerprint!);
+        const earlier = await earlierRun();
         if (earlier) return earlier;
         throw error;
       }

@@ -78,7 +78,7 @@ describe('creating a series', () => {
 describe('changing series details', () => {
   it('records only what changed', () => {
     spec([dialogueCreated])
-      .when({ type: 'ChangeSeriesDetails', seriesId: dialogueId, title: dialogueCreated.data.title as Record<string, string>, reminderOffsets: ['P1D'] })
+      .when({ type: 'ChangeSeriesDetails', seriesId: dialogueId, title: createDialogue.title, reminderOffsets: ['P1D'] })
       .then([{ type: 'SeriesDetailsChanged', data: { seriesId: dialogueId, reminderOffsets: ['P1D'] } }]);
   });
 
@@ -258,5 +258,13 @@ describe('recordings', () => {
     spec([dialogueCreated, webinarScheduled, requested])
       .when({ type: 'ExpireRecordingUpload', ...ids, uploadId: 'u1', now: '2027-05-04T00:00:00.000Z' })
       .then([{ type: 'RecordingUploadExpired', data: { ...ids, uploadId: 'u1' } }]);
+  });
+});
+
+describe('event data', () => {
+  it('a series created without a description stores an empty one', () => {
+    const { description: _d, ...bare } = createDialogue;
+    const [event] = spec().when(bare).events();
+    expect(event?.data).toMatchObject({ description: {} });
   });
 });
