@@ -1,0 +1,36 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { S3Client } from '@aws-sdk/client-s3';
+import { SESClient } from '@aws-sdk/client-ses';
+import type { LocalStackInfo } from './stack.js';
+
+export interface LocalClients {
+  dynamodb: DynamoDBClient;
+  ses: SESClient;
+  s3: S3Client;
+}
+
+/**
+ * Dummy credentials for every local service. s3rver only accepts S3RVER/S3RVER (it answers
+ * InvalidAccessKeyId otherwise); DynamoDB Local and aws-ses-v2-local accept anything.
+ */
+export const LOCAL_CREDENTIALS = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' } as const;
+const credentials = LOCAL_CREDENTIALS;
+
+/** SDK clients pointed at a local stack, with dummy credentials. */
+export function localClients(info: LocalStackInfo): LocalClients {
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
+  const region = info.region;
+  return {
+    dynamodb: new DynamoDBClient({ region, credentials, endpoint: info.dynamodb.endpoint }),
+    ses: new SESClient({ region, credentials, endpoint: info.ses.endpoint }),
+    s3: new S3Client({
+      region,
+      credentials,
+      endpoint: info.s3.endpoint,
+      forcePathStyle: true,
+      // STACK trap 6: otherwise streamed uploads are stored with their chunk framing.
+      requestChecksumCalculation: 'WHEN_REQUIRED',
+      responseChecksumValidation: 'WHEN_REQUIRED',
+    }),
+  };
+}

@@ -1,0 +1,123 @@
+import { resolve } from 'node:path';
+import { localTableNames, tableEnvironment } from '../tables.js';
+import type { TableNames } from '../tables.js';
+import { LOCAL_CREDENTIALS, localClients } from './clients.js';
+import { createTables } from './create-tables.js';
+import { startDynamoDbLocal } from './dynamodb-local.js';
+import { freePort } from './free-port.js';
+import { RECORDINGS_BUCKET, RECORDINGS_BUCKET_ENV, startS3Local } from './s3-local.js';
+import { startSesLocal } from './ses-local.js';
+
+export { RECORDINGS_BUCKET, RECORDINGS_BUCKET_ENV } from './s3-local.js';
+
+export const LOCAL_REGION = 'us-east-1';
+
+/** Where the local services are; plain JSON (safe for vitest `provide` and env files). */
+export interface LocalStackInfo {
+  region: string;
+  dynamodb: { endpoint: string; port: number; pid: number; persistedAt?: string };
+  ses: { endpoint: string; port: number; mailboxUrl: string };
+  s3: { endpoint: string; port: number; directory: string; bucket: string };
+  tables: TableNames;
+}
+
+export interface LocalStack {
+  readonly info: LocalStackInfo;
+  /** Stops everything this stack started; safe to call twice. */
+  stop(): Promise<void>;
+}
+
+export interface LocalStackOptions {
+  /** Persist DynamoDB (dataDir/dynamodb) and S3 (dataDir/s3); omitted = in memory + temp dir. */
+  dataDir?: string;
+  /** Fixed ports; the others are picked free on 127.0.0.1. */
+  ports?: Partial<{ dynamodb: number; ses: number; s3: number }>;
+  /** Table name prefix, see localTableNames(). */
+  tablePrefix?: string;
+}
+
+/** Starts DynamoDB Local, aws-ses-v2-local and s3rver on 127.0.0.1 and creates the tables. */
+export async function startLocalStack(options: LocalStackOptions = {}): Promise<LocalStack> {
+  const { dataDir, ports = {}, tablePrefix } = options;
+  const root = dataDir === undefined ? undefined : resolve(dataDir);
+  const stoppers: (() => Promise<void>)[] = [];
+  let stopping: Promise<void> | undefined;
+  const stop = () => (stopping ??= stopAll(stoppers));
+  const started = <T extends { stop(): Promise<void> }>(service: T): T => {
+    stoppers.push(() => service.stop());
+    return service;
+  };
+
+  try {
+    const [dynamodb, ses, s3] = await settleAll([
+      freePortUnless(ports.dynamodb).then((port) =>
+        startDynamoDbLocal({ port, ...(root ? { path: resolve(root, 'dynamodb') } : {}) }).then(started),
+      ),
+      startSesLocal(ports.ses ?? 0).then(started),
+      startS3Local({
+        port: ports.s3 ?? 0,
+        ...(root ? { directory: resolve(root, 's3') } : {}),
+        buckets: [RECORDINGS_BUCKET],
+      }).then(started),
+    ] as const);
+
+    const info: LocalStackInfo = {
+      region: LOCAL_REGION,
+      dynamodb: {
+        endpoint: dynamodb.endpoint,
+        port: dynamodb.port,
+        pid: dynamodb.pid,
+        ...(dynamodb.path ? { persistedAt: dynamodb.path } : {}),
+      },
+      ses: { endpoint: ses.endpoint, port: ses.port, mailboxUrl: `${ses.endpoint}/` },
+      s3: { endpoint: s3.endpoint, port: s3.port, directory: s3.directory, bucket: RECORDINGS_BUCKET },
+      tables: localTableNames(tablePrefix),
+    };
+    const clients = localClients(info);
+    try {
+      await createTables(clients.dynamodb, info.tables);
+    } finally {
+      clients.dynamodb.destroy();
+      clients.ses.destroy();
+      clients.s3.destroy();
+    }
+    return { info, stop };
+  } catch (err) {
+    await stop().catch(() => undefined);
+    throw err;
+  }
+}
+
+/** Environment variables a handler needs to talk to this local stack. */
+export function localAwsEnvironment(info: LocalStackInfo): Record<string, string> {
+  return {
+    AWS_REGION: info.region,
+    AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
+    AWS_ENDPOINT_URL_DYNAMODB: info.dynamodb.endpoint,
+    AWS_ENDPOINT_URL_SES: info.ses.endpoint,
+    AWS_ENDPOINT_URL_S3: info.s3.endpoint,
+    ...tableEnvironment(info.tables),
+    [RECORDINGS_BUCKET_ENV]: info.s3.bucket,
+    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+  };
+}
+
+function freePortUnless(port: number | undefined): Promise<number> {
+  return port === undefined ? freePort() : Promise.resolve(port);
+}
+
+/** Like Promise.all, but waits for every promise so that all started services get registered. */
+async function settleAll<T extends readonly unknown[]>(promises: { [K in keyof T]: Promise<T[K]> }): Promise<T> {
+  const results = await Promise.allSettled(promises);
+  const failures = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failures.length === 1) throw failures[0]!.reason;
+  if (failures.length > 1) throw new AggregateError(failures.map((f) => f.reason), 'local stack failed to start');
+  return results.map((r) => (r as PromiseFulfilledResult<unknown>).value) as unknown as T;
+}
+
+async function stopAll(stoppers: (() => Promise<void>)[]): Promise<void> {
+  const results = await Promise.allSettled(stoppers.map((s) => s()));
+  const failures = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failures.length) throw new AggregateError(failures.map((f) => f.reason), 'local stack failed to stop');
+}

@@ -1,0 +1,95 @@
+/**
+ * `npm start` as a user runs it: the local stack comes up with demo data, the health page
+ * answers, a restart on the same data adds nothing, and a signal leaves no process behind.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { freePort } from '../../infra/local/free-port.js';
+
+const dataDir = mkdtempSync(join(tmpdir(), 'convene-start-'));
+const started: ChildProcess[] = [];
+afterAll(() => {
+  for (const child of started) if (child.exitCode === null) child.kill('SIGKILL');
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+const alive = (pid: number) => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+async function start() {
+  const ports = { web: await freePort(), dynamodb: await freePort(), ses: await freePort(), s3: await freePort() };
+  // The same entry point as `npm start`, in one process so that its pid is the one we signal.
+  const child = spawn(process.execPath, ['--openssl-legacy-provider', '--import', 'tsx', 'infra/local/start.ts'], {
+    env: {
+      ...process.env,
+      CONVENE_DATA_DIR: dataDir,
+      CONVENE_PORT: String(ports.web),
+      CONVENE_DYNAMODB_PORT: String(ports.dynamodb),
+      CONVENE_SES_PORT: String(ports.ses),
+      CONVENE_S3_PORT: String(ports.s3),
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  started.push(child);
+  let output = '';
+  child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`npm start did not come up:\n${output}`)), 60_000);
+    child.stdout!.on('data', () => {
+      if (output.includes('Press Ctrl-C')) {
+        clearTimeout(timer);
+        resolve();
+      }
+    });
+    child.once('exit', (code) => reject(new Error(`npm start exited with ${code}:\n${output}`)));
+  });
+  const javaPid = Number(/\(pid (\d+)\)/.exec(output)?.[1]);
+  const newEvents = Number(/demo data\s+(\d+) new events/.exec(output)?.[1]);
+  const stop = async (signal: NodeJS.Signals) => {
+    const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+    child.kill(signal);
+    return exited;
+  };
+  return { web: `http://127.0.0.1:${ports.web}`, javaPid, newEvents, stop, output: () => output };
+}
+
+describe('npm start', () => {
+  it('brings the stack up with demo data, restarts without duplicating it, and leaves nothing behind', async () => {
+    const first = await start();
+    expect(first.newEvents).toBeGreaterThan(0);
+    expect(alive(first.javaPid)).toBe(true);
+
+    const health = await fetch(`${first.web}/health`);
+    expect(health.status).toBe(200);
+    const report = (await health.json()) as { status: string; services: Record<string, { ok: boolean }>; tables: Record<string, { items?: number }> };
+    expect(report.status).toBe('ok');
+    expect(Object.values(report.services).every((s) => s.ok)).toBe(true);
+    expect(report.tables.Events?.items).toBe(first.newEvents);
+
+    const page = await (await fetch(`${first.web}/`)).text();
+    expect(page).toContain('Understanding Change through Training for Gender Equality');
+    expect(page).toContain('Monday 3 May 2027, 10:00 America/New_York = 2027-05-03T14:00:00.000Z');
+    expect(page).toContain('Care Economy Lecture Series');
+
+    expect(await first.stop('SIGINT')).toBe(0);
+    expect(first.output()).toContain('no process left behind');
+    expect(alive(first.javaPid)).toBe(false);
+
+    const second = await start();
+    expect(second.newEvents).toBe(0);
+    const again = (await (await fetch(`${second.web}/health`)).json()) as { tables: Record<string, { items?: number }> };
+    expect(again.tables.Events?.items).toBe(first.newEvents);
+    expect(await second.stop('SIGTERM')).toBe(0);
+    expect(alive(second.javaPid)).toBe(false);
+  }, 150_000);
+});

@@ -1,0 +1,84 @@
+import { App } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { ConveneStack } from '../../infra/stack/convene-stack.js';
+import {
+  EVENT_STREAM_ID,
+  EVENT_VERSION,
+  IDEMPOTENCY_EXPIRES_AT,
+  IDEMPOTENCY_KEY,
+  eventTable,
+  idempotencyTable,
+  tables,
+} from '../../infra/tables.js';
+
+const TABLE = 'AWS::DynamoDB::GlobalTable';
+
+describe('ConveneStack', () => {
+  let stack: ConveneStack;
+  let template: Template;
+
+  beforeAll(() => {
+    // The built-in WASM CloudFormation validation costs ~8 s per synth here (and only warns
+    // unless opted in); `cdk synth` keeps it. No bundling: STACK trap 7.
+    const app = new App({ builtinCloudFormationValidation: false, context: { 'aws:cdk:bundling-stacks': [] } });
+    stack = new ConveneStack(app, 'Test');
+    template = Template.fromStack(stack);
+  });
+
+  function logicalId(id: string): string {
+    return stack.getLogicalId(stack.table(tables.find((t) => t.id === id)!).node.defaultChild as never);
+  }
+
+  it('creates exactly one table per definition in infra/tables.ts', () => {
+    template.resourceCountIs(TABLE, tables.length);
+    template.resourceCountIs('AWS::DynamoDB::Table', 0);
+    expect(Object.keys(stack.tables).sort()).toEqual(tables.map((t) => t.id).sort());
+  });
+
+  it('keys the event table by stream id and version, streams NEW_IMAGE, and protects it', () => {
+    const resources = template.findResources(TABLE);
+    const events = resources[logicalId(eventTable.id)];
+    expect(events).toBeDefined();
+    expect(events).toMatchObject({
+      DeletionPolicy: 'Retain',
+      UpdateReplacePolicy: 'Retain',
+      Properties: {
+        BillingMode: 'PAY_PER_REQUEST',
+        KeySchema: [
+          { AttributeName: EVENT_STREAM_ID, KeyType: 'HASH' },
+          { AttributeName: EVENT_VERSION, KeyType: 'RANGE' },
+        ],
+        StreamSpecification: { StreamViewType: 'NEW_IMAGE' },
+        Replicas: [
+          {
+            DeletionProtectionEnabled: true,
+            PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+          },
+        ],
+      },
+    });
+    expect(events!.Properties.AttributeDefinitions).toEqual(
+      expect.arrayContaining([
+        { AttributeName: EVENT_STREAM_ID, AttributeType: 'S' },
+        { AttributeName: EVENT_VERSION, AttributeType: 'N' },
+      ]),
+    );
+  });
+
+  it('expires idempotency records through TTL on expiresAt and does not retain them', () => {
+    const resources = template.findResources(TABLE);
+    const idempotency = resources[logicalId(idempotencyTable.id)];
+    expect(idempotency).toMatchObject({
+      DeletionPolicy: 'Delete',
+      Properties: {
+        KeySchema: [{ AttributeName: IDEMPOTENCY_KEY, KeyType: 'HASH' }],
+        TimeToLiveSpecification: { AttributeName: IDEMPOTENCY_EXPIRES_AT, Enabled: true },
+      },
+    });
+    expect(idempotency!.Properties.StreamSpecification).toBeUndefined();
+    template.hasResourceProperties(TABLE, {
+      TimeToLiveSpecification: Match.objectLike({ AttributeName: IDEMPOTENCY_EXPIRES_AT }),
+    });
+  });
+});

@@ -1,0 +1,8 @@
+import type { LocalStackInfo } from '../../infra/local/stack.js';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    /** The local stack started once by test/support/global-setup.ts (integration project). */
+    localStack: LocalStackInfo;
+  }
+}

@@ -1,0 +1,40 @@
+import { defineConfig } from 'vitest/config';
+import type { Plugin } from 'vitest/config';
+
+/**
+ * Resolve bare imports through `main` like Node does. Vite's server environments prefer a
+ * package's `module` field; the AWS SDK's is ESM without "type": "module", which Vitest then
+ * transforms file by file (about 7 s in the global setup here). `main` (dist-cjs) is
+ * loaded natively. Packages with `exports` are unaffected.
+ */
+const nodeMainFields: Plugin = {
+  name: 'convene:node-main-fields',
+  configEnvironment: () => ({ resolve: { mainFields: ['main'] } }),
+};
+
+export default defineConfig({
+  plugins: [nodeMainFields],
+  test: {
+    reporters: ['default', './test/support/summary-reporter.ts'],
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: 'unit',
+          include: ['test/**/*.unit.test.ts'],
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'integration',
+          include: ['test/**/*.int.test.ts', 'test/**/*.e2e.test.ts'],
+          // Starts one in-memory local stack for the whole run and provides 'localStack'.
+          globalSetup: ['./test/support/global-setup.ts'],
+          testTimeout: 30_000,
+          hookTimeout: 60_000,
+        },
+      },
+    ],
+  },
+});
