@@ -11,6 +11,14 @@ export interface KeyDefinition {
   readonly type: KeyType;
 }
 
+export interface IndexDefinition {
+  readonly name: string;
+  readonly partitionKey: KeyDefinition;
+  readonly sortKey?: KeyDefinition;
+  /** Attributes copied into the index; keys only when absent. */
+  readonly projection: 'KEYS_ONLY' | 'ALL';
+}
+
 export interface TableDefinition {
   /** Logical id in the CDK app and suffix of the local table name. */
   readonly id: string;
@@ -24,11 +32,23 @@ export interface TableDefinition {
   readonly systemOfRecord: boolean;
   /** Environment variable through which handlers learn the table's name. */
   readonly envVar: string;
+  /** Global secondary indexes. */
+  readonly indexes?: readonly IndexDefinition[];
 }
 
 /** Key names of the event table: one item per event, keyed by stream and version. */
 export const EVENT_STREAM_ID = 'streamId';
 export const EVENT_VERSION = 'version';
+
+/**
+ * A sparse index of streams by category: only the first event of a stream in a listed
+ * category (see LISTED_STREAM_CATEGORIES) carries these attributes, so the index holds one
+ * small item per series. Member streams are not listed: a registration storm would make the
+ * index partition hot.
+ */
+export const STREAM_CATEGORY = 'streamCategory';
+export const STREAMS_BY_CATEGORY_INDEX = 'streamsByCategory';
+export const LISTED_STREAM_CATEGORIES: readonly string[] = ['series'];
 
 /** Key name and expiry attribute of the idempotency table. */
 export const IDEMPOTENCY_KEY = 'idempotencyKey';
@@ -41,6 +61,14 @@ export const eventTable = {
   stream: 'NEW_IMAGE',
   systemOfRecord: true,
   envVar: 'EVENT_TABLE_NAME',
+  indexes: [
+    {
+      name: STREAMS_BY_CATEGORY_INDEX,
+      partitionKey: { name: STREAM_CATEGORY, type: 'S' },
+      sortKey: { name: EVENT_STREAM_ID, type: 'S' },
+      projection: 'KEYS_ONLY',
+    },
+  ],
 } as const satisfies TableDefinition;
 
 export const idempotencyTable = {

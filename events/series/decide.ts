@@ -2,7 +2,7 @@
 import { emit, InvalidCommandError } from '../shared/decider.js';
 import { definedOnly, sameValue } from '../shared/objects.js';
 import { AlreadyExistsError, InvariantViolation, NotFoundError } from '../shared/errors.js';
-import { isLocalWallTime, resolveInstant, resolveWallTime } from '../time/wall-clock.js';
+import { endOfDate, isLocalWallTime, resolveInstant, resolveWallTime, startOfDate } from '../time/wall-clock.js';
 import type { SeriesCommand } from './commands.js';
 import {
   RecordingArchived,
@@ -42,6 +42,9 @@ export function decideSeries(command: SeriesCommand, state: SeriesState): Series
       const { seriesId: _s, ...changed } = changes;
       const next = { ...series, ...definedOnly(changed) };
       checkSeriesRules(next);
+      for (const session of Object.values(series.sessions)) {
+        if (session.status !== 'cancelled') checkWithinWindow(next, session.startsAt, session.endsAt, 'window');
+      }
       const actual = Object.fromEntries(
         Object.entries(changed).filter(([key, value]) => value !== undefined && !sameValue(value, series[key as keyof ActiveSeries])),
       );
@@ -69,6 +72,7 @@ export function decideSeries(command: SeriesCommand, state: SeriesState): Series
         capacity: command.capacity,
       });
       checkSessionLanguage(series, scheduled.data.language);
+      checkWithinWindow(series, startsAt, endsAt, 'start');
       return [scheduled];
     }
 
@@ -80,6 +84,7 @@ export function decideSeries(command: SeriesCommand, state: SeriesState): Series
         ? new Date(Date.parse(startsAt) + Date.parse(session.endsAt) - Date.parse(session.startsAt)).toISOString()
         : resolveEnd(startsAt, command, series.timeZone);
       if (Date.parse(startsAt) === Date.parse(session.startsAt) && Date.parse(endsAt) === Date.parse(session.endsAt)) return [];
+      checkWithinWindow(series, startsAt, endsAt, 'start');
       return [
         emit(SessionRescheduled, {
           seriesId: series.seriesId,
@@ -227,6 +232,24 @@ function checkSeriesRules(series: {
     }
   } else if (series.window) {
     throw new InvalidCommandError('window: only a virtual dialogue has a discussion window', 'window');
+  }
+}
+
+/** A dialogue's live sessions fall within its window: from the day it opens to the end of the day it closes. */
+function checkWithinWindow(
+  series: { kind: string; timeZone: string; window?: { opens: string; closes: string } | undefined },
+  startsAt: string,
+  endsAt: string,
+  field: string,
+): void {
+  if (series.kind !== 'virtual-dialogue' || !series.window) return;
+  const { opens, closes } = series.window;
+  if (Date.parse(startsAt) < Date.parse(startOfDate(opens, series.timeZone)) || Date.parse(endsAt) > Date.parse(endOfDate(closes, series.timeZone))) {
+    throw new InvariantViolation(
+      'session-outside-window',
+      `${field}: a session of this dialogue must fall within its window, ${opens} to ${closes} (${series.timeZone}); one runs ${startsAt} to ${endsAt}`,
+      field,
+    );
   }
 }
 

@@ -44,3 +44,26 @@ export function emit<Type extends string, Schema extends z.ZodType>(
   }
   return { type: definition.type, data: result.data };
 }
+
+/**
+ * A decider that takes several commands for one stream and decides them in order, each on
+ * the state the previous ones left, so that their events are appended together or not at all.
+ */
+export function inSequence<Command, Event extends DomainEvent, State>(
+  decider: Decider<Command, Event, State>,
+): Decider<readonly Command[], Event, State> {
+  return {
+    initialState: decider.initialState,
+    evolve: decider.evolve,
+    decide(commands, state) {
+      const out: Event[] = [];
+      let current = state;
+      for (const command of commands) {
+        const events = decider.decide(command, current);
+        for (const event of events) current = decider.evolve(current, event);
+        out.push(...events);
+      }
+      return out;
+    },
+  };
+}

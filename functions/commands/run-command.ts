@@ -34,6 +34,8 @@ export interface CommandResult<E extends DomainEvent, S> {
   /** The stream's version after the command. */
   readonly version: number;
   readonly state: S;
+  /** Every event of the stream up to `version`, the appended ones included. */
+  readonly history: RecordedEvent<E>[];
   /** True when an earlier run with the same idempotency key is being returned. */
   readonly replayed: boolean;
 }
@@ -48,7 +50,25 @@ export class TooMuchContentionError extends EventStoreError {
   }
 }
 
+/** The caller said which version it decided on (HTTP If-Match), and the stream is elsewhere. */
+export class VersionMismatchError extends EventStoreError {
+  constructor(
+    readonly streamId: string,
+    readonly expectedVersion: number,
+    readonly actualVersion: number | undefined,
+  ) {
+    super(
+      `stream ${streamId} is at version ${actualVersion ?? 'a later version'}, not ${expectedVersion}: reload it and decide again`,
+    );
+  }
+}
+
 export interface RunOptions {
+  /**
+   * Decide only if the stream is at exactly this version (HTTP If-Match); otherwise, or if
+   * it moves before the append, fail with VersionMismatchError instead of re-deciding.
+   */
+  readonly expectedVersion?: number;
   /** Attempts in all, the first included. */
   readonly maxAttempts?: number;
   /** Waits between attempts: a random delay up to `backoffMs * attempt`. */
@@ -75,14 +95,17 @@ export async function runCommand<C, E extends DomainEvent, S>(
   const first = await earlierRun();
   if (first) return first;
 
-  let events: RecordedEvent<E>[] = [];
   let state = decider.initialState();
   let version = 0;
+  const history: RecordedEvent<E>[] = [];
   for (let attempt = 1; ; attempt++) {
     const fresh = await store.read(streamId, version);
     for (const event of fresh) state = decider.evolve(state, event);
+    history.push(...fresh);
     version = fresh.at(-1)?.metadata.version ?? version;
-    events = events.concat(fresh);
+    if (options.expectedVersion !== undefined && version !== options.expectedVersion) {
+      throw new VersionMismatchError(streamId, options.expectedVersion, version);
+    }
 
     let decided: E[];
     try {
@@ -94,7 +117,7 @@ export async function runCommand<C, E extends DomainEvent, S>(
       throw error;
     }
     if (decided.length === 0) {
-      return (await earlierRun()) ?? { events: [], version, state, replayed: false };
+      return (await earlierRun()) ?? { events: [], version, state, history, replayed: false };
     }
     try {
       const appended = await store.append(streamId, decided, version, {
@@ -104,7 +127,8 @@ export async function runCommand<C, E extends DomainEvent, S>(
         ...(key !== undefined ? { idempotency: { key, fingerprint: fingerprint! } } : {}),
       });
       for (const event of appended) state = decider.evolve(state, event);
-      return { events: appended, version: appended.at(-1)!.metadata.version, state, replayed: false };
+      history.push(...appended);
+      return { events: appended, version: appended.at(-1)!.metadata.version, state, history, replayed: false };
     } catch (error) {
       if (error instanceof IdempotencyKeyTakenError) {
         const earlier = await earlierRun();
@@ -112,6 +136,7 @@ export async function runCommand<C, E extends DomainEvent, S>(
         throw error;
       }
       if (!(error instanceof StreamConflictError)) throw error;
+      if (options.expectedVersion !== undefined) throw new VersionMismatchError(streamId, options.expectedVersion, undefined);
       if (attempt >= maxAttempts) throw new TooMuchContentionError(streamId, attempt);
       await sleep(Math.random() * backoffMs * attempt);
     }
@@ -134,6 +159,7 @@ async function replay<C, E extends DomainEvent, S>(
     events: history.filter((e) => e.metadata.version > record.fromVersion),
     version: record.toVersion,
     state,
+    history,
     replayed: true,
   };
 }

@@ -3,16 +3,28 @@ import {
   DescribeTableCommand,
   DescribeTimeToLiveCommand,
   ResourceNotFoundException,
+  UpdateTableCommand,
   UpdateTimeToLiveCommand,
   waitUntilTableExists,
 } from '@aws-sdk/client-dynamodb';
-import type { DynamoDBClient, KeySchemaElement, TableDescription } from '@aws-sdk/client-dynamodb';
+import type {
+  AttributeDefinition,
+  CreateTableCommandInput,
+  DynamoDBClient,
+  GlobalSecondaryIndex,
+  KeySchemaElement,
+  TableDescription,
+} from '@aws-sdk/client-dynamodb';
 import { tables } from '../tables.js';
-import type { TableDefinition, TableNames } from '../tables.js';
+import type { IndexDefinition, KeyDefinition, TableDefinition, TableNames } from '../tables.js';
+
+/** How long to wait for a global secondary index added to an existing table to become ACTIVE. */
+const INDEX_WAIT_MS = 30_000;
 
 /**
- * Creates every table of infra/tables.ts that does not exist yet (existing ones, e.g. from a
- * persisted `npm start` database, are kept) and makes sure TTL is enabled where defined.
+ * Creates every table of infra/tables.ts that does not exist yet, with its global secondary
+ * indexes. Existing tables (e.g. from a persisted `npm start` database) are kept: an index
+ * they lack is added with UpdateTable and awaited until ACTIVE. TTL is enabled where defined.
  */
 export async function createTables(client: DynamoDBClient, names: TableNames): Promise<void> {
   for (const definition of tables) {
@@ -21,6 +33,7 @@ export async function createTables(client: DynamoDBClient, names: TableNames): P
     const existing = await describe(client, name);
     if (existing) {
       assertSameKeys(name, definition, existing);
+      await addMissingIndexes(client, name, definition, existing);
     } else {
       await client.send(new CreateTableCommand(createInput(name, definition)));
       await waitUntilTableExists({ client, minDelay: 1, maxWaitTime: 10 }, { TableName: name });
@@ -29,20 +42,41 @@ export async function createTables(client: DynamoDBClient, names: TableNames): P
   }
 }
 
-function keySchema(d: TableDefinition): KeySchemaElement[] {
+function keySchema(key: { partitionKey: KeyDefinition; sortKey?: KeyDefinition }): KeySchemaElement[] {
   return [
-    { AttributeName: d.partitionKey.name, KeyType: 'HASH' },
-    ...(d.sortKey ? [{ AttributeName: d.sortKey.name, KeyType: 'RANGE' as const }] : []),
+    { AttributeName: key.partitionKey.name, KeyType: 'HASH' },
+    ...(key.sortKey ? [{ AttributeName: key.sortKey.name, KeyType: 'RANGE' as const }] : []),
   ];
 }
 
-function createInput(name: string, d: TableDefinition) {
-  const keys = d.sortKey ? [d.partitionKey, d.sortKey] : [d.partitionKey];
+function keys(key: { partitionKey: KeyDefinition; sortKey?: KeyDefinition }): KeyDefinition[] {
+  return key.sortKey ? [key.partitionKey, key.sortKey] : [key.partitionKey];
+}
+
+/** Every key attribute of the given key schemas, once each; a name typed twice differently is refused. */
+function attributeDefinitions(...schemas: { partitionKey: KeyDefinition; sortKey?: KeyDefinition }[]): AttributeDefinition[] {
+  const types = new Map<string, KeyDefinition['type']>();
+  for (const key of schemas.flatMap(keys)) {
+    const known = types.get(key.name);
+    if (known && known !== key.type) throw new Error(`attribute ${key.name} is keyed as both ${known} and ${key.type}`);
+    types.set(key.name, key.type);
+  }
+  return [...types].map(([AttributeName, AttributeType]) => ({ AttributeName, AttributeType }));
+}
+
+function globalSecondaryIndex(index: IndexDefinition): GlobalSecondaryIndex {
+  return { IndexName: index.name, KeySchema: keySchema(index), Projection: { ProjectionType: index.projection } };
+}
+
+/** The CreateTable input for a definition: on demand, with its stream and indexes. */
+export function createInput(name: string, d: TableDefinition): CreateTableCommandInput {
+  const indexes = d.indexes ?? [];
   return {
     TableName: name,
-    BillingMode: 'PAY_PER_REQUEST' as const,
-    AttributeDefinitions: keys.map((k) => ({ AttributeName: k.name, AttributeType: k.type })),
+    BillingMode: 'PAY_PER_REQUEST',
+    AttributeDefinitions: attributeDefinitions(d, ...indexes),
     KeySchema: keySchema(d),
+    ...(indexes.length ? { GlobalSecondaryIndexes: indexes.map(globalSecondaryIndex) } : {}),
     ...(d.stream ? { StreamSpecification: { StreamEnabled: true, StreamViewType: d.stream } } : {}),
   };
 }
@@ -56,11 +90,61 @@ async function describe(client: DynamoDBClient, name: string): Promise<TableDesc
   }
 }
 
+function sameKeySchema(want: KeySchemaElement[], have: KeySchemaElement[] | undefined): boolean {
+  const plain = (k: KeySchemaElement[] | undefined) => JSON.stringify(k?.map((e) => ({ AttributeName: e.AttributeName, KeyType: e.KeyType })));
+  return plain(want) === plain(have);
+}
+
 function assertSameKeys(name: string, d: TableDefinition, table: TableDescription): void {
-  const want = JSON.stringify(keySchema(d));
-  const have = JSON.stringify(table.KeySchema?.map((k) => ({ AttributeName: k.AttributeName, KeyType: k.KeyType })));
-  if (want !== have) {
-    throw new Error(`existing table ${name} has key schema ${have}, expected ${want}; delete the local data`);
+  const want = keySchema(d);
+  if (!sameKeySchema(want, table.KeySchema)) {
+    throw new Error(
+      `existing table ${name} has key schema ${JSON.stringify(table.KeySchema)}, expected ${JSON.stringify(want)}; delete the local data`,
+    );
+  }
+}
+
+/**
+ * Adds the indexes a table made before they were declared lacks, one UpdateTable each (DynamoDB
+ * creates one index per call), waiting for each to become ACTIVE. An index of the same name
+ * with other keys or projection is refused, as a table with other keys is.
+ */
+async function addMissingIndexes(client: DynamoDBClient, name: string, d: TableDefinition, table: TableDescription): Promise<void> {
+  for (const index of d.indexes ?? []) {
+    const have = table.GlobalSecondaryIndexes?.find((i) => i.IndexName === index.name);
+    if (have) {
+      const sameProjection = have.Projection?.ProjectionType === index.projection;
+      if (!sameKeySchema(keySchema(index), have.KeySchema) || !sameProjection) {
+        throw new Error(
+          `existing index ${index.name} of table ${name} has key schema ${JSON.stringify(have.KeySchema)} and projection ` +
+            `${have.Projection?.ProjectionType}, expected ${JSON.stringify(keySchema(index))} and ${index.projection}; delete the local data`,
+        );
+      }
+      if (have.IndexStatus !== 'ACTIVE') table = await waitForIndex(client, name, index.name);
+      continue;
+    }
+    await client.send(
+      new UpdateTableCommand({
+        TableName: name,
+        // Only the new index's key attributes are needed; those shared with the table repeat its types.
+        AttributeDefinitions: attributeDefinitions(index),
+        GlobalSecondaryIndexUpdates: [{ Create: globalSecondaryIndex(index) }],
+      }),
+    );
+    table = await waitForIndex(client, name, index.name);
+  }
+}
+
+async function waitForIndex(client: DynamoDBClient, name: string, indexName: string): Promise<TableDescription> {
+  const deadline = Date.now() + INDEX_WAIT_MS;
+  for (let delay = 50; ; delay = Math.min(delay * 2, 1_000)) {
+    const table = await describe(client, name);
+    const index = table?.GlobalSecondaryIndexes?.find((i) => i.IndexName === indexName);
+    if (table && table.TableStatus === 'ACTIVE' && index?.IndexStatus === 'ACTIVE') return table;
+    if (Date.now() > deadline) {
+      throw new Error(`index ${indexName} of table ${name} not ACTIVE after ${INDEX_WAIT_MS} ms (status ${index?.IndexStatus})`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, delay));
   }
 }
 

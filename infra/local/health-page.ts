@@ -2,7 +2,7 @@
  * The local stack's front page: where everything is (mailbox page, S3 folder, tables) and
  * whether each service answers. `GET /` is HTML for a person, `GET /health` JSON for scripts.
  */
-import { createServer, type Server } from 'node:http';
+import { Hono } from 'hono';
 import { ListTablesCommand, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { HeadBucketCommand } from '@aws-sdk/client-s3';
 import { DateTime } from 'luxon';
@@ -53,37 +53,24 @@ export async function healthReport(info: LocalStackInfo, clients: LocalClients):
   };
 }
 
-export function startHealthServer(options: {
-  port: number;
+/** `GET /` (HTML) and `GET /health` (JSON), mounted beside the API by `npm start`. */
+export function healthRoutes(options: {
   info: LocalStackInfo;
   clients: LocalClients;
   store: EventStore<ConveneEvent>;
   seriesStreams: readonly string[];
-}): Promise<Server> {
-  const server = createServer((req, res) => {
-    const respond = async () => {
-      const report = await healthReport(options.info, options.clients);
-      if (req.url === '/health') {
-        res.writeHead(report.status === 'ok' ? 200 : 503, { 'content-type': 'application/json' });
-        res.end(JSON.stringify(report, null, 2));
-      } else if (req.url === '/' || req.url === '/index.html') {
-        const series = await Promise.all(options.seriesStreams.map((s) => options.store.read(s)));
-        res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
-        res.end(page(report, series as SeriesEvent[][]));
-      } else {
-        res.writeHead(404, { 'content-type': 'text/plain' });
-        res.end('not found: try / or /health\n');
-      }
-    };
-    respond().catch((error: unknown) => {
-      res.writeHead(500, { 'content-type': 'text/plain' });
-      res.end(`health page failed: ${error instanceof Error ? error.message : String(error)}\n`);
-    });
+}) {
+  const app = new Hono();
+  app.get('/health', async (c) => {
+    const report = await healthReport(options.info, options.clients);
+    return c.json(report, report.status === 'ok' ? 200 : 503);
   });
-  return new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port, '127.0.0.1', () => resolve(server));
+  app.get('/', async (c) => {
+    const report = await healthReport(options.info, options.clients);
+    const series = await Promise.all(options.seriesStreams.map((s) => options.store.read(s)));
+    return c.html(page(report, series as SeriesEvent[][]));
   });
+  return app;
 }
 
 const esc = (text: unknown) =>

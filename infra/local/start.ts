@@ -1,15 +1,20 @@
 /**
- * `npm start`: the whole local stack with demo data, kept under .local/ (git-ignored).
- * Ctrl-C stops everything this process started.
+ * `npm start`: the whole local stack with demo data, kept under .local/ (git-ignored), and
+ * the API and health page on one port. Ctrl-C stops everything this process started.
  */
+import { writeFileSync } from 'node:fs';
 import type { Server } from 'node:http';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
+import { serve } from '@hono/node-server';
 import { conveneEventStore } from '../../functions/adapters/event-store/index.js';
 import { documentClient } from '../../functions/adapters/dynamodb-client.js';
+import { createApi } from '../../functions/api/app.js';
+import { createTokenVerifier } from '../../functions/api/auth.js';
 import { tableEnvironment } from '../tables.js';
 import { localClients } from './clients.js';
 import { seedDemoData } from './demo-data.js';
-import { startHealthServer } from './health-page.js';
+import { healthRoutes } from './health-page.js';
+import { LOCAL_ISSUER, loadOrCreateSigningKey, mintOrganiserToken } from './organiser-token.js';
 import { startLocalStack } from './stack.js';
 
 const port = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
@@ -46,23 +51,31 @@ async function main() {
   const clients = localClients(stack.info);
   const store = conveneEventStore(tableEnvironment(stack.info.tables), documentClient(clients.dynamodb));
   const seed = await seedDemoData(store);
-  server = await startHealthServer({
-    port: port('CONVENE_PORT', 3000),
-    info: stack.info,
-    clients,
-    store,
-    seriesStreams: seed.streams.filter((s) => s.startsWith('series-')),
+
+  const key = await loadOrCreateSigningKey(join(dataDir, 'organiser-key.json'));
+  const token = await mintOrganiserToken(key, { sub: 'local-organiser', email: 'training@example.org' });
+  const tokenFile = join(dataDir, 'organiser.token');
+  writeFileSync(tokenFile, `${token}\n`, { mode: 0o600 });
+
+  const app = createApi({ store, verifyOrganiserToken: createTokenVerifier({ issuer: LOCAL_ISSUER, publicJwk: key.publicJwk }) });
+  app.route('/', healthRoutes({ info: stack.info, clients, store, seriesStreams: seed.streams.filter((s) => s.startsWith('series-')) }));
+  const webPort = port('CONVENE_PORT', 3000);
+  server = await new Promise<Server>((resolveServer, reject) => {
+    const s = serve({ fetch: app.fetch, port: webPort, hostname: '127.0.0.1' }, () => resolveServer(s as Server)) as Server;
+    s.once('error', reject);
   });
-  const address = server.address();
-  const url = typeof address === 'object' && address ? `http://127.0.0.1:${address.port}/` : '?';
+  const url = `http://127.0.0.1:${webPort}`;
 
   console.log(`Convene local stack is up in ${((Date.now() - started) / 1000).toFixed(1)} s (data in ${dataDir})
-  health page   ${url}
+  health page   ${url}/
+  API           ${url}/admin/series   (OpenAPI: ${url}/openapi.json)
   mailbox       ${stack.info.ses.mailboxUrl}
   DynamoDB      ${stack.info.dynamodb.endpoint} (pid ${stack.info.dynamodb.pid})
   S3            ${stack.info.s3.endpoint}  folder ${stack.info.s3.directory}
   tables        ${Object.values(stack.info.tables).join(', ')}
   demo data     ${seed.appended} new events in ${seed.streams.length} streams
+  organiser token (also in ${tokenFile}, valid 30 days):
+${token}
 Press Ctrl-C to stop.`);
 }
 

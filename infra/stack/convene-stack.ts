@@ -1,18 +1,35 @@
 import { Stack } from 'aws-cdk-lib';
 import type { StackProps } from 'aws-cdk-lib';
+import type { HttpApi } from 'aws-cdk-lib/aws-apigatewayv2';
 import type { TableV2 } from 'aws-cdk-lib/aws-dynamodb';
+import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import type { Construct } from 'constructs';
-import { tables } from '../tables.js';
+import { eventTable, idempotencyTable, tables } from '../tables.js';
 import type { TableDefinition, TableNames } from '../tables.js';
+import { createApiFunction } from './api-function.js';
+import { createHttpApi } from './http-api.js';
+import { Organisers } from './organisers.js';
 import { createTable } from './tables.js';
 
 export class ConveneStack extends Stack {
   /** Every table of infra/tables.ts, keyed by definition id, for grants and environments. */
   readonly tables: Readonly<Record<string, TableV2>>;
+  /** The user pool organisers sign in to, its API client and the organisers group. */
+  readonly organisers: Organisers;
+  /** The API Lambda behind every route of the HTTP API. */
+  readonly apiFunction: NodejsFunction;
+  readonly api: HttpApi;
 
   constructor(scope: Construct, id: string, props?: StackProps) {
     super(scope, id, props);
     this.tables = Object.fromEntries(tables.map((definition) => [definition.id, createTable(this, definition)]));
+    this.organisers = new Organisers(this, 'Organisers');
+    this.apiFunction = createApiFunction(this, 'ApiFunction', {
+      tableNames: this.tableNames(),
+      tables: [this.table(eventTable), this.table(idempotencyTable)],
+      organisers: this.organisers,
+    });
+    this.api = createHttpApi(this, 'Api', this.apiFunction, this.organisers);
   }
 
   /** The table built from a definition. */

@@ -152,20 +152,24 @@ describe('rescheduling, changing and cancelling a session', () => {
   const cancelled: SeriesEvent = { type: 'SessionCancelled', data: { seriesId: dialogueId, sessionId: 'webinar', reason: 'Speakers unavailable' } };
 
   it('moves a session across a DST change, keeping its wall-clock duration', () => {
-    // 10:00 New York on 3 May is 14:00Z; 10:00 on 8 November (after fall back) is 15:00Z.
-    spec([dialogueCreated, webinarScheduled])
-      .when({ type: 'RescheduleSession', seriesId: dialogueId, sessionId: 'webinar', start: '2027-11-08T10:00' })
+    // 15:00 New York on 7 March 2027 is 20:00Z (EST); on 21 March, after spring-forward, 19:00Z (EDT).
+    const march: SeriesEvent = {
+      type: 'SessionScheduled',
+      data: { seriesId: careId, sessionId: 'march', startsAt: '2027-03-07T20:00:00.000Z', endsAt: '2027-03-07T21:30:00.000Z', timeZone: 'America/New_York', title: { en: 'March lecture' }, language: 'en', speakers: [] },
+    };
+    spec([careCreated, march])
+      .when({ type: 'RescheduleSession', seriesId: careId, sessionId: 'march', start: '2027-03-21T15:00' })
       .then([
         {
           type: 'SessionRescheduled',
           data: {
-            seriesId: dialogueId,
-            sessionId: 'webinar',
-            startsAt: '2027-11-08T15:00:00.000Z',
-            endsAt: '2027-11-08T16:00:00.000Z',
+            seriesId: careId,
+            sessionId: 'march',
+            startsAt: '2027-03-21T19:00:00.000Z',
+            endsAt: '2027-03-21T20:30:00.000Z',
             timeZone: 'America/New_York',
-            previousStartsAt: '2027-05-03T14:00:00.000Z',
-            previousEndsAt: '2027-05-03T15:00:00.000Z',
+            previousStartsAt: '2027-03-07T20:00:00.000Z',
+            previousEndsAt: '2027-03-07T21:30:00.000Z',
           },
         },
       ]);
@@ -266,5 +270,25 @@ describe('event data', () => {
     const { description: _d, ...bare } = createDialogue;
     const [event] = spec().when(bare).events();
     expect(event?.data).toMatchObject({ description: {} });
+  });
+});
+
+describe("a dialogue's window", () => {
+  const webinar = { type: 'ScheduleSession', seriesId: dialogueId, sessionId: 'late', title: { en: 'Late webinar' }, durationMinutes: 60 } as const;
+
+  it('refuses a live session outside the discussion window, in the home zone', () => {
+    // The window closes at the end of 14 May in New York: 23:30 that day would end after it.
+    spec([dialogueCreated]).when({ ...webinar, start: '2027-05-14T23:30' }).thenThrows(InvariantViolation, /within its window/, 'start');
+    spec([dialogueCreated]).when({ ...webinar, start: '2027-04-23T10:00' }).thenThrows(InvariantViolation, /within its window/);
+    expect(spec([dialogueCreated]).when({ ...webinar, start: '2027-05-14T22:00' }).events()).toHaveLength(1);
+  });
+
+  it('refuses to move a session, or shrink the window, so that a session falls outside', () => {
+    spec([dialogueCreated, webinarScheduled])
+      .when({ type: 'RescheduleSession', seriesId: dialogueId, sessionId: 'webinar', start: '2027-06-01T10:00' })
+      .thenThrows(InvariantViolation, /within its window/);
+    spec([dialogueCreated, webinarScheduled])
+      .when({ type: 'ChangeSeriesDetails', seriesId: dialogueId, window: { opens: '2027-05-04', closes: '2027-05-14' } })
+      .thenThrows(InvariantViolation, /within its window/, 'window');
   });
 });

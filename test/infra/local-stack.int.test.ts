@@ -3,15 +3,64 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
-import { DescribeTableCommand, DescribeTimeToLiveCommand, GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
+import {
+  CreateTableCommand,
+  DeleteTableCommand,
+  DescribeTableCommand,
+  DescribeTimeToLiveCommand,
+  GetItemCommand,
+  PutItemCommand,
+  QueryCommand,
+  waitUntilTableExists,
+} from '@aws-sdk/client-dynamodb';
 import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { SendEmailCommand } from '@aws-sdk/client-ses';
 import { describe, expect, it } from 'vitest';
 import { localClients } from '../../infra/local/clients.js';
+import { createInput, createTables } from '../../infra/local/create-tables.js';
 import { isPortFree } from '../../infra/local/free-port.js';
 import { localAwsEnvironment, startLocalStack } from '../../infra/local/stack.js';
-import { EVENT_STREAM_ID, EVENT_VERSION, eventTable, idempotencyTable, tables } from '../../infra/tables.js';
+import {
+  EVENT_STREAM_ID,
+  EVENT_VERSION,
+  STREAM_CATEGORY,
+  STREAMS_BY_CATEGORY_INDEX,
+  eventTable,
+  idempotencyTable,
+  localTableNames,
+  tables,
+} from '../../infra/tables.js';
+import type { KeyDefinition, TableDefinition } from '../../infra/tables.js';
 import { clients, localStackInfo } from '../support/local.js';
+
+function keyAttributes(d: TableDefinition) {
+  const byName = new Map<string, KeyDefinition>();
+  const schemas = [d, ...(d.indexes ?? [])];
+  for (const k of schemas.flatMap((s) => (s.sortKey ? [s.partitionKey, s.sortKey] : [s.partitionKey]))) byName.set(k.name, k);
+  return sortByName([...byName.values()].map((k) => ({ AttributeName: k.name, AttributeType: k.type })));
+}
+
+/** Matchers for a table's GlobalSecondaryIndexes as DescribeTable lists them, sorted by name. */
+function expectedIndexes(d: TableDefinition) {
+  return [...(d.indexes ?? [])]
+    .sort((a, b) => a.name.localeCompare(b.name))
+    .map((index) =>
+      expect.objectContaining({
+        IndexName: index.name,
+        KeySchema: [
+          { AttributeName: index.partitionKey.name, KeyType: 'HASH' },
+          ...(index.sortKey ? [{ AttributeName: index.sortKey.name, KeyType: 'RANGE' }] : []),
+        ],
+        Projection: { ProjectionType: index.projection },
+        IndexStatus: 'ACTIVE',
+      }),
+    );
+}
+
+function sortByName<T>(items: T[], field = 'AttributeName'): T[] {
+  const name = (item: T) => String((item as Record<string, unknown>)[field]);
+  return [...items].sort((a, b) => name(a).localeCompare(name(b)));
+}
 
 describe('the globally started local stack', () => {
   it.each(tables.map((t) => [t.id, t] as const))('has table %s as infra/tables.ts defines it', async (_id, definition) => {
@@ -22,9 +71,9 @@ describe('the globally started local stack', () => {
     expect(Table?.KeySchema).toEqual(
       keys.map((k, i) => ({ AttributeName: k.name, KeyType: i === 0 ? 'HASH' : 'RANGE' })),
     );
-    expect(Table?.AttributeDefinitions).toEqual(
-      expect.arrayContaining(keys.map((k) => ({ AttributeName: k.name, AttributeType: k.type }))),
-    );
+    // Every key attribute of the table and its indexes, exactly once.
+    expect(sortByName(Table?.AttributeDefinitions ?? [])).toEqual(keyAttributes(definition));
+    expect(sortByName(Table?.GlobalSecondaryIndexes ?? [], 'IndexName')).toEqual(expectedIndexes(definition));
     expect(Table?.BillingModeSummary?.BillingMode).toBe('PAY_PER_REQUEST');
     if (definition.stream) {
       expect(Table?.StreamSpecification).toEqual({ StreamEnabled: true, StreamViewType: definition.stream });
@@ -46,6 +95,67 @@ describe('the globally started local stack', () => {
   it('has the event table streaming NEW_IMAGE and idempotency TTL on expiresAt', () => {
     expect(eventTable.stream).toBe('NEW_IMAGE');
     expect(idempotencyTable.timeToLiveAttribute).toBe('expiresAt');
+  });
+
+  it('indexes the event table sparsely by stream category (streamsByCategory, keys only)', async () => {
+    const name = localStackInfo().tables[eventTable.id]!;
+    const { Table } = await clients().dynamodb.send(new DescribeTableCommand({ TableName: name }));
+    expect(Table?.GlobalSecondaryIndexes).toEqual([
+      expect.objectContaining({
+        IndexName: STREAMS_BY_CATEGORY_INDEX,
+        KeySchema: [
+          { AttributeName: STREAM_CATEGORY, KeyType: 'HASH' },
+          { AttributeName: EVENT_STREAM_ID, KeyType: 'RANGE' },
+        ],
+        Projection: { ProjectionType: 'KEYS_ONLY' },
+        IndexStatus: 'ACTIVE',
+      }),
+    ]);
+    expect(Table?.AttributeDefinitions).toContainEqual({ AttributeName: STREAM_CATEGORY, AttributeType: 'S' });
+  });
+
+  it('adds a missing index to an event table made before it was declared, and indexes the old items', async () => {
+    const dynamodb = clients().dynamodb;
+    const names = localTableNames(`convene-upgrade-${process.pid}-${Date.now()}`);
+    const name = names[eventTable.id]!;
+    try {
+      // The event table as an `npm start` data folder from before the index holds it.
+      await dynamodb.send(new CreateTableCommand(createInput(name, { ...eventTable, indexes: [] })));
+      await waitUntilTableExists({ client: dynamodb, minDelay: 1, maxWaitTime: 10 }, { TableName: name });
+      const listed = { [EVENT_STREAM_ID]: { S: 'series-old' }, [EVENT_VERSION]: { N: '1' }, [STREAM_CATEGORY]: { S: 'series' } };
+      const unlisted = { [EVENT_STREAM_ID]: { S: 'member-old' }, [EVENT_VERSION]: { N: '1' } };
+      for (const Item of [listed, unlisted]) await dynamodb.send(new PutItemCommand({ TableName: name, Item }));
+      const before = await dynamodb.send(new DescribeTableCommand({ TableName: name }));
+      expect(before.Table?.GlobalSecondaryIndexes).toBeUndefined();
+
+      await createTables(dynamodb, names);
+      const { Table } = await dynamodb.send(new DescribeTableCommand({ TableName: name }));
+      expect(sortByName(Table?.GlobalSecondaryIndexes ?? [], 'IndexName')).toEqual(expectedIndexes(eventTable));
+      expect(sortByName(Table?.AttributeDefinitions ?? [])).toEqual(keyAttributes(eventTable));
+      expect(Table?.StreamSpecification).toEqual({ StreamEnabled: true, StreamViewType: 'NEW_IMAGE' });
+
+      const query = () =>
+        dynamodb.send(
+          new QueryCommand({
+            TableName: name,
+            IndexName: STREAMS_BY_CATEGORY_INDEX,
+            KeyConditionExpression: '#c = :c',
+            ExpressionAttributeNames: { '#c': STREAM_CATEGORY },
+            ExpressionAttributeValues: { ':c': { S: 'series' } },
+          }),
+        );
+      expect((await query()).Items).toEqual([listed]);
+
+      // A second run finds everything in place and changes nothing.
+      await createTables(dynamodb, names);
+      const again = await dynamodb.send(new DescribeTableCommand({ TableName: name }));
+      expect(again.Table?.GlobalSecondaryIndexes).toHaveLength(1);
+      expect((await query()).Items).toEqual([listed]);
+    } finally {
+      for (const table of Object.values(names)) {
+        await dynamodb.send(new DeleteTableCommand({ TableName: table })).catch(() => undefined);
+      }
+    }
   });
 
   it('accepts SendEmail through the SES client and shows it in GET /store', async () => {

@@ -2,18 +2,20 @@
  * `npm start` as a user runs it: the local stack comes up with demo data, the health page
  * answers, a restart on the same data adds nothing, and a signal leaves no process behind.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { freePort } from '../../infra/local/free-port.js';
 
-const dataDir = mkdtempSync(join(tmpdir(), 'convene-start-'));
+// A folder standing in for a fresh clone's root: data in <root>/.local, as the README says.
+const root = mkdtempSync(join(tmpdir(), 'convene-start-'));
+const dataDir = join(root, '.local');
 const started: ChildProcess[] = [];
 afterAll(() => {
   for (const child of started) if (child.exitCode === null) child.kill('SIGKILL');
-  rmSync(dataDir, { recursive: true, force: true });
+  rmSync(root, { recursive: true, force: true });
 });
 
 const alive = (pid: number) => {
@@ -89,6 +91,21 @@ describe('npm start', () => {
     expect(second.newEvents).toBe(0);
     const again = (await (await fetch(`${second.web}/health`)).json()) as { tables: Record<string, { items?: number }> };
     expect(again.tables.Events?.items).toBe(first.newEvents);
+    // The README's curl examples, as written, against this stack.
+    const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+    const block = /<!-- readme-curl-examples[^>]*-->\s*```sh\n([\s\S]*?)```/.exec(readme)?.[1];
+    expect(block, 'the README has its curl examples block').toBeDefined();
+    const run = await new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
+      execFile('bash', ['-euo', 'pipefail', '-c', block!], { cwd: root, env: { ...process.env, CONVENE_URL: second.web } }, (error, stdout, stderr) =>
+        resolve({ code: error ? Number((error as { code?: number }).code ?? 1) : 0, stdout, stderr }),
+      );
+    });
+    expect(run.code, `${run.stdout}\n${run.stderr}`).toBe(0);
+    expect(run.stdout).toContain('"status":"cancelled"');
+    expect(run.stdout).toContain('"localStart":"2027-05-04T11:00:00-04:00"');
+    expect(run.stdout).toContain('"type":"SessionCancelled"');
+    expect(readFileSync(join(dataDir, 'organiser.token'), 'utf8').trim()).toMatch(/^[\w-]+\.[\w-]+\.[\w-]+$/);
+
     expect(await second.stop('SIGTERM')).toBe(0);
     expect(alive(second.javaPid)).toBe(false);
   }, 150_000);

@@ -7,6 +7,8 @@ import {
   EVENT_VERSION,
   IDEMPOTENCY_EXPIRES_AT,
   IDEMPOTENCY_KEY,
+  STREAM_CATEGORY,
+  STREAMS_BY_CATEGORY_INDEX,
   eventTable,
   idempotencyTable,
   tables,
@@ -80,5 +82,40 @@ describe('ConveneStack', () => {
     template.hasResourceProperties(TABLE, {
       TimeToLiveSpecification: Match.objectLike({ AttributeName: IDEMPOTENCY_EXPIRES_AT }),
     });
+  });
+
+  it('indexes the event table sparsely by stream category: streamsByCategory, keys only', () => {
+    const events = template.findResources(TABLE)[logicalId(eventTable.id)]!;
+    expect(events.Properties.GlobalSecondaryIndexes).toEqual([
+      {
+        IndexName: STREAMS_BY_CATEGORY_INDEX,
+        KeySchema: [
+          { AttributeName: STREAM_CATEGORY, KeyType: 'HASH' },
+          { AttributeName: EVENT_STREAM_ID, KeyType: 'RANGE' },
+        ],
+        Projection: { ProjectionType: 'KEYS_ONLY' },
+      },
+    ]);
+    // Every key attribute of the table and the index, each exactly once.
+    expect(events.Properties.AttributeDefinitions).toEqual([
+      { AttributeName: EVENT_STREAM_ID, AttributeType: 'S' },
+      { AttributeName: EVENT_VERSION, AttributeType: 'N' },
+      { AttributeName: STREAM_CATEGORY, AttributeType: 'S' },
+    ]);
+    // The replica in the stack's region carries the index too (GlobalTable).
+    expect(events.Properties.Replicas[0].GlobalSecondaryIndexes).toEqual([{ IndexName: STREAMS_BY_CATEGORY_INDEX }]);
+  });
+
+  it.each(tables.map((t) => [t.id, t] as const))('builds the indexes of %s from its definition, and no others', (id, definition) => {
+    const resource = template.findResources(TABLE)[logicalId(id)]!;
+    const indexes = (definition.indexes ?? []).map((index) => ({
+      IndexName: index.name,
+      KeySchema: [
+        { AttributeName: index.partitionKey.name, KeyType: 'HASH' },
+        ...(index.sortKey ? [{ AttributeName: index.sortKey.name, KeyType: 'RANGE' }] : []),
+      ],
+      Projection: { ProjectionType: index.projection },
+    }));
+    expect(resource.Properties.GlobalSecondaryIndexes ?? []).toEqual(indexes);
   });
 });

@@ -11,7 +11,15 @@ import type { CancellationReason } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, QueryCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Actor, DomainEvent, RecordedEvent } from '../../../events/shared/event.js';
 import type { EventRegistry } from '../../../events/shared/registry.js';
-import { EVENT_STREAM_ID, EVENT_VERSION, IDEMPOTENCY_EXPIRES_AT, IDEMPOTENCY_KEY } from '../../../infra/tables.js';
+import {
+  EVENT_STREAM_ID,
+  EVENT_VERSION,
+  IDEMPOTENCY_EXPIRES_AT,
+  IDEMPOTENCY_KEY,
+  LISTED_STREAM_CATEGORIES,
+  STREAM_CATEGORY,
+  STREAMS_BY_CATEGORY_INDEX,
+} from '../../../infra/tables.js';
 import { AppendTooLargeError, IdempotencyKeyTakenError, StreamConflictError, StoredEventInvalidError } from './errors.js';
 
 /** DynamoDB transactions hold at most 100 items: the expected-version check and an idempotency record take two. */
@@ -41,6 +49,8 @@ export interface EventStore<E extends DomainEvent> {
   /** Events with a version above `fromVersion`, in order, validated and upcast. */
   read(streamId: string, fromVersion?: number, toVersion?: number): Promise<RecordedEvent<E>[]>;
   findIdempotencyRecord(key: string): Promise<IdempotencyRecord | undefined>;
+  /** Ids of every stream of a listed category (`series`), in id order. */
+  listStreams(category: string): Promise<string[]>;
 }
 
 export interface EventStoreOptions<E extends DomainEvent> {
@@ -161,6 +171,27 @@ export function createEventStore<E extends DomainEvent>(options: EventStoreOptio
       return out;
     },
 
+    async listStreams(category) {
+      if (!LISTED_STREAM_CATEGORIES.includes(category)) throw new RangeError(`streams of category ${category} are not indexed`);
+      const ids: string[] = [];
+      let ExclusiveStartKey: Record<string, unknown> | undefined;
+      do {
+        const page = await client.send(
+          new QueryCommand({
+            TableName: tables.events,
+            IndexName: STREAMS_BY_CATEGORY_INDEX,
+            KeyConditionExpression: '#c = :c',
+            ExpressionAttributeNames: { '#c': STREAM_CATEGORY },
+            ExpressionAttributeValues: { ':c': category },
+            ExclusiveStartKey,
+          }),
+        );
+        for (const item of page.Items ?? []) ids.push(String(item[EVENT_STREAM_ID]));
+        ExclusiveStartKey = page.LastEvaluatedKey;
+      } while (ExclusiveStartKey);
+      return ids;
+    },
+
     async findIdempotencyRecord(key) {
       const { Item } = await client.send(
         new GetCommand({ TableName: tables.idempotency, Key: { [IDEMPOTENCY_KEY]: key }, ConsistentRead: true }),
@@ -180,7 +211,10 @@ export function createEventStore<E extends DomainEvent>(options: EventStoreOptio
 /** The stored form of an event: the envelope's fields flattened beside the data. */
 export function toItem(event: RecordedEvent): Record<string, unknown> {
   const { metadata } = event;
+  const category = streamCategory(metadata.streamId);
   return {
+    // The first event of a listed stream puts the stream in the by-category index.
+    ...(metadata.version === 1 && LISTED_STREAM_CATEGORIES.includes(category) ? { [STREAM_CATEGORY]: category } : {}),
     [EVENT_STREAM_ID]: metadata.streamId,
     [EVENT_VERSION]: metadata.version,
     eventId: metadata.eventId,
@@ -193,6 +227,9 @@ export function toItem(event: RecordedEvent): Record<string, unknown> {
     causationId: metadata.causationId,
   };
 }
+
+/** `series-abc` -> `series`. */
+export const streamCategory = (streamId: string) => streamId.split('-', 1)[0]!;
 
 /** Read a stored item back through the registry; anything that does not fit is reported. */
 export function fromItem<E extends DomainEvent>(item: Record<string, unknown>, registry: EventRegistry<E>): RecordedEvent<E> {

@@ -1,0 +1,63 @@
+/**
+ * Organiser authentication: a bearer JWT, verified with jose against Cognito's JWKS on AWS or
+ * a local public key for `npm start` and the tests, and the `organisers` group required.
+ * No token or a bad one: 401. A valid token without the group: 403.
+ */
+import type { MiddlewareHandler } from 'hono';
+import { createRemoteJWKSet, importJWK, jwtVerify, type JWK, type JWTPayload } from 'jose';
+import type { Actor } from '../../events/shared/event.js';
+import { ForbiddenError, UnauthorizedError } from './problems.js';
+import { ORGANISERS_GROUP } from './route-table.js';
+
+export interface TokenVerifierConfig {
+  readonly issuer: string;
+  /** Cognito: `${issuer}/.well-known/jwks.json`. */
+  readonly jwksUrl?: string;
+  /** Or one public key (the local stack's). */
+  readonly publicJwk?: JWK;
+  /** When set, `client_id` (Cognito access token) or `aud` must equal it. */
+  readonly clientId?: string;
+}
+
+export type TokenVerifier = (token: string) => Promise<JWTPayload>;
+
+export function createTokenVerifier(config: TokenVerifierConfig): TokenVerifier {
+  const key = config.jwksUrl
+    ? createRemoteJWKSet(new URL(config.jwksUrl))
+    : config.publicJwk
+      ? importJWK(config.publicJwk, config.publicJwk.alg ?? 'ES256')
+      : undefined;
+  if (!key) throw new Error('organiser tokens need a JWKS URL or a public key to be verified with');
+  return async (token) => {
+    const verifyWith = typeof key === 'function' ? key : await key;
+    const { payload } = await jwtVerify(token, verifyWith as Parameters<typeof jwtVerify>[1], { issuer: config.issuer });
+    if (config.clientId !== undefined) {
+      const aud = Array.isArray(payload.aud) ? payload.aud : payload.aud === undefined ? [] : [payload.aud];
+      if (payload.client_id !== config.clientId && !aud.includes(config.clientId)) throw new Error('token was issued to another client');
+    }
+    return payload;
+  };
+}
+
+export type OrganiserVariables = { actor: Actor };
+
+export function requireOrganiser(verify: TokenVerifier): MiddlewareHandler<{ Variables: OrganiserVariables }> {
+  return async (c, next) => {
+    const header = c.req.header('authorization');
+    const m = header === undefined ? null : /^Bearer\s+([\w-]+\.[\w-]+\.[\w-]+)\s*$/i.exec(header);
+    if (!m) throw new UnauthorizedError('Send an organiser token: Authorization: Bearer <token>.', header !== undefined);
+    let claims: JWTPayload;
+    try {
+      claims = await verify(m[1]!);
+    } catch (error) {
+      throw new UnauthorizedError(`The token was not accepted: ${(error as Error).message}`, true);
+    }
+    const groups = claims['cognito:groups'];
+    if (!Array.isArray(groups) || !groups.includes(ORGANISERS_GROUP)) {
+      throw new ForbiddenError(`This token is valid but not an organiser's: it needs the "${ORGANISERS_GROUP}" group.`);
+    }
+    if (typeof claims.sub !== 'string' || claims.sub === '') throw new UnauthorizedError('The token names no subject.', true);
+    c.set('actor', { kind: 'organiser', id: claims.sub });
+    await next();
+  };
+}

@@ -1,0 +1,98 @@
+/** /openapi.json: OpenAPI 3.1, generated from the route table and the same zod schemas the API validates with. */
+import { z } from 'zod';
+import { routes, type RouteDefinition } from './route-table.js';
+import {
+  CancelSessionBody,
+  ChangeSeriesBody,
+  ChangeSessionBody,
+  CreateSeriesBody,
+  HistoryView,
+  Problem,
+  ScheduledSessionView,
+  ScheduleSessionBody,
+  SeriesListView,
+  SeriesView,
+} from './schemas.js';
+
+type Key = `${RouteDefinition['method']} ${string}`;
+
+const bodies: Partial<Record<Key, z.ZodType>> = {
+  'POST /admin/series': CreateSeriesBody,
+  'PATCH /admin/series/{seriesId}': ChangeSeriesBody,
+  'POST /admin/series/{seriesId}/sessions': ScheduleSessionBody,
+  'PATCH /admin/series/{seriesId}/sessions/{sessionId}': ChangeSessionBody,
+  'POST /admin/series/{seriesId}/sessions/{sessionId}/cancel': CancelSessionBody,
+};
+
+const results: Partial<Record<Key, [number, z.ZodType]>> = {
+  'POST /admin/series': [201, SeriesView],
+  'GET /admin/series': [200, SeriesListView],
+  'GET /admin/series/{seriesId}': [200, SeriesView],
+  'PATCH /admin/series/{seriesId}': [200, SeriesView],
+  'GET /admin/series/{seriesId}/history': [200, HistoryView],
+  'POST /admin/series/{seriesId}/sessions': [201, ScheduledSessionView],
+  'PATCH /admin/series/{seriesId}/sessions/{sessionId}': [200, ScheduledSessionView],
+  'POST /admin/series/{seriesId}/sessions/{sessionId}/cancel': [200, ScheduledSessionView],
+};
+
+const jsonSchema = (schema: z.ZodType, io: 'input' | 'output') => {
+  const { $schema: _s, ...rest } = z.toJSONSchema(schema, { io, unrepresentable: 'any', target: 'draft-2020-12' }) as Record<string, unknown>;
+  return rest;
+};
+
+const problemResponse = (description: string) => ({
+  description,
+  content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } },
+});
+
+export function openApiDocument(): Record<string, unknown> {
+  const paths: Record<string, Record<string, unknown>> = {};
+  for (const route of routes as readonly RouteDefinition[]) {
+    const key = `${route.method} ${route.path}` as Key;
+    const params = [...route.path.matchAll(/\{(\w+)\}/g)].map((m) => ({ name: m[1], in: 'path', required: true, schema: { type: 'string' } }));
+    const body = bodies[key];
+    const result = results[key];
+    const isWrite = route.method !== 'GET';
+    const operation: Record<string, unknown> = {
+      summary: route.summary,
+      operationId: `${route.method.toLowerCase()}${route.path.replace(/\{(\w+)\}/g, 'By_$1').replace(/[^A-Za-z0-9]+(.)?/g, (_, c: string | undefined) => (c ?? '').toUpperCase())}`,
+      ...(route.auth === 'organiser' ? { security: [{ organiserToken: [] }] } : { security: [] }),
+      parameters: [
+        ...params,
+        ...(key === 'GET /admin/series/{seriesId}'
+          ? [{ name: 'asOf', in: 'query', required: false, description: 'The series as it stood at this instant', schema: { type: 'string', format: 'date-time' } }]
+          : []),
+        ...(isWrite && route.method === 'POST'
+          ? [{ name: 'Idempotency-Key', in: 'header', required: false, description: 'A retry with the same key and body returns the first response', schema: { type: 'string', maxLength: 255 } }]
+          : []),
+        ...(isWrite && route.path !== '/admin/series'
+          ? [{ name: 'If-Match', in: 'header', required: false, description: 'The ETag you read; 412 if the series changed since', schema: { type: 'string' } }]
+          : []),
+      ],
+      ...(body ? { requestBody: { required: true, content: { 'application/json': { schema: jsonSchema(body, 'input') } } } } : {}),
+      responses: {
+        ...(result
+          ? { [result[0]]: { description: 'OK', content: { 'application/json': { schema: jsonSchema(result[1], 'output') } } } }
+          : { 200: { description: 'OK' } }),
+        ...(route.auth === 'organiser' ? { 401: problemResponse('No valid token'), 403: problemResponse('Not an organiser') } : {}),
+        ...(body ? { 400: problemResponse('Unreadable body'), 413: problemResponse('Body over 64 KiB'), 415: problemResponse('Not JSON'), 422: problemResponse('A field is wrong; `errors` names each') } : {}),
+        ...(params.length > 0 ? { 404: problemResponse('Unknown id') } : {}),
+        ...(isWrite && route.path !== '/admin/series' ? { 412: problemResponse('If-Match is stale') } : {}),
+      },
+    };
+    (paths[route.path] ??= {})[route.method.toLowerCase()] = operation;
+  }
+  return {
+    openapi: '3.1.0',
+    info: {
+      title: 'Convene API',
+      version: '1.0.0',
+      description: 'Organisers create lecture series and virtual dialogues and schedule their sessions. Errors are RFC 9457 problem details.',
+    },
+    paths,
+    components: {
+      securitySchemes: { organiserToken: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'A token with the "organisers" group' } },
+      schemas: { Problem: jsonSchema(Problem, 'output') },
+    },
+  };
+}

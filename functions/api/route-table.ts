@@ -1,0 +1,42 @@
+/**
+ * Every HTTP route of the API, declared once: the hono app mounts its handlers on these, and
+ * the CDK stack creates the same routes on the HTTP API, with the JWT authorizer where
+ * `auth` is `organiser`. Paths use API Gateway's `{param}` syntax.
+ */
+export type RouteAuth = 'organiser' | 'public';
+
+export interface RouteDefinition {
+  readonly method: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
+  readonly path: string;
+  readonly auth: RouteAuth;
+  readonly summary: string;
+}
+
+export const routes = [
+  { method: 'POST', path: '/admin/series', auth: 'organiser', summary: 'Create a lecture series or a virtual dialogue' },
+  { method: 'GET', path: '/admin/series', auth: 'organiser', summary: 'List every series with its version' },
+  { method: 'GET', path: '/admin/series/{seriesId}', auth: 'organiser', summary: 'A series as it is now, or as it stood at ?asOf=' },
+  { method: 'PATCH', path: '/admin/series/{seriesId}', auth: 'organiser', summary: 'Change the details of a series' },
+  { method: 'GET', path: '/admin/series/{seriesId}/history', auth: 'organiser', summary: 'The audit trail: every event with who, when and what' },
+  { method: 'POST', path: '/admin/series/{seriesId}/sessions', auth: 'organiser', summary: 'Schedule a session' },
+  { method: 'PATCH', path: '/admin/series/{seriesId}/sessions/{sessionId}', auth: 'organiser', summary: 'Reschedule a session or change its details' },
+  { method: 'POST', path: '/admin/series/{seriesId}/sessions/{sessionId}/cancel', auth: 'organiser', summary: 'Cancel a session, with a reason' },
+  { method: 'GET', path: '/openapi.json', auth: 'public', summary: 'This API as an OpenAPI 3.1 document' },
+] as const satisfies readonly RouteDefinition[];
+
+/** `/admin/series/{seriesId}` -> `/admin/series/:seriesId` for hono. */
+export const honoPath = (path: string) => path.replace(/\{(\w+)\}/g, ':$1');
+
+/** The group an organiser's token must carry (`cognito:groups`). */
+export const ORGANISERS_GROUP = 'organisers';
+
+/** Environment of the API function: how organiser tokens are verified. */
+export const AUTH_ENV = {
+  issuer: 'ORGANISER_JWT_ISSUER',
+  /** A JWKS URL (Cognito: `<issuer>/.well-known/jwks.json`). */
+  jwksUrl: 'ORGANISER_JWKS_URL',
+  /** Or a public key as a JWK (JSON), for the local stack. */
+  publicJwk: 'ORGANISER_JWT_PUBLIC_JWK',
+  /** When set, the token's `client_id` (Cognito access token) or `aud` must equal it. */
+  clientId: 'ORGANISER_JWT_CLIENT_ID',
+} as const;

@@ -1,0 +1,183 @@
+/** The organisers' routes: series, sessions, history. Thin: parse, run a command, render. */
+import { Hono, type Context } from 'hono';
+import type { ConveneEvent } from '../../../events/registry.js';
+import { fold as foldWith, inSequence } from '../../../events/shared/decider.js';
+import { Id } from '../../../events/shared/values.js';
+import { seriesDecider, seriesStreamId, type ActiveSeries, type SeriesCommand } from '../../../events/series/index.js';
+import type { SeriesEvent } from '../../../events/series/events.js';
+import type { RecordedEvent } from '../../../events/shared/event.js';
+import type { EventStore } from '../../adapters/event-store/event-store.js';
+import { fingerprintOf, runCommand, type CommandResult } from '../../commands/run-command.js';
+import type { OrganiserVariables } from '../auth.js';
+import { BadRequestError, NotFoundProblem } from '../problems.js';
+import { etag, idempotencyKey, ifMatchVersion, readBody } from '../request.js';
+import { historyView, seriesSummary, seriesView, sessionView } from '../representation.js';
+import { AsOfQuery, CancelSessionBody, ChangeSeriesBody, ChangeSessionBody, CreateSeriesBody, ScheduleSessionBody } from '../schemas.js';
+
+export interface AdminDeps {
+  readonly store: EventStore<ConveneEvent>;
+  readonly newId?: () => string;
+}
+
+type Env = { Variables: OrganiserVariables & { requestId: string } };
+type SeriesResult = CommandResult<SeriesEvent, ReturnType<typeof seriesDecider.initialState>>;
+
+const seriesCommands = inSequence(seriesDecider);
+
+export function adminSeriesRoutes(deps: AdminDeps) {
+  const { store } = deps;
+  const newId = deps.newId ?? (() => crypto.randomUUID());
+  const app = new Hono<Env>();
+  const seriesStore = store as unknown as EventStore<SeriesEvent>;
+
+  /** Run commands on one series stream, honouring If-Match and Idempotency-Key. */
+  const execute = async (c: Context<Env>, seriesId: string, commands: SeriesCommand[], body: unknown): Promise<SeriesResult> => {
+    const actor = c.get('actor');
+    const key = idempotencyKey(c);
+    const expectedVersion = c.req.method === 'POST' && c.req.path === '/admin/series' ? undefined : ifMatchVersion(c);
+    return runCommand(
+      seriesStore,
+      seriesCommands,
+      seriesStreamId(seriesId),
+      commands,
+      {
+        actor,
+        correlationId: c.get('requestId'),
+        ...(key !== undefined
+          ? { idempotencyKey: `${actor.id}:${key}`, requestFingerprint: fingerprintOf(`${c.req.method} ${c.req.path}`, body) }
+          : {}),
+      },
+      expectedVersion === undefined ? {} : { expectedVersion },
+    );
+  };
+
+  const respond = (c: Context<Env>, result: SeriesResult, status: 200 | 201, payload: unknown) => {
+    c.header('ETag', etag(result.version));
+    if (result.replayed) c.header('Idempotent-Replayed', 'true');
+    return c.json(payload, status);
+  };
+
+  const activeSeries = (result: { state: ReturnType<typeof seriesDecider.initialState> }, seriesId: string): ActiveSeries => {
+    if (result.state.status !== 'active') throw new NotFoundProblem(`There is no series ${seriesId}.`);
+    return result.state;
+  };
+
+  app.post('/admin/series', async (c) => {
+    const body = await readBody(c, CreateSeriesBody);
+    const seriesId = newId();
+    const result = await execute(c, seriesId, [{ type: 'CreateSeries', seriesId, ...body }], body);
+    const series = activeSeries(result, seriesId);
+    c.header('Location', `/admin/series/${series.seriesId}`);
+    return respond(c, result, 201, seriesView(series, result.history));
+  });
+
+  app.get('/admin/series', async (c) => {
+    const ids = await store.listStreams('series');
+    const views = await mapLimited(ids, 8, async (streamId) => {
+      const events = (await store.read(streamId)) as RecordedEvent<SeriesEvent>[];
+      const state = fold(events);
+      return state.status === 'active' ? seriesSummary(seriesView(state, events)) : undefined;
+    });
+    return c.json({ series: views.filter((v) => v !== undefined) });
+  });
+
+  app.get('/admin/series/:seriesId', async (c) => {
+    const seriesId = pathId(c.req.param('seriesId'), 'series');
+    const asOf = c.req.query('asOf');
+    let events = await readSeries(seriesStore, seriesId);
+    if (asOf !== undefined) {
+      const parsed = AsOfQuery.safeParse(asOf);
+      if (!parsed.success) throw new BadRequestError('invalid-as-of', `asOf: ${parsed.error.issues[0]!.message}`);
+      const at = Date.parse(parsed.data);
+      events = events.filter((e) => Date.parse(e.metadata.recordedAt) <= at);
+      if (events.length === 0) throw new NotFoundProblem(`Series ${seriesId} did not exist yet at ${asOf}.`);
+      return c.json(seriesView(fold(events) as ActiveSeries, events));
+    }
+    const tag = etag(events.at(-1)!.metadata.version);
+    c.header('ETag', tag);
+    if (c.req.header('if-none-match')?.split(',').some((t) => t.trim().replace(/^W\//, '') === tag)) return c.body(null, 304);
+    return c.json(seriesView(fold(events) as ActiveSeries, events));
+  });
+
+  app.patch('/admin/series/:seriesId', async (c) => {
+    const seriesId = pathId(c.req.param('seriesId'), 'series');
+    const body = await readBody(c, ChangeSeriesBody);
+    const result = await execute(c, seriesId, [{ type: 'ChangeSeriesDetails', seriesId, ...body }], body);
+    return respond(c, result, 200, seriesView(activeSeries(result, seriesId), result.history));
+  });
+
+  app.get('/admin/series/:seriesId/history', async (c) => {
+    const seriesId = pathId(c.req.param('seriesId'), 'series');
+    const events = await readSeries(seriesStore, seriesId);
+    c.header('ETag', etag(events.at(-1)!.metadata.version));
+    return c.json(historyView(seriesId, events));
+  });
+
+  app.post('/admin/series/:seriesId/sessions', async (c) => {
+    const seriesId = pathId(c.req.param('seriesId'), 'series');
+    const body = await readBody(c, ScheduleSessionBody);
+    const result = await execute(c, seriesId, [{ type: 'ScheduleSession', seriesId, sessionId: newId(), ...body }], body);
+    // On an idempotent replay the session is the one the first request scheduled.
+    const scheduled = result.events.find((e) => e.type === 'SessionScheduled');
+    const sessionId = scheduled?.type === 'SessionScheduled' ? scheduled.data.sessionId : undefined;
+    const session = sessionId === undefined ? undefined : activeSeries(result, seriesId).sessions[sessionId];
+    if (!session) throw new Error('a scheduled session is missing from the series it was scheduled in');
+    c.header('Location', `/admin/series/${seriesId}/sessions/${session.sessionId}`);
+    return respond(c, result, 201, { seriesId, version: result.version, ...sessionView(session) });
+  });
+
+  app.patch('/admin/series/:seriesId/sessions/:sessionId', async (c) => {
+    const seriesId = pathId(c.req.param('seriesId'), 'series');
+    const sessionId = pathId(c.req.param('sessionId'), 'session');
+    const body = await readBody(c, ChangeSessionBody);
+    const { start, durationMinutes, end, ...details } = body;
+    const commands: SeriesCommand[] = [];
+    if (start !== undefined || durationMinutes !== undefined || end !== undefined) {
+      commands.push({ type: 'RescheduleSession', seriesId, sessionId, start, durationMinutes, end });
+    }
+    if (Object.keys(details).length > 0) commands.push({ type: 'ChangeSessionDetails', seriesId, sessionId, ...details });
+    const result = await execute(c, seriesId, commands, body);
+    return respond(c, result, 200, sessionResponse(result, seriesId, sessionId));
+  });
+
+  app.post('/admin/series/:seriesId/sessions/:sessionId/cancel', async (c) => {
+    const seriesId = pathId(c.req.param('seriesId'), 'series');
+    const sessionId = pathId(c.req.param('sessionId'), 'session');
+    const body = await readBody(c, CancelSessionBody);
+    const result = await execute(c, seriesId, [{ type: 'CancelSession', seriesId, sessionId, reason: body.reason }], body);
+    return respond(c, result, 200, sessionResponse(result, seriesId, sessionId));
+  });
+
+  const sessionResponse = (result: SeriesResult, seriesId: string, sessionId: string) => {
+    const session = activeSeries(result, seriesId).sessions[sessionId];
+    if (!session) throw new NotFoundProblem(`There is no session ${sessionId} in series ${seriesId}.`);
+    return { seriesId, version: result.version, ...sessionView(session) };
+  };
+
+  return app;
+}
+
+/** A path id that cannot be one of ours is simply not found. */
+function pathId(value: string, what: string): string {
+  if (!Id.safeParse(value).success) throw new NotFoundProblem(`There is no ${what} ${JSON.stringify(value.slice(0, 80))}.`);
+  return value;
+}
+
+async function readSeries(store: EventStore<SeriesEvent>, seriesId: string): Promise<RecordedEvent<SeriesEvent>[]> {
+  const events = await store.read(seriesStreamId(seriesId));
+  if (events.length === 0) throw new NotFoundProblem(`There is no series ${seriesId}.`);
+  return events;
+}
+
+const fold = (events: readonly SeriesEvent[]) => foldWith(seriesDecider, events);
+
+async function mapLimited<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const out: R[] = new Array(items.length);
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(limit, items.length) }, async () => {
+      for (let i = next++; i < items.length; i = next++) out[i] = await fn(items[i]!);
+    }),
+  );
+  return out;
+}

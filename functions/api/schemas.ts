@@ -1,0 +1,150 @@
+/**
+ * Request and response bodies of the admin API as zod schemas: the API validates with them
+ * and /openapi.json is generated from them. Field formats reuse the domain's value schemas;
+ * unknown fields are refused.
+ */
+import { z } from 'zod';
+import { DialogueWindow, Organiser, SeriesKind, Speaker } from '../../events/series/events.js';
+import {
+  HttpUrl,
+  LanguageTag,
+  LocalizedDescription,
+  LocalizedTitle,
+  MultiLine,
+  ReminderOffset,
+  TimeZone,
+} from '../../events/shared/values.js';
+
+const Start = z
+  .string()
+  .max(40)
+  .describe('A wall-clock time in the home zone (2027-05-03T10:00) or an instant with offset (2027-05-03T14:00:00Z)');
+
+export const CreateSeriesBody = z.strictObject({
+  kind: SeriesKind,
+  title: LocalizedTitle.describe('Title per BCP 47 language tag; needs the first language'),
+  description: LocalizedDescription.optional(),
+  timeZone: TimeZone.describe('Home IANA time zone, e.g. America/New_York'),
+  languages: z.array(LanguageTag).min(1).max(20).describe('Languages the series is held in; the first is the fallback'),
+  organiser: z.strictObject(Organiser.shape),
+  reminderOffsets: z.array(ReminderOffset).max(10).optional().describe('ISO 8601 durations before each session: P7D, P1D, PT1H'),
+  window: z.strictObject(DialogueWindow.shape).optional().describe('A virtual dialogue: the dates it is open, both included'),
+});
+
+export const ChangeSeriesBody = z
+  .strictObject({
+    title: LocalizedTitle,
+    description: LocalizedDescription,
+    timeZone: TimeZone,
+    languages: z.array(LanguageTag).min(1).max(20),
+    organiser: z.strictObject(Organiser.shape),
+    reminderOffsets: z.array(ReminderOffset).max(10),
+    window: z.strictObject(DialogueWindow.shape),
+  })
+  .partial()
+  .refine((body) => Object.keys(body).length > 0, 'name at least one field to change');
+
+const SpeakerBody = z.strictObject(Speaker.shape);
+const Capacity = z.number().int().positive().max(1_000_000);
+
+export const ScheduleSessionBody = z
+  .strictObject({
+    title: LocalizedTitle,
+    description: LocalizedDescription.optional(),
+    start: Start,
+    durationMinutes: z.number().int().optional().describe('Give durationMinutes or end'),
+    end: Start.optional(),
+    language: LanguageTag.optional().describe("Defaults to the series' first language"),
+    speakers: z.array(SpeakerBody).max(50).optional(),
+    joinUrl: HttpUrl.optional(),
+    capacity: Capacity.optional().describe('Seats; unlimited when absent'),
+  })
+  .refine((b) => b.durationMinutes !== undefined || b.end !== undefined, { message: 'give durationMinutes or end', path: ['durationMinutes'] });
+
+export const ChangeSessionBody = z
+  .strictObject({
+    start: Start,
+    durationMinutes: z.number().int(),
+    end: Start,
+    title: LocalizedTitle,
+    description: LocalizedDescription.nullable(),
+    language: LanguageTag,
+    speakers: z.array(SpeakerBody).max(50),
+    joinUrl: HttpUrl.nullable(),
+    capacity: Capacity.nullable(),
+  })
+  .partial()
+  .refine((body) => Object.keys(body).length > 0, 'name at least one field to change');
+
+export const CancelSessionBody = z.strictObject({
+  reason: MultiLine(2000).refine((r) => r.trim().length > 0, 'say why the session is cancelled'),
+});
+
+export const AsOfQuery = z.iso.datetime({ offset: true, message: 'asOf must be an ISO 8601 instant, e.g. 2027-05-01T12:00:00Z' });
+
+const Instant = z.string().describe('UTC instant, ISO 8601');
+
+export const SessionView = z.object({
+  sessionId: z.string(),
+  status: z.enum(['scheduled', 'cancelled']),
+  title: z.record(z.string(), z.string()),
+  description: z.record(z.string(), z.string()).optional(),
+  startsAt: Instant,
+  endsAt: Instant,
+  timeZone: z.string(),
+  localStart: z.string().describe('Start in the session time zone, with its offset'),
+  localEnd: z.string(),
+  durationMinutes: z.number(),
+  language: z.string(),
+  speakers: z.array(z.object({ name: z.string(), affiliation: z.string().optional(), bio: z.string().optional() })),
+  joinUrl: z.string().optional(),
+  capacity: z.number().optional(),
+  sequence: z.number().describe('iCalendar SEQUENCE: bumped by every change a calendar must show'),
+});
+
+export const SeriesView = z.object({
+  id: z.string(),
+  version: z.number(),
+  kind: SeriesKind,
+  title: z.record(z.string(), z.string()),
+  description: z.record(z.string(), z.string()),
+  timeZone: z.string(),
+  languages: z.array(z.string()),
+  organiser: z.object({ name: z.string(), email: z.string() }),
+  reminderOffsets: z.array(z.string()),
+  window: z.object({ opens: z.string(), closes: z.string() }).optional(),
+  sessions: z.array(SessionView),
+  createdAt: Instant,
+  updatedAt: Instant,
+});
+
+export const ScheduledSessionView = SessionView.extend({ seriesId: z.string(), version: z.number() });
+
+export const HistoryView = z.object({
+  id: z.string(),
+  version: z.number(),
+  events: z.array(
+    z.object({
+      version: z.number(),
+      type: z.string(),
+      recordedAt: Instant,
+      actor: z.object({ kind: z.string(), id: z.string() }),
+      eventId: z.string(),
+      correlationId: z.string(),
+      causationId: z.string(),
+      data: z.record(z.string(), z.unknown()),
+    }),
+  ),
+});
+
+export const SeriesListView = z.object({
+  series: z.array(SeriesView.pick({ id: true, version: true, kind: true, title: true, timeZone: true, languages: true, window: true, createdAt: true, updatedAt: true }).extend({ sessionCount: z.number() })),
+});
+
+export const Problem = z.object({
+  type: z.string(),
+  title: z.string(),
+  status: z.number(),
+  detail: z.string(),
+  errors: z.array(z.object({ field: z.string(), pointer: z.string(), detail: z.string() })).optional(),
+});

@@ -1,0 +1,56 @@
+import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { AccountRecovery, CfnUserPoolGroup, UserPool, UserPoolClient } from 'aws-cdk-lib/aws-cognito';
+import { Construct } from 'constructs';
+import { ORGANISERS_GROUP } from '../../functions/api/route-table.js';
+
+/**
+ * Who may call the organiser routes: a Cognito user pool that only administrators add users
+ * to (no self sign-up), a public client (no secret) signing in with SRP, and the group an
+ * organiser's access token must carry (`cognito:groups`). The pool holds people's accounts,
+ * so it is retained when the stack is deleted.
+ */
+export class Organisers extends Construct {
+  readonly userPool: UserPool;
+  readonly client: UserPoolClient;
+  readonly group: CfnUserPoolGroup;
+  /** The `iss` of the pool's tokens. */
+  readonly issuer: string;
+  /** Where the pool's signing keys are published. */
+  readonly jwksUrl: string;
+
+  constructor(scope: Construct, id: string) {
+    super(scope, id);
+    this.userPool = new UserPool(this, 'UserPool', {
+      selfSignUpEnabled: false,
+      signInAliases: { email: true },
+      autoVerify: { email: true },
+      signInCaseSensitive: false,
+      passwordPolicy: {
+        minLength: 12,
+        requireLowercase: true,
+        requireUppercase: true,
+        requireDigits: true,
+        requireSymbols: true,
+        tempPasswordValidity: Duration.days(3),
+      },
+      accountRecovery: AccountRecovery.EMAIL_ONLY,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    this.client = this.userPool.addClient('ApiClient', {
+      generateSecret: false,
+      authFlows: { userSrp: true },
+      // Sign-in through SRP only: no hosted UI, so none of the default OAuth flows and callbacks.
+      disableOAuth: true,
+      preventUserExistenceErrors: true,
+      accessTokenValidity: Duration.hours(1),
+      idTokenValidity: Duration.hours(1),
+    });
+    this.group = new CfnUserPoolGroup(this, 'OrganisersGroup', {
+      userPoolId: this.userPool.userPoolId,
+      groupName: ORGANISERS_GROUP,
+      description: 'May create and change series and sessions through the API',
+    });
+    this.issuer = `https://cognito-idp.${Stack.of(this).region}.amazonaws.com/${this.userPool.userPoolId}`;
+    this.jwksUrl = `${this.issuer}/.well-known/jwks.json`;
+  }
+}

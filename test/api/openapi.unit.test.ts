@@ -1,0 +1,32 @@
+/** /openapi.json is a valid OpenAPI 3.1 document (checked by an independent validator) covering every route. */
+import { Validator } from '@seriousme/openapi-schema-validator';
+import { describe, expect, it } from 'vitest';
+import { openApiDocument } from '../../functions/api/openapi.js';
+import { routes } from '../../functions/api/route-table.js';
+
+describe('the OpenAPI document', () => {
+  const doc = openApiDocument() as { paths: Record<string, Record<string, { security: unknown[]; requestBody?: unknown }>> };
+
+  it('validates against the OpenAPI 3.1 schema', async () => {
+    const validator = new Validator();
+    const result = await validator.validate(structuredClone(doc) as Parameters<Validator['validate']>[0]);
+    expect(result.errors ?? []).toEqual([]);
+    expect(result.valid).toBe(true);
+    expect(validator.version).toBe('3.1');
+  });
+
+  it('has every route of the route table, with organiser security where the route needs it', () => {
+    for (const route of routes) {
+      const operation = doc.paths[route.path]?.[route.method.toLowerCase()];
+      expect(operation, `${route.method} ${route.path}`).toBeDefined();
+      expect(operation!.security.length > 0).toBe(route.auth === 'organiser');
+    }
+  });
+
+  it('documents request bodies from the zod schemas the API validates with', () => {
+    const body = (doc.paths['/admin/series/{seriesId}/sessions']!.post!.requestBody as { content: Record<string, { schema: { properties: Record<string, unknown>; required: string[] } }> })
+      .content['application/json']!.schema;
+    expect(Object.keys(body.properties)).toEqual(expect.arrayContaining(['title', 'start', 'durationMinutes', 'language', 'speakers', 'joinUrl', 'capacity']));
+    expect(body.required).toEqual(expect.arrayContaining(['title', 'start']));
+  });
+});

@@ -1,0 +1,230 @@
+/**
+ * The API in the CDK app: the organisers' user pool, the API function and the HTTP API with
+ * one route per entry of functions/api/route-table.ts. Synthesised without bundling (STACK
+ * trap 7), so functions/api need not compile for these tests.
+ */
+import { App } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { AUTH_ENV, ORGANISERS_GROUP, routes } from '../../functions/api/route-table.js';
+import { ConveneStack } from '../../infra/stack/convene-stack.js';
+import { eventTable, idempotencyTable } from '../../infra/tables.js';
+
+type Resource = { Type: string; Properties: Record<string, any>; DeletionPolicy?: string; DependsOn?: string[] };
+type Statement = { Effect: string; Action: string | string[]; Resource: unknown };
+
+describe('ConveneStack API', () => {
+  let stack: ConveneStack;
+  let template: Template;
+  let resources: Record<string, Resource>;
+  const id = (construct: { node: { defaultChild?: unknown } }) => stack.getLogicalId(construct.node.defaultChild as never);
+  const ofType = (type: string) => Object.entries(resources).filter(([, r]) => r.Type === type);
+
+  let ids: { events: string; idempotency: string; pool: string; client: string; fn: string; role: string; api: string };
+  /** `https://cognito-idp.${AWS::Region}.amazonaws.com/${UserPool}`, as CloudFormation gets it. */
+  let issuer: unknown;
+
+  beforeAll(() => {
+    // No bundling (STACK trap 7) and no WASM validation (about 8 s per synth), as in stack.unit.test.ts.
+    const app = new App({ builtinCloudFormationValidation: false, context: { 'aws:cdk:bundling-stacks': [] } });
+    stack = new ConveneStack(app, 'Test');
+    template = Template.fromStack(stack);
+    resources = template.toJSON().Resources;
+    ids = {
+      events: id(stack.table(eventTable)),
+      idempotency: id(stack.table(idempotencyTable)),
+      pool: id(stack.organisers.userPool),
+      client: id(stack.organisers.client),
+      fn: id(stack.apiFunction),
+      role: id(stack.apiFunction.role!),
+      api: id(stack.api),
+    };
+    issuer = {
+      'Fn::Join': ['', ['https://cognito-idp.', { Ref: 'AWS::Region' }, '.amazonaws.com/', { Ref: ids.pool }]],
+    };
+  });
+
+  it('skips esbuild: the bundling-stacks context is empty', () => {
+    expect(stack.bundlingRequired).toBe(false);
+  });
+
+  describe('organisers user pool', () => {
+    it('admits no self sign-up, signs in by email, demands strong passwords and is retained', () => {
+      const pool = resources[ids.pool]!;
+      expect(pool).toMatchObject({
+        Type: 'AWS::Cognito::UserPool',
+        DeletionPolicy: 'Retain',
+        Properties: {
+          AdminCreateUserConfig: { AllowAdminCreateUserOnly: true },
+          UsernameAttributes: ['email'],
+          Policies: {
+            PasswordPolicy: {
+              MinimumLength: 12,
+              RequireLowercase: true,
+              RequireUppercase: true,
+              RequireNumbers: true,
+              RequireSymbols: true,
+            },
+          },
+        },
+      });
+      template.resourceCountIs('AWS::Cognito::UserPool', 1);
+    });
+
+    it('has a public client signing in with SRP only, without OAuth flows', () => {
+      const client = resources[ids.client]!;
+      expect(client.Properties).toMatchObject({ UserPoolId: { Ref: ids.pool }, GenerateSecret: false, AllowedOAuthFlowsUserPoolClient: false });
+      expect([...client.Properties.ExplicitAuthFlows].sort()).toEqual(['ALLOW_REFRESH_TOKEN_AUTH', 'ALLOW_USER_SRP_AUTH']);
+      expect(client.Properties.AllowedOAuthFlows).toBeUndefined();
+      expect(client.Properties.CallbackURLs).toBeUndefined();
+      template.resourceCountIs('AWS::Cognito::UserPoolClient', 1);
+    });
+
+    it(`has the group '${ORGANISERS_GROUP}'`, () => {
+      expect(ORGANISERS_GROUP).toBe('organisers');
+      template.resourceCountIs('AWS::Cognito::UserPoolGroup', 1);
+      template.hasResourceProperties('AWS::Cognito::UserPoolGroup', { GroupName: 'organisers', UserPoolId: { Ref: ids.pool } });
+    });
+  });
+
+  describe('API function', () => {
+    it('runs functions/api/handler.ts on Node.js 22, arm64, 512 MB, 10 s', () => {
+      template.resourceCountIs('AWS::Lambda::Function', 1);
+      expect(resources[ids.fn]).toMatchObject({
+        Type: 'AWS::Lambda::Function',
+        Properties: {
+          Runtime: 'nodejs22.x',
+          Architectures: ['arm64'],
+          // NodejsFunction bundles the entry to index.mjs and prefixes the handler export.
+          Handler: 'index.handler',
+          MemorySize: 512,
+          Timeout: 10,
+          Role: { 'Fn::GetAtt': [ids.role, 'Arn'] },
+        },
+      });
+    });
+
+    it('learns its tables and how to verify organiser tokens from its environment, and nothing else', () => {
+      expect(resources[ids.fn]!.Properties.Environment.Variables).toEqual({
+        [eventTable.envVar]: { Ref: ids.events },
+        [idempotencyTable.envVar]: { Ref: ids.idempotency },
+        NODE_OPTIONS: '--enable-source-maps',
+        [AUTH_ENV.issuer]: issuer,
+        [AUTH_ENV.jwksUrl]: {
+          'Fn::Join': [
+            '',
+            ['https://cognito-idp.', { Ref: 'AWS::Region' }, '.amazonaws.com/', { Ref: ids.pool }, '/.well-known/jwks.json'],
+          ],
+        },
+        [AUTH_ENV.clientId]: { Ref: ids.client },
+      });
+    });
+
+    it('may read and write the event table, its indexes and the idempotency table, and nothing else', () => {
+      const role = resources[ids.role]!;
+      expect(role.Properties.Policies).toBeUndefined();
+      expect(JSON.stringify(role.Properties.ManagedPolicyArns)).toBe(
+        JSON.stringify([
+          { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::aws:policy/service-role/AWSLambdaBasicExecutionRole']] },
+        ]),
+      );
+      const policies = [...ofType('AWS::IAM::Policy'), ...ofType('AWS::IAM::ManagedPolicy')].filter(([, p]) =>
+        JSON.stringify(p.Properties.Roles ?? []).includes(JSON.stringify({ Ref: ids.role })),
+      );
+      expect(policies).toHaveLength(1);
+      const statements: Statement[] = policies.flatMap(([, p]) => p.Properties.PolicyDocument.Statement);
+      const list = <T>(x: T | T[]) => (Array.isArray(x) ? x : [x]);
+      const actions = statements.flatMap((s) => list(s.Action));
+      expect(actions.filter((a) => /^(ses|s3|sns|sqs|lambda|iam):/i.test(a) || a === '*')).toEqual([]);
+      expect(actions.every((a) => a.startsWith('dynamodb:'))).toBe(true);
+
+      const eventArn = { 'Fn::GetAtt': [ids.events, 'Arn'] };
+      const eventIndexArn = { 'Fn::Join': ['', [eventArn, '/index/*']] };
+      const idempotencyArn = { 'Fn::GetAtt': [ids.idempotency, 'Arn'] };
+      const allowed = [eventArn, eventIndexArn, idempotencyArn].map((arn) => JSON.stringify(arn));
+      for (const statement of statements) {
+        expect(statement.Effect).toBe('Allow');
+        for (const resource of list(statement.Resource)) expect(allowed).toContain(JSON.stringify(resource));
+      }
+      const allows = (action: string, resource: unknown) =>
+        statements.some((s) => list(s.Action).includes(action) && list(s.Resource).some((r) => JSON.stringify(r) === JSON.stringify(resource)));
+      for (const action of ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:ConditionCheckItem', 'dynamodb:UpdateItem']) {
+        expect(allows(action, eventArn), `${action} on the event table`).toBe(true);
+        expect(allows(action, idempotencyArn), `${action} on the idempotency table`).toBe(true);
+      }
+      // Listing series queries the sparse streamsByCategory index.
+      expect(allows('dynamodb:Query', eventIndexArn)).toBe(true);
+    });
+  });
+
+  describe('HTTP API', () => {
+    const organiserRoutes = routes.filter((r) => r.auth === 'organiser');
+
+    it('is an HTTP API without CORS, with an auto-deployed default stage and its URL as an output', () => {
+      template.resourceCountIs('AWS::ApiGatewayV2::Api', 1);
+      expect(resources[ids.api]!.Properties).toMatchObject({ ProtocolType: 'HTTP' });
+      expect(resources[ids.api]!.Properties.CorsConfiguration).toBeUndefined();
+      template.hasResourceProperties('AWS::ApiGatewayV2::Stage', { ApiId: { Ref: ids.api }, StageName: '$default', AutoDeploy: true });
+      const outputs = Object.values(template.toJSON().Outputs as Record<string, { Value: unknown }>);
+      expect(outputs.map((o) => o.Value)).toContainEqual({ 'Fn::GetAtt': [ids.api, 'ApiEndpoint'] });
+    });
+
+    it('verifies organiser tokens against the user pool, with the client id as audience', () => {
+      const authorizers = ofType('AWS::ApiGatewayV2::Authorizer');
+      expect(authorizers).toHaveLength(1);
+      expect(authorizers[0]![1].Properties).toEqual({
+        ApiId: { Ref: ids.api },
+        AuthorizerType: 'JWT',
+        IdentitySource: ['$request.header.Authorization'],
+        JwtConfiguration: { Issuer: issuer, Audience: [{ Ref: ids.client }] },
+        Name: 'OrganiserAuthorizer',
+      });
+    });
+
+    it('sends every request to the API function through one Lambda proxy integration', () => {
+      const integrations = ofType('AWS::ApiGatewayV2::Integration');
+      expect(integrations).toHaveLength(1);
+      expect(integrations[0]![1].Properties).toMatchObject({
+        ApiId: { Ref: ids.api },
+        IntegrationType: 'AWS_PROXY',
+        IntegrationUri: { 'Fn::GetAtt': [ids.fn, 'Arn'] },
+        PayloadFormatVersion: '2.0',
+      });
+      const permissions = ofType('AWS::Lambda::Permission').map(([, p]) => p.Properties);
+      expect(permissions.length).toBeGreaterThan(0);
+      for (const permission of permissions) {
+        expect(permission).toMatchObject({
+          Action: 'lambda:InvokeFunction',
+          FunctionName: { 'Fn::GetAtt': [ids.fn, 'Arn'] },
+          Principal: 'apigateway.amazonaws.com',
+        });
+      }
+    });
+
+    it('has exactly the routes of functions/api/route-table.ts', () => {
+      const keys = ofType('AWS::ApiGatewayV2::Route').map(([, r]) => r.Properties.RouteKey as string);
+      expect(keys.sort()).toEqual(routes.map((r) => `${r.method} ${r.path}`).sort());
+      expect(organiserRoutes.length).toBeGreaterThan(0);
+      expect(routes.some((r) => r.auth === 'public')).toBe(true);
+    });
+
+    it.each(routes.map((r) => [`${r.method} ${r.path}`, r.auth] as const))('%s (%s)', (routeKey, auth) => {
+      const matching = ofType('AWS::ApiGatewayV2::Route').filter(([, r]) => r.Properties.RouteKey === routeKey);
+      expect(matching).toHaveLength(1);
+      const [, route] = matching[0]!;
+      const integration = ofType('AWS::ApiGatewayV2::Integration')[0]![0];
+      expect(route.Properties).toMatchObject({
+        ApiId: { Ref: ids.api },
+        Target: { 'Fn::Join': ['', ['integrations/', { Ref: integration }]] },
+      });
+      if (auth === 'organiser') {
+        const authorizer = ofType('AWS::ApiGatewayV2::Authorizer')[0]![0];
+        expect(route.Properties.AuthorizationType).toBe('JWT');
+        expect(route.Properties.AuthorizerId).toEqual({ Ref: authorizer });
+      } else {
+        expect(route.Properties.AuthorizationType).toBe('NONE');
+        expect(route.Properties.AuthorizerId).toBeUndefined();
+      }
+    });
+  });
+});

@@ -1,0 +1,96 @@
+/**
+ * The API over real HTTP for e2e tests: the same hono app `npm start` serves, on a free
+ * port on 127.0.0.1, against the integration run's DynamoDB Local with tables of its own
+ * (so a test can assert the whole event table is unchanged), and a test signing key.
+ */
+import type { Server } from 'node:http';
+import { ScanCommand } from '@aws-sdk/client-dynamodb';
+import { serve } from '@hono/node-server';
+import { afterAll, beforeAll } from 'vitest';
+import { conveneEventStore } from '../../functions/adapters/event-store/index.js';
+import { documentClient } from '../../functions/adapters/dynamodb-client.js';
+import { createApi } from '../../functions/api/app.js';
+import { createTokenVerifier } from '../../functions/api/auth.js';
+import { createTables } from '../../infra/local/create-tables.js';
+import { freePort } from '../../infra/local/free-port.js';
+import { LOCAL_ISSUER, mintOrganiserToken, newSigningKey, type SigningKey, type TokenClaims } from '../../infra/local/organiser-token.js';
+import { eventTable, localTableNames, tableEnvironment } from '../../infra/tables.js';
+import { clients } from './local.js';
+
+export interface ApiResponse<T = any> {
+  status: number;
+  headers: Headers;
+  body: T;
+  text: string;
+}
+
+export interface RequestOptions {
+  body?: unknown;
+  /** Sent as is (for malformed bodies); wins over `body`. */
+  raw?: string | Uint8Array;
+  headers?: Record<string, string>;
+  /** `null`: no Authorization header. Default: a valid organiser token. */
+  token?: string | null;
+}
+
+export interface TestApi {
+  url: string;
+  key: SigningKey;
+  organiserToken: string;
+  token(claims?: TokenClaims): Promise<string>;
+  request<T = any>(method: string, path: string, options?: RequestOptions): Promise<ApiResponse<T>>;
+  /** Every item of this API's event table, for "nothing was written" assertions. */
+  eventCount(): Promise<number>;
+  store: ReturnType<typeof conveneEventStore>;
+}
+
+/** Start the API for the calling test file; stopped after it. */
+export function useTestApi(): TestApi {
+  const api = {} as TestApi;
+  let server: Server | undefined;
+  beforeAll(async () => {
+    const names = localTableNames(`api-${crypto.randomUUID().slice(0, 8)}`);
+    await createTables(clients().dynamodb, names);
+    const store = conveneEventStore(tableEnvironment(names), documentClient(clients().dynamodb));
+    const key = await newSigningKey();
+    const app = createApi({ store, verifyOrganiserToken: createTokenVerifier({ issuer: LOCAL_ISSUER, publicJwk: key.publicJwk }), logError: () => {} });
+    const port = await freePort();
+    server = await new Promise<Server>((resolve) => {
+      const s = serve({ fetch: app.fetch, port, hostname: '127.0.0.1' }, () => resolve(s as Server)) as Server;
+    });
+    Object.assign(api, {
+      url: `http://127.0.0.1:${port}`,
+      key,
+      store,
+      organiserToken: await mintOrganiserToken(key, { sub: 'organiser-1' }),
+      token: (claims?: TokenClaims) => mintOrganiserToken(key, { sub: 'organiser-1', ...claims }),
+      async eventCount() {
+        const { Count } = await clients().dynamodb.send(new ScanCommand({ TableName: names[eventTable.id], Select: 'COUNT', ConsistentRead: true }));
+        return Count ?? 0;
+      },
+      async request(method: string, path: string, options: RequestOptions = {}) {
+        const headers: Record<string, string> = { ...options.headers };
+        const token = options.token === undefined ? api.organiserToken : options.token;
+        if (token !== null) headers.authorization ??= `Bearer ${token}`;
+        let body: string | Uint8Array | undefined = options.raw;
+        if (body === undefined && options.body !== undefined) {
+          body = JSON.stringify(options.body);
+          headers['content-type'] ??= 'application/json';
+        }
+        const res = await fetch(`${api.url}${path}`, { method, headers, ...(body !== undefined ? { body } : {}) });
+        const text = await res.text();
+        let parsed: unknown = text;
+        try {
+          parsed = text ? JSON.parse(text) : undefined;
+        } catch {
+          // not JSON: keep the text
+        }
+        return { status: res.status, headers: res.headers, body: parsed, text };
+      },
+    });
+  });
+  afterAll(async () => {
+    await new Promise((resolve) => (server ? server.close(resolve) : resolve(undefined)));
+  });
+  return api;
+}
