@@ -41,12 +41,14 @@ export type UtcInstant = z.infer<typeof UtcInstant>;
 /** A calendar date (`2027-04-24`), read in the series' home time zone. */
 export const CalendarDate = z.iso.date({ message: 'must be a date such as 2027-04-24' });
 
-/** One line of text that may reach mail headers and calendar properties: no control characters. */
+/**
+ * One line of text that may reach mail headers and calendar properties: no control characters.
+ * Stored as given (not trimmed); escaped wherever it is rendered.
+ */
 export const SingleLine = (max: number) =>
   z
     .string()
-    .trim()
-    .min(1, 'must not be empty')
+    .refine((text) => text.trim().length > 0, 'must not be empty')
     .max(max, `must be at most ${max} characters`)
     .regex(/^[^\p{Cc}\u2028\u2029]*$/u, 'must be one line without control characters');
 

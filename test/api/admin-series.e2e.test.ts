@@ -6,28 +6,12 @@
 import { describe, expect, it } from 'vitest';
 import { HistoryView, ScheduledSessionView, SeriesListView, SeriesView } from '../../functions/api/schemas.js';
 import { useTestApi } from '../support/api.js';
+import { careRequest, dialogueRequest } from '../support/seed-requests.js';
 
 const api = useTestApi();
 
-const dialogue = {
-  kind: 'virtual-dialogue',
-  title: { en: 'Understanding Change through Training for Gender Equality' },
-  description: { en: 'What kinds of change can training for gender equality achieve?' },
-  timeZone: 'America/New_York',
-  languages: ['en'],
-  organiser: { name: 'Training Centre', email: 'training@example.org' },
-  reminderOffsets: ['P7D', 'P1D', 'PT1H'],
-  window: { opens: '2027-04-24', closes: '2027-05-14' },
-};
-
-const care = {
-  kind: 'lecture-series',
-  title: { en: 'Care Economy Lecture Series', es: 'Ciclo de conferencias sobre la economía del cuidado', fr: "Cycle de conférences sur l'économie des soins" },
-  timeZone: 'America/New_York',
-  languages: ['en', 'es'],
-  organiser: { name: 'Training Centre', email: 'training@example.org' },
-  reminderOffsets: ['P1D', 'PT1H'],
-};
+const dialogue = dialogueRequest;
+const care = { ...careRequest, title: { ...careRequest.title, fr: "Cycle de conférences sur l'économie des soins" } };
 
 const lectures = [
   ['2027-05-23T15:00', 'en'],

@@ -5,18 +5,11 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Problem } from '../../functions/api/schemas.js';
 import { useTestApi, type RequestOptions } from '../support/api.js';
+import { dialogueRequest } from '../support/seed-requests.js';
 
 const api = useTestApi();
 
-const dialogue = {
-  kind: 'virtual-dialogue',
-  title: { en: 'Understanding Change through Training for Gender Equality' },
-  timeZone: 'America/New_York',
-  languages: ['en'],
-  organiser: { name: 'Training Centre', email: 'training@example.org' },
-  reminderOffsets: ['P7D', 'P1D', 'PT1H'],
-  window: { opens: '2027-04-24', closes: '2027-05-14' },
-};
+const { description: _d, ...dialogue } = dialogueRequest;
 const session = { title: { en: 'Live webinar' }, start: '2027-05-03T10:00', durationMinutes: 60, language: 'en' };
 
 let seriesId = '';

@@ -1,16 +1,11 @@
 /** Two browser tabs, retried scripts and racing clients: If-Match, Idempotency-Key, re-decided writes. */
 import { describe, expect, it } from 'vitest';
 import { useTestApi } from '../support/api.js';
+import { careRequest } from '../support/seed-requests.js';
 
 const api = useTestApi();
 
-const care = {
-  kind: 'lecture-series',
-  title: { en: 'Care Economy Lecture Series', es: 'Ciclo de conferencias sobre la economía del cuidado' },
-  timeZone: 'America/New_York',
-  languages: ['en', 'es'],
-  organiser: { name: 'Training Centre', email: 'training@example.org' },
-};
+const care = careRequest;
 const lecture = (day: number) => ({ title: { en: `Lecture ${day}` }, start: `2027-06-${String(day).padStart(2, '0')}T15:00`, durationMinutes: 90 });
 
 async function newSeries() {
@@ -41,7 +36,7 @@ describe('optimistic concurrency over HTTP', () => {
     for (let round = 0; round < 5; round++) {
       const etag = (await api.request('GET', `/admin/series/${id}`)).headers.get('etag')!;
       const results = await Promise.all(
-        ['P1D', 'P2D', 'P3D'].map((offset) => api.request('PATCH', `/admin/series/${id}`, { body: { reminderOffsets: [offset, `PT${round + 1}H`] }, headers: { 'if-match': etag } })),
+        ['P1D', 'P2D', 'P3D'].map((offset) => api.request('PATCH', `/admin/series/${id}`, { body: { reminderOffsets: [offset, `PT${round + 2}H`] }, headers: { 'if-match': etag } })),
       );
       expect(results.filter((r) => r.status === 200)).toHaveLength(1);
       expect(results.filter((r) => r.status === 412)).toHaveLength(2);

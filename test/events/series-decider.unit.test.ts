@@ -292,3 +292,12 @@ describe("a dialogue's window", () => {
       .thenThrows(InvariantViolation, /within its window/, 'window');
   });
 });
+
+describe('text fields', () => {
+  it('are stored as given, markup and all, and refused when blank', () => {
+    const title = { en: '  <script>alert("x")</script> & Care  ' };
+    const [event] = spec().when({ ...createDialogue, title }).events();
+    expect(event?.data).toMatchObject({ title });
+    spec().when({ ...createDialogue, title: { en: '   ' } }).thenThrows(InvalidCommandError, /must not be empty/, 'title.en');
+  });
+});
