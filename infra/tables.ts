@@ -79,8 +79,26 @@ export const idempotencyTable = {
   envVar: 'IDEMPOTENCY_TABLE_NAME',
 } as const satisfies TableDefinition;
 
+/**
+ * Key names of the read-model table: every projection (schedules, member registrations,
+ * feeds) keeps items here under `pk`/`sk`, each stamped with the stream version it reflects.
+ */
+export const READ_MODEL_PK = 'pk';
+export const READ_MODEL_SK = 'sk';
+export const READ_MODEL_EXPIRES_AT = 'expiresAt';
+
+export const readModelTable = {
+  id: 'ReadModels',
+  partitionKey: { name: READ_MODEL_PK, type: 'S' },
+  sortKey: { name: READ_MODEL_SK, type: 'S' },
+  timeToLiveAttribute: READ_MODEL_EXPIRES_AT,
+  // Rebuilt from events at any time: not a system of record.
+  systemOfRecord: false,
+  envVar: 'READ_MODEL_TABLE_NAME',
+} as const satisfies TableDefinition;
+
 /** Every table of the system, in creation order. */
-export const tables: readonly TableDefinition[] = [eventTable, idempotencyTable];
+export const tables: readonly TableDefinition[] = [eventTable, idempotencyTable, readModelTable];
 
 /** Table names by definition id, as handlers receive them through their environment. */
 export type TableNames = Record<string, string>;

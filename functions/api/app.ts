@@ -10,11 +10,16 @@ import { requireOrganiser, type OrganiserVariables, type TokenVerifier } from '.
 import { openApiDocument } from './openapi.js';
 import { ApiError, toProblem } from './problems.js';
 import { adminSeriesRoutes } from './routes/admin-series.js';
+import { publicSeriesRoutes } from './routes/public-series.js';
+import type { ReadModelStore } from '../adapters/read-models/read-model-store.js';
 
 export const MAX_BODY_BYTES = 64 * 1024;
 
 export interface ApiDeps {
   readonly store: EventStore<ConveneEvent>;
+  readonly readModels: ReadModelStore;
+  /** Public base URL of the API, for links in feeds. */
+  readonly baseUrl: string;
   readonly verifyOrganiserToken: TokenVerifier;
   readonly newId?: () => string;
   /** Where unexpected errors are reported (the Lambda's logger); default console.error. */
@@ -44,6 +49,7 @@ export function createApi(deps: ApiDeps) {
 
   app.get('/openapi.json', (c) => c.json(openApiDocument()));
   app.route('/', adminSeriesRoutes({ store: deps.store, ...(deps.newId ? { newId: deps.newId } : {}) }));
+  app.route('/', publicSeriesRoutes({ readModels: deps.readModels, baseUrl: deps.baseUrl }));
 
   app.notFound((c) => {
     const { problem } = toProblem(new ApiError(404, 'not-found', 'Not found', `There is no ${c.req.method} ${c.req.path}.`));

@@ -3,7 +3,10 @@ import type { JWK } from 'jose';
 import { conveneEventStore } from '../adapters/event-store/index.js';
 import { createApi } from './app.js';
 import { createTokenVerifier } from './auth.js';
-import { AUTH_ENV } from './route-table.js';
+import { AUTH_ENV, PUBLIC_BASE_URL_ENV } from './route-table.js';
+import { readModelTable } from '../../infra/tables.js';
+import { documentClient } from '../adapters/dynamodb-client.js';
+import { createReadModelStore } from '../adapters/read-models/read-model-store.js';
 
 export function apiFromEnvironment(env: Record<string, string | undefined>) {
   const issuer = env[AUTH_ENV.issuer];
@@ -17,5 +20,15 @@ export function apiFromEnvironment(env: Record<string, string | undefined>) {
     ...(publicJwk ? { publicJwk: JSON.parse(publicJwk) as JWK } : {}),
     ...(clientId ? { clientId } : {}),
   });
-  return createApi({ store: conveneEventStore(env), verifyOrganiserToken });
+  const readModelTableName = env[readModelTable.envVar];
+  if (!readModelTableName) throw new Error(`environment variable ${readModelTable.envVar} is not set`);
+  const baseUrl = env[PUBLIC_BASE_URL_ENV];
+  if (!baseUrl) throw new Error(`environment variable ${PUBLIC_BASE_URL_ENV} is not set`);
+  const client = documentClient();
+  return createApi({
+    store: conveneEventStore(env, client),
+    readModels: createReadModelStore(client, readModelTableName),
+    baseUrl,
+    verifyOrganiserToken,
+  });
 }

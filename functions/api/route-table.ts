@@ -21,11 +21,16 @@ export const routes = [
   { method: 'POST', path: '/admin/series/{seriesId}/sessions', auth: 'organiser', summary: 'Schedule a session' },
   { method: 'PATCH', path: '/admin/series/{seriesId}/sessions/{sessionId}', auth: 'organiser', summary: 'Reschedule a session or change its details' },
   { method: 'POST', path: '/admin/series/{seriesId}/sessions/{sessionId}/cancel', auth: 'organiser', summary: 'Cancel a session, with a reason' },
+  { method: 'GET', path: '/series/{seriesId}', auth: 'public', summary: 'The public schedule of a series (no personal data, no join links)' },
+  { method: 'GET', path: '/feeds/series/{file}', auth: 'public', summary: 'The public iCalendar feed of a series: /feeds/series/<seriesId>.ics' },
   { method: 'GET', path: '/openapi.json', auth: 'public', summary: 'This API as an OpenAPI 3.1 document' },
 ] as const satisfies readonly RouteDefinition[];
 
 /** `/admin/series/{seriesId}` -> `/admin/series/:seriesId` for hono. */
 export const honoPath = (path: string) => path.replace(/\{(\w+)\}/g, ':$1');
+
+/** The public base URL of the API (links in feeds and mail). */
+export const PUBLIC_BASE_URL_ENV = 'PUBLIC_BASE_URL';
 
 /** The group an organiser's token must carry (`cognito:groups`). */
 export const ORGANISERS_GROUP = 'organisers';

@@ -10,8 +10,13 @@ import { conveneEventStore } from '../../functions/adapters/event-store/index.js
 import { documentClient } from '../../functions/adapters/dynamodb-client.js';
 import { createApi } from '../../functions/api/app.js';
 import { createTokenVerifier } from '../../functions/api/auth.js';
-import { tableEnvironment } from '../tables.js';
-import { localClients } from './clients.js';
+import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
+import { createReadModelStore } from '../../functions/adapters/read-models/read-model-store.js';
+import { createProjectorHandler } from '../../functions/projector/handler.js';
+import { rebuildReadModels } from '../../functions/projector/rebuild.js';
+import { eventTable, readModelTable, tableEnvironment } from '../tables.js';
+import { LOCAL_CREDENTIALS, localClients } from './clients.js';
+import { startStreamPoller, type StreamPoller } from './stream-poller.js';
 import { seedDemoData } from './demo-data.js';
 import { healthRoutes } from './health-page.js';
 import { LOCAL_ISSUER, loadOrCreateSigningKey, mintOrganiserToken } from './organiser-token.js';
@@ -35,12 +40,14 @@ async function main() {
     }
   });
   let server: Server | undefined;
+  let poller: StreamPoller | undefined;
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;
     stopping = true;
     console.log(`\n${signal}: stopping the local stack...`);
     server?.close();
+    await poller?.stop();
     await stack.stop();
     console.log('stopped; no process left behind.');
     process.exit(0);
@@ -49,17 +56,33 @@ async function main() {
   process.on('SIGTERM', () => void stop('SIGTERM'));
 
   const clients = localClients(stack.info);
-  const store = conveneEventStore(tableEnvironment(stack.info.tables), documentClient(clients.dynamodb));
+  const doc = documentClient(clients.dynamodb);
+  const store = conveneEventStore(tableEnvironment(stack.info.tables), doc);
   const seed = await seedDemoData(store);
+
+  // Read models: catch up with everything already in the event table, then follow its stream.
+  const readModels = createReadModelStore(doc, stack.info.tables[readModelTable.id]!);
+  const rebuild = await rebuildReadModels({ store, readModels, client: doc, eventsTable: stack.info.tables[eventTable.id]! });
+  poller = await startStreamPoller({
+    dynamodb: clients.dynamodb,
+    streams: new DynamoDBStreamsClient({ region: stack.info.region, endpoint: stack.info.dynamodb.endpoint, credentials: LOCAL_CREDENTIALS }),
+    table: stack.info.tables[eventTable.id]!,
+    handler: createProjectorHandler({ store, readModels }),
+  });
 
   const key = await loadOrCreateSigningKey(join(dataDir, 'organiser-key.json'));
   const token = await mintOrganiserToken(key, { sub: 'local-organiser', email: 'training@example.org' });
   const tokenFile = join(dataDir, 'organiser.token');
   writeFileSync(tokenFile, `${token}\n`, { mode: 0o600 });
 
-  const app = createApi({ store, verifyOrganiserToken: createTokenVerifier({ issuer: LOCAL_ISSUER, publicJwk: key.publicJwk }) });
-  app.route('/', healthRoutes({ info: stack.info, clients, store, seriesStreams: seed.streams.filter((s) => s.startsWith('series-')) }));
   const webPort = port('CONVENE_PORT', 3000);
+  const app = createApi({
+    store,
+    readModels,
+    baseUrl: `http://127.0.0.1:${webPort}`,
+    verifyOrganiserToken: createTokenVerifier({ issuer: LOCAL_ISSUER, publicJwk: key.publicJwk }),
+  });
+  app.route('/', healthRoutes({ info: stack.info, clients, store, seriesStreams: seed.streams.filter((s) => s.startsWith('series-')) }));
   server = await new Promise<Server>((resolveServer, reject) => {
     const s = serve({ fetch: app.fetch, port: webPort, hostname: '127.0.0.1' }, () => resolveServer(s as Server)) as Server;
     s.once('error', reject);
@@ -74,6 +97,7 @@ async function main() {
   S3            ${stack.info.s3.endpoint}  folder ${stack.info.s3.directory}
   tables        ${Object.values(stack.info.tables).join(', ')}
   demo data     ${seed.appended} new events in ${seed.streams.length} streams
+  read models   ${rebuild.projected} rebuilt from ${rebuild.streams} streams; the projector follows the event stream
   organiser token (also in ${tokenFile}, valid 30 days):
 ${token}
 Press Ctrl-C to stop.`);

@@ -4,11 +4,13 @@ import type { HttpApi } from 'aws-cdk-lib/aws-apigatewayv2';
 import type { TableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import type { Construct } from 'constructs';
-import { eventTable, idempotencyTable, tables } from '../tables.js';
+import { eventTable, idempotencyTable, readModelTable, tables } from '../tables.js';
 import type { TableDefinition, TableNames } from '../tables.js';
 import { createApiFunction } from './api-function.js';
+import { PUBLIC_BASE_URL_CONTEXT, requiredUrlContext } from './context.js';
 import { createHttpApi } from './http-api.js';
 import { Organisers } from './organisers.js';
+import { Projector } from './projector.js';
 import { createTable } from './tables.js';
 
 export class ConveneStack extends Stack {
@@ -19,6 +21,8 @@ export class ConveneStack extends Stack {
   /** The API Lambda behind every route of the HTTP API. */
   readonly apiFunction: NodejsFunction;
   readonly api: HttpApi;
+  /** The projector Lambda on the event table's stream, and its dead-letter queue. */
+  readonly projector: Projector;
 
   constructor(scope: Construct, id: string, props?: StackProps) {
     super(scope, id, props);
@@ -26,10 +30,17 @@ export class ConveneStack extends Stack {
     this.organisers = new Organisers(this, 'Organisers');
     this.apiFunction = createApiFunction(this, 'ApiFunction', {
       tableNames: this.tableNames(),
-      tables: [this.table(eventTable), this.table(idempotencyTable)],
+      readWriteTables: [this.table(eventTable), this.table(idempotencyTable)],
+      readTables: [this.table(readModelTable)],
       organisers: this.organisers,
+      publicBaseUrl: requiredUrlContext(this, PUBLIC_BASE_URL_CONTEXT, 'https://convene.example.org'),
     });
     this.api = createHttpApi(this, 'Api', this.apiFunction, this.organisers);
+    this.projector = new Projector(this, 'Projector', {
+      tableNames: this.tableNames(),
+      eventTable: this.table(eventTable),
+      readModelTable: this.table(readModelTable),
+    });
   }
 
   /** The table built from a definition. */

@@ -62,7 +62,7 @@ async function start() {
     child.kill(signal);
     return exited;
   };
-  return { web: `http://127.0.0.1:${ports.web}`, javaPid, newEvents, stop, output: () => output };
+  return { web: `http://127.0.0.1:${ports.web}`, ports, javaPid, newEvents, stop, output: () => output };
 }
 
 describe('npm start', () => {
@@ -105,6 +105,21 @@ describe('npm start', () => {
     expect(run.stdout).toContain('"localStart":"2027-05-04T11:00:00-04:00"');
     expect(run.stdout).toContain('"type":"SessionCancelled"');
     expect(readFileSync(join(dataDir, 'organiser.token'), 'utf8').trim()).toMatch(/^[\w-]+\.[\w-]+\.[\w-]+$/);
+
+    // The projector follows the event stream: the README's new series gets its read model too
+    // (7 demo streams + 1 = 8 documents), and `npm run rebuild` replays the same 8 streams.
+    const readModelItems = async () =>
+      ((await (await fetch(`${second.web}/health`)).json()) as { tables: Record<string, { items?: number }> }).tables.ReadModels?.items;
+    for (let i = 0; i < 50 && (await readModelItems()) !== 8; i++) await new Promise((r) => setTimeout(r, 100));
+    expect(await readModelItems()).toBe(8);
+    const rebuild = await new Promise<{ code: number; stdout: string }>((resolve) => {
+      execFile(process.execPath, ['--import', 'tsx', 'infra/local/rebuild.ts'], { env: { ...process.env, CONVENE_DYNAMODB_PORT: String(second.ports.dynamodb) } }, (error, stdout, stderr) =>
+        resolve({ code: error ? 1 : 0, stdout: stdout + stderr }),
+      );
+    });
+    expect(rebuild.code, rebuild.stdout).toBe(0);
+    expect(rebuild.stdout).toMatch(/rebuilt 8 read models from 8 streams/);
+    expect(await readModelItems()).toBe(8);
 
     expect(await second.stop('SIGTERM')).toBe(0);
     expect(alive(second.javaPid)).toBe(false);

@@ -23,7 +23,7 @@ describe('ConveneStack', () => {
   beforeAll(() => {
     // The built-in WASM CloudFormation validation costs ~8 s per synth here (and only warns
     // unless opted in); `cdk synth` keeps it. No bundling: STACK trap 7.
-    const app = new App({ builtinCloudFormationValidation: false, context: { 'aws:cdk:bundling-stacks': [] } });
+    const app = new App({ builtinCloudFormationValidation: false, context: { 'aws:cdk:bundling-stacks': [], publicBaseUrl: 'https://convene.example.org' } });
     stack = new ConveneStack(app, 'Test');
     template = Template.fromStack(stack);
   });
@@ -117,5 +117,16 @@ describe('ConveneStack', () => {
       Projection: { ProjectionType: index.projection },
     }));
     expect(resource.Properties.GlobalSecondaryIndexes ?? []).toEqual(indexes);
+  });
+});
+
+describe('operator settings', () => {
+  it('refuses to synthesise without the public base URL, saying how to give it', async () => {
+    const { App } = await import('aws-cdk-lib');
+    const { ConveneStack } = await import('../../infra/stack/convene-stack.js');
+    const app = new App({ builtinCloudFormationValidation: false, context: { 'aws:cdk:bundling-stacks': [] } });
+    expect(() => new ConveneStack(app, 'NoUrl')).toThrow(/publicBaseUrl.*-c publicBaseUrl=/);
+    const http = new App({ builtinCloudFormationValidation: false, context: { 'aws:cdk:bundling-stacks': [], publicBaseUrl: 'http://plain.example.org' } });
+    expect(() => new ConveneStack(http, 'PlainHttp')).toThrow(/https/);
   });
 });

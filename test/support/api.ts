@@ -14,8 +14,13 @@ import { createTokenVerifier } from '../../functions/api/auth.js';
 import { createTables } from '../../infra/local/create-tables.js';
 import { freePort } from '../../infra/local/free-port.js';
 import { LOCAL_ISSUER, mintOrganiserToken, newSigningKey, type SigningKey, type TokenClaims } from '../../infra/local/organiser-token.js';
-import { eventTable, localTableNames, tableEnvironment } from '../../infra/tables.js';
-import { clients } from './local.js';
+import { eventTable, localTableNames, readModelTable, tableEnvironment, type TableNames } from '../../infra/tables.js';
+import { createReadModelStore, type ReadModelStore } from '../../functions/adapters/read-models/read-model-store.js';
+import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
+import { createProjectorHandler } from '../../functions/projector/handler.js';
+import { LOCAL_CREDENTIALS } from '../../infra/local/clients.js';
+import { startStreamPoller, type StreamPoller } from '../../infra/local/stream-poller.js';
+import { clients, localStackInfo } from './local.js';
 
 export interface ApiResponse<T = any> {
   status: number;
@@ -42,19 +47,39 @@ export interface TestApi {
   /** Every item of this API's event table, for "nothing was written" assertions. */
   eventCount(): Promise<number>;
   store: ReturnType<typeof conveneEventStore>;
+  readModels: ReadModelStore;
+  names: TableNames;
+  /** Wait until the projector has caught up with every event written so far. */
+  settle(): Promise<void>;
 }
 
-/** Start the API for the calling test file; stopped after it. */
+/** Start the API for the calling test file (with the projector following its events); stopped after it. */
 export function useTestApi(): TestApi {
   const api = {} as TestApi;
   let server: Server | undefined;
+  let poller: StreamPoller | undefined;
   beforeAll(async () => {
     const names = localTableNames(`api-${crypto.randomUUID().slice(0, 8)}`);
     await createTables(clients().dynamodb, names);
     const store = conveneEventStore(tableEnvironment(names), documentClient(clients().dynamodb));
     const key = await newSigningKey();
-    const app = createApi({ store, verifyOrganiserToken: createTokenVerifier({ issuer: LOCAL_ISSUER, publicJwk: key.publicJwk }), logError: () => {} });
+    const readModels = createReadModelStore(documentClient(clients().dynamodb), names[readModelTable.id]!);
     const port = await freePort();
+    const app = createApi({
+      store,
+      readModels,
+      baseUrl: `http://127.0.0.1:${port}`,
+      verifyOrganiserToken: createTokenVerifier({ issuer: LOCAL_ISSUER, publicJwk: key.publicJwk }),
+      logError: () => {},
+    });
+    const info = localStackInfo();
+    poller = await startStreamPoller({
+      dynamodb: clients().dynamodb,
+      streams: new DynamoDBStreamsClient({ region: info.region, endpoint: info.dynamodb.endpoint, credentials: LOCAL_CREDENTIALS }),
+      table: names[eventTable.id]!,
+      handler: createProjectorHandler({ store, readModels }),
+      intervalMs: 50,
+    });
     server = await new Promise<Server>((resolve) => {
       const s = serve({ fetch: app.fetch, port, hostname: '127.0.0.1' }, () => resolve(s as Server)) as Server;
     });
@@ -62,8 +87,11 @@ export function useTestApi(): TestApi {
       url: `http://127.0.0.1:${port}`,
       key,
       store,
+      readModels,
+      names,
       organiserToken: await mintOrganiserToken(key, { sub: 'organiser-1' }),
       token: (claims?: TokenClaims) => mintOrganiserToken(key, { sub: 'organiser-1', ...claims }),
+      settle: () => poller!.drain(),
       async eventCount() {
         const { Count } = await clients().dynamodb.send(new ScanCommand({ TableName: names[eventTable.id], Select: 'COUNT', ConsistentRead: true }));
         return Count ?? 0;
@@ -90,6 +118,7 @@ export function useTestApi(): TestApi {
     });
   });
   afterAll(async () => {
+    await poller?.stop();
     await new Promise((resolve) => (server ? server.close(resolve) : resolve(undefined)));
   });
   return api;

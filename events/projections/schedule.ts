@@ -1,0 +1,94 @@
+/**
+ * The schedule of a series: what members, feeds and mail see of it, folded from the series
+ * stream's recorded events. Pure; the projector stores it, `npm run rebuild` recomputes it.
+ * Unlike the decider's state it knows when things changed (for DTSTAMP, LAST-MODIFIED, ETags).
+ */
+import type { RecordedEvent } from '../shared/event.js';
+import type { SeriesEvent } from '../series/events.js';
+import { evolveSeries, initialSeriesState, type SeriesState, type SessionState } from '../series/state.js';
+
+export interface ScheduledSession extends Omit<SessionState, 'uploads'> {
+  /** When the session was first scheduled (UTC). */
+  readonly createdAt: string;
+  /** When a change a calendar must show last touched it (UTC): DTSTAMP and LAST-MODIFIED. */
+  readonly updatedAt: string;
+}
+
+export interface SeriesSchedule {
+  readonly seriesId: string;
+  /** The last series-stream version folded in. */
+  readonly version: number;
+  readonly kind: 'lecture-series' | 'virtual-dialogue';
+  readonly title: Readonly<Record<string, string>>;
+  readonly description: Readonly<Record<string, string>>;
+  readonly timeZone: string;
+  readonly languages: readonly string[];
+  readonly organiser: { readonly name: string; readonly email: string };
+  readonly reminderOffsets: readonly string[];
+  readonly window?: { readonly opens: string; readonly closes: string };
+  readonly createdAt: string;
+  readonly updatedAt: string;
+  /** By start, then id. */
+  readonly sessions: readonly ScheduledSession[];
+}
+
+export interface ScheduleFold {
+  readonly state: SeriesState;
+  readonly version: number;
+  readonly createdAt?: string;
+  readonly updatedAt?: string;
+  readonly sessionTimes: Readonly<Record<string, { createdAt: string; updatedAt: string; sequence: number }>>;
+}
+
+export const initialScheduleFold = (): ScheduleFold => ({ state: initialSeriesState(), version: 0, sessionTimes: {} });
+
+/** Fold one recorded event; events at or below the folded version are ignored (redelivery). */
+export function evolveSchedule(fold: ScheduleFold, event: RecordedEvent<SeriesEvent>): ScheduleFold {
+  const { version, recordedAt } = event.metadata;
+  if (version <= fold.version) return fold;
+  if (version !== fold.version + 1) {
+    throw new RangeError(`schedule of ${event.metadata.streamId} is at version ${fold.version}; cannot fold version ${version}`);
+  }
+  const state = evolveSeries(fold.state, event);
+  const sessionTimes = { ...fold.sessionTimes };
+  if (state.status === 'active') {
+    for (const session of Object.values(state.sessions)) {
+      const known = sessionTimes[session.sessionId];
+      if (!known) sessionTimes[session.sessionId] = { createdAt: recordedAt, updatedAt: recordedAt, sequence: session.sequence };
+      else if (known.sequence !== session.sequence) sessionTimes[session.sessionId] = { ...known, updatedAt: recordedAt, sequence: session.sequence };
+    }
+  }
+  return { state, version, createdAt: fold.createdAt ?? recordedAt, updatedAt: recordedAt, sessionTimes };
+}
+
+/** The schedule as read models keep it; undefined while the series does not exist. */
+export function scheduleOf(fold: ScheduleFold): SeriesSchedule | undefined {
+  const { state } = fold;
+  if (state.status !== 'active') return undefined;
+  const sessions = Object.values(state.sessions)
+    .map(({ uploads: _u, ...session }): ScheduledSession => ({
+      ...session,
+      createdAt: fold.sessionTimes[session.sessionId]!.createdAt,
+      updatedAt: fold.sessionTimes[session.sessionId]!.updatedAt,
+    }))
+    .sort((a, b) => a.startsAt.localeCompare(b.startsAt) || a.sessionId.localeCompare(b.sessionId));
+  return {
+    seriesId: state.seriesId,
+    version: fold.version,
+    kind: state.kind,
+    title: state.title,
+    description: state.description,
+    timeZone: state.timeZone,
+    languages: state.languages,
+    organiser: state.organiser,
+    reminderOffsets: state.reminderOffsets,
+    ...(state.window ? { window: state.window } : {}),
+    createdAt: fold.createdAt!,
+    updatedAt: fold.updatedAt!,
+    sessions,
+  };
+}
+
+export function scheduleFromEvents(events: readonly RecordedEvent<SeriesEvent>[]): SeriesSchedule | undefined {
+  return scheduleOf(events.reduce(evolveSchedule, initialScheduleFold()));
+}

@@ -1,0 +1,38 @@
+/**
+ * The projector Lambda, fed by the event table's DynamoDB Stream (locally by the stream
+ * poller, with the same records). Each record brings its stream's read model up to the
+ * record's version; a record that fails is reported alone (partial batch response) and
+ * retried by the event source, the others are not.
+ */
+import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
+import { Logger } from '@aws-lambda-powertools/logger';
+import type { DynamoDBRecord, DynamoDBStreamEvent, DynamoDBBatchResponse } from 'aws-lambda';
+import { conveneEventStore } from '../adapters/event-store/index.js';
+import { documentClient } from '../adapters/dynamodb-client.js';
+import { createReadModelStore } from '../adapters/read-models/read-model-store.js';
+import { readModelTable } from '../../infra/tables.js';
+import { projectStream, type ProjectorDeps } from './project-stream.js';
+import { eventPointer } from './stream-record.js';
+
+export function createProjectorHandler(deps: ProjectorDeps, logger = new Logger({ serviceName: 'projector' })) {
+  const processor = new BatchProcessor(EventType.DynamoDBStreams);
+  const recordHandler = async (record: DynamoDBRecord) => {
+    if (record.eventName !== 'INSERT') return;
+    const { streamId, version } = eventPointer(record);
+    const outcome = await projectStream(deps, streamId, version);
+    logger.debug('projected', { streamId, version, outcome });
+  };
+  return (event: DynamoDBStreamEvent): Promise<DynamoDBBatchResponse> => processPartialResponse(event, recordHandler, processor);
+}
+
+let cached: ReturnType<typeof createProjectorHandler> | undefined;
+
+export const handler = (event: DynamoDBStreamEvent) => {
+  if (!cached) {
+    const client = documentClient();
+    const table = process.env[readModelTable.envVar];
+    if (!table) throw new Error(`environment variable ${readModelTable.envVar} is not set`);
+    cached = createProjectorHandler({ store: conveneEventStore(process.env, client), readModels: createReadModelStore(client, table) });
+  }
+  return cached(event);
+};

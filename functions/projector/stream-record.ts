@@ -1,0 +1,19 @@
+/** What the projector needs of a DynamoDB Streams record of the event table, checked with zod. */
+import type { DynamoDBRecord } from 'aws-lambda';
+import { z } from 'zod';
+import { EVENT_STREAM_ID, EVENT_VERSION } from '../../infra/tables.js';
+
+const Keys = z.object({
+  [EVENT_STREAM_ID]: z.object({ S: z.string().min(1) }),
+  [EVENT_VERSION]: z.object({ N: z.string().regex(/^\d+$/) }),
+});
+
+export interface EventPointer {
+  readonly streamId: string;
+  readonly version: number;
+}
+
+export function eventPointer(record: DynamoDBRecord): EventPointer {
+  const keys = Keys.parse(record.dynamodb?.Keys);
+  return { streamId: keys[EVENT_STREAM_ID].S, version: Number(keys[EVENT_VERSION].N) };
+}

@@ -1,0 +1,139 @@
+/**
+ * The projector on real DynamoDB Streams records from DynamoDB Local: incremental projection
+ * equals a clean rebuild, also when batches are redelivered, interleaved across streams in
+ * reverse, or handled by two projectors at once.
+ */
+import { DynamoDBStreamsClient, GetRecordsCommand, GetShardIteratorCommand, DescribeStreamCommand } from '@aws-sdk/client-dynamodb-streams';
+import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
+import type { DynamoDBRecord } from 'aws-lambda';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { memberDecider, memberStreamId } from '../../events/member/index.js';
+import type { SeriesSchedule } from '../../events/projections/schedule.js';
+import { seriesDecider, seriesStreamId } from '../../events/series/index.js';
+import { documentClient } from '../../functions/adapters/dynamodb-client.js';
+import { conveneEventStore } from '../../functions/adapters/event-store/index.js';
+import { createReadModelStore, type ReadModelStore } from '../../functions/adapters/read-models/read-model-store.js';
+import { runCommand } from '../../functions/commands/run-command.js';
+import { createProjectorHandler } from '../../functions/projector/handler.js';
+import { scheduleKey } from '../../functions/projector/projections.js';
+import { rebuildReadModels } from '../../functions/projector/rebuild.js';
+import { createTables } from '../../infra/local/create-tables.js';
+import { startStreamPoller, toLambdaRecord, type StreamPoller } from '../../infra/local/stream-poller.js';
+import { eventTable, localTableNames, readModelTable, tableEnvironment, type TableNames } from '../../infra/tables.js';
+import { clients, localStackInfo } from '../support/local.js';
+import { careRequest, dialogueRequest } from '../support/seed-requests.js';
+
+const context = { actor: { kind: 'organiser', id: 'o' }, correlationId: 'test' } as const;
+let names: TableNames;
+let store: ReturnType<typeof conveneEventStore>;
+let readModels: ReadModelStore;
+let streamsClient: DynamoDBStreamsClient;
+
+beforeAll(async () => {
+  names = localTableNames(`proj-${crypto.randomUUID().slice(0, 8)}`);
+  await createTables(clients().dynamodb, names);
+  store = conveneEventStore(tableEnvironment(names), documentClient(clients().dynamodb));
+  readModels = createReadModelStore(documentClient(clients().dynamodb), names[readModelTable.id]!);
+  const info = localStackInfo();
+  streamsClient = new DynamoDBStreamsClient({ region: info.region, endpoint: info.dynamodb.endpoint, credentials: { accessKeyId: 'x', secretAccessKey: 'x' } });
+});
+
+/** A fresh read-model table and the rebuild of every stream into it. */
+async function rebuilt(): Promise<Map<string, unknown>> {
+  const fresh = localTableNames(`rb-${crypto.randomUUID().slice(0, 8)}`);
+  await createTables(clients().dynamodb, fresh);
+  const target = createReadModelStore(documentClient(clients().dynamodb), fresh[readModelTable.id]!);
+  await rebuildReadModels({ store, readModels: target, client: documentClient(clients().dynamodb), eventsTable: names[eventTable.id]! });
+  return target.all();
+}
+
+async function writeSomeHistory(tag: string) {
+  const seriesId = `care-${tag}`;
+  const stream = seriesStreamId(seriesId);
+  await runCommand(store, seriesDecider, stream, { type: 'CreateSeries', seriesId, ...careRequest }, context);
+  for (const [i, start] of ['2027-03-07T15:00', '2027-03-21T15:00', '2027-05-23T15:00'].entries()) {
+    await runCommand(store, seriesDecider, stream, { type: 'ScheduleSession', seriesId, sessionId: `l${i}`, title: { en: `Lecture ${i}` }, start, durationMinutes: 90 }, context);
+  }
+  await runCommand(store, seriesDecider, stream, { type: 'RescheduleSession', seriesId, sessionId: 'l0', start: '2027-03-14T15:00' }, context);
+  await runCommand(store, seriesDecider, stream, { type: 'CancelSession', seriesId, sessionId: 'l1', reason: 'speaker ill' }, context);
+  const dialogueId = `vd-${tag}`;
+  await runCommand(store, seriesDecider, seriesStreamId(dialogueId), { type: 'CreateSeries', seriesId: dialogueId, ...dialogueRequest }, context);
+  for (const m of ['haifa', 'quito', 'delhi']) {
+    const memberId = `${m}-${tag}`;
+    await runCommand(
+      store,
+      memberDecider,
+      memberStreamId(memberId),
+      { type: 'RequestRegistration', memberId, seriesId, registrationId: `r-${memberId}`, sessions: 'all', language: 'es', timeZone: 'America/Guayaquil', source: 'organiser' },
+      context,
+    );
+  }
+  return seriesId;
+}
+
+/** Every record of the event table's stream so far, as Lambda would get them. */
+async function allRecords(): Promise<DynamoDBRecord[]> {
+  const { Table } = await clients().dynamodb.send(new DescribeTableCommand({ TableName: names[eventTable.id] }));
+  const arn = Table!.LatestStreamArn!;
+  const { StreamDescription } = await streamsClient.send(new DescribeStreamCommand({ StreamArn: arn }));
+  const out: DynamoDBRecord[] = [];
+  for (const shard of StreamDescription?.Shards ?? []) {
+    let { ShardIterator } = await streamsClient.send(new GetShardIteratorCommand({ StreamArn: arn, ShardId: shard.ShardId!, ShardIteratorType: 'TRIM_HORIZON' }));
+    for (let i = 0; ShardIterator && i < 50; i++) {
+      const page = await streamsClient.send(new GetRecordsCommand({ ShardIterator }));
+      if ((page.Records ?? []).length === 0) break;
+      out.push(...page.Records!.map((r) => toLambdaRecord(r, arn)));
+      ShardIterator = page.NextShardIterator;
+    }
+  }
+  return out;
+}
+
+describe('the projector', () => {
+  let poller: StreamPoller | undefined;
+  afterAll(() => poller?.stop());
+
+  it('fed by the stream poller, keeps schedules that equal a clean rebuild', async () => {
+    const handler = createProjectorHandler({ store, readModels });
+    poller = await startStreamPoller({ dynamodb: clients().dynamodb, streams: streamsClient, table: names[eventTable.id]!, handler, intervalMs: 50 });
+    const seriesId = await writeSomeHistory('a');
+    await poller.drain();
+    await poller.stop();
+    poller = undefined;
+
+    const schedule = (await readModels.get<SeriesSchedule>(scheduleKey(seriesId)))!;
+    expect(schedule.version).toBe(6);
+    const l0 = schedule.doc.sessions.find((s) => s.sessionId === 'l0')!;
+    // Rescheduled across the DST change: 15:00 New York on 14 March 2027 is 19:00Z.
+    expect(l0).toMatchObject({ startsAt: '2027-03-14T19:00:00.000Z', sequence: 1 });
+    expect(schedule.doc.sessions.find((s) => s.sessionId === 'l1')).toMatchObject({ status: 'cancelled', sequence: 1 });
+    expect(Date.parse(l0.updatedAt)).toBeGreaterThan(Date.parse(l0.createdAt));
+    expect(await readModels.all()).toEqual(await rebuilt());
+  });
+
+  it('redelivered batches, streams interleaved in reverse, and two projectors at once change nothing', async () => {
+    await writeSomeHistory('b');
+    const records = await allRecords();
+    expect(records.length).toBeGreaterThan(20);
+    const handler = createProjectorHandler({ store, readModels });
+    const other = createProjectorHandler({ store, readModels });
+
+    // Newest first, so most records arrive before the ones they follow.
+    const reversed = [...records].reverse();
+    expect((await handler({ Records: reversed.slice(0, 10) })).batchItemFailures).toEqual([]);
+    await Promise.all([handler({ Records: reversed }), other({ Records: records }), other({ Records: reversed.slice(5, 15) })]);
+    const first = await readModels.all();
+    // The same batch again: nothing changes.
+    await handler({ Records: records });
+    expect(await readModels.all()).toEqual(first);
+    expect(first).toEqual(await rebuilt());
+  });
+
+  it('reports a record it cannot read as a batch item failure, alone', async () => {
+    const handler = createProjectorHandler({ store, readModels });
+    const [good] = await allRecords();
+    const bad: DynamoDBRecord = { ...good!, dynamodb: { ...good!.dynamodb, Keys: { streamId: { S: 'series-x' } } as never, SequenceNumber: '999' } };
+    const response = await handler({ Records: [good!, bad] });
+    expect(response.batchItemFailures).toEqual([{ itemIdentifier: '999' }]);
+  });
+});

@@ -1,0 +1,77 @@
+/**
+ * What a Lambda's role may do, read from a synthesised template: every IAM statement of the
+ * policies attached to the role, folded into one sorted action list per resource. Tests
+ * compare the result with toEqual, so a grant on another resource, or another action on a
+ * granted resource, fails them.
+ */
+import { expect } from 'vitest';
+
+export type Resource = { Type: string; Properties: Record<string, any>; DeletionPolicy?: string; DependsOn?: string[] };
+type Statement = { Effect: string; Action: string | string[]; Resource: unknown; Condition?: unknown };
+
+const list = <T>(x: T | T[]): T[] => (Array.isArray(x) ? x : [x]);
+
+/** The same key for the same CloudFormation expression (an ARN, a GetAtt, a Join). */
+export const arnKey = (arn: unknown): string => JSON.stringify(arn);
+
+/**
+ * Actions by resource (keyed by arnKey) that the role's policies allow. Asserts along the way
+ * that the role has only the basic execution managed policy and no inline policies of its
+ * own, and that every statement is an unconditional Allow.
+ */
+export function grantsOfRole(resources: Record<string, Resource>, roleId: string): Record<string, string[]> {
+  const role = resources[roleId];
+  expect(role?.Type).toBe('AWS::IAM::Role');
+  expect(role!.Properties.Policies).toBeUndefined();
+  expect(arnKey(role!.Properties.ManagedPolicyArns)).toBe(
+    arnKey([{ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::aws:policy/service-role/AWSLambdaBasicExecutionRole']] }]),
+  );
+  const policies = Object.values(resources).filter(
+    (r) =>
+      (r.Type === 'AWS::IAM::Policy' || r.Type === 'AWS::IAM::ManagedPolicy') &&
+      list(r.Properties.Roles ?? []).some((ref: unknown) => arnKey(ref) === arnKey({ Ref: roleId })),
+  );
+  expect(policies).toHaveLength(1);
+  const grants: Record<string, Set<string>> = {};
+  for (const statement of policies.flatMap((p) => p.Properties.PolicyDocument.Statement as Statement[])) {
+    expect(statement.Effect).toBe('Allow');
+    expect(statement.Condition).toBeUndefined();
+    for (const resource of list(statement.Resource)) {
+      const actions = (grants[arnKey(resource)] ??= new Set());
+      for (const action of list(statement.Action)) actions.add(action);
+    }
+  }
+  return Object.fromEntries(Object.entries(grants).map(([resource, actions]) => [resource, [...actions].sort()]));
+}
+
+/** Actions as CDK 2.276 grants them on a TableV2, sorted as grantsOfRole returns them. */
+const READ = ['dynamodb:BatchGetItem', 'dynamodb:Query', 'dynamodb:GetItem', 'dynamodb:Scan', 'dynamodb:ConditionCheckItem'];
+/**
+ * Table grants also name GetRecords and GetShardIterator on the table's own ARN (CDK's
+ * "principal-only" read actions); they give no access to the stream, whose ARN is another.
+ */
+const READ_EXTRA = ['dynamodb:DescribeTable', 'dynamodb:GetRecords', 'dynamodb:GetShardIterator'];
+const WRITE = ['dynamodb:BatchWriteItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'];
+
+export const TABLE_READ_ACTIONS: readonly string[] = [...READ, ...READ_EXTRA].sort();
+export const TABLE_READ_WRITE_ACTIONS: readonly string[] = [...READ, ...READ_EXTRA, ...WRITE].sort();
+export const TABLE_WRITE_ACTIONS: readonly string[] = [...WRITE].sort();
+/** What a DynamoDB event source needs on the stream (DynamoEventSource grants it). */
+export const STREAM_READ_ACTIONS: readonly string[] = [
+  'dynamodb:ListStreams',
+  'dynamodb:DescribeStream',
+  'dynamodb:GetRecords',
+  'dynamodb:GetShardIterator',
+].sort();
+/** What an SqsDlq on-failure destination grants on its queue. */
+export const QUEUE_SEND_ACTIONS: readonly string[] = ['sqs:SendMessage', 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl'].sort();
+
+/** ARNs of a table, its indexes and its stream, as the template names them. */
+export function tableArns(tableId: string) {
+  const table = { 'Fn::GetAtt': [tableId, 'Arn'] };
+  return {
+    table,
+    indexes: { 'Fn::Join': ['', [table, '/index/*']] },
+    stream: { 'Fn::GetAtt': [tableId, 'StreamArn'] },
+  };
+}
