@@ -14,6 +14,8 @@ export interface NodeFunctionProps {
   readonly memorySize: number;
   readonly timeout: Duration;
   readonly environment: Record<string, string>;
+  /** Packages installed next to the bundle instead of inlined (they read their own files). */
+  readonly nodeModules?: readonly string[];
 }
 
 /** Entries (relative to the project root) of the functions built here, for tests and wiring. */
@@ -42,6 +44,8 @@ export function createNodeFunction(scope: Construct, id: string, props: NodeFunc
       mainFields: ['module', 'main'],
       // Bundled CommonJS dependencies may still call require(): give the ES module one.
       banner: "import { createRequire } from 'module'; const require = createRequire(import.meta.url);",
+      // Packages that read their own files at run time are installed beside the bundle, not inlined.
+      ...(props.nodeModules ? { nodeModules: [...props.nodeModules] } : {}),
     },
     environment: props.environment,
   });

@@ -11,6 +11,8 @@ import { feedEtag, feedLastModified, seriesFeed } from '../../feeds/ical.js';
 import { scheduleKey } from '../../projector/projections.js';
 import { NotFoundProblem } from '../problems.js';
 
+const FEED_CACHE_ENTRIES = 200;
+
 export interface PublicDeps {
   readonly readModels: ReadModelStore;
   /** Public base URL of this API, for links in feeds. */
@@ -80,11 +82,26 @@ export function publicSeriesRoutes(deps: PublicDeps) {
     return c.json(body);
   });
 
+  // Rendering a feed of 200 sessions takes a few hundred milliseconds: keep the latest renders,
+  // keyed by series and version, so polling calendar clients are served from memory.
+  const rendered = new Map<string, { ics: string; etag: string }>();
+  const render = (schedule: SeriesSchedule) => {
+    const key = `${schedule.seriesId}@${schedule.version}`;
+    let hit = rendered.get(key);
+    if (!hit) {
+      const ics = seriesFeed(withoutJoinLinks(schedule), { baseUrl: deps.baseUrl });
+      hit = { ics, etag: feedEtag(ics) };
+      rendered.set(key, hit);
+      if (rendered.size > FEED_CACHE_ENTRIES) rendered.delete(rendered.keys().next().value!);
+    }
+    return hit;
+  };
+
   app.get('/feeds/series/:file{[^/]+\\.ics}', async (c) => {
     const seriesId = c.req.param('file').replace(/\.ics$/, '');
-    const schedule = withoutJoinLinks(await load(seriesId));
-    const ics = seriesFeed(schedule, { baseUrl: deps.baseUrl });
-    if (notModified(c, feedEtag(ics), feedLastModified([schedule]))) return c.body(null, 304);
+    const schedule = await load(seriesId);
+    const { ics, etag } = render(schedule);
+    if (notModified(c, etag, feedLastModified([schedule]))) return c.body(null, 304);
     return c.body(ics, 200, { 'Content-Type': 'text/calendar; charset=utf-8', 'Content-Disposition': `inline; filename="${seriesId}.ics"` });
   });
 
