@@ -97,8 +97,22 @@ export const readModelTable = {
   envVar: 'READ_MODEL_TABLE_NAME',
 } as const satisfies TableDefinition;
 
+/**
+ * The member directory: the personal data events never hold (email address, name) and the
+ * secrets that identify a member (feed token hashes). Erasable item by item, so the event
+ * log, which refers to members by id only, can be kept when a member asks to be forgotten.
+ */
+export const MEMBER_PK = 'pk';
+
+export const membersTable = {
+  id: 'Members',
+  partitionKey: { name: MEMBER_PK, type: 'S' },
+  systemOfRecord: true,
+  envVar: 'MEMBERS_TABLE_NAME',
+} as const satisfies TableDefinition;
+
 /** Every table of the system, in creation order. */
-export const tables: readonly TableDefinition[] = [eventTable, idempotencyTable, readModelTable];
+export const tables: readonly TableDefinition[] = [eventTable, idempotencyTable, readModelTable, membersTable];
 
 /** Table names by definition id, as handlers receive them through their environment. */
 export type TableNames = Record<string, string>;

@@ -11,6 +11,9 @@ import { openApiDocument } from './openapi.js';
 import { ApiError, toProblem } from './problems.js';
 import { adminSeriesRoutes } from './routes/admin-series.js';
 import { publicSeriesRoutes } from './routes/public-series.js';
+import { registrationRoutes, type RegistrationDeps } from './routes/registrations.js';
+import type { MemberDirectory } from '../adapters/members/member-directory.js';
+import type { TokenSigner } from '../security/signed-token.js';
 import type { ReadModelStore } from '../adapters/read-models/read-model-store.js';
 
 export const MAX_BODY_BYTES = 64 * 1024;
@@ -20,6 +23,9 @@ export interface ApiDeps {
   readonly readModels: ReadModelStore;
   /** Public base URL of the API, for links in feeds. */
   readonly baseUrl: string;
+  readonly members: MemberDirectory;
+  readonly signer: TokenSigner;
+  readonly sendConfirmation: RegistrationDeps['sendConfirmation'];
   readonly verifyOrganiserToken: TokenVerifier;
   readonly newId?: () => string;
   /** Where unexpected errors are reported (the Lambda's logger); default console.error. */
@@ -50,6 +56,7 @@ export function createApi(deps: ApiDeps) {
   app.get('/openapi.json', (c) => c.json(openApiDocument()));
   app.route('/', adminSeriesRoutes({ store: deps.store, ...(deps.newId ? { newId: deps.newId } : {}) }));
   app.route('/', publicSeriesRoutes({ readModels: deps.readModels, baseUrl: deps.baseUrl }));
+  app.route('/', registrationRoutes(deps));
 
   app.notFound((c) => {
     const { problem } = toProblem(new ApiError(404, 'not-found', 'Not found', `There is no ${c.req.method} ${c.req.path}.`));

@@ -3,8 +3,13 @@ import type { JWK } from 'jose';
 import { conveneEventStore } from '../adapters/event-store/index.js';
 import { createApi } from './app.js';
 import { createTokenVerifier } from './auth.js';
-import { AUTH_ENV, PUBLIC_BASE_URL_ENV } from './route-table.js';
-import { readModelTable } from '../../infra/tables.js';
+import { SESClient } from '@aws-sdk/client-ses';
+import { AUTH_ENV, MAIL_FROM_ENV, PUBLIC_BASE_URL_ENV, SIGNING_SECRETS_ENV } from './route-table.js';
+import { createMemberDirectory } from '../adapters/members/member-directory.js';
+import { createSesMailer } from '../adapters/mailer/ses-mailer.js';
+import { confirmationSender } from '../mail/send-confirmation.js';
+import { createTokenSigner } from '../security/signed-token.js';
+import { membersTable, readModelTable } from '../../infra/tables.js';
 import { documentClient } from '../adapters/dynamodb-client.js';
 import { createReadModelStore } from '../adapters/read-models/read-model-store.js';
 
@@ -25,9 +30,18 @@ export function apiFromEnvironment(env: Record<string, string | undefined>) {
   const baseUrl = env[PUBLIC_BASE_URL_ENV];
   if (!baseUrl) throw new Error(`environment variable ${PUBLIC_BASE_URL_ENV} is not set`);
   const client = documentClient();
+  const required = (name: string) => {
+    const value = env[name];
+    if (!value) throw new Error(`environment variable ${name} is not set`);
+    return value;
+  };
+  const from = required(MAIL_FROM_ENV);
   return createApi({
     store: conveneEventStore(env, client),
     readModels: createReadModelStore(client, readModelTableName),
+    members: createMemberDirectory(client, required(membersTable.envVar)),
+    signer: createTokenSigner(required(SIGNING_SECRETS_ENV).split(',')),
+    sendConfirmation: confirmationSender(createSesMailer(new SESClient({})), { from, messageIdDomain: new URL(baseUrl).hostname }),
     baseUrl,
     verifyOrganiserToken,
   });

@@ -21,6 +21,14 @@ export const routes = [
   { method: 'POST', path: '/admin/series/{seriesId}/sessions', auth: 'organiser', summary: 'Schedule a session' },
   { method: 'PATCH', path: '/admin/series/{seriesId}/sessions/{sessionId}', auth: 'organiser', summary: 'Reschedule a session or change its details' },
   { method: 'POST', path: '/admin/series/{seriesId}/sessions/{sessionId}/cancel', auth: 'organiser', summary: 'Cancel a session, with a reason' },
+  { method: 'POST', path: '/admin/series/{seriesId}/registrations', auth: 'organiser', summary: 'Register members in bulk (already consented: no confirmation mail)' },
+  { method: 'POST', path: '/series/{seriesId}/registrations', auth: 'public', summary: 'Register for a series: a confirmation link is mailed (double opt-in)' },
+  { method: 'DELETE', path: '/series/{seriesId}/registrations', auth: 'public', summary: "Unregister, with the member's token as bearer" },
+  { method: 'GET', path: '/registrations/confirm', auth: 'public', summary: 'The signed confirmation link from the mail' },
+  { method: 'GET', path: '/registrations/unregister', auth: 'public', summary: 'The signed unregister link from the mail: a page that asks (POST does it)' },
+  { method: 'POST', path: '/registrations/unregister', auth: 'public', summary: 'One-click unsubscribe (RFC 8058) with the same signed link' },
+  { method: 'POST', path: '/members/feed-token', auth: 'public', summary: "A new personal feed link (and member token); the old one stops working" },
+  { method: 'GET', path: '/feeds/members/{file}', auth: 'public', summary: "A member's personal iCalendar feed: /feeds/members/<token>.ics" },
   { method: 'GET', path: '/series/{seriesId}', auth: 'public', summary: 'The public schedule of a series (no personal data, no join links)' },
   { method: 'GET', path: '/feeds/series/{file}', auth: 'public', summary: 'The public iCalendar feed of a series: /feeds/series/<seriesId>.ics' },
   { method: 'GET', path: '/openapi.json', auth: 'public', summary: 'This API as an OpenAPI 3.1 document' },
@@ -28,6 +36,11 @@ export const routes = [
 
 /** `/admin/series/{seriesId}` -> `/admin/series/:seriesId` for hono. */
 export const honoPath = (path: string) => path.replace(/\{(\w+)\}/g, ':$1');
+
+/** Secrets that sign links in mail (comma-separated, at least 32 characters each; the first signs). */
+export const SIGNING_SECRETS_ENV = 'SIGNING_SECRETS';
+/** The From address of every mail, e.g. "Convene <no-reply@convene.example.org>". */
+export const MAIL_FROM_ENV = 'MAIL_FROM';
 
 /** The public base URL of the API (links in feeds and mail). */
 export const PUBLIC_BASE_URL_ENV = 'PUBLIC_BASE_URL';

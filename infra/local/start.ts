@@ -2,7 +2,8 @@
  * `npm start`: the whole local stack with demo data, kept under .local/ (git-ignored), and
  * the API and health page on one port. Ctrl-C stops everything this process started.
  */
-import { writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { join, resolve } from 'node:path';
 import { serve } from '@hono/node-server';
@@ -14,7 +15,11 @@ import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import { createReadModelStore } from '../../functions/adapters/read-models/read-model-store.js';
 import { createProjectorHandler } from '../../functions/projector/handler.js';
 import { rebuildReadModels } from '../../functions/projector/rebuild.js';
-import { eventTable, readModelTable, tableEnvironment } from '../tables.js';
+import { eventTable, membersTable, readModelTable, tableEnvironment } from '../tables.js';
+import { createMemberDirectory } from '../../functions/adapters/members/member-directory.js';
+import { createSesMailer } from '../../functions/adapters/mailer/ses-mailer.js';
+import { confirmationSender } from '../../functions/mail/send-confirmation.js';
+import { createTokenSigner } from '../../functions/security/signed-token.js';
 import { LOCAL_CREDENTIALS, localClients } from './clients.js';
 import { startStreamPoller, type StreamPoller } from './stream-poller.js';
 import { seedDemoData } from './demo-data.js';
@@ -76,9 +81,14 @@ async function main() {
   writeFileSync(tokenFile, `${token}\n`, { mode: 0o600 });
 
   const webPort = port('CONVENE_PORT', 3000);
+  const secretFile = join(dataDir, 'signing-secret');
+  if (!existsSync(secretFile)) writeFileSync(secretFile, randomBytes(32).toString('base64url'), { mode: 0o600 });
   const app = createApi({
     store,
     readModels,
+    members: createMemberDirectory(doc, stack.info.tables[membersTable.id]!),
+    signer: createTokenSigner([readFileSync(secretFile, 'utf8').trim()]),
+    sendConfirmation: confirmationSender(createSesMailer(clients.ses), { from: 'Convene <no-reply@convene.local>', messageIdDomain: 'convene.local' }),
     baseUrl: `http://127.0.0.1:${webPort}`,
     verifyOrganiserToken: createTokenVerifier({ issuer: LOCAL_ISSUER, publicJwk: key.publicJwk }),
   });

@@ -1,8 +1,10 @@
-import { Duration } from 'aws-cdk-lib';
+import { Duration, Stack } from 'aws-cdk-lib';
 import type { TableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import type { Construct } from 'constructs';
-import { AUTH_ENV, PUBLIC_BASE_URL_ENV } from '../../functions/api/route-table.js';
+import { AUTH_ENV, MAIL_FROM_ENV, PUBLIC_BASE_URL_ENV, SIGNING_SECRETS_ENV } from '../../functions/api/route-table.js';
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import { tableEnvironment } from '../tables.js';
 import type { TableNames } from '../tables.js';
 import { createNodeFunction } from './node-function.js';
@@ -18,6 +20,10 @@ export interface ApiFunctionProps {
   readonly organisers: Organisers;
   /** Public base URL of the API, for links in feeds. */
   readonly publicBaseUrl: string;
+  /** The From address and the SES identity (domain) it may send as. */
+  readonly mail: { readonly from: string; readonly domain: string };
+  /** Signs the links in mail (confirm, unregister); resolved into the environment at deploy. */
+  readonly signingSecret: ISecret;
 }
 
 /**
@@ -39,9 +45,19 @@ export function createApiFunction(scope: Construct, id: string, props: ApiFuncti
       [AUTH_ENV.jwksUrl]: organisers.jwksUrl,
       [AUTH_ENV.clientId]: organisers.client.userPoolClientId,
       [PUBLIC_BASE_URL_ENV]: props.publicBaseUrl,
+      [MAIL_FROM_ENV]: props.mail.from,
+      // A CloudFormation dynamic reference: the value is not in the template.
+      [SIGNING_SECRETS_ENV]: props.signingSecret.secretValue.unsafeUnwrap(),
     },
   });
   for (const table of props.readWriteTables) table.grantReadWriteData(fn);
   for (const table of props.readTables) table.grantReadData(fn);
+  // Confirmation mail: raw sends as the one verified domain, nothing else of SES.
+  fn.addToRolePolicy(
+    new PolicyStatement({
+      actions: ['ses:SendRawEmail'],
+      resources: [Stack.of(scope).formatArn({ service: 'ses', resource: 'identity', resourceName: props.mail.domain })],
+    }),
+  );
   return fn;
 }

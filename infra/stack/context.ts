@@ -18,3 +18,18 @@ export function requiredUrlContext(scope: Construct, key: string, example: strin
   if (url.protocol !== 'https:') throw new Error(`CDK context "${key}" must be an https URL, not ${value}`);
   return value.replace(/\/$/, '');
 }
+
+/** The From address of every mail; its domain must be a verified SES identity. */
+export const MAIL_FROM_CONTEXT = 'mailFrom';
+
+/** `Convene <no-reply@convene.example.org>` -> the address and its domain (the SES identity). */
+export function requiredMailFromContext(scope: Construct): { from: string; domain: string } {
+  const example = 'Convene <no-reply@convene.example.org>';
+  const value: unknown = scope.node.tryGetContext(MAIL_FROM_CONTEXT);
+  if (typeof value !== 'string' || value === '') {
+    throw new Error(`CDK context "${MAIL_FROM_CONTEXT}" is missing: pass it as \`npx cdk deploy -c "${MAIL_FROM_CONTEXT}=${example}"\` (its domain must be verified in SES)`);
+  }
+  const m = /^(?:[^<>\r\n]*<)?([^<>@\s]+)@([A-Za-z0-9.-]+\.[A-Za-z]{2,})>?$/.exec(value.trim());
+  if (!m) throw new Error(`CDK context "${MAIL_FROM_CONTEXT}" must be an address such as ${example}, not ${JSON.stringify(value)}`);
+  return { from: value.trim(), domain: m[2]!.toLowerCase() };
+}

@@ -4,10 +4,11 @@ import type { HttpApi } from 'aws-cdk-lib/aws-apigatewayv2';
 import type { TableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import type { Construct } from 'constructs';
-import { eventTable, idempotencyTable, readModelTable, tables } from '../tables.js';
+import { eventTable, idempotencyTable, membersTable, readModelTable, tables } from '../tables.js';
+import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { TableDefinition, TableNames } from '../tables.js';
 import { createApiFunction } from './api-function.js';
-import { PUBLIC_BASE_URL_CONTEXT, requiredUrlContext } from './context.js';
+import { PUBLIC_BASE_URL_CONTEXT, requiredMailFromContext, requiredUrlContext } from './context.js';
 import { createHttpApi } from './http-api.js';
 import { Organisers } from './organisers.js';
 import { Projector } from './projector.js';
@@ -23,17 +24,25 @@ export class ConveneStack extends Stack {
   readonly api: HttpApi;
   /** The projector Lambda on the event table's stream, and its dead-letter queue. */
   readonly projector: Projector;
+  /** The secret that signs links in mail. */
+  readonly signingSecret: Secret;
 
   constructor(scope: Construct, id: string, props?: StackProps) {
     super(scope, id, props);
     this.tables = Object.fromEntries(tables.map((definition) => [definition.id, createTable(this, definition)]));
     this.organisers = new Organisers(this, 'Organisers');
+    this.signingSecret = new Secret(this, 'LinkSigningSecret', {
+      description: 'Signs the confirm and unregister links in Convene mail',
+      generateSecretString: { passwordLength: 48, excludePunctuation: true },
+    });
     this.apiFunction = createApiFunction(this, 'ApiFunction', {
       tableNames: this.tableNames(),
-      readWriteTables: [this.table(eventTable), this.table(idempotencyTable)],
+      readWriteTables: [this.table(eventTable), this.table(idempotencyTable), this.table(membersTable)],
       readTables: [this.table(readModelTable)],
       organisers: this.organisers,
       publicBaseUrl: requiredUrlContext(this, PUBLIC_BASE_URL_CONTEXT, 'https://convene.example.org'),
+      mail: requiredMailFromContext(this),
+      signingSecret: this.signingSecret,
     });
     this.api = createHttpApi(this, 'Api', this.apiFunction, this.organisers);
     this.projector = new Projector(this, 'Projector', {

@@ -6,9 +6,9 @@
 import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { AUTH_ENV, ORGANISERS_GROUP, PUBLIC_BASE_URL_ENV, routes } from '../../functions/api/route-table.js';
+import { AUTH_ENV, MAIL_FROM_ENV, ORGANISERS_GROUP, PUBLIC_BASE_URL_ENV, SIGNING_SECRETS_ENV, routes } from '../../functions/api/route-table.js';
 import { ConveneStack } from '../../infra/stack/convene-stack.js';
-import { eventTable, idempotencyTable, readModelTable } from '../../infra/tables.js';
+import { eventTable, idempotencyTable, membersTable, readModelTable } from '../../infra/tables.js';
 import { TABLE_READ_ACTIONS, TABLE_READ_WRITE_ACTIONS, TABLE_WRITE_ACTIONS, arnKey, grantsOfRole, tableArns } from './template-grants.js';
 import type { Resource } from './template-grants.js';
 
@@ -19,13 +19,13 @@ describe('ConveneStack API', () => {
   const id = (construct: { node: { defaultChild?: unknown } }) => stack.getLogicalId(construct.node.defaultChild as never);
   const ofType = (type: string) => Object.entries(resources).filter(([, r]) => r.Type === type);
 
-  let ids: { events: string; idempotency: string; readModels: string; pool: string; client: string; fn: string; role: string; api: string };
+  let ids: { events: string; idempotency: string; readModels: string; members: string; pool: string; client: string; fn: string; role: string; api: string };
   /** `https://cognito-idp.${AWS::Region}.amazonaws.com/${UserPool}`, as CloudFormation gets it. */
   let issuer: unknown;
 
   beforeAll(() => {
     // No bundling (STACK trap 7) and no WASM validation (about 8 s per synth), as in stack.unit.test.ts.
-    const app = new App({ builtinCloudFormationValidation: false, context: { 'aws:cdk:bundling-stacks': [], publicBaseUrl: 'https://convene.example.org' } });
+    const app = new App({ builtinCloudFormationValidation: false, context: { 'aws:cdk:bundling-stacks': [], publicBaseUrl: 'https://convene.example.org', mailFrom: 'Convene <no-reply@convene.example.org>' } });
     stack = new ConveneStack(app, 'Test');
     template = Template.fromStack(stack);
     resources = template.toJSON().Resources;
@@ -33,6 +33,7 @@ describe('ConveneStack API', () => {
       events: id(stack.table(eventTable)),
       idempotency: id(stack.table(idempotencyTable)),
       readModels: id(stack.table(readModelTable)),
+      members: id(stack.table(membersTable)),
       pool: id(stack.organisers.userPool),
       client: id(stack.organisers.client),
       fn: id(stack.apiFunction),
@@ -109,6 +110,7 @@ describe('ConveneStack API', () => {
         [eventTable.envVar]: { Ref: ids.events },
         [idempotencyTable.envVar]: { Ref: ids.idempotency },
         [readModelTable.envVar]: { Ref: ids.readModels },
+        [membersTable.envVar]: { Ref: ids.members },
         NODE_OPTIONS: '--enable-source-maps',
         [AUTH_ENV.issuer]: issuer,
         [AUTH_ENV.jwksUrl]: {
@@ -119,10 +121,13 @@ describe('ConveneStack API', () => {
         },
         [AUTH_ENV.clientId]: { Ref: ids.client },
         [PUBLIC_BASE_URL_ENV]: 'https://convene.example.org',
+        [MAIL_FROM_ENV]: 'Convene <no-reply@convene.example.org>',
+        // Resolved by CloudFormation at deploy: the secret itself is not in the template.
+        [SIGNING_SECRETS_ENV]: { 'Fn::Join': ['', ['{{resolve:secretsmanager:', { Ref: id(stack.signingSecret) }, ':SecretString:::}}']] },
       });
     });
 
-    it('may read and write the event table, its indexes and the idempotency table, read the read-model table, and nothing else', () => {
+    it('may read and write the event table, its indexes, the idempotency table and the member directory, read the read-model table, send raw mail as its domain, and nothing else', () => {
       const events = tableArns(ids.events);
       const idempotency = tableArns(ids.idempotency);
       const readModels = tableArns(ids.readModels);
@@ -132,8 +137,12 @@ describe('ConveneStack API', () => {
         // Listing series queries the sparse streamsByCategory index.
         [arnKey(events.indexes)]: TABLE_READ_WRITE_ACTIONS,
         [arnKey(idempotency.table)]: TABLE_READ_WRITE_ACTIONS,
+        // Members register, confirm and rotate feed tokens: the directory is read and written.
+        [arnKey(tableArns(ids.members).table)]: TABLE_READ_WRITE_ACTIONS,
         // Schedules are served from the read models, which only the projector writes.
         [arnKey(readModels.table)]: TABLE_READ_ACTIONS,
+        // Confirmation mail, sent as the one verified domain.
+        [arnKey({ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':ses:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, ':identity/convene.example.org']] })]: ['ses:SendRawEmail'],
       });
       for (const action of ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:ConditionCheckItem', 'dynamodb:UpdateItem']) {
         expect(TABLE_READ_WRITE_ACTIONS).toContain(action);

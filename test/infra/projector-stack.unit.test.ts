@@ -11,7 +11,7 @@ import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ConveneStack } from '../../infra/stack/convene-stack.js';
 import { entryOf } from '../../infra/stack/node-function.js';
-import { eventTable, idempotencyTable, readModelTable } from '../../infra/tables.js';
+import { eventTable, idempotencyTable, membersTable, readModelTable } from '../../infra/tables.js';
 import {
   QUEUE_SEND_ACTIONS,
   STREAM_READ_ACTIONS,
@@ -41,11 +41,11 @@ describe('ConveneStack projector', () => {
   const id = (construct: { node: { defaultChild?: unknown } }) => stack.getLogicalId(construct.node.defaultChild as never);
   const ofType = (type: string) => Object.entries(resources).filter(([, r]) => r.Type === type);
 
-  let ids: { events: string; idempotency: string; readModels: string; fn: string; role: string; queue: string };
+  let ids: { events: string; idempotency: string; readModels: string; members: string; fn: string; role: string; queue: string };
 
   beforeAll(() => {
     // No bundling (STACK trap 7) and no WASM validation (about 8 s per synth), as in stack.unit.test.ts.
-    const app = new App({ builtinCloudFormationValidation: false, context: { 'aws:cdk:bundling-stacks': [], publicBaseUrl: 'https://convene.example.org' } });
+    const app = new App({ builtinCloudFormationValidation: false, context: { 'aws:cdk:bundling-stacks': [], publicBaseUrl: 'https://convene.example.org', mailFrom: 'Convene <no-reply@convene.example.org>' } });
     stack = new ConveneStack(app, 'Test');
     template = Template.fromStack(stack);
     resources = template.toJSON().Resources;
@@ -53,6 +53,7 @@ describe('ConveneStack projector', () => {
       events: id(stack.table(eventTable)),
       idempotency: id(stack.table(idempotencyTable)),
       readModels: id(stack.table(readModelTable)),
+      members: id(stack.table(membersTable)),
       fn: id(stack.projector.function),
       role: id(stack.projector.function.role!),
       queue: id(stack.projector.deadLetterQueue),
@@ -86,6 +87,8 @@ describe('ConveneStack projector', () => {
         // The event store adapter wants both names; the projector has no grant on this table.
         [idempotencyTable.envVar]: { Ref: ids.idempotency },
         [readModelTable.envVar]: { Ref: ids.readModels },
+        // Every table's name is in every function's environment; grants decide access (none here).
+        [membersTable.envVar]: { Ref: ids.members },
         NODE_OPTIONS: '--enable-source-maps',
         POWERTOOLS_SERVICE_NAME: 'projector',
         POWERTOOLS_LOG_LEVEL: 'INFO',

@@ -23,7 +23,7 @@ describe('ConveneStack', () => {
   beforeAll(() => {
     // The built-in WASM CloudFormation validation costs ~8 s per synth here (and only warns
     // unless opted in); `cdk synth` keeps it. No bundling: STACK trap 7.
-    const app = new App({ builtinCloudFormationValidation: false, context: { 'aws:cdk:bundling-stacks': [], publicBaseUrl: 'https://convene.example.org' } });
+    const app = new App({ builtinCloudFormationValidation: false, context: { 'aws:cdk:bundling-stacks': [], publicBaseUrl: 'https://convene.example.org', mailFrom: 'Convene <no-reply@convene.example.org>' } });
     stack = new ConveneStack(app, 'Test');
     template = Template.fromStack(stack);
   });

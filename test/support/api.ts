@@ -14,7 +14,12 @@ import { createTokenVerifier } from '../../functions/api/auth.js';
 import { createTables } from '../../infra/local/create-tables.js';
 import { freePort } from '../../infra/local/free-port.js';
 import { LOCAL_ISSUER, mintOrganiserToken, newSigningKey, type SigningKey, type TokenClaims } from '../../infra/local/organiser-token.js';
-import { eventTable, localTableNames, readModelTable, tableEnvironment, type TableNames } from '../../infra/tables.js';
+import { eventTable, localTableNames, membersTable, readModelTable, tableEnvironment, type TableNames } from '../../infra/tables.js';
+import { randomBytes } from 'node:crypto';
+import { createMemberDirectory, type MemberDirectory } from '../../functions/adapters/members/member-directory.js';
+import { createSesMailer } from '../../functions/adapters/mailer/ses-mailer.js';
+import { confirmationSender } from '../../functions/mail/send-confirmation.js';
+import { createTokenSigner, type TokenSigner } from '../../functions/security/signed-token.js';
 import { createReadModelStore, type ReadModelStore } from '../../functions/adapters/read-models/read-model-store.js';
 import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import { createProjectorHandler } from '../../functions/projector/handler.js';
@@ -48,6 +53,9 @@ export interface TestApi {
   eventCount(): Promise<number>;
   store: ReturnType<typeof conveneEventStore>;
   readModels: ReadModelStore;
+  members: MemberDirectory;
+  /** Signs links as the API does (to forge expired or foreign ones in tests). */
+  signer: TokenSigner;
   names: TableNames;
   /** Wait until the projector has caught up with every event written so far. */
   settle(): Promise<void>;
@@ -65,9 +73,14 @@ export function useTestApi(): TestApi {
     const key = await newSigningKey();
     const readModels = createReadModelStore(documentClient(clients().dynamodb), names[readModelTable.id]!);
     const port = await freePort();
+    const signingSecret = randomBytes(32).toString('base64url');
+    const members = createMemberDirectory(documentClient(clients().dynamodb), names[membersTable.id]!);
     const app = createApi({
       store,
       readModels,
+      members,
+      signer: createTokenSigner([signingSecret]),
+      sendConfirmation: confirmationSender(createSesMailer(clients().ses), { from: 'Convene <no-reply@convene.test>', messageIdDomain: 'convene.test' }),
       baseUrl: `http://127.0.0.1:${port}`,
       verifyOrganiserToken: createTokenVerifier({ issuer: LOCAL_ISSUER, publicJwk: key.publicJwk }),
       logError: () => {},
@@ -88,6 +101,8 @@ export function useTestApi(): TestApi {
       key,
       store,
       readModels,
+      members,
+      signer: createTokenSigner([signingSecret]),
       names,
       organiserToken: await mintOrganiserToken(key, { sub: 'organiser-1' }),
       token: (claims?: TokenClaims) => mintOrganiserToken(key, { sub: 'organiser-1', ...claims }),

@@ -1,0 +1,100 @@
+/**
+ * The member directory on DynamoDB: who a member id is (email, name), the member id of an
+ * email address, and the member a feed token belongs to. Emails and tokens are looked up by
+ * their SHA-256, so no key holds them in clear; a token itself is never stored.
+ */
+import { createHash, randomBytes } from 'node:crypto';
+import { DeleteCommand, GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { MEMBER_PK } from '../../../infra/tables.js';
+
+export interface MemberRecord {
+  readonly memberId: string;
+  readonly email: string;
+  readonly name: string;
+  readonly createdAt: string;
+  readonly feedTokenHash?: string;
+}
+
+export interface MemberDirectory {
+  /** The member with this email address, created (with `newId()`) if there is none. Safe under races. */
+  findOrCreate(email: string, name: string, now: Date): Promise<{ member: MemberRecord; created: boolean }>;
+  get(memberId: string): Promise<MemberRecord | undefined>;
+  /** A new feed token for the member; the previous one stops working. Returns the token (shown once). */
+  rotateFeedToken(memberId: string): Promise<string>;
+  memberIdForFeedToken(token: string): Promise<string | undefined>;
+}
+
+const sha256 = (text: string) => createHash('sha256').update(text).digest('base64url');
+/** Addresses are compared without case and surrounding space (the domain is case-insensitive; local parts are in practice). */
+export const normaliseEmail = (email: string) => email.trim().toLowerCase();
+
+export function createMemberDirectory(client: DynamoDBDocumentClient, table: string, newId: () => string = () => crypto.randomUUID()): MemberDirectory {
+  const get = async (pk: string) =>
+    (await client.send(new GetCommand({ TableName: table, Key: { [MEMBER_PK]: pk }, ConsistentRead: true }))).Item;
+  const memberItem = (item: Record<string, unknown>): MemberRecord => ({
+    memberId: String(item.memberId),
+    email: String(item.email),
+    name: String(item.name),
+    createdAt: String(item.createdAt),
+    ...(item.feedTokenHash ? { feedTokenHash: String(item.feedTokenHash) } : {}),
+  });
+
+  return {
+    async findOrCreate(email, name, now) {
+      const emailKey = `email#${sha256(normaliseEmail(email))}`;
+      const existing = await get(emailKey);
+      if (existing) {
+        const member = await get(`member#${existing.memberId}`);
+        if (member) return { member: memberItem(member), created: false };
+      }
+      const memberId = String(existing?.memberId ?? newId());
+      const record: MemberRecord = { memberId, email: email.trim(), name, createdAt: now.toISOString() };
+      // The member first, then the email claim: a crash between leaves an unreachable member, never a dangling claim.
+      await client.send(new PutCommand({ TableName: table, Item: { [MEMBER_PK]: `member#${memberId}`, ...record }, ConditionExpression: `attribute_not_exists(${MEMBER_PK})` })).catch((e: unknown) => {
+        if (!(e instanceof Error && e.name === 'ConditionalCheckFailedException')) throw e;
+      });
+      try {
+        await client.send(new PutCommand({ TableName: table, Item: { [MEMBER_PK]: emailKey, memberId }, ConditionExpression: `attribute_not_exists(${MEMBER_PK}) OR memberId = :m`, ExpressionAttributeValues: { ':m': memberId } }));
+      } catch (error) {
+        if (!(error instanceof Error && error.name === 'ConditionalCheckFailedException')) throw error;
+        // Another request registered this address first: use its member, drop ours.
+        await client.send(new DeleteCommand({ TableName: table, Key: { [MEMBER_PK]: `member#${memberId}` } }));
+        const winner = await get(emailKey);
+        const member = winner && (await get(`member#${winner.memberId}`));
+        if (!member) throw new Error(`member for ${emailKey} vanished`);
+        return { member: memberItem(member), created: false };
+      }
+      return { member: record, created: true };
+    },
+
+    async get(memberId) {
+      const item = await get(`member#${memberId}`);
+      return item ? memberItem(item) : undefined;
+    },
+
+    async rotateFeedToken(memberId) {
+      const token = randomBytes(24).toString('base64url'); // 192 bits
+      const hash = sha256(token);
+      await client.send(new PutCommand({ TableName: table, Item: { [MEMBER_PK]: `feed#${hash}`, memberId } }));
+      const { Attributes } = await client.send(
+        new UpdateCommand({
+          TableName: table,
+          Key: { [MEMBER_PK]: `member#${memberId}` },
+          UpdateExpression: 'SET feedTokenHash = :h',
+          ConditionExpression: `attribute_exists(${MEMBER_PK})`,
+          ExpressionAttributeValues: { ':h': hash },
+          ReturnValues: 'ALL_OLD',
+        }),
+      );
+      const previous = Attributes?.feedTokenHash;
+      if (previous && previous !== hash) await client.send(new DeleteCommand({ TableName: table, Key: { [MEMBER_PK]: `feed#${previous}` } }));
+      return token;
+    },
+
+    async memberIdForFeedToken(token) {
+      if (!/^[\w-]{32}$/.test(token)) return undefined;
+      const item = await get(`feed#${sha256(token)}`);
+      return item ? String(item.memberId) : undefined;
+    },
+  };
+}

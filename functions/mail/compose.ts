@@ -1,0 +1,148 @@
+/**
+ * What every Convene mail shares: the envelope headers, one-click unsubscribe (RFC 8058),
+ * the guards on text that comes from organisers and members, and the MIME bytes, which only
+ * nodemailer's MailComposer writes (encoding, folding, CRLFs, boundaries). Nothing here
+ * concatenates a header or a MIME part by hand.
+ *
+ * Two nodemailer details matter here: MailComposer ignores the `list` option (only the
+ * transport-level mailer turns it into List-* headers), so List-Unsubscribe is passed as a
+ * custom header built from checked URLs; and without `newline: 'win'` it writes bare LFs.
+ */
+import { randomUUID } from 'node:crypto';
+import MailComposer from 'nodemailer/lib/mail-composer';
+
+export interface ComposeOptions {
+  /** The From header, e.g. `Convene <no-reply@convene.example.org>`. */
+  readonly from: string;
+  /** The domain of the Message-IDs we make, e.g. `convene.example.org`. */
+  readonly messageIdDomain: string;
+}
+
+export interface Mailbox {
+  readonly email: string;
+  readonly name: string;
+}
+
+export interface OutgoingMail {
+  readonly to: Mailbox;
+  readonly replyTo: Mailbox;
+  readonly subject: string;
+  /** BCP 47 tag of the text, for Content-Language. */
+  readonly language: string;
+  readonly text: string;
+  readonly html: string;
+  /** One-click unsubscribe: an https URL that takes a POST (RFC 8058), and a mailto: URL. */
+  readonly unsubscribe: { readonly url: string; readonly mailto: string };
+}
+
+/** The raw RFC 5322 message (CRLF line ends, 7-bit), ready for SES SendRawEmail. */
+export async function composeMime(mail: OutgoingMail, options: ComposeOptions): Promise<Buffer> {
+  const unsubscribeUrl = webUrl(mail.unsubscribe.url, 'unsubscribe URL');
+  const unsubscribeMailto = mailtoUrl(mail.unsubscribe.mailto);
+  const composer = new MailComposer({
+    from: options.from,
+    to: mailbox(mail.to, 'to'),
+    replyTo: mailbox(mail.replyTo, 'reply-to'),
+    subject: singleLine(mail.subject),
+    messageId: newMessageId(options.messageIdDomain),
+    text: mail.text,
+    html: mail.html,
+    headers: [
+      // RFC 3834: no auto-replies (vacation notices) to this mail.
+      { key: 'Auto-Submitted', value: 'auto-generated' },
+      // RFC 2369 + RFC 8058: the https URL takes the one-click POST; mailto for older clients.
+      { key: 'List-Unsubscribe', value: `<${unsubscribeUrl}>, <${unsubscribeMailto}>` },
+      { key: 'List-Unsubscribe-Post', value: 'List-Unsubscribe=One-Click' },
+      { key: 'Content-Language', value: languageTag(mail.language) },
+    ],
+    newline: 'win',
+    // Content is given inline only: never let a value make nodemailer read a file or a URL.
+    disableFileAccess: true,
+    disableUrlAccess: true,
+  });
+  return composer.compile().build();
+}
+
+/**
+ * Text for one line (a header, a title, a name): control characters (CR, LF, tab...) and
+ * line or paragraph separators become spaces, runs of spaces one space. The event schema
+ * already refuses control characters in titles and names; this is the second fence.
+ */
+export function singleLine(text: string): string {
+  return text.replace(/[\p{Cc}\p{Zl}\p{Zp}]+/gu, ' ').replace(/\s{2,}/g, ' ').trim();
+}
+
+/** Text for HTML element content or a quoted attribute value. */
+export function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => HTML_ENTITIES[c]!);
+}
+
+const HTML_ENTITIES: Readonly<Record<string, string>> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+
+/**
+ * An https URL (http only on a loopback host, for the local stack), serialised by the WHATWG
+ * URL parser. Throws a TypeError for anything else: links in mail and in List-Unsubscribe
+ * must not be `javascript:` or plain http, nor carry characters that could end an
+ * `<...>` in a header or an attribute in HTML.
+ */
+export function webUrl(raw: string, what: string): string {
+  const url = parseUrl(raw, what);
+  const loopback = ['localhost', '127.0.0.1', '[::1]'].includes(url.hostname);
+  if (!(url.protocol === 'https:' || (url.protocol === 'http:' && loopback))) {
+    throw new TypeError(`${what} must be an https URL (http only on a loopback host): ${JSON.stringify(raw)}`);
+  }
+  return safeUrlText(url.href, what);
+}
+
+/** A mailto: URL with at least one address. */
+export function mailtoUrl(raw: string): string {
+  const url = parseUrl(raw, 'unsubscribe mailto');
+  if (url.protocol !== 'mailto:' || !/^[^?]*@/.test(url.pathname)) {
+    throw new TypeError(`unsubscribe mailto must be a mailto: URL with an address: ${JSON.stringify(raw)}`);
+  }
+  return safeUrlText(url.href, 'unsubscribe mailto');
+}
+
+function parseUrl(raw: string, what: string): URL {
+  try {
+    return new URL(raw);
+  } catch {
+    throw new TypeError(`${what} is not a URL: ${JSON.stringify(raw)}`);
+  }
+}
+
+/** Visible ASCII without `"`, `<`, `>` (the parser percent-encodes them in hierarchical URLs, not in mailto:). */
+function safeUrlText(href: string, what: string): string {
+  if (!/^[!#-;=?-~]+$/.test(href)) throw new TypeError(`${what} has characters a mail header cannot carry: ${JSON.stringify(href)}`);
+  if (href.length > 900) throw new TypeError(`${what} is longer than 900 characters`);
+  return href;
+}
+
+/** One addr-spec, nothing that an address parser could read as a second address or a group. */
+const ADDR_SPEC = /^[^\s@<>()[\]\\,;:"\p{Cc}]+@[^\s@<>()[\]\\,;:"\p{Cc}]+\.[^\s@<>()[\]\\,;:"\p{Cc}]+$/u;
+
+function mailbox(box: Mailbox, field: string): { name: string; address: string } {
+  if (!ADDR_SPEC.test(box.email)) throw new TypeError(`${field} address is not a single mail address: ${JSON.stringify(box.email)}`);
+  return { name: singleLine(box.name), address: box.email };
+}
+
+const DOMAIN = /^(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$/;
+
+/**
+ * `<uuid@domain>`. Note: SES replaces the Message-ID of every mail it sends with its own
+ * (`<SES message id>@email.amazonses.com`), so threading later mail needs the id SES returns.
+ */
+function newMessageId(domain: string): string {
+  if (!DOMAIN.test(domain)) throw new TypeError(`messageIdDomain is not a domain name: ${JSON.stringify(domain)}`);
+  return `<${randomUUID()}@${domain.toLowerCase()}>`;
+}
+
+function languageTag(tag: string): string {
+  try {
+    const [canonical] = Intl.getCanonicalLocales(tag);
+    if (canonical) return canonical;
+  } catch {
+    // fall through
+  }
+  throw new TypeError(`not a BCP 47 language tag: ${JSON.stringify(tag)}`);
+}

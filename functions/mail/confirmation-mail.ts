@@ -1,0 +1,174 @@
+/**
+ * The double opt-in mail a member gets after registering for a series: a link to confirm
+ * their address, and the sessions they registered for, in their language and time zone.
+ *
+ * Languages: the member's language, else a more general tag of it (`es-419` → `es`), else
+ * the series' languages in order (its first language first), else English; see
+ * `translator()`. Organiser texts (titles) come in the member's language when the series has
+ * it, else in the series' first language (`pickText`, shared with the calendar feeds).
+ *
+ * Organiser and member text is never trusted: single-lined for headers and HTML-escaped in
+ * the HTML part; the MIME bytes come from nodemailer's MailComposer (see ./compose.ts).
+ */
+import type { SeriesSchedule } from '../../events/projections/schedule.js';
+import { pickText } from '../feeds/ical.js';
+import { translator, type MessageId, type MessageParams, type Translator } from './catalogue.js';
+import { composeMime, escapeHtml, singleLine, webUrl, type ComposeOptions, type Mailbox } from './compose.js';
+import { describeSessionTime } from './format-time.js';
+
+export type { ComposeOptions } from './compose.js';
+
+export interface ConfirmationSession {
+  /** By language tag, like the series title. */
+  readonly title: Readonly<Record<string, string>>;
+  /** ISO 8601 instants (UTC). */
+  readonly startsAt: string;
+  readonly endsAt: string;
+  /** The session's home zone (IANA). */
+  readonly timeZone: string;
+  readonly status: 'scheduled' | 'cancelled';
+}
+
+export interface ConfirmationMailInput {
+  readonly to: Mailbox;
+  /** The member's language (BCP 47). */
+  readonly language: string;
+  /** The member's time zone (IANA). */
+  readonly memberTimeZone: string;
+  readonly series: {
+    readonly title: Readonly<Record<string, string>>;
+    /** The series' languages, its first (fallback) language first. */
+    readonly languages: readonly string[];
+    readonly organiser: Mailbox;
+    readonly kind: SeriesSchedule['kind'];
+  };
+  readonly sessions: readonly ConfirmationSession[];
+  /** Where the member confirms (https; http only on a loopback host). */
+  readonly confirmUrl: string;
+  /** One-click unsubscribe (RFC 8058): an https URL that takes a POST. */
+  readonly unsubscribeUrl: string;
+  /** `mailto:` URL for List-Unsubscribe, for clients without one-click. */
+  readonly unsubscribeMailto: string;
+}
+
+/** The raw MIME message (multipart/alternative, text and HTML), for `Mailer.sendRaw`. */
+export async function composeConfirmationMail(input: ConfirmationMailInput, options: ComposeOptions): Promise<Buffer> {
+  const content = confirmationContent(input);
+  return composeMime(
+    {
+      to: input.to,
+      replyTo: input.series.organiser,
+      subject: content.subject,
+      language: content.language,
+      text: content.text,
+      html: content.html,
+      unsubscribe: { url: input.unsubscribeUrl, mailto: input.unsubscribeMailto },
+    },
+    options,
+  );
+}
+
+interface Content {
+  readonly language: string;
+  readonly subject: string;
+  readonly text: string;
+  readonly html: string;
+}
+
+interface SessionLine {
+  readonly title: string;
+  readonly cancelled: boolean;
+  readonly when: string;
+}
+
+function confirmationContent(input: ConfirmationMailInput): Content {
+  const tr = translator(input.language, input.series.languages);
+  const { t } = tr;
+  const title = (texts: Readonly<Record<string, string>>) => singleLine(pickText(texts, tr.language, input.series.languages) ?? '');
+  const seriesTitle = title(input.series.title);
+  if (!seriesTitle) throw new TypeError('the series has no title');
+  const organiser = singleLine(input.series.organiser.name) || input.series.organiser.email;
+  const memberName = singleLine(input.to.name);
+  const confirmUrl = webUrl(input.confirmUrl, 'confirm URL');
+  const unsubscribeUrl = webUrl(input.unsubscribeUrl, 'unsubscribe URL');
+
+  const sessions: SessionLine[] = [...input.sessions]
+    .sort((a, b) => Date.parse(a.startsAt) - Date.parse(b.startsAt))
+    .map((session) => ({
+      title: title(session.title),
+      cancelled: session.status === 'cancelled',
+      when: describeSessionTime(session, input.memberTimeZone, tr.locale),
+    }));
+
+  const greeting: [MessageId, MessageParams] = memberName ? ['confirm.greeting', { name: memberName }] : ['confirm.greetingNoName', {}];
+  const intro: [MessageId, MessageParams] = [`confirm.intro.${input.series.kind}`, { series: seriesTitle, organiser }];
+  const sessionTitle = (line: SessionLine) => (line.cancelled ? t('confirm.cancelled', { session: line.title }) : line.title);
+
+  const text = [
+    t(...greeting),
+    '',
+    t(...intro),
+    '',
+    t('confirm.ask'),
+    '',
+    t('confirm.linkIntro'),
+    confirmUrl,
+    '',
+    t('confirm.sessionsHeading'),
+    t('confirm.timesNote', { zone: input.memberTimeZone }),
+    '',
+    ...(sessions.length === 0 ? [t('confirm.noSessions')] : sessions.flatMap((line) => [`- ${sessionTitle(line)}`, `  ${line.when}`])),
+    '',
+    t('confirm.ignore'),
+    '',
+    '-- ',
+    t('confirm.replyNote', { organiser }),
+    t('confirm.sentBy', { organiser }),
+    `${t('confirm.unsubscribeIntro')} ${t('confirm.unsubscribeLink')}: ${unsubscribeUrl}`,
+    '',
+  ].join('\n');
+
+  const h = (id: MessageId, params?: MessageParams) => htmlMessage(tr, id, params);
+  const sessionItems = sessions.map((line) => {
+    const name = line.cancelled ? h('confirm.cancelled', { session: line.title }) : `<bdi>${escapeHtml(line.title)}</bdi>`;
+    const style = line.cancelled ? 'margin:0 0 12px;color:#6b7280;' : 'margin:0 0 12px;';
+    return `<li style="${style}"><strong>${name}</strong><br>${escapeHtml(line.when)}</li>`;
+  });
+  const subject = t('confirm.subject', { series: seriesTitle });
+  const html = `<!DOCTYPE html>
+<html lang="${escapeHtml(tr.language)}">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${escapeHtml(subject)}</title>
+</head>
+<body style="margin:0;padding:0;background:#f4f4f5;">
+<div style="max-width:600px;margin:0 auto;padding:24px;background:#ffffff;color:#1f2937;font-family:Arial,Helvetica,sans-serif;font-size:16px;line-height:1.5;">
+<p>${h(...greeting)}</p>
+<p>${h(...intro)}</p>
+<p>${h('confirm.ask')}</p>
+<p style="margin:32px 0;text-align:center;"><a href="${escapeHtml(confirmUrl)}" style="display:inline-block;padding:12px 24px;border-radius:6px;background:#1d4ed8;color:#ffffff;font-weight:bold;text-decoration:none;">${h('confirm.button')}</a></p>
+<p style="font-size:14px;color:#4b5563;">${h('confirm.linkIntro')}<br><a href="${escapeHtml(confirmUrl)}" style="color:#1d4ed8;word-break:break-all;">${escapeHtml(confirmUrl)}</a></p>
+<h2 style="font-size:18px;margin:32px 0 8px;">${h('confirm.sessionsHeading')}</h2>
+<p style="font-size:14px;color:#4b5563;">${h('confirm.timesNote', { zone: input.memberTimeZone })}</p>
+${sessions.length === 0 ? `<p>${h('confirm.noSessions')}</p>` : `<ul style="padding-left:20px;">\n${sessionItems.join('\n')}\n</ul>`}
+<p>${h('confirm.ignore')}</p>
+<hr style="border:none;border-top:1px solid #e5e7eb;margin:32px 0 16px;">
+<p style="font-size:13px;color:#6b7280;">${h('confirm.replyNote', { organiser })}<br>${h('confirm.sentBy', { organiser })}<br>${h('confirm.unsubscribeIntro')} <a href="${escapeHtml(unsubscribeUrl)}" style="color:#6b7280;">${h('confirm.unsubscribeLink')}</a></p>
+</div>
+</body>
+</html>
+`;
+  return { language: tr.language, subject, text, html };
+}
+
+/**
+ * A message as HTML: the catalogue text escaped, and each value escaped and isolated in a
+ * <bdi> so that a right-to-left title (Hebrew, Arabic) does not reorder the sentence around it.
+ */
+function htmlMessage(tr: Translator, id: MessageId, params?: MessageParams): string {
+  return tr
+    .parts(id, params)
+    .map((part) => ('text' in part ? escapeHtml(part.text) : `<bdi>${escapeHtml(part.value)}</bdi>`))
+    .join('');
+}

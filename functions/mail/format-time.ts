@@ -1,0 +1,78 @@
+/**
+ * When a session happens, said for one member: in their own time zone (named, since a
+ * worldwide audience cannot guess it), with the time in the session's home zone beside it
+ * when that is another zone. The instants are UTC; Luxon turns them into wall-clock times
+ * with each zone's rules on that date, so each side of a DST change is right by construction.
+ */
+import { DateTime, IANAZone } from 'luxon';
+import { translator } from './catalogue.js';
+
+export interface SessionTime {
+  /** ISO 8601 instant (UTC, as stored), e.g. `2027-05-03T14:00:00Z`. */
+  readonly startsAt: string;
+  /** ISO 8601 instant, after `startsAt`. */
+  readonly endsAt: string;
+  /** The session's home zone (IANA), the one it was scheduled in. */
+  readonly timeZone: string;
+}
+
+/** A weekday and date, without the year: beside a full date, the year would only repeat. */
+const DAY_WITHOUT_YEAR = { weekday: 'long', day: 'numeric', month: 'long' } as const;
+
+/**
+ * One line such as "Monday, 3 May 2027, 17:00–18:00 (Asia/Jerusalem time) · 10:00 in
+ * America/New_York", in `language` (a BCP 47 tag; the catalogue's fallbacks apply, ending
+ * with English). Dates and times use the locale's own formats (`en` alone: en-GB). The home
+ * zone's time carries its date too when that is another day than the member's.
+ * Throws a RangeError for an unknown zone or an instant that does not parse.
+ */
+export function describeSessionTime(session: SessionTime, memberTimeZone: string, language: string): string {
+  const { t, locale } = translator(language);
+  const memberZone = knownZone(memberTimeZone);
+  const homeZone = knownZone(session.timeZone);
+  const start = instant(session.startsAt, 'startsAt').setZone(memberZone).setLocale(locale);
+  const end = instant(session.endsAt, 'endsAt').setZone(memberZone).setLocale(locale);
+  if (end < start) throw new RangeError(`session ends (${session.endsAt}) before it starts (${session.startsAt})`);
+
+  const time = (at: DateTime) => at.toLocaleString(DateTime.TIME_SIMPLE);
+  const member = start.hasSame(end, 'day')
+    ? t('time.memberZone', {
+        date: start.toLocaleString(DateTime.DATE_HUGE),
+        range: t('time.range', { start: time(start), end: time(end) }),
+        zone: memberZone,
+      })
+    : t('time.memberZoneOvernight', {
+        startDate: start.toLocaleString(DateTime.DATE_HUGE),
+        start: time(start),
+        endDate: end.toLocaleString(DAY_WITHOUT_YEAR),
+        end: time(end),
+        zone: memberZone,
+      });
+  if (sameZone(homeZone, memberZone)) return member;
+
+  const homeStart = start.setZone(homeZone);
+  const home = homeStart.toISODate() === start.toISODate()
+    ? t('time.homeZone', { time: time(homeStart), zone: homeZone })
+    : t('time.homeZoneOtherDay', { date: homeStart.toLocaleString(DAY_WITHOUT_YEAR), time: time(homeStart), zone: homeZone });
+  return t('time.withHome', { member, home });
+}
+
+function knownZone(zone: string): string {
+  if (!IANAZone.isValidZone(zone)) throw new RangeError(`"${zone}" is not a known IANA time zone`);
+  return zone;
+}
+
+function instant(iso: string, field: string): DateTime {
+  // An instant needs its offset: a bare wall time would silently be read as UTC.
+  if (!/T.*(?:Z|[+-]\d{2}(?::?\d{2})?)$/i.test(iso)) throw new RangeError(`${field} "${iso}" has no UTC offset`);
+  const parsed = DateTime.fromISO(iso, { zone: 'utc' });
+  if (!parsed.isValid) throw new RangeError(`${field} "${iso}" is not an ISO 8601 instant: ${parsed.invalidExplanation ?? parsed.invalidReason}`);
+  return parsed;
+}
+
+/** Zones that are one zone under two names (`Asia/Tel_Aviv` and `Asia/Jerusalem`) count as one. */
+function sameZone(a: string, b: string): boolean {
+  if (a === b) return true;
+  const resolved = (zone: string) => new Intl.DateTimeFormat('en', { timeZone: zone }).resolvedOptions().timeZone;
+  return resolved(a) === resolved(b);
+}

@@ -1,0 +1,64 @@
+/**
+ * describeSessionTime: the expected wall times were worked out by hand from the zones' rules
+ * for 2027 (US: EDT from 14 March; Israel: IDT from 26 March; Sydney: AEDT until 4 April).
+ */
+import { describe, expect, it } from 'vitest';
+import { describeSessionTime } from '../../functions/mail/format-time.js';
+
+const NY = 'America/New_York';
+/** 15:00-16:00 New York: EST (UTC-5) on 7 March, EDT (UTC-4) on 21 March. */
+const before = { startsAt: '2027-03-07T20:00:00Z', endsAt: '2027-03-07T21:00:00Z', timeZone: NY };
+const after = { startsAt: '2027-03-21T19:00:00Z', endsAt: '2027-03-21T20:00:00Z', timeZone: NY };
+
+describe('describeSessionTime', () => {
+  it.each([
+    [before, 'Asia/Jerusalem', 'Sunday, 7 March 2027, 22:00–23:00 (Asia/Jerusalem time) · 15:00 in America/New_York'],
+    [after, 'Asia/Jerusalem', 'Sunday, 21 March 2027, 21:00–22:00 (Asia/Jerusalem time) · 15:00 in America/New_York'],
+    [before, 'Australia/Sydney', 'Monday, 8 March 2027, 07:00–08:00 (Australia/Sydney time) · Sunday 7 March, 15:00 in America/New_York'],
+    [after, 'Australia/Sydney', 'Monday, 22 March 2027, 06:00–07:00 (Australia/Sydney time) · Sunday 21 March, 15:00 in America/New_York'],
+    [before, NY, 'Sunday, 7 March 2027, 15:00–16:00 (America/New_York time)'],
+    [after, NY, 'Sunday, 21 March 2027, 15:00–16:00 (America/New_York time)'],
+  ])('%j for a member in %s', (session, zone, expected) => {
+    expect(describeSessionTime(session, zone, 'en')).toBe(expected);
+  });
+
+  it('is localised (es, fr)', () => {
+    expect(describeSessionTime(before, 'Asia/Jerusalem', 'es')).toBe(
+      'domingo, 7 de marzo de 2027, 22:00–23:00 (hora de Asia/Jerusalem) · 15:00 en America/New_York',
+    );
+    expect(describeSessionTime(after, 'Australia/Sydney', 'fr')).toBe(
+      'lundi 22 mars 2027, 06:00–07:00 (heure de Australia/Sydney) · dimanche 21 mars, 15:00 à America/New_York',
+    );
+  });
+
+  it('uses the formats of the member’s region (en-US: 12-hour clock, month first)', () => {
+    expect(describeSessionTime(after, 'Asia/Jerusalem', 'en-US')).toMatch(
+      /^Sunday, March 21, 2027, 9:00\s?PM–10:00\s?PM \(Asia\/Jerusalem time\) · 3:00\s?PM in America\/New_York$/u,
+    );
+  });
+
+  it('falls back to English for a language the catalogue lacks', () => {
+    expect(describeSessionTime(before, 'Asia/Jerusalem', 'de')).toBe(
+      'Sunday, 7 March 2027, 22:00–23:00 (Asia/Jerusalem time) · 15:00 in America/New_York',
+    );
+  });
+
+  it('gives the end date of a session that runs past midnight for the member', () => {
+    expect(describeSessionTime({ startsAt: '2027-05-03T14:30:00Z', endsAt: '2027-05-03T15:30:00Z', timeZone: 'Europe/London' }, 'Asia/Tokyo', 'en')).toBe(
+      'Monday, 3 May 2027, 23:30 – Tuesday 4 May, 00:30 (Asia/Tokyo time) · 15:30 in Europe/London',
+    );
+  });
+
+  it('treats two names of one zone as the same zone', () => {
+    const session = { startsAt: '2027-05-03T14:00:00Z', endsAt: '2027-05-03T15:00:00Z', timeZone: 'Asia/Jerusalem' };
+    expect(describeSessionTime(session, 'Asia/Tel_Aviv', 'en')).toBe('Monday, 3 May 2027, 17:00–18:00 (Asia/Tel_Aviv time)');
+  });
+
+  it('refuses unknown zones, instants without an offset and an end before the start', () => {
+    expect(() => describeSessionTime(before, 'Mars/Olympus', 'en')).toThrow(RangeError);
+    expect(() => describeSessionTime({ ...before, timeZone: 'Nowhere/City' }, NY, 'en')).toThrow(RangeError);
+    expect(() => describeSessionTime({ ...before, startsAt: '2027-03-07T15:00' }, NY, 'en')).toThrow(/no UTC offset/);
+    expect(() => describeSessionTime({ ...before, startsAt: '2027-03-07' }, NY, 'en')).toThrow(/no UTC offset/);
+    expect(() => describeSessionTime({ ...before, endsAt: '2027-03-07T19:00:00Z' }, NY, 'en')).toThrow(/before it starts/);
+  });
+});
