@@ -3,10 +3,18 @@ import type { RecordedEvent } from '../shared/event.js';
 import type { MemberEvent } from '../member/events.js';
 import { evolveMember, initialMemberState, type RegistrationState } from '../member/state.js';
 
+export interface ProjectedRegistration extends RegistrationState {
+  /**
+   * When this registration was first confirmed: its place in the queue for seats. Adding
+   * sessions later keeps it; registering again after cancelling starts a new place.
+   */
+  readonly confirmedAt?: string;
+}
+
 export interface MemberRegistrations {
   readonly memberId: string;
   readonly version: number;
-  readonly registrations: Readonly<Record<string, RegistrationState>>;
+  readonly registrations: Readonly<Record<string, ProjectedRegistration>>;
   readonly preferences: { readonly language?: string; readonly timeZone?: string; readonly reminderOffsets?: readonly string[] };
   readonly unsubscribed: { readonly all: boolean; readonly series: readonly string[] };
   readonly updatedAt: string;
@@ -16,12 +24,47 @@ export function memberRegistrationsFromEvents(events: readonly RecordedEvent<Mem
   const last = events.at(-1);
   if (!last) return undefined;
   const state = events.reduce(evolveMember, initialMemberState());
+  const confirmedAt: Record<string, { registrationId: string; at: string }> = {};
+  for (const event of events) {
+    if (event.type !== 'RegistrationConfirmed') continue;
+    const known = confirmedAt[event.data.seriesId];
+    if (known?.registrationId !== event.data.registrationId) {
+      confirmedAt[event.data.seriesId] = { registrationId: event.data.registrationId, at: event.metadata.recordedAt };
+    }
+  }
+  const registrations = Object.fromEntries(
+    Object.entries(state.registrations).map(([seriesId, r]) => {
+      const confirmed = confirmedAt[seriesId];
+      return [seriesId, confirmed?.registrationId === r.registrationId ? { ...r, confirmedAt: confirmed.at } : r];
+    }),
+  );
   return {
     memberId: state.memberId!,
     version: last.metadata.version,
-    registrations: state.registrations,
+    registrations,
     preferences: state.preferences,
     unsubscribed: state.unsubscribed,
     updatedAt: last.metadata.recordedAt,
   };
+}
+
+/** One member's place in a series' roster: what the seat allocation needs, nothing personal. */
+export interface RosterEntry {
+  readonly memberId: string;
+  readonly seriesId: string;
+  readonly active: boolean;
+  readonly confirmedAt?: string;
+  readonly sessions: 'all' | readonly string[];
+  readonly declined: readonly string[];
+}
+
+export function rosterEntries(doc: MemberRegistrations): RosterEntry[] {
+  return Object.values(doc.registrations).map((r) => ({
+    memberId: doc.memberId,
+    seriesId: r.seriesId,
+    active: r.status === 'confirmed',
+    ...(r.confirmedAt ? { confirmedAt: r.confirmedAt } : {}),
+    sessions: r.sessions,
+    declined: r.declined,
+  }));
 }

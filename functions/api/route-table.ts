@@ -21,6 +21,7 @@ export const routes = [
   { method: 'POST', path: '/admin/series/{seriesId}/sessions', auth: 'organiser', summary: 'Schedule a session' },
   { method: 'PATCH', path: '/admin/series/{seriesId}/sessions/{sessionId}', auth: 'organiser', summary: 'Reschedule a session or change its details' },
   { method: 'POST', path: '/admin/series/{seriesId}/sessions/{sessionId}/cancel', auth: 'organiser', summary: 'Cancel a session, with a reason' },
+  { method: 'GET', path: '/admin/series/{seriesId}/sessions/{sessionId}/registrations', auth: 'organiser', summary: 'Who has a seat and who waits, in order' },
   { method: 'POST', path: '/admin/series/{seriesId}/registrations', auth: 'organiser', summary: 'Register members in bulk (already consented: no confirmation mail)' },
   { method: 'POST', path: '/series/{seriesId}/registrations', auth: 'public', summary: 'Register for a series: a confirmation link is mailed (double opt-in)' },
   { method: 'DELETE', path: '/series/{seriesId}/registrations', auth: 'public', summary: "Unregister, with the member's token as bearer" },

@@ -30,8 +30,11 @@ export async function projectStream(deps: ProjectorDeps, streamId: string, seenV
   const events = await deps.store.read(streamId);
   const last = events.at(-1);
   if (!last) return 'up-to-date';
-  const doc = projection.project(events);
-  if (doc === undefined) return 'up-to-date';
-  const written = await deps.readModels.putIfNewer(key, last.metadata.version, doc);
-  return written === 'written' ? 'projected' : 'up-to-date';
+  const [main, ...others] = projection.project(events);
+  if (!main) return 'up-to-date';
+  // Every document carries the stream's version, so each write is idempotent. The main one is
+  // written last: once it is at a version, everything else of that version is written too.
+  const written = await Promise.all(others.map(({ key: k, doc }) => deps.readModels.putIfNewer(k, last.metadata.version, doc)));
+  written.push(await deps.readModels.putIfNewer(main.key, last.metadata.version, main.doc));
+  return written.includes('written') ? 'projected' : 'up-to-date';
 }

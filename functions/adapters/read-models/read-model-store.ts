@@ -3,7 +3,7 @@
  * was folded from. A write lands only if it is newer than what is there, so redelivered,
  * reordered or concurrent projections of the same stream can never move a document back.
  */
-import { DeleteCommand, GetCommand, PutCommand, ScanCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand, QueryCommand, ScanCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { READ_MODEL_PK, READ_MODEL_SK } from '../../../infra/tables.js';
 
 export interface ReadModelKey {
@@ -20,6 +20,8 @@ export interface ReadModelStore {
   get<T>(key: ReadModelKey): Promise<StoredDocument<T> | undefined>;
   /** Writes `doc` at `version` unless the stored one is at that version or newer; says which. */
   putIfNewer(key: ReadModelKey, version: number, doc: unknown): Promise<'written' | 'already-newer'>;
+  /** Every document under one partition key (a roster), in sort-key order. */
+  query<T>(pk: string): Promise<StoredDocument<T>[]>;
   /** Every document, for comparisons and rebuilds (local and tests; a Scan). */
   all(): Promise<Map<string, StoredDocument<unknown>>>;
   /** Deletes every document (a rebuild starts from nothing). */
@@ -53,6 +55,26 @@ export function createReadModelStore(client: DynamoDBDocumentClient, table: stri
         if (error instanceof Error && error.name === 'ConditionalCheckFailedException') return 'already-newer';
         throw error;
       }
+    },
+
+    async query<T>(pk: string) {
+      const out: StoredDocument<T>[] = [];
+      let ExclusiveStartKey: Record<string, unknown> | undefined;
+      do {
+        const page = await client.send(
+          new QueryCommand({
+            TableName: table,
+            KeyConditionExpression: '#pk = :pk',
+            ExpressionAttributeNames: { '#pk': READ_MODEL_PK },
+            ExpressionAttributeValues: { ':pk': pk },
+            ConsistentRead: true,
+            ExclusiveStartKey,
+          }),
+        );
+        for (const item of page.Items ?? []) out.push({ version: Number(item.version), doc: item.doc as T });
+        ExclusiveStartKey = page.LastEvaluatedKey;
+      } while (ExclusiveStartKey);
+      return out;
     },
 
     async all() {

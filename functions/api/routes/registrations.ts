@@ -9,7 +9,7 @@ import { Hono, type Context } from 'hono';
 import { z } from 'zod';
 import { memberDecider, memberStreamId, type MemberCommand } from '../../../events/member/index.js';
 import type { MemberEvent } from '../../../events/member/events.js';
-import type { MemberRegistrations } from '../../../events/projections/member-registrations.js';
+import type { MemberRegistrations, RosterEntry } from '../../../events/projections/member-registrations.js';
 import type { SeriesSchedule } from '../../../events/projections/schedule.js';
 import type { ConveneEvent } from '../../../events/registry.js';
 import type { Actor } from '../../../events/shared/event.js';
@@ -23,7 +23,8 @@ import type { MemberDirectory } from '../../adapters/members/member-directory.js
 import type { ReadModelStore } from '../../adapters/read-models/read-model-store.js';
 import { runCommand } from '../../commands/run-command.js';
 import { feedEtag, feedLastModified, memberFeed } from '../../feeds/ical.js';
-import { memberRegistrationsKey, scheduleKey } from '../../projector/projections.js';
+import { memberRegistrationsKey, rosterPk, scheduleKey } from '../../projector/projections.js';
+import { seatsFor } from '../../../events/projections/seats.js';
 import { SignedTokenError, type TokenSigner } from '../../security/signed-token.js';
 import type { OrganiserVariables } from '../auth.js';
 import { ApiError, NotFoundProblem, UnauthorizedError, UnprocessableError, fieldProblem } from '../problems.js';
@@ -121,6 +122,9 @@ export function registrationRoutes(deps: RegistrationDeps) {
     return memberId;
   };
 
+  const loadRoster = async (seriesId: string): Promise<RosterEntry[]> =>
+    (await deps.readModels.query<RosterEntry>(rosterPk(seriesId))).map((d) => d.doc);
+
   const feedUrl = (token: string) => `${deps.baseUrl}/feeds/members/${token}.ics`;
 
   app.post('/series/:seriesId/registrations', async (c) => {
@@ -216,8 +220,12 @@ export function registrationRoutes(deps: RegistrationDeps) {
         active.map(async (r) => {
           const schedule = (await deps.readModels.get<SeriesSchedule>(scheduleKey(r.seriesId)))?.doc;
           if (!schedule) return undefined;
-          const sessionIds = r.sessions === 'all' ? schedule.sessions.filter((s) => !r.declined.includes(s.sessionId)).map((s) => s.sessionId) : r.sessions;
-          return { schedule, sessionIds };
+          const covered = r.sessions === 'all' ? schedule.sessions.filter((s) => !r.declined.includes(s.sessionId)).map((s) => s.sessionId) : r.sessions;
+          // A member waiting for a seat does not get the session in their calendar until promoted.
+          const limited = schedule.sessions.filter((s) => s.capacity !== undefined && covered.includes(s.sessionId));
+          const roster = limited.length > 0 ? await loadRoster(r.seriesId) : [];
+          const waiting = new Set(limited.filter((s) => !seatsFor(s, roster).seated.includes(memberId)).map((s) => s.sessionId));
+          return { schedule, sessionIds: covered.filter((id) => !waiting.has(id)) };
         }),
       )
     ).filter((e) => e !== undefined);
@@ -232,6 +240,24 @@ export function registrationRoutes(deps: RegistrationDeps) {
     const ims = c.req.header('if-modified-since');
     if (inm !== undefined ? inm.split(',').some((t) => t.trim() === etag) : ims !== undefined && Date.parse(lastModified) <= Date.parse(ims)) return c.body(null, 304);
     return c.body(ics, 200, { 'Content-Type': 'text/calendar; charset=utf-8' });
+  });
+
+  app.get('/admin/series/:seriesId/sessions/:sessionId/registrations', async (c) => {
+    const series = await loadSeries(c.req.param('seriesId'));
+    const session = series.sessions[c.req.param('sessionId')];
+    if (!session) throw new NotFoundProblem(`There is no session ${c.req.param('sessionId')} in series ${series.seriesId}.`);
+    const seats = seatsFor(session, await loadRoster(series.seriesId));
+    const who = async (memberId: string) => {
+      const member = await deps.members.get(memberId);
+      return { memberId, ...(member ? { name: member.name, email: member.email } : {}) };
+    };
+    return c.json({
+      seriesId: series.seriesId,
+      sessionId: session.sessionId,
+      ...(seats.capacity !== undefined ? { capacity: seats.capacity } : {}),
+      seated: await Promise.all(seats.seated.map(who)),
+      waitlist: await Promise.all(seats.waitlist.map(async (memberId, i) => ({ position: i + 1, ...(await who(memberId)) }))),
+    });
   });
 
   app.post('/admin/series/:seriesId/registrations', async (c) => {
