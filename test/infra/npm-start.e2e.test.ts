@@ -104,14 +104,18 @@ describe('npm start', () => {
     expect(run.stdout).toContain('"status":"cancelled"');
     expect(run.stdout).toContain('"localStart":"2027-05-04T11:00:00-04:00"');
     expect(run.stdout).toContain('"type":"SessionCancelled"');
+    // asOf before the changes: the webinar still at its first time, not cancelled.
+    expect(run.stdout).toContain('"localStart":"2027-05-03T10:00:00-04:00"');
     expect(readFileSync(join(dataDir, 'organiser.token'), 'utf8').trim()).toMatch(/^[\w-]+\.[\w-]+\.[\w-]+$/);
 
-    // The projector follows the event stream: the README's new series gets its read model too
-    // (7 demo streams + 1 = 8 documents), and `npm run rebuild` replays the same 8 streams.
+    // The projector follows the event stream: the README's new series gets its read model too.
+    // 8 streams (7 demo + the README's series) give 18 documents: one per stream, plus a roster
+    // entry for each of the 5 demo members in each of the 2 demo series.
+    // `npm run rebuild` replays the same 8 streams into the same 18 documents.
     const readModelItems = async () =>
       ((await (await fetch(`${second.web}/health`)).json()) as { tables: Record<string, { items?: number }> }).tables.ReadModels?.items;
-    for (let i = 0; i < 50 && (await readModelItems()) !== 8; i++) await new Promise((r) => setTimeout(r, 100));
-    expect(await readModelItems()).toBe(8);
+    for (let i = 0; i < 50 && (await readModelItems()) !== 18; i++) await new Promise((r) => setTimeout(r, 100));
+    expect(await readModelItems()).toBe(18);
     const rebuild = await new Promise<{ code: number; stdout: string }>((resolve) => {
       execFile(process.execPath, ['--import', 'tsx', 'infra/local/rebuild.ts'], { env: { ...process.env, CONVENE_DYNAMODB_PORT: String(second.ports.dynamodb) } }, (error, stdout, stderr) =>
         resolve({ code: error ? 1 : 0, stdout: stdout + stderr }),
@@ -119,7 +123,7 @@ describe('npm start', () => {
     });
     expect(rebuild.code, rebuild.stdout).toBe(0);
     expect(rebuild.stdout).toMatch(/rebuilt 8 read models from 8 streams/);
-    expect(await readModelItems()).toBe(8);
+    expect(await readModelItems()).toBe(18);
 
     expect(await second.stop('SIGTERM')).toBe(0);
     expect(alive(second.javaPid)).toBe(false);
