@@ -22,7 +22,8 @@ import type { EventStore } from '../../adapters/event-store/event-store.js';
 import type { MemberDirectory } from '../../adapters/members/member-directory.js';
 import type { ReadModelStore } from '../../adapters/read-models/read-model-store.js';
 import { runCommand } from '../../commands/run-command.js';
-import { feedEtag, feedLastModified, memberFeed } from '../../feeds/ical.js';
+import { feedLastModified, memberFeed } from '../../feeds/ical.js';
+import { createHash } from 'node:crypto';
 import { memberRegistrationsKey, rosterPk, scheduleKey } from '../../projector/projections.js';
 import { seatsFor } from '../../../events/projections/seats.js';
 import { SignedTokenError, type TokenSigner } from '../../security/signed-token.js';
@@ -53,6 +54,10 @@ export interface ConfirmationRequest {
 }
 
 const LINK_LIFETIME_MS = 14 * 24 * 3600 * 1000;
+/** Bump when the feed renderer changes what it writes, so clients' cached ETags go stale. */
+const FEED_RENDERING = 'feed-1';
+/** Rendered personal feeds kept in memory, by ETag (a 200-session feed takes ~300 ms to render). */
+const RENDERED_FEEDS = 500;
 
 const Sessions = z.union([z.literal('all'), z.array(Id).min(1).max(500)]);
 
@@ -121,6 +126,8 @@ export function registrationRoutes(deps: RegistrationDeps) {
     if (!memberId) throw new UnauthorizedError('Send your personal token (the one in your calendar feed link): Authorization: Bearer <token>.', m !== null);
     return memberId;
   };
+
+  const renderedFeeds = new Map<string, string>();
 
   const loadRoster = async (seriesId: string): Promise<RosterEntry[]> =>
     (await deps.readModels.query<RosterEntry>(rosterPk(seriesId))).map((d) => d.doc);
@@ -230,15 +237,25 @@ export function registrationRoutes(deps: RegistrationDeps) {
       )
     ).filter((e) => e !== undefined);
     const language = registrations?.preferences.language ?? active[0]?.language ?? 'en';
-    const ics = memberFeed(entries, { baseUrl: deps.baseUrl, memberLanguage: language, calendarName: 'Convene' });
-    const etag = feedEtag(ics);
+    // The feed is a function of these inputs: its ETag is their hash, so a 304 costs no
+    // rendering, and any change (a version, a seat, the language) gives a new ETag.
+    const inputs = JSON.stringify([FEED_RENDERING, language, deps.baseUrl, entries.map((e) => [e.schedule.seriesId, e.schedule.version, e.sessionIds])]);
+    const etag = `"${createHash('sha256').update(inputs).digest('base64url')}"`;
     const lastModified = feedLastModified([...entries.map((e) => e.schedule), ...(registrations ? [registrations] : [])]);
     c.header('ETag', etag);
     c.header('Last-Modified', lastModified);
     c.header('Cache-Control', 'private, max-age=60');
     const inm = c.req.header('if-none-match');
     const ims = c.req.header('if-modified-since');
-    if (inm !== undefined ? inm.split(',').some((t) => t.trim() === etag) : ims !== undefined && Date.parse(lastModified) <= Date.parse(ims)) return c.body(null, 304);
+    if (inm !== undefined ? inm.split(',').some((t) => t.trim().replace(/^W\//, '') === etag) : ims !== undefined && Date.parse(lastModified) <= Date.parse(ims)) {
+      return c.body(null, 304);
+    }
+    let ics = renderedFeeds.get(etag);
+    if (ics === undefined) {
+      ics = memberFeed(entries, { baseUrl: deps.baseUrl, memberLanguage: language, calendarName: 'Convene' });
+      renderedFeeds.set(etag, ics);
+      if (renderedFeeds.size > RENDERED_FEEDS) renderedFeeds.delete(renderedFeeds.keys().next().value!);
+    }
     return c.body(ics, 200, { 'Content-Type': 'text/calendar; charset=utf-8' });
   });
 
