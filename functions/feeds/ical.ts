@@ -167,19 +167,15 @@ function addWindow(calendar: ICalCalendar, schedule: SeriesSchedule, context: Re
   });
 }
 
-function addSession(calendar: ICalCalendar, schedule: SeriesSchedule, session: ScheduledSession, context: RenderContext) {
+/**
+ * What a session's VEVENT is wherever it appears (feeds, iMIP mail): its UID, SEQUENCE,
+ * timestamps and times. Mail and feeds must agree on every one of these.
+ */
+export function sessionEventCore(seriesId: string, session: ScheduledSession) {
   const start = instant(session.startsAt);
   const end = instant(session.endsAt);
-  const { labels } = context;
-  const speakers = session.speakers.map((s) => (s.affiliation ? `${s.name} (${s.affiliation})` : s.name));
-  const facts = [
-    `${labels.language}: ${languageName(session.language, context)}`,
-    ...(speakers.length > 0 ? [`${labels.speakers}: ${speakers.join(', ')}`] : []),
-    ...(session.joinUrl ? [`${labels.join}: ${session.joinUrl}`] : []),
-    `${labels.details}: ${seriesUrl(context.baseUrl, schedule.seriesId)}`,
-  ];
-  calendar.createEvent({
-    id: sessionUid(schedule.seriesId, session.sessionId),
+  return {
+    id: sessionUid(seriesId, session.sessionId),
     sequence: session.sequence,
     stamp: instant(session.updatedAt),
     created: instant(session.createdAt),
@@ -190,6 +186,20 @@ function addSession(calendar: ICalCalendar, schedule: SeriesSchedule, session: S
     // packaged VTIMEZONE gives back these exact instants, else UTC (still exact; see
     // ./vtimezone.ts). 'UTC' itself is written with a Z.
     timezone: eventZone(session.timeZone, [start.toMillis(), end.toMillis()]),
+  };
+}
+
+function addSession(calendar: ICalCalendar, schedule: SeriesSchedule, session: ScheduledSession, context: RenderContext) {
+  const { labels } = context;
+  const speakers = session.speakers.map((s) => (s.affiliation ? `${s.name} (${s.affiliation})` : s.name));
+  const facts = [
+    `${labels.language}: ${languageName(session.language, context)}`,
+    ...(speakers.length > 0 ? [`${labels.speakers}: ${speakers.join(', ')}`] : []),
+    ...(session.joinUrl ? [`${labels.join}: ${session.joinUrl}`] : []),
+    `${labels.details}: ${seriesUrl(context.baseUrl, schedule.seriesId)}`,
+  ];
+  calendar.createEvent({
+    ...sessionEventCore(schedule.seriesId, session),
     summary: pickText(session.title, context.language, schedule.languages) ?? session.sessionId,
     description: paragraphs(pickText(session.description, context.language, schedule.languages), facts.join('\n')),
     location: session.joinUrl ?? null,

@@ -170,7 +170,8 @@ export function catalogueLanguage(tag: string): string | undefined {
 
 const PLACEHOLDER = /\{([A-Za-z][A-Za-z0-9_]*)\}/g;
 
-function splitMessage(id: MessageId, template: string, params: MessageParams): MessagePart[] {
+/** A template split into its text and its filled placeholders; a missing value is an error. */
+export function splitMessage(id: string, template: string, params: MessageParams): MessagePart[] {
   const parts: MessagePart[] = [];
   let last = 0;
   for (const match of template.matchAll(PLACEHOLDER)) {

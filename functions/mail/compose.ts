@@ -33,6 +33,11 @@ export interface OutgoingMail {
   readonly html: string;
   /** One-click unsubscribe: an https URL that takes a POST (RFC 8058), and a mailto: URL. */
   readonly unsubscribe: { readonly url: string; readonly mailto: string };
+  /**
+   * An iTIP message (RFC 6047 iMIP): MailComposer's `icalEvent` adds it as a
+   * `text/calendar; method=…` alternative and as an invite.ics attachment (see ./compose-calendar.ts).
+   */
+  readonly calendar?: { readonly method: string; readonly content: string };
 }
 
 /** The raw RFC 5322 message (CRLF line ends, 7-bit), ready for SES SendRawEmail. */
@@ -47,6 +52,7 @@ export async function composeMime(mail: OutgoingMail, options: ComposeOptions): 
     messageId: newMessageId(options.messageIdDomain),
     text: mail.text,
     html: mail.html,
+    ...(mail.calendar ? { icalEvent: { method: mail.calendar.method, filename: 'invite.ics', content: mail.calendar.content } } : {}),
     headers: [
       // RFC 3834: no auto-replies (vacation notices) to this mail.
       { key: 'Auto-Submitted', value: 'auto-generated' },
@@ -120,6 +126,11 @@ function safeUrlText(href: string, what: string): string {
 
 /** One addr-spec, nothing that an address parser could read as a second address or a group. */
 const ADDR_SPEC = /^[^\s@<>()[\]\\,;:"\p{Cc}]+@[^\s@<>()[\]\\,;:"\p{Cc}]+\.[^\s@<>()[\]\\,;:"\p{Cc}]+$/u;
+
+/** True for one addr-spec, nothing an address parser could read as a second address or a group. */
+export function isSingleAddress(email: string): boolean {
+  return ADDR_SPEC.test(email);
+}
 
 function mailbox(box: Mailbox, field: string): { name: string; address: string } {
   if (!ADDR_SPEC.test(box.email)) throw new TypeError(`${field} address is not a single mail address: ${JSON.stringify(box.email)}`);

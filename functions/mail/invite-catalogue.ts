@@ -1,0 +1,94 @@
+/**
+ * The messages of the iMIP invitation mail (./invite-mail.ts), kept apart from
+ * ./catalogue.ts because that file's `MessageId` is the key set of its own English table:
+ * adding ids there means editing it. Same pattern: English defines the ids, every other
+ * language must supply each of them (the type says so), `{placeholders}` are filled in here.
+ *
+ * The language is chosen exactly as ./catalogue.ts's `translator()` chooses it (its result's
+ * `language` is looked up here), so this catalogue must have a table for every language that
+ * one has; `inviteTranslator` throws if not (a test checks all of them).
+ */
+import { splitMessage, translator, type MessageParams, type MessagePart } from './catalogue.js';
+
+const en = {
+  'invite.subject.request': 'Invitation: {session}',
+  'invite.subject.update': 'Updated: {session}',
+  'invite.subject.cancel': 'Cancelled: {session}',
+  'invite.greeting': 'Hello {name},',
+  'invite.greetingNoName': 'Hello,',
+  'invite.intro.request': '{organiser} invites you to “{session}”, part of “{series}”.',
+  'invite.intro.update': '{organiser} has changed “{session}”, part of “{series}”. Your calendar is updated with this mail.',
+  'invite.intro.cancel': '{organiser} has cancelled “{session}”, part of “{series}”. This mail removes it from your calendar.',
+  'invite.when': 'When',
+  'invite.join': 'Join',
+  'invite.calendarNote': 'The attached invitation adds this session to your calendar.',
+  'invite.replyNote': 'Questions? Reply to this mail to reach {organiser}.',
+  'invite.sentBy': 'Sent by Convene on behalf of {organiser}.',
+  'invite.unsubscribeIntro': 'No more mail about this series?',
+  'invite.unsubscribeLink': 'Unsubscribe',
+} as const;
+
+export type InviteMessageId = keyof typeof en;
+export type InviteMessages = Readonly<Record<InviteMessageId, string>>;
+
+const es: InviteMessages = {
+  'invite.subject.request': 'Invitación: {session}',
+  'invite.subject.update': 'Actualizada: {session}',
+  'invite.subject.cancel': 'Cancelada: {session}',
+  'invite.greeting': 'Hola, {name}:',
+  'invite.greetingNoName': 'Hola:',
+  'invite.intro.request': '{organiser} le invita a «{session}», que forma parte de «{series}».',
+  'invite.intro.update': '{organiser} ha modificado «{session}», que forma parte de «{series}». Este correo actualiza su calendario.',
+  'invite.intro.cancel': '{organiser} ha cancelado «{session}», que forma parte de «{series}». Este correo la elimina de su calendario.',
+  'invite.when': 'Cuándo',
+  'invite.join': 'Enlace para participar',
+  'invite.calendarNote': 'La invitación adjunta añade esta sesión a su calendario.',
+  'invite.replyNote': '¿Preguntas? Responda a este mensaje para escribir a {organiser}.',
+  'invite.sentBy': 'Enviado por Convene en nombre de {organiser}.',
+  'invite.unsubscribeIntro': '¿No desea recibir más correos sobre esta serie?',
+  'invite.unsubscribeLink': 'Darse de baja',
+};
+
+const fr: InviteMessages = {
+  'invite.subject.request': 'Invitation\u00a0: {session}',
+  'invite.subject.update': 'Mise à jour\u00a0: {session}',
+  'invite.subject.cancel': 'Annulée\u00a0: {session}',
+  'invite.greeting': 'Bonjour {name},',
+  'invite.greetingNoName': 'Bonjour,',
+  'invite.intro.request': '{organiser} vous invite à «\u00a0{session}\u00a0», qui fait partie de «\u00a0{series}\u00a0».',
+  'invite.intro.update': '{organiser} a modifié «\u00a0{session}\u00a0», qui fait partie de «\u00a0{series}\u00a0». Ce message met votre agenda à jour.',
+  'invite.intro.cancel': '{organiser} a annulé «\u00a0{session}\u00a0», qui fait partie de «\u00a0{series}\u00a0». Ce message la retire de votre agenda.',
+  'invite.when': 'Quand',
+  'invite.join': 'Lien pour participer',
+  'invite.calendarNote': 'L’invitation jointe ajoute cette séance à votre agenda.',
+  'invite.replyNote': 'Des questions\u00a0? Répondez à ce message pour écrire à {organiser}.',
+  'invite.sentBy': 'Envoyé par Convene au nom de {organiser}.',
+  'invite.unsubscribeIntro': 'Vous ne souhaitez plus recevoir de messages sur cette série\u00a0?',
+  'invite.unsubscribeLink': 'Se désinscrire',
+};
+
+/** By the same (lower-case) tags as ./catalogue.ts's CATALOGUE. */
+export const INVITE_CATALOGUE: Readonly<Record<string, InviteMessages>> = { en, es, fr };
+
+export interface InviteTranslator {
+  /** The catalogue language chosen, as ./catalogue.ts's `translator()` chooses it. */
+  readonly language: string;
+  /** The locale to format dates in (from the same translator). */
+  readonly locale: string;
+  t(id: InviteMessageId, params?: MessageParams): string;
+  parts(id: InviteMessageId, params?: MessageParams): readonly MessagePart[];
+}
+
+/** Same fallbacks as `translator()`: the member's language, then `fallbackLanguages`, then English. */
+export function inviteTranslator(language: string, fallbackLanguages: readonly string[] = []): InviteTranslator {
+  const base = translator(language, fallbackLanguages);
+  const messages = INVITE_CATALOGUE[base.language];
+  if (!messages) throw new Error(`the invitation catalogue has no "${base.language}" table`);
+  const parts = (id: InviteMessageId, params: MessageParams = {}) => splitMessage(id, messages[id], params);
+  return {
+    language: base.language,
+    locale: base.locale,
+    parts,
+    t: (id, params) => parts(id, params).map((part) => ('text' in part ? part.text : part.value)).join(''),
+  };
+}

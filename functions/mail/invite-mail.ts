@@ -1,0 +1,208 @@
+/**
+ * The invitation a member gets for one session, and its update and cancellation: an iTIP
+ * message (RFC 5546) sent by mail (RFC 6047, iMIP), so the member's mail client puts the
+ * session in their calendar, moves it, or takes it out.
+ *
+ * - METHOD:REQUEST for a new or changed session (subject "Invitation" at SEQUENCE 0,
+ *   "Updated" after), METHOD:CANCEL when it is cancelled (STATUS:CANCELLED). iTIP wants for
+ *   both: ORGANIZER, ATTENDEE, UID, SEQUENCE, DTSTAMP, and for REQUEST DTSTART and SUMMARY.
+ * - UID is the feeds' `sessionUid`, SEQUENCE the session's `sequence` (a cancellation has
+ *   already bumped it), DTSTAMP its `updatedAt`: the same values the calendar feeds carry,
+ *   so a client that has both the feed and the invitation sees one event.
+ * - Times: in the session's zone with its VTIMEZONE when the packaged zone data gives back
+ *   the exact instants, else in UTC (functions/feeds/vtimezone.ts, as the feeds do).
+ * - RSVP=FALSE: Convene takes no replies by mail; registration is on the web.
+ *
+ * Organiser and member text is never trusted: single-lined for headers and the calendar's
+ * one-line values, HTML-escaped in the HTML part; ical-generator escapes and folds the
+ * calendar, nodemailer's MailComposer writes the MIME (see ./compose-calendar.ts).
+ */
+import ical, { ICalAttendeeRole, ICalAttendeeStatus, ICalCalendarMethod, ICalEventStatus } from 'ical-generator';
+import type { ScheduledSession, SeriesSchedule } from '../../events/projections/schedule.js';
+import { pickText, sessionEventCore } from '../feeds/ical.js';
+import { vtimezoneFor } from '../feeds/vtimezone.js';
+import type { MessageParams } from './catalogue.js';
+import { composeCalendarMime, isSingleAddress, type ItipMethod } from './compose-calendar.js';
+import { escapeHtml, singleLine, webUrl, type ComposeOptions, type Mailbox } from './compose.js';
+import { describeSessionTime } from './format-time.js';
+import { inviteTranslator, type InviteMessageId, type InviteTranslator } from './invite-catalogue.js';
+
+export type { ComposeOptions } from './compose.js';
+export type { ItipMethod } from './compose-calendar.js';
+
+export interface InviteMailInput {
+  readonly method: ItipMethod;
+  readonly to: Mailbox;
+  /** The member's language (BCP 47). */
+  readonly language: string;
+  /** The member's time zone (IANA). */
+  readonly memberTimeZone: string;
+  readonly schedule: SeriesSchedule;
+  readonly sessionId: string;
+  /** Whether this member may see the session's join link (mail text and calendar). */
+  readonly joinUrlVisible: boolean;
+  /** One-click unsubscribe (RFC 8058): an https URL that takes a POST. */
+  readonly unsubscribeUrl: string;
+  /** `mailto:` URL for List-Unsubscribe, for clients without one-click. */
+  readonly unsubscribeMailto: string;
+}
+
+/** The raw MIME message (text, HTML, text/calendar alternatives + invite.ics), for `Mailer.sendRaw`. */
+export async function composeInviteMail(input: InviteMailInput, options: ComposeOptions): Promise<Buffer> {
+  const content = inviteContent(input);
+  return composeCalendarMime(
+    {
+      to: input.to,
+      replyTo: input.schedule.organiser,
+      subject: content.subject,
+      language: content.language,
+      text: content.text,
+      html: content.html,
+      unsubscribe: { url: input.unsubscribeUrl, mailto: input.unsubscribeMailto },
+      calendar: { method: input.method, content: content.calendar },
+    },
+    options,
+  );
+}
+
+/** The iCalendar object of the mail alone (CRLF line ends, folded at 75 octets). */
+export function inviteCalendar(input: InviteMailInput): string {
+  return inviteContent(input).calendar;
+}
+
+interface Content {
+  readonly language: string;
+  readonly subject: string;
+  readonly text: string;
+  readonly html: string;
+  readonly calendar: string;
+}
+
+function inviteContent(input: InviteMailInput): Content {
+  const { schedule, method } = input;
+  if (method !== 'REQUEST' && method !== 'CANCEL') throw new TypeError(`not an iTIP method this mail sends: ${JSON.stringify(method)}`);
+  const session = schedule.sessions.find((s) => s.sessionId === input.sessionId);
+  if (!session) throw new RangeError(`series ${schedule.seriesId} has no session ${JSON.stringify(input.sessionId)}`);
+  if (method === 'REQUEST' && session.status === 'cancelled') {
+    throw new RangeError(`session ${session.sessionId} is cancelled: send a CANCEL, not a REQUEST`);
+  }
+  if (!isSingleAddress(input.to.email)) throw new TypeError(`to address is not a single mail address: ${JSON.stringify(input.to.email)}`);
+  if (!isSingleAddress(schedule.organiser.email)) {
+    throw new TypeError(`organiser address is not a single mail address: ${JSON.stringify(schedule.organiser.email)}`);
+  }
+
+  const tr = inviteTranslator(input.language, schedule.languages);
+  const { t } = tr;
+  // Organiser texts in the member's own language when the series has it (as the feeds pick).
+  const text = (texts: Readonly<Record<string, string>> | undefined) => pickText(texts, input.language, schedule.languages);
+  const sessionTitle = singleLine(text(session.title) ?? '') || session.sessionId;
+  const seriesTitle = singleLine(text(schedule.title) ?? '') || schedule.seriesId;
+  const organiser = singleLine(schedule.organiser.name) || schedule.organiser.email;
+  const memberName = singleLine(input.to.name);
+  const when = describeSessionTime(session, input.memberTimeZone, tr.locale);
+  const joinUrl = method === 'REQUEST' && input.joinUrlVisible && session.joinUrl ? webUrl(session.joinUrl, 'join URL') : undefined;
+  const unsubscribeUrl = webUrl(input.unsubscribeUrl, 'unsubscribe URL');
+
+  const kind = method === 'CANCEL' ? 'cancel' : session.sequence > 0 ? 'update' : 'request';
+  const subject = t(`invite.subject.${kind}`, { session: sessionTitle });
+  const greeting: [InviteMessageId, MessageParams] = memberName ? ['invite.greeting', { name: memberName }] : ['invite.greetingNoName', {}];
+  const intro: [InviteMessageId, MessageParams] = [`invite.intro.${kind}`, { organiser, session: sessionTitle, series: seriesTitle }];
+
+  const plain = [
+    t(...greeting),
+    '',
+    t(...intro),
+    '',
+    `${t('invite.when')}: ${when}`,
+    ...(joinUrl ? [`${t('invite.join')}: ${joinUrl}`] : []),
+    ...(method === 'REQUEST' ? ['', t('invite.calendarNote')] : []),
+    '',
+    '-- ',
+    t('invite.replyNote', { organiser }),
+    t('invite.sentBy', { organiser }),
+    `${t('invite.unsubscribeIntro')} ${t('invite.unsubscribeLink')}: ${unsubscribeUrl}`,
+    '',
+  ].join('\n');
+
+  const h = (id: InviteMessageId, params?: MessageParams) => htmlMessage(tr, id, params);
+  const html = `<!DOCTYPE html>
+<html lang="${escapeHtml(tr.language)}">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${escapeHtml(subject)}</title>
+</head>
+<body style="margin:0;padding:0;background:#f4f4f5;">
+<div style="max-width:600px;margin:0 auto;padding:24px;background:#ffffff;color:#1f2937;font-family:Arial,Helvetica,sans-serif;font-size:16px;line-height:1.5;">
+<p>${h(...greeting)}</p>
+<p>${h(...intro)}</p>
+<p><strong>${h('invite.when')}:</strong> ${escapeHtml(when)}</p>
+${joinUrl ? `<p><strong>${h('invite.join')}:</strong> <a href="${escapeHtml(joinUrl)}" style="color:#1d4ed8;word-break:break-all;">${escapeHtml(joinUrl)}</a></p>\n` : ''}${method === 'REQUEST' ? `<p style="font-size:14px;color:#4b5563;">${h('invite.calendarNote')}</p>\n` : ''}<hr style="border:none;border-top:1px solid #e5e7eb;margin:32px 0 16px;">
+<p style="font-size:13px;color:#6b7280;">${h('invite.replyNote', { organiser })}<br>${h('invite.sentBy', { organiser })}<br>${h('invite.unsubscribeIntro')} <a href="${escapeHtml(unsubscribeUrl)}" style="color:#6b7280;">${h('invite.unsubscribeLink')}</a></p>
+</div>
+</body>
+</html>
+`;
+
+  const description = [
+    text(session.description),
+    `${t('invite.when')}: ${when}`,
+    ...(joinUrl ? [`${t('invite.join')}: ${joinUrl}`] : []),
+  ]
+    .filter((part): part is string => part !== undefined && part.length > 0)
+    .join('\n\n');
+  const calendar = buildCalendar(input, session, { summary: sessionTitle, description, joinUrl });
+  return { language: tr.language, subject, text: plain, html, calendar };
+}
+
+function buildCalendar(
+  input: InviteMailInput,
+  session: ScheduledSession,
+  texts: { readonly summary: string; readonly description: string; readonly joinUrl: string | undefined },
+): string {
+  const { schedule } = input;
+  const calendar = ical({
+    prodId: { company: 'Convene', product: 'Convene invitations', language: 'EN' },
+    method: input.method === 'CANCEL' ? ICalCalendarMethod.CANCEL : ICalCalendarMethod.REQUEST,
+    scale: 'GREGORIAN',
+  });
+  // TRAP 3 (shared/STACK.md): no calendar-wide zone; VTIMEZONE blocks per event zone.
+  calendar.timezone({ name: null, generator: vtimezoneFor });
+  calendar.createEvent({
+    // UID, SEQUENCE, timestamps and times exactly as the feeds write them.
+    ...sessionEventCore(schedule.seriesId, session),
+    summary: texts.summary,
+    description: texts.description,
+    location: texts.joinUrl ?? null,
+    // ical-generator TEXT-escapes URI values; leave URLs with `,` `;` `\` out (see feeds/ical.ts).
+    url: texts.joinUrl !== undefined && !/[,;\\]/.test(texts.joinUrl) ? texts.joinUrl : null,
+    // ical-generator backslash-escapes `"` in a quoted CN, which RFC 5545 has no escape for.
+    organizer: { name: cn(schedule.organiser.name), email: schedule.organiser.email },
+    attendees: [
+      {
+        name: cn(input.to.name),
+        email: input.to.email,
+        role: ICalAttendeeRole.REQ,
+        status: ICalAttendeeStatus.NEEDSACTION,
+        rsvp: false,
+      },
+    ],
+    status: input.method === 'CANCEL' ? ICalEventStatus.CANCELLED : ICalEventStatus.CONFIRMED,
+  });
+  const ics = calendar.toString();
+  // RFC 5545: every content line, the last one too, ends with CRLF (ical-generator stops at END:VCALENDAR).
+  return ics.endsWith('\r\n') ? ics : `${ics}\r\n`;
+}
+
+/** A CN parameter value: one line, no `"` (a quoted parameter value cannot carry one). */
+function cn(name: string): string {
+  return singleLine(name).replace(/"/g, "'");
+}
+
+/** A message as HTML: text escaped, each value escaped and isolated in a <bdi> (right-to-left titles). */
+function htmlMessage(tr: InviteTranslator, id: InviteMessageId, params?: MessageParams): string {
+  return tr
+    .parts(id, params)
+    .map((part) => ('text' in part ? escapeHtml(part.text) : `<bdi>${escapeHtml(part.value)}</bdi>`))
+    .join('');
+}
