@@ -3,6 +3,7 @@ import type { JWK } from 'jose';
 import { conveneEventStore } from '../adapters/event-store/index.js';
 import { createApi } from './app.js';
 import { createTokenVerifier } from './auth.js';
+import { Logger } from '@aws-lambda-powertools/logger';
 import { SESClient } from '@aws-sdk/client-ses';
 import { AUTH_ENV, MAIL_FROM_ENV, PUBLIC_BASE_URL_ENV, SIGNING_SECRETS_ENV } from './route-table.js';
 import { createMemberDirectory } from '../adapters/members/member-directory.js';
@@ -13,7 +14,7 @@ import { membersTable, readModelTable } from '../../infra/tables.js';
 import { documentClient } from '../adapters/dynamodb-client.js';
 import { createReadModelStore } from '../adapters/read-models/read-model-store.js';
 
-export function apiFromEnvironment(env: Record<string, string | undefined>) {
+export function apiFromEnvironment(env: Record<string, string | undefined>, logger = new Logger({ serviceName: 'api' })) {
   const issuer = env[AUTH_ENV.issuer];
   if (!issuer) throw new Error(`environment variable ${AUTH_ENV.issuer} is not set`);
   const jwksUrl = env[AUTH_ENV.jwksUrl];
@@ -44,5 +45,6 @@ export function apiFromEnvironment(env: Record<string, string | undefined>) {
     sendConfirmation: confirmationSender(createSesMailer(new SESClient({})), { from, messageIdDomain: new URL(baseUrl).hostname }),
     baseUrl,
     verifyOrganiserToken,
+    logError: (message, error) => logger.error(message, error as Error),
   });
 }

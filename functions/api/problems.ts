@@ -4,6 +4,7 @@
  */
 import { AlreadyExistsError, DomainError, NotFoundError } from '../../events/shared/errors.js';
 import { IdempotencyKeyReusedError } from '../adapters/event-store/errors.js';
+import { MailerError, MailSendError } from '../adapters/mailer/mailer.js';
 import { TooMuchContentionError, VersionMismatchError } from '../commands/run-command.js';
 
 export interface FieldProblem {
@@ -92,6 +93,19 @@ export function toProblem(error: unknown): { problem: ProblemDocument; headers: 
   }
   if (error instanceof IdempotencyKeyReusedError) {
     return make(422, 'idempotency-key-reused', 'Idempotency key already used', `${error.message}: use a new key for a new request`);
+  }
+  if (error instanceof MailSendError && !error.retryable) {
+    return make(422, 'mail-refused', 'Mail refused', 'The mail service refused to send to this address; check it and register again.');
+  }
+  if (error instanceof MailerError) {
+    return make(
+      503,
+      'mail-unavailable',
+      'Mail could not be sent right now',
+      'What you asked for is recorded, but the mail about it could not be sent yet. Send the same request again in a minute: repeating it is harmless.',
+      undefined,
+      { 'Retry-After': '60' },
+    );
   }
   if (error instanceof TooMuchContentionError) {
     return make(503, 'contention', 'Busy', error.message, undefined, { 'Retry-After': '1' });
