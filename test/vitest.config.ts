@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 import type { Plugin } from 'vitest/config';
 
@@ -13,9 +14,11 @@ const nodeMainFields: Plugin = {
 };
 
 export default defineConfig({
+  // This file lives in test/ (the top level of the repository is fixed); paths are from the root.
+  root: fileURLToPath(new URL('..', import.meta.url)),
   plugins: [nodeMainFields],
   test: {
-    reporters: ['default', './test/support/summary-reporter.ts'],
+    reporters: ['default', fileURLToPath(new URL('./support/summary-reporter.ts', import.meta.url))],
     projects: [
       {
         extends: true,
