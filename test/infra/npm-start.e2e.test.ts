@@ -13,8 +13,24 @@ import { freePort } from '../../infra/local/free-port.js';
 const root = mkdtempSync(join(tmpdir(), 'convene-start-'));
 const dataDir = join(root, '.local');
 const started: ChildProcess[] = [];
-afterAll(() => {
-  for (const child of started) if (child.exitCode === null) child.kill('SIGKILL');
+const javaPids: number[] = [];
+// Also when a test failed half-way: stop `npm start` gracefully (it stops its Java child), and
+// kill that child by pid if it is still there; a SIGKILL alone would orphan it.
+afterAll(async () => {
+  for (const child of started) {
+    if (child.exitCode !== null || child.signalCode !== null) continue;
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    child.kill('SIGTERM');
+    await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 5000))]);
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  }
+  for (const pid of javaPids) {
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch {
+      // already gone, as it should be
+    }
+  }
   rmSync(root, { recursive: true, force: true });
 });
 
@@ -56,6 +72,7 @@ async function start() {
     child.once('exit', (code) => reject(new Error(`npm start exited with ${code}:\n${output}`)));
   });
   const javaPid = Number(/\(pid (\d+)\)/.exec(output)?.[1]);
+  javaPids.push(javaPid);
   const newEvents = Number(/demo data\s+(\d+) new events/.exec(output)?.[1]);
   const stop = async (signal: NodeJS.Signals) => {
     const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
