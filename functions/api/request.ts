@@ -1,7 +1,8 @@
 /** Reading what a client sent: the JSON body through a zod schema, If-Match, Idempotency-Key. */
 import type { Context } from 'hono';
 import type { z } from 'zod';
-import { BadRequestError, fieldProblem, UnprocessableError } from './problems.js';
+import { Id } from '../../events/shared/values.js';
+import { BadRequestError, fieldProblem, NotFoundProblem, UnprocessableError } from './problems.js';
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
@@ -78,4 +79,22 @@ export function idempotencyKey(c: Context): string | undefined {
     throw new BadRequestError('invalid-idempotency-key', 'Idempotency-Key must be 1 to 255 visible ASCII characters (a UUID is a good choice).');
   }
   return key;
+}
+
+/**
+ * Does the client hold this representation already? If-None-Match (a strong or weak ETag, or
+ * `*`) decides when present; otherwise If-Modified-Since against `lastModified` (RFC 9110 13.2.2).
+ */
+export function isNotModified(c: Context, etag: string, lastModified?: string): boolean {
+  const inm = c.req.header('if-none-match');
+  if (inm !== undefined) return inm.split(',').some((t) => t.trim() === '*' || t.trim().replace(/^W\//, '') === etag);
+  const ims = c.req.header('if-modified-since');
+  if (ims === undefined || lastModified === undefined || Number.isNaN(Date.parse(ims))) return false;
+  return Date.parse(lastModified) <= Date.parse(ims);
+}
+
+/** A path id that cannot be one of ours is simply not found. */
+export function pathId(value: string, what: string): string {
+  if (!Id.safeParse(value).success) throw new NotFoundProblem(`There is no ${what} ${JSON.stringify(value.slice(0, 80))}.`);
+  return value;
 }

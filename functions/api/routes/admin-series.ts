@@ -2,7 +2,6 @@
 import { Hono, type Context } from 'hono';
 import type { ConveneEvent } from '../../../events/registry.js';
 import { fold as foldWith, inSequence } from '../../../events/shared/decider.js';
-import { Id } from '../../../events/shared/values.js';
 import { seriesDecider, seriesStreamId, type ActiveSeries, type SeriesCommand } from '../../../events/series/index.js';
 import type { SeriesEvent } from '../../../events/series/events.js';
 import type { RecordedEvent } from '../../../events/shared/event.js';
@@ -10,7 +9,8 @@ import type { EventStore } from '../../adapters/event-store/event-store.js';
 import { fingerprintOf, runCommand, type CommandResult } from '../../commands/run-command.js';
 import type { OrganiserVariables } from '../auth.js';
 import { BadRequestError, NotFoundProblem } from '../problems.js';
-import { etag, idempotencyKey, ifMatchVersion, readBody } from '../request.js';
+import { etag, idempotencyKey, ifMatchVersion, isNotModified, pathId, readBody } from '../request.js';
+import { readSeries } from './series-stream.js';
 import { historyView, seriesSummary, seriesView, sessionView } from '../representation.js';
 import { AsOfQuery, CancelSessionBody, ChangeSeriesBody, ChangeSessionBody, CreateSeriesBody, ScheduleSessionBody } from '../schemas.js';
 
@@ -95,7 +95,7 @@ export function adminSeriesRoutes(deps: AdminDeps) {
     }
     const tag = etag(events.at(-1)!.metadata.version);
     c.header('ETag', tag);
-    if (c.req.header('if-none-match')?.split(',').some((t) => t.trim().replace(/^W\//, '') === tag)) return c.body(null, 304);
+    if (isNotModified(c, tag)) return c.body(null, 304);
     return c.json(seriesView(fold(events) as ActiveSeries, events));
   });
 
@@ -155,18 +155,6 @@ export function adminSeriesRoutes(deps: AdminDeps) {
   };
 
   return app;
-}
-
-/** A path id that cannot be one of ours is simply not found. */
-function pathId(value: string, what: string): string {
-  if (!Id.safeParse(value).success) throw new NotFoundProblem(`There is no ${what} ${JSON.stringify(value.slice(0, 80))}.`);
-  return value;
-}
-
-async function readSeries(store: EventStore<SeriesEvent>, seriesId: string): Promise<RecordedEvent<SeriesEvent>[]> {
-  const events = await store.read(seriesStreamId(seriesId));
-  if (events.length === 0) throw new NotFoundProblem(`There is no series ${seriesId}.`);
-  return events;
 }
 
 const fold = (events: readonly SeriesEvent[]) => foldWith(seriesDecider, events);

@@ -5,11 +5,12 @@
 import { Hono, type Context } from 'hono';
 import { DateTime } from 'luxon';
 import type { SeriesSchedule } from '../../../events/projections/schedule.js';
-import { Id } from '../../../events/shared/values.js';
 import type { ReadModelStore } from '../../adapters/read-models/read-model-store.js';
 import { feedEtag, feedLastModified, seriesFeed } from '../../feeds/ical.js';
 import { scheduleKey } from '../../projector/projections.js';
 import { NotFoundProblem } from '../problems.js';
+import { boundedCache } from '../bounded-cache.js';
+import { isNotModified, pathId } from '../request.js';
 
 const FEED_CACHE_ENTRIES = 200;
 
@@ -58,21 +59,17 @@ export function publicSeriesRoutes(deps: PublicDeps) {
   const app = new Hono();
 
   const load = async (seriesId: string): Promise<SeriesSchedule> => {
-    if (!Id.safeParse(seriesId).success) throw new NotFoundProblem(`There is no series ${JSON.stringify(seriesId.slice(0, 80))}.`);
-    const stored = await deps.readModels.get<SeriesSchedule>(scheduleKey(seriesId));
+    const stored = await deps.readModels.get<SeriesSchedule>(scheduleKey(pathId(seriesId, 'series')));
     if (!stored) throw new NotFoundProblem(`There is no series ${seriesId}.`);
     return stored.doc;
   };
 
-  /** 304 when the client has this representation already (If-None-Match wins over If-Modified-Since). */
+  /** Sets the validators and says whether the client already holds this representation. */
   const notModified = (c: Context, tag: string, lastModified: string) => {
     c.header('ETag', tag);
     c.header('Last-Modified', lastModified);
     c.header('Cache-Control', 'public, max-age=60');
-    const inm = c.req.header('if-none-match');
-    if (inm !== undefined) return inm.split(',').some((t) => t.trim().replace(/^W\//, '') === tag || t.trim() === '*');
-    const ims = c.req.header('if-modified-since');
-    return ims !== undefined && !Number.isNaN(Date.parse(ims)) && Date.parse(lastModified) <= Date.parse(ims);
+    return isNotModified(c, tag, lastModified);
   };
 
   app.get('/series/:seriesId', async (c) => {
@@ -84,18 +81,12 @@ export function publicSeriesRoutes(deps: PublicDeps) {
 
   // Rendering a feed of 200 sessions takes a few hundred milliseconds: keep the latest renders,
   // keyed by series and version, so polling calendar clients are served from memory.
-  const rendered = new Map<string, { ics: string; etag: string }>();
-  const render = (schedule: SeriesSchedule) => {
-    const key = `${schedule.seriesId}@${schedule.version}`;
-    let hit = rendered.get(key);
-    if (!hit) {
+  const rendered = boundedCache<{ ics: string; etag: string }>(FEED_CACHE_ENTRIES);
+  const render = (schedule: SeriesSchedule) =>
+    rendered.get(`${schedule.seriesId}@${schedule.version}`, () => {
       const ics = seriesFeed(withoutJoinLinks(schedule), { baseUrl: deps.baseUrl });
-      hit = { ics, etag: feedEtag(ics) };
-      rendered.set(key, hit);
-      if (rendered.size > FEED_CACHE_ENTRIES) rendered.delete(rendered.keys().next().value!);
-    }
-    return hit;
-  };
+      return { ics, etag: feedEtag(ics) };
+    });
 
   app.get('/feeds/series/:file{[^/]+\\.ics}', async (c) => {
     const seriesId = c.req.param('file').replace(/\.ics$/, '');

@@ -13,10 +13,9 @@ import type { MemberRegistrations, RosterEntry } from '../../../events/projectio
 import type { SeriesSchedule } from '../../../events/projections/schedule.js';
 import type { ConveneEvent } from '../../../events/registry.js';
 import type { Actor } from '../../../events/shared/event.js';
-import { fold } from '../../../events/shared/decider.js';
 import { NotFoundError } from '../../../events/shared/errors.js';
 import { Email, Id, LanguageTag, SingleLine, TimeZone } from '../../../events/shared/values.js';
-import { seriesDecider, seriesStreamId, type ActiveSeries } from '../../../events/series/index.js';
+import type { ActiveSeries } from '../../../events/series/index.js';
 import type { SeriesEvent } from '../../../events/series/events.js';
 import type { EventStore } from '../../adapters/event-store/event-store.js';
 import type { MemberDirectory } from '../../adapters/members/member-directory.js';
@@ -29,7 +28,9 @@ import { seatsFor } from '../../../events/projections/seats.js';
 import { SignedTokenError, type TokenSigner } from '../../security/signed-token.js';
 import type { OrganiserVariables } from '../auth.js';
 import { ApiError, NotFoundProblem, UnauthorizedError, UnprocessableError, fieldProblem } from '../problems.js';
-import { readBody } from '../request.js';
+import { isNotModified, pathId, readBody } from '../request.js';
+import { boundedCache } from '../bounded-cache.js';
+import { loadSeries as loadSeriesFrom } from './series-stream.js';
 
 export interface RegistrationDeps {
   readonly store: EventStore<ConveneEvent>;
@@ -85,12 +86,7 @@ export function registrationRoutes(deps: RegistrationDeps) {
   const newId = deps.newId ?? (() => crypto.randomUUID());
   const memberStore = deps.store as unknown as EventStore<MemberEvent>;
 
-  const loadSeries = async (seriesId: string): Promise<ActiveSeries> => {
-    if (!Id.safeParse(seriesId).success) throw new NotFoundProblem(`There is no series ${JSON.stringify(seriesId.slice(0, 80))}.`);
-    const state = fold(seriesDecider, (await deps.store.read(seriesStreamId(seriesId))) as SeriesEvent[]);
-    if (state.status !== 'active') throw new NotFoundProblem(`There is no series ${seriesId}.`);
-    return state;
-  };
+  const loadSeries = (seriesId: string) => loadSeriesFrom(deps.store as unknown as EventStore<SeriesEvent>, seriesId);
 
   const checkSessions = (series: ActiveSeries, sessions: 'all' | readonly string[]) => {
     if (sessions === 'all') return;
@@ -127,7 +123,7 @@ export function registrationRoutes(deps: RegistrationDeps) {
     return memberId;
   };
 
-  const renderedFeeds = new Map<string, string>();
+  const renderedFeeds = boundedCache<string>(RENDERED_FEEDS);
 
   const loadRoster = async (seriesId: string): Promise<RosterEntry[]> =>
     (await deps.readModels.query<RosterEntry>(rosterPk(seriesId))).map((d) => d.doc);
@@ -205,9 +201,7 @@ export function registrationRoutes(deps: RegistrationDeps) {
 
   app.delete('/series/:seriesId/registrations', async (c) => {
     const memberId = await memberFromBearer(c);
-    const seriesId = c.req.param('seriesId');
-    if (!Id.safeParse(seriesId).success) throw new NotFoundProblem('There is no such series.');
-    return unregister(c, memberId, seriesId);
+    return unregister(c, memberId, pathId(c.req.param('seriesId'), 'series'));
   });
 
   app.post('/members/feed-token', async (c) => {
@@ -245,17 +239,8 @@ export function registrationRoutes(deps: RegistrationDeps) {
     c.header('ETag', etag);
     c.header('Last-Modified', lastModified);
     c.header('Cache-Control', 'private, max-age=60');
-    const inm = c.req.header('if-none-match');
-    const ims = c.req.header('if-modified-since');
-    if (inm !== undefined ? inm.split(',').some((t) => t.trim().replace(/^W\//, '') === etag) : ims !== undefined && Date.parse(lastModified) <= Date.parse(ims)) {
-      return c.body(null, 304);
-    }
-    let ics = renderedFeeds.get(etag);
-    if (ics === undefined) {
-      ics = memberFeed(entries, { baseUrl: deps.baseUrl, memberLanguage: language, calendarName: 'Convene' });
-      renderedFeeds.set(etag, ics);
-      if (renderedFeeds.size > RENDERED_FEEDS) renderedFeeds.delete(renderedFeeds.keys().next().value!);
-    }
+    if (isNotModified(c, etag, lastModified)) return c.body(null, 304);
+    const ics = renderedFeeds.get(etag, () => memberFeed(entries, { baseUrl: deps.baseUrl, memberLanguage: language, calendarName: 'Convene' }));
     return c.body(ics, 200, { 'Content-Type': 'text/calendar; charset=utf-8' });
   });
 
