@@ -110,7 +110,7 @@ export const DEFAULT_LANGUAGE = 'en';
 
 export type MessageParams = Readonly<Record<string, string>>;
 
-export interface Translator {
+export interface Translator<Id extends string = MessageId> {
   /** The catalogue language chosen (`en`, `es`, `fr`...). */
   readonly language: string;
   /**
@@ -119,9 +119,15 @@ export interface Translator {
    */
   readonly locale: string;
   /** The message, its placeholders filled in; throws if a placeholder has no value. */
-  t(id: MessageId, params?: MessageParams): string;
+  t(id: Id, params?: MessageParams): string;
   /** The same, split at the placeholders, for renderers that treat the values apart (HTML). */
-  parts(id: MessageId, params?: MessageParams): readonly MessagePart[];
+  parts(id: Id, params?: MessageParams): readonly MessagePart[];
+}
+
+/** `t` and `parts` over one language's table of messages (this catalogue's or another mail's). */
+export function messageFunctions<Id extends string>(messages: Readonly<Record<Id, string>>): Pick<Translator<Id>, 't' | 'parts'> {
+  const parts = (id: Id, params: MessageParams = {}) => splitMessage(id, messages[id], params);
+  return { parts, t: (id, params) => parts(id, params).map((part) => ('text' in part ? part.text : part.value)).join('') };
 }
 
 export type MessagePart = { readonly text: string } | { readonly param: string; readonly value: string };
@@ -146,13 +152,7 @@ export function translator(language: string, fallbackLanguages: readonly string[
   const locale = memberTag && memberTag.includes('-') && primarySubtag(memberTag) === primarySubtag(chosen) && isFormattable(memberTag)
     ? memberTag
     : (FORMAT_LOCALES[chosen] ?? chosen);
-  const parts = (id: MessageId, params: MessageParams = {}) => splitMessage(id, messages[id], params);
-  return {
-    language: chosen,
-    locale,
-    parts,
-    t: (id, params) => parts(id, params).map((part) => ('text' in part ? part.text : part.value)).join(''),
-  };
+  return { language: chosen, locale, ...messageFunctions(messages) };
 }
 
 /** The catalogue language for a tag, or undefined: the tag, then ever shorter prefixes of it. */
@@ -171,7 +171,7 @@ export function catalogueLanguage(tag: string): string | undefined {
 const PLACEHOLDER = /\{([A-Za-z][A-Za-z0-9_]*)\}/g;
 
 /** A template split into its text and its filled placeholders; a missing value is an error. */
-export function splitMessage(id: string, template: string, params: MessageParams): MessagePart[] {
+function splitMessage(id: string, template: string, params: MessageParams): MessagePart[] {
   const parts: MessagePart[] = [];
   let last = 0;
   for (const match of template.matchAll(PLACEHOLDER)) {

@@ -23,6 +23,40 @@ export interface Mailbox {
   readonly name: string;
 }
 
+/** What every mail to a member is given: who they are, how they read, and how they stop mail. */
+export interface MemberMailInput {
+  readonly to: Mailbox;
+  /** The member's language (BCP 47). */
+  readonly language: string;
+  /** The member's time zone (IANA). */
+  readonly memberTimeZone: string;
+  /** One-click unsubscribe (RFC 8058): an https URL that takes a POST. */
+  readonly unsubscribeUrl: string;
+  /** `mailto:` URL for List-Unsubscribe, for clients without one-click. */
+  readonly unsubscribeMailto: string;
+}
+
+/** The rendered parts of a mail to a member. */
+export interface MailContent {
+  readonly language: string;
+  readonly subject: string;
+  readonly text: string;
+  readonly html: string;
+}
+
+/** The envelope of a member's mail: to them, replies to the organiser, their unsubscribe links. */
+export function memberMail(input: MemberMailInput, organiser: Mailbox, content: MailContent): OutgoingMail {
+  return {
+    to: input.to,
+    replyTo: organiser,
+    subject: content.subject,
+    language: content.language,
+    text: content.text,
+    html: content.html,
+    unsubscribe: { url: input.unsubscribeUrl, mailto: input.unsubscribeMailto },
+  };
+}
+
 export interface OutgoingMail {
   readonly to: Mailbox;
   readonly replyTo: Mailbox;

@@ -13,7 +13,7 @@
 import type { SeriesSchedule } from '../../events/projections/schedule.js';
 import { pickText } from '../feeds/ical.js';
 import { translator, type MessageId, type MessageParams, type Translator } from './catalogue.js';
-import { composeMime, escapeHtml, singleLine, webUrl, type ComposeOptions, type Mailbox } from './compose.js';
+import { composeMime, escapeHtml, memberMail, singleLine, webUrl, type ComposeOptions, type MailContent, type Mailbox, type MemberMailInput } from './compose.js';
 import { describeSessionTime } from './format-time.js';
 
 export type { ComposeOptions } from './compose.js';
@@ -29,12 +29,7 @@ export interface ConfirmationSession {
   readonly status: 'scheduled' | 'cancelled';
 }
 
-export interface ConfirmationMailInput {
-  readonly to: Mailbox;
-  /** The member's language (BCP 47). */
-  readonly language: string;
-  /** The member's time zone (IANA). */
-  readonly memberTimeZone: string;
+export interface ConfirmationMailInput extends MemberMailInput {
   readonly series: {
     readonly title: Readonly<Record<string, string>>;
     /** The series' languages, its first (fallback) language first. */
@@ -45,35 +40,14 @@ export interface ConfirmationMailInput {
   readonly sessions: readonly ConfirmationSession[];
   /** Where the member confirms (https; http only on a loopback host). */
   readonly confirmUrl: string;
-  /** One-click unsubscribe (RFC 8058): an https URL that takes a POST. */
-  readonly unsubscribeUrl: string;
-  /** `mailto:` URL for List-Unsubscribe, for clients without one-click. */
-  readonly unsubscribeMailto: string;
 }
 
 /** The raw MIME message (multipart/alternative, text and HTML), for `Mailer.sendRaw`. */
 export async function composeConfirmationMail(input: ConfirmationMailInput, options: ComposeOptions): Promise<Buffer> {
-  const content = confirmationContent(input);
-  return composeMime(
-    {
-      to: input.to,
-      replyTo: input.series.organiser,
-      subject: content.subject,
-      language: content.language,
-      text: content.text,
-      html: content.html,
-      unsubscribe: { url: input.unsubscribeUrl, mailto: input.unsubscribeMailto },
-    },
-    options,
-  );
+  return composeMime(memberMail(input, input.series.organiser, confirmationContent(input)), options);
 }
 
-interface Content {
-  readonly language: string;
-  readonly subject: string;
-  readonly text: string;
-  readonly html: string;
-}
+type Content = MailContent;
 
 interface SessionLine {
   readonly title: string;

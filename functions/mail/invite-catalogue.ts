@@ -8,7 +8,7 @@
  * `language` is looked up here), so this catalogue must have a table for every language that
  * one has; `inviteTranslator` throws if not (a test checks all of them).
  */
-import { splitMessage, translator, type MessageParams, type MessagePart } from './catalogue.js';
+import { messageFunctions, translator, type Translator } from './catalogue.js';
 
 const en = {
   'invite.subject.request': 'Invitation: {session}',
@@ -70,25 +70,12 @@ const fr: InviteMessages = {
 /** By the same (lower-case) tags as ./catalogue.ts's CATALOGUE. */
 export const INVITE_CATALOGUE: Readonly<Record<string, InviteMessages>> = { en, es, fr };
 
-export interface InviteTranslator {
-  /** The catalogue language chosen, as ./catalogue.ts's `translator()` chooses it. */
-  readonly language: string;
-  /** The locale to format dates in (from the same translator). */
-  readonly locale: string;
-  t(id: InviteMessageId, params?: MessageParams): string;
-  parts(id: InviteMessageId, params?: MessageParams): readonly MessagePart[];
-}
+export type InviteTranslator = Translator<InviteMessageId>;
 
 /** Same fallbacks as `translator()`: the member's language, then `fallbackLanguages`, then English. */
 export function inviteTranslator(language: string, fallbackLanguages: readonly string[] = []): InviteTranslator {
   const base = translator(language, fallbackLanguages);
   const messages = INVITE_CATALOGUE[base.language];
   if (!messages) throw new Error(`the invitation catalogue has no "${base.language}" table`);
-  const parts = (id: InviteMessageId, params: MessageParams = {}) => splitMessage(id, messages[id], params);
-  return {
-    language: base.language,
-    locale: base.locale,
-    parts,
-    t: (id, params) => parts(id, params).map((part) => ('text' in part ? part.text : part.value)).join(''),
-  };
+  return { language: base.language, locale: base.locale, ...messageFunctions(messages) };
 }

@@ -23,44 +23,26 @@ import { pickText, sessionEventCore } from '../feeds/ical.js';
 import { vtimezoneFor } from '../feeds/vtimezone.js';
 import type { MessageParams } from './catalogue.js';
 import { composeCalendarMime, isSingleAddress, type ItipMethod } from './compose-calendar.js';
-import { escapeHtml, singleLine, webUrl, type ComposeOptions, type Mailbox } from './compose.js';
+import { escapeHtml, memberMail, singleLine, webUrl, type ComposeOptions, type MailContent, type MemberMailInput } from './compose.js';
 import { describeSessionTime } from './format-time.js';
 import { inviteTranslator, type InviteMessageId, type InviteTranslator } from './invite-catalogue.js';
 
 export type { ComposeOptions } from './compose.js';
 export type { ItipMethod } from './compose-calendar.js';
 
-export interface InviteMailInput {
+export interface InviteMailInput extends MemberMailInput {
   readonly method: ItipMethod;
-  readonly to: Mailbox;
-  /** The member's language (BCP 47). */
-  readonly language: string;
-  /** The member's time zone (IANA). */
-  readonly memberTimeZone: string;
   readonly schedule: SeriesSchedule;
   readonly sessionId: string;
   /** Whether this member may see the session's join link (mail text and calendar). */
   readonly joinUrlVisible: boolean;
-  /** One-click unsubscribe (RFC 8058): an https URL that takes a POST. */
-  readonly unsubscribeUrl: string;
-  /** `mailto:` URL for List-Unsubscribe, for clients without one-click. */
-  readonly unsubscribeMailto: string;
 }
 
 /** The raw MIME message (text, HTML, text/calendar alternatives + invite.ics), for `Mailer.sendRaw`. */
 export async function composeInviteMail(input: InviteMailInput, options: ComposeOptions): Promise<Buffer> {
   const content = inviteContent(input);
   return composeCalendarMime(
-    {
-      to: input.to,
-      replyTo: input.schedule.organiser,
-      subject: content.subject,
-      language: content.language,
-      text: content.text,
-      html: content.html,
-      unsubscribe: { url: input.unsubscribeUrl, mailto: input.unsubscribeMailto },
-      calendar: { method: input.method, content: content.calendar },
-    },
+    { ...memberMail(input, input.schedule.organiser, content), calendar: { method: input.method, content: content.calendar } },
     options,
   );
 }
@@ -70,11 +52,7 @@ export function inviteCalendar(input: InviteMailInput): string {
   return inviteContent(input).calendar;
 }
 
-interface Content {
-  readonly language: string;
-  readonly subject: string;
-  readonly text: string;
-  readonly html: string;
+interface Content extends MailContent {
   readonly calendar: string;
 }
 
