@@ -7,6 +7,7 @@ import ICAL from 'ical.js';
 import { DateTime } from 'luxon';
 import nodeIcal from 'node-ical';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { contentLines, expectFoldedCrlf } from '../support/icalendar.js';
 import type { RecordedEvent } from '../../events/shared/event.js';
 import type { SeriesEvent } from '../../events/series/events.js';
 import { scheduleFromEvents, type ScheduledSession, type SeriesSchedule } from '../../events/projections/schedule.js';
@@ -274,11 +275,6 @@ function eventOf(feed: ReadFeed, uid: string): ReadEvent {
   return event!;
 }
 
-/** The raw (unfolded) content lines. */
-function contentLines(ics: string): string[] {
-  return ics.replace(/\r\n[ \t]/g, '').split('\r\n').filter((line) => line.length > 0);
-}
-
 /** TZIDs the events use, from the raw text. */
 function usedTzids(ics: string): string[] {
   return [...new Set(contentLines(ics).flatMap((line) => [...line.matchAll(/;TZID=([^:;]+)/g)].map((m) => m[1]!)))].sort();
@@ -286,22 +282,7 @@ function usedTzids(ics: string): string[] {
 
 /** Asserts the RFC 5545 shape checks every feed must pass. */
 function expectWellFormed(ics: string) {
-  expect(ics.endsWith('\r\n'), 'the last line ends with CRLF').toBe(true);
-  expect(ics.replace(/\r\n/g, ''), 'no bare CR or LF').not.toMatch(/[\r\n]/);
-  // Split the UTF-8 bytes, not the string: each physical line must be <= 75 octets and valid
-  // UTF-8 on its own (folding never splits a multi-octet character).
-  const bytes = Buffer.from(ics, 'utf8');
-  const decoder = new TextDecoder('utf-8', { fatal: true });
-  let from = 0;
-  for (let i = 0; i < bytes.length - 1; i++) {
-    if (bytes[i] === 0x0d && bytes[i + 1] === 0x0a) {
-      const line = bytes.subarray(from, i);
-      expect(line.length, `line ${JSON.stringify(line.toString())}`).toBeLessThanOrEqual(75);
-      expect(() => decoder.decode(line)).not.toThrow();
-      from = i + 2;
-    }
-  }
-  expect(from).toBe(bytes.length);
+  expectFoldedCrlf(ics);
   // VCALENDAR: its properties, then its components (icalbody = calprops component).
   const lines = contentLines(ics);
   expect(lines[0]).toBe('BEGIN:VCALENDAR');

@@ -6,6 +6,7 @@
  */
 import ICAL from 'ical.js';
 import nodeIcal from 'node-ical';
+import { contentLines, expectFoldedCrlf } from '../support/icalendar.js';
 import { describe, expect, it } from 'vitest';
 import type { ScheduledSession, SeriesSchedule } from '../../events/projections/schedule.js';
 import { seriesFeed, sessionUid } from '../../functions/feeds/ical.js';
@@ -231,29 +232,6 @@ function readBoth(ics: string): ReadEvent {
   const viaIcalJs = readWithIcalJs(ics);
   expect(readWithNodeIcal(ics), 'ical.js and node-ical should read the same event').toEqual(viaIcalJs);
   return viaIcalJs;
-}
-
-/** The raw (unfolded) content lines. */
-function contentLines(ics: string): string[] {
-  return ics.replace(/\r\n[ \t]/g, '').split('\r\n').filter((line) => line.length > 0);
-}
-
-/** CRLF everywhere (the last line too), no bare CR or LF, every physical line at most 75 octets of valid UTF-8. */
-function expectFoldedCrlf(ics: string) {
-  expect(ics.endsWith('\r\n'), 'the last line ends with CRLF').toBe(true);
-  expect(ics.replace(/\r\n/g, ''), 'no bare CR or LF').not.toMatch(/[\r\n]/);
-  const bytes = Buffer.from(ics, 'utf8');
-  const decoder = new TextDecoder('utf-8', { fatal: true });
-  let from = 0;
-  for (let i = 0; i < bytes.length - 1; i++) {
-    if (bytes[i] === 0x0d && bytes[i + 1] === 0x0a) {
-      const line = bytes.subarray(from, i);
-      expect(line.length, `line ${JSON.stringify(line.toString())}`).toBeLessThanOrEqual(75);
-      expect(() => decoder.decode(line)).not.toThrow();
-      from = i + 2;
-    }
-  }
-  expect(from).toBe(bytes.length);
 }
 
 function feedEvent(uid: string): ReadEvent {
