@@ -7,6 +7,7 @@
  * To add a language, add a table below (and, if its bare tag formats dates in a way the
  * members would not expect, a locale in FORMAT_LOCALES). Nothing else changes.
  */
+import { escapeHtml } from './compose.js';
 
 const en = {
   // Double opt-in confirmation (functions/mail/confirmation-mail.ts)
@@ -122,6 +123,17 @@ export interface Translator<Id extends string = MessageId> {
   t(id: Id, params?: MessageParams): string;
   /** The same, split at the placeholders, for renderers that treat the values apart (HTML). */
   parts(id: Id, params?: MessageParams): readonly MessagePart[];
+}
+
+/**
+ * A message as HTML: the catalogue text escaped, and each value escaped and isolated in a
+ * <bdi> so that a right-to-left title (Hebrew, Arabic) does not reorder the sentence around it.
+ */
+export function htmlMessage<Id extends string>(tr: Pick<Translator<Id>, 'parts'>, id: Id, params?: MessageParams): string {
+  return tr
+    .parts(id, params)
+    .map((part) => ('text' in part ? escapeHtml(part.text) : `<bdi>${escapeHtml(part.value)}</bdi>`))
+    .join('');
 }
 
 /** `t` and `parts` over one language's table of messages (this catalogue's or another mail's). */

@@ -44,6 +44,23 @@ export interface MailContent {
   readonly html: string;
 }
 
+/** The HTML document every mail's HTML part is: `body` (already escaped) in one readable column. */
+export function htmlDocument(language: string, subject: string, body: string): string {
+  return `<!DOCTYPE html>
+<html lang="${escapeHtml(language)}">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${escapeHtml(subject)}</title>
+</head>
+<body style="margin:0;padding:0;background:#f4f4f5;">
+<div style="max-width:600px;margin:0 auto;padding:24px;background:#ffffff;color:#1f2937;font-family:Arial,Helvetica,sans-serif;font-size:16px;line-height:1.5;">
+${body}</div>
+</body>
+</html>
+`;
+}
+
 /** The envelope of a member's mail: to them, replies to the organiser, their unsubscribe links. */
 export function memberMail(input: MemberMailInput, organiser: Mailbox, content: MailContent): OutgoingMail {
   return {

@@ -12,8 +12,8 @@
  */
 import type { SeriesSchedule } from '../../events/projections/schedule.js';
 import { pickText } from '../feeds/ical.js';
-import { translator, type MessageId, type MessageParams, type Translator } from './catalogue.js';
-import { composeMime, escapeHtml, memberMail, singleLine, webUrl, type ComposeOptions, type MailContent, type Mailbox, type MemberMailInput } from './compose.js';
+import { htmlMessage, translator, type MessageId, type MessageParams } from './catalogue.js';
+import { composeMime, escapeHtml, htmlDocument, memberMail, singleLine, webUrl, type ComposeOptions, type MailContent, type Mailbox, type MemberMailInput } from './compose.js';
 import { describeSessionTime } from './format-time.js';
 
 export type { ComposeOptions } from './compose.js';
@@ -109,16 +109,7 @@ function confirmationContent(input: ConfirmationMailInput): Content {
     return `<li style="${style}"><strong>${name}</strong><br>${escapeHtml(line.when)}</li>`;
   });
   const subject = t('confirm.subject', { series: seriesTitle });
-  const html = `<!DOCTYPE html>
-<html lang="${escapeHtml(tr.language)}">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${escapeHtml(subject)}</title>
-</head>
-<body style="margin:0;padding:0;background:#f4f4f5;">
-<div style="max-width:600px;margin:0 auto;padding:24px;background:#ffffff;color:#1f2937;font-family:Arial,Helvetica,sans-serif;font-size:16px;line-height:1.5;">
-<p>${h(...greeting)}</p>
+  const html = htmlDocument(tr.language, subject, `<p>${h(...greeting)}</p>
 <p>${h(...intro)}</p>
 <p>${h('confirm.ask')}</p>
 <p style="margin:32px 0;text-align:center;"><a href="${escapeHtml(confirmUrl)}" style="display:inline-block;padding:12px 24px;border-radius:6px;background:#1d4ed8;color:#ffffff;font-weight:bold;text-decoration:none;">${h('confirm.button')}</a></p>
@@ -129,20 +120,7 @@ ${sessions.length === 0 ? `<p>${h('confirm.noSessions')}</p>` : `<ul style="padd
 <p>${h('confirm.ignore')}</p>
 <hr style="border:none;border-top:1px solid #e5e7eb;margin:32px 0 16px;">
 <p style="font-size:13px;color:#6b7280;">${h('confirm.replyNote', { organiser })}<br>${h('confirm.sentBy', { organiser })}<br>${h('confirm.unsubscribeIntro')} <a href="${escapeHtml(unsubscribeUrl)}" style="color:#6b7280;">${h('confirm.unsubscribeLink')}</a></p>
-</div>
-</body>
-</html>
-`;
+`);
   return { language: tr.language, subject, text, html };
 }
 
-/**
- * A message as HTML: the catalogue text escaped, and each value escaped and isolated in a
- * <bdi> so that a right-to-left title (Hebrew, Arabic) does not reorder the sentence around it.
- */
-function htmlMessage(tr: Translator, id: MessageId, params?: MessageParams): string {
-  return tr
-    .parts(id, params)
-    .map((part) => ('text' in part ? escapeHtml(part.text) : `<bdi>${escapeHtml(part.value)}</bdi>`))
-    .join('');
-}

@@ -21,11 +21,11 @@ import ical, { ICalAttendeeRole, ICalAttendeeStatus, ICalCalendarMethod, ICalEve
 import type { ScheduledSession, SeriesSchedule } from '../../events/projections/schedule.js';
 import { pickText, sessionEventCore } from '../feeds/ical.js';
 import { vtimezoneFor } from '../feeds/vtimezone.js';
-import type { MessageParams } from './catalogue.js';
+import { htmlMessage, type MessageParams } from './catalogue.js';
 import { composeCalendarMime, isSingleAddress, type ItipMethod } from './compose-calendar.js';
-import { escapeHtml, memberMail, singleLine, webUrl, type ComposeOptions, type MailContent, type MemberMailInput } from './compose.js';
+import { escapeHtml, htmlDocument, memberMail, singleLine, webUrl, type ComposeOptions, type MailContent, type MemberMailInput } from './compose.js';
 import { describeSessionTime } from './format-time.js';
-import { inviteTranslator, type InviteMessageId, type InviteTranslator } from './invite-catalogue.js';
+import { inviteTranslator, type InviteMessageId } from './invite-catalogue.js';
 
 export type { ComposeOptions } from './compose.js';
 export type { ItipMethod } from './compose-calendar.js';
@@ -103,24 +103,12 @@ function inviteContent(input: InviteMailInput): Content {
   ].join('\n');
 
   const h = (id: InviteMessageId, params?: MessageParams) => htmlMessage(tr, id, params);
-  const html = `<!DOCTYPE html>
-<html lang="${escapeHtml(tr.language)}">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${escapeHtml(subject)}</title>
-</head>
-<body style="margin:0;padding:0;background:#f4f4f5;">
-<div style="max-width:600px;margin:0 auto;padding:24px;background:#ffffff;color:#1f2937;font-family:Arial,Helvetica,sans-serif;font-size:16px;line-height:1.5;">
-<p>${h(...greeting)}</p>
+  const html = htmlDocument(tr.language, subject, `<p>${h(...greeting)}</p>
 <p>${h(...intro)}</p>
 <p><strong>${h('invite.when')}:</strong> ${escapeHtml(when)}</p>
 ${joinUrl ? `<p><strong>${h('invite.join')}:</strong> <a href="${escapeHtml(joinUrl)}" style="color:#1d4ed8;word-break:break-all;">${escapeHtml(joinUrl)}</a></p>\n` : ''}${method === 'REQUEST' ? `<p style="font-size:14px;color:#4b5563;">${h('invite.calendarNote')}</p>\n` : ''}<hr style="border:none;border-top:1px solid #e5e7eb;margin:32px 0 16px;">
 <p style="font-size:13px;color:#6b7280;">${h('invite.replyNote', { organiser })}<br>${h('invite.sentBy', { organiser })}<br>${h('invite.unsubscribeIntro')} <a href="${escapeHtml(unsubscribeUrl)}" style="color:#6b7280;">${h('invite.unsubscribeLink')}</a></p>
-</div>
-</body>
-</html>
-`;
+`);
 
   const description = [
     text(session.description),
@@ -177,10 +165,3 @@ function cn(name: string): string {
   return singleLine(name).replace(/"/g, "'");
 }
 
-/** A message as HTML: text escaped, each value escaped and isolated in a <bdi> (right-to-left titles). */
-function htmlMessage(tr: InviteTranslator, id: InviteMessageId, params?: MessageParams): string {
-  return tr
-    .parts(id, params)
-    .map((part) => ('text' in part ? escapeHtml(part.text) : `<bdi>${escapeHtml(part.value)}</bdi>`))
-    .join('');
-}
