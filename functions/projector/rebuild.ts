@@ -5,6 +5,7 @@
 import { ScanCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { EVENT_STREAM_ID, EVENT_VERSION } from '../../infra/tables.js';
 import { projectStream, type ProjectorDeps } from './project-stream.js';
+import { mapLimited } from '../map-limited.js';
 
 /** Every stream id in the event table (a Scan for the first event of each stream). */
 export async function allStreamIds(client: DynamoDBDocumentClient, eventsTable: string, segments = 4): Promise<string[]> {
@@ -45,14 +46,7 @@ export async function rebuildReadModels(
 ): Promise<RebuildReport> {
   const started = performance.now();
   const ids = await allStreamIds(deps.client, deps.eventsTable);
-  let next = 0;
-  let projected = 0;
-  await Promise.all(
-    Array.from({ length: concurrency }, async () => {
-      for (let i = next++; i < ids.length; i = next++) {
-        if ((await projectStream(deps, ids[i]!)) === 'projected') projected++;
-      }
-    }),
-  );
+  const outcomes = await mapLimited(ids, concurrency, (id) => projectStream(deps, id));
+  const projected = outcomes.filter((o) => o === 'projected').length;
   return { streams: ids.length, projected, milliseconds: Math.round(performance.now() - started) };
 }

@@ -11,6 +11,7 @@ import type { OrganiserVariables } from '../auth.js';
 import { BadRequestError, NotFoundProblem } from '../problems.js';
 import { etag, idempotencyKey, ifMatchVersion, isNotModified, pathId, readBody } from '../request.js';
 import { readSeries } from './series-stream.js';
+import { mapLimited } from '../../map-limited.js';
 import { historyView, seriesSummary, seriesView, sessionView } from '../representation.js';
 import { AsOfQuery, CancelSessionBody, ChangeSeriesBody, ChangeSessionBody, CreateSeriesBody, ScheduleSessionBody } from '../schemas.js';
 
@@ -158,14 +159,3 @@ export function adminSeriesRoutes(deps: AdminDeps) {
 }
 
 const fold = (events: readonly SeriesEvent[]) => foldWith(seriesDecider, events);
-
-async function mapLimited<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
-  const out: R[] = new Array(items.length);
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: Math.min(limit, items.length) }, async () => {
-      for (let i = next++; i < items.length; i = next++) out[i] = await fn(items[i]!);
-    }),
-  );
-  return out;
-}
