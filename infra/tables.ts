@@ -111,8 +111,28 @@ export const membersTable = {
   envVar: 'MEMBERS_TABLE_NAME',
 } as const satisfies TableDefinition;
 
+/**
+ * The delivery ledger: what mail was claimed and sent to whom (invites per member and session,
+ * reminders per member and reminder slot, slots finished). The dispatcher claims an item
+ * before it sends and records the send on the same item after, so two dispatchers, a killed
+ * one or a retried invocation send each mail once. Not rebuildable from events (it records
+ * what left the system), so it is kept; items expire some time after their session.
+ */
+export const DELIVERY_PK = 'pk';
+export const DELIVERY_SK = 'sk';
+export const DELIVERY_EXPIRES_AT = 'expiresAt';
+
+export const deliveryTable = {
+  id: 'Deliveries',
+  partitionKey: { name: DELIVERY_PK, type: 'S' },
+  sortKey: { name: DELIVERY_SK, type: 'S' },
+  timeToLiveAttribute: DELIVERY_EXPIRES_AT,
+  systemOfRecord: true,
+  envVar: 'DELIVERY_TABLE_NAME',
+} as const satisfies TableDefinition;
+
 /** Every table of the system, in creation order. */
-export const tables: readonly TableDefinition[] = [eventTable, idempotencyTable, readModelTable, membersTable];
+export const tables: readonly TableDefinition[] = [eventTable, idempotencyTable, readModelTable, membersTable, deliveryTable];
 
 /** Table names by definition id, as handlers receive them through their environment. */
 export type TableNames = Record<string, string>;

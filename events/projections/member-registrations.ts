@@ -48,7 +48,10 @@ export function memberRegistrationsFromEvents(events: readonly RecordedEvent<Mem
   };
 }
 
-/** One member's place in a series' roster: what the seat allocation needs, nothing personal. */
+/**
+ * One member's place in a series' roster: what the seat allocation and the mail to them
+ * need (their language, zone, reminder offsets and consent), nothing personal.
+ */
 export interface RosterEntry {
   readonly memberId: string;
   readonly seriesId: string;
@@ -56,6 +59,13 @@ export interface RosterEntry {
   readonly confirmedAt?: string;
   readonly sessions: 'all' | readonly string[];
   readonly declined: readonly string[];
+  /** The member's language and time zone: their preference, else the registration's. */
+  readonly language: string;
+  readonly timeZone: string;
+  /** The member's own reminder offsets; absent means the series' defaults. */
+  readonly reminderOffsets?: readonly string[];
+  /** False once the member stopped mail from this series (or from all). */
+  readonly mailAllowed: boolean;
 }
 
 export function rosterEntries(doc: MemberRegistrations): RosterEntry[] {
@@ -66,5 +76,9 @@ export function rosterEntries(doc: MemberRegistrations): RosterEntry[] {
     ...(r.confirmedAt ? { confirmedAt: r.confirmedAt } : {}),
     sessions: r.sessions,
     declined: r.declined,
+    language: doc.preferences.language ?? r.language,
+    timeZone: doc.preferences.timeZone ?? r.timeZone,
+    ...(doc.preferences.reminderOffsets ? { reminderOffsets: doc.preferences.reminderOffsets } : {}),
+    mailAllowed: !doc.unsubscribed.all && !doc.unsubscribed.series.includes(r.seriesId),
   }));
 }

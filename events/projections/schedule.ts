@@ -12,6 +12,8 @@ export interface ScheduledSession extends Omit<SessionState, 'uploads'> {
   readonly createdAt: string;
   /** When a change a calendar must show last touched it (UTC): DTSTAMP and LAST-MODIFIED. */
   readonly updatedAt: string;
+  /** When the session got its current start (scheduled or last rescheduled): reminders due before it are not sent. */
+  readonly timingSetAt: string;
 }
 
 export interface SeriesSchedule {
@@ -37,7 +39,15 @@ export interface ScheduleFold {
   readonly version: number;
   readonly createdAt?: string;
   readonly updatedAt?: string;
-  readonly sessionTimes: Readonly<Record<string, { createdAt: string; updatedAt: string; sequence: number }>>;
+  readonly sessionTimes: Readonly<Record<string, SessionTimes>>;
+}
+
+interface SessionTimes {
+  readonly createdAt: string;
+  readonly updatedAt: string;
+  readonly sequence: number;
+  readonly startsAt: string;
+  readonly timingSetAt: string;
 }
 
 export const initialScheduleFold = (): ScheduleFold => ({ state: initialSeriesState(), version: 0, sessionTimes: {} });
@@ -54,8 +64,11 @@ export function evolveSchedule(fold: ScheduleFold, event: RecordedEvent<SeriesEv
   if (state.status === 'active') {
     for (const session of Object.values(state.sessions)) {
       const known = sessionTimes[session.sessionId];
-      if (!known) sessionTimes[session.sessionId] = { createdAt: recordedAt, updatedAt: recordedAt, sequence: session.sequence };
-      else if (known.sequence !== session.sequence) sessionTimes[session.sessionId] = { ...known, updatedAt: recordedAt, sequence: session.sequence };
+      const { sessionId, sequence, startsAt } = session;
+      if (!known) sessionTimes[sessionId] = { createdAt: recordedAt, updatedAt: recordedAt, sequence, startsAt, timingSetAt: recordedAt };
+      else if (known.sequence !== sequence) {
+        sessionTimes[sessionId] = { ...known, updatedAt: recordedAt, sequence, startsAt, timingSetAt: known.startsAt === startsAt ? known.timingSetAt : recordedAt };
+      }
     }
   }
   return { state, version, createdAt: fold.createdAt ?? recordedAt, updatedAt: recordedAt, sessionTimes };
@@ -70,6 +83,7 @@ export function scheduleOf(fold: ScheduleFold): SeriesSchedule | undefined {
       ...session,
       createdAt: fold.sessionTimes[session.sessionId]!.createdAt,
       updatedAt: fold.sessionTimes[session.sessionId]!.updatedAt,
+      timingSetAt: fold.sessionTimes[session.sessionId]!.timingSetAt,
     }))
     .sort((a, b) => a.startsAt.localeCompare(b.startsAt) || a.sessionId.localeCompare(b.sessionId));
   return {

@@ -12,6 +12,7 @@ import { ApiError, toProblem } from './problems.js';
 import { adminSeriesRoutes } from './routes/admin-series.js';
 import { publicSeriesRoutes } from './routes/public-series.js';
 import { registrationRoutes, type RegistrationDeps } from './routes/registrations.js';
+import { unsubscribeRoutes } from './routes/unsubscribe.js';
 import type { MemberDirectory } from '../adapters/members/member-directory.js';
 import type { TokenSigner } from '../security/signed-token.js';
 import type { ReadModelStore } from '../adapters/read-models/read-model-store.js';
@@ -57,6 +58,7 @@ export function createApi(deps: ApiDeps) {
   app.route('/', adminSeriesRoutes({ store: deps.store, ...(deps.newId ? { newId: deps.newId } : {}) }));
   app.route('/', publicSeriesRoutes({ readModels: deps.readModels, baseUrl: deps.baseUrl }));
   app.route('/', registrationRoutes(deps));
+  app.route('/', unsubscribeRoutes(deps));
 
   app.notFound((c) => {
     const { problem } = toProblem(new ApiError(404, 'not-found', 'Not found', `There is no ${c.req.method} ${c.req.path}.`));

@@ -28,6 +28,8 @@ export const routes = [
   { method: 'GET', path: '/registrations/confirm', auth: 'public', summary: 'The signed confirmation link from the mail' },
   { method: 'GET', path: '/registrations/unregister', auth: 'public', summary: 'The signed unregister link from the mail: a page that asks (POST does it)' },
   { method: 'POST', path: '/registrations/unregister', auth: 'public', summary: 'One-click unsubscribe (RFC 8058) with the same signed link' },
+  { method: 'GET', path: '/mail/unsubscribe', auth: 'public', summary: "The signed unsubscribe link of every mail: a page that asks (POST does it)" },
+  { method: 'POST', path: '/mail/unsubscribe', auth: 'public', summary: "One-click unsubscribe (RFC 8058): stops this series' mail for the member at once" },
   { method: 'POST', path: '/members/feed-token', auth: 'public', summary: "A new personal feed link (and member token); the old one stops working" },
   { method: 'GET', path: '/feeds/members/{file}', auth: 'public', summary: "A member's personal iCalendar feed: /feeds/members/<token>.ics" },
   { method: 'GET', path: '/series/{seriesId}', auth: 'public', summary: 'The public schedule of a series (no personal data, no join links)' },

@@ -36,6 +36,11 @@ export interface InviteMailInput extends MemberMailInput {
   readonly sessionId: string;
   /** Whether this member may see the session's join link (mail text and calendar). */
   readonly joinUrlVisible: boolean;
+  /**
+   * The SEQUENCE to send, when it is not the session's: a CANCEL to one member who left a
+   * session that still takes place, or a REQUEST after such a CANCEL (events/delivery/invites.ts).
+   */
+  readonly sequence?: number;
 }
 
 /** The raw MIME message (text, HTML, text/calendar alternatives + invite.ics), for `Mailer.sendRaw`. */
@@ -59,7 +64,8 @@ interface Content extends MailContent {
 function inviteContent(input: InviteMailInput): Content {
   const { schedule, method } = input;
   if (method !== 'REQUEST' && method !== 'CANCEL') throw new TypeError(`not an iTIP method this mail sends: ${JSON.stringify(method)}`);
-  const session = schedule.sessions.find((s) => s.sessionId === input.sessionId);
+  const found = schedule.sessions.find((s) => s.sessionId === input.sessionId);
+  const session = found && input.sequence !== undefined ? { ...found, sequence: input.sequence } : found;
   if (!session) throw new RangeError(`series ${schedule.seriesId} has no session ${JSON.stringify(input.sessionId)}`);
   if (method === 'REQUEST' && session.status === 'cancelled') {
     throw new RangeError(`session ${session.sessionId} is cancelled: send a CANCEL, not a REQUEST`);
@@ -81,7 +87,8 @@ function inviteContent(input: InviteMailInput): Content {
   const joinUrl = method === 'REQUEST' && input.joinUrlVisible && session.joinUrl ? webUrl(session.joinUrl, 'join URL') : undefined;
   const unsubscribeUrl = webUrl(input.unsubscribeUrl, 'unsubscribe URL');
 
-  const kind = method === 'CANCEL' ? 'cancel' : session.sequence > 0 ? 'update' : 'request';
+  // A CANCEL of a session that still takes place removes it for this member alone (they left it).
+  const kind = method === 'CANCEL' ? (session.status === 'cancelled' ? 'cancel' : 'removed') : session.sequence > 0 ? 'update' : 'request';
   const subject = t(`invite.subject.${kind}`, { session: sessionTitle });
   const greeting: [InviteMessageId, MessageParams] = memberName ? ['invite.greeting', { name: memberName }] : ['invite.greetingNoName', {}];
   const intro: [InviteMessageId, MessageParams] = [`invite.intro.${kind}`, { organiser, session: sessionTitle, series: seriesTitle }];

@@ -9,6 +9,8 @@ import { scheduleFromEvents } from '../../events/projections/schedule.js';
 import type { SeriesEvent } from '../../events/series/events.js';
 import type { RecordedEvent } from '../../events/shared/event.js';
 import type { ReadModelKey } from '../adapters/read-models/read-model-store.js';
+import type { SeriesSchedule } from '../../events/projections/schedule.js';
+import type { ReminderSeries, ReminderSession } from '../../events/delivery/reminders.js';
 
 export interface Projection {
   /** The stream's main document (its version says how far the stream was folded). */
@@ -23,13 +25,57 @@ export const memberRegistrationsKey = (memberId: string): ReadModelKey => ({ pk:
 export const rosterPk = (seriesId: string) => `roster#${seriesId}`;
 export const rosterKey = (seriesId: string, memberId: string): ReadModelKey => ({ pk: rosterPk(seriesId), sk: `member#${memberId}` });
 
+/**
+ * What the dispatcher finds its work through (functions/dispatcher/): the mail queue holds one
+ * item per stream that changed since the dispatcher last reconciled it (series: everyone's
+ * invites; member: theirs); the timetable one small item per series (when its reminders can
+ * fall due); custom offsets one item per member who chose their own reminder offsets.
+ */
+export const MAIL_QUEUE_PK = 'mail-queue';
+export const mailQueueKey = (streamId: string): ReadModelKey => ({ pk: MAIL_QUEUE_PK, sk: streamId });
+export const TIMETABLE_PK = 'timetable';
+export const timetableKey = (seriesId: string): ReadModelKey => ({ pk: TIMETABLE_PK, sk: seriesId });
+export const customOffsetsPk = (seriesId: string) => `offsets#${seriesId}`;
+
+/** A series' timing, all its reminders need: kept small, as the dispatcher reads every one each tick. */
+export interface SeriesTimetable extends ReminderSeries {
+  readonly seriesId: string;
+  readonly sessions: readonly (ReminderSession & { readonly endsAt: string })[];
+}
+
+export interface MailQueueItem {
+  readonly streamId: string;
+}
+
+export interface CustomOffsets {
+  readonly memberId: string;
+  readonly offsets: readonly string[];
+}
+
+function timetableOf(schedule: SeriesSchedule): SeriesTimetable {
+  return {
+    seriesId: schedule.seriesId,
+    kind: schedule.kind,
+    timeZone: schedule.timeZone,
+    reminderOffsets: schedule.reminderOffsets,
+    ...(schedule.window ? { window: schedule.window } : {}),
+    sessions: schedule.sessions.map(({ sessionId, status, startsAt, endsAt, timingSetAt }) => ({ sessionId, status, startsAt, endsAt, timingSetAt })),
+  };
+}
+
 /** By stream category (`series-<id>` -> `series`). */
 export const projections: Readonly<Record<string, Projection>> = {
   series: {
     key: scheduleKey,
     project: (events) => {
       const schedule = scheduleFromEvents(events as RecordedEvent<SeriesEvent>[]);
-      return schedule ? [{ key: scheduleKey(schedule.seriesId), doc: schedule }] : [];
+      if (!schedule) return [];
+      const streamId = events[0]!.metadata.streamId;
+      return [
+        { key: scheduleKey(schedule.seriesId), doc: schedule },
+        { key: timetableKey(schedule.seriesId), doc: timetableOf(schedule) },
+        { key: mailQueueKey(streamId), doc: { streamId } satisfies MailQueueItem },
+      ];
     },
   },
   member: {
@@ -37,9 +83,19 @@ export const projections: Readonly<Record<string, Projection>> = {
     project: (events) => {
       const doc = memberRegistrationsFromEvents(events as RecordedEvent<MemberEvent>[]);
       if (!doc) return [];
+      const streamId = events[0]!.metadata.streamId;
+      // Only members who ever chose their own offsets have an item (an empty list once they go back to the defaults).
+      const chose = events.some((e) => e.type === 'MemberPreferencesChanged' && e.data.reminderOffsets !== undefined);
       return [
         { key: memberRegistrationsKey(doc.memberId), doc },
         ...rosterEntries(doc).map((entry) => ({ key: rosterKey(entry.seriesId, entry.memberId), doc: entry })),
+        ...(chose
+          ? Object.keys(doc.registrations).map((seriesId) => ({
+              key: { pk: customOffsetsPk(seriesId), sk: doc.memberId },
+              doc: { memberId: doc.memberId, offsets: doc.preferences.reminderOffsets ?? [] } satisfies CustomOffsets,
+            }))
+          : []),
+        { key: mailQueueKey(streamId), doc: { streamId } satisfies MailQueueItem },
       ];
     },
   },

@@ -12,6 +12,7 @@ import { PUBLIC_BASE_URL_CONTEXT, requiredMailFromContext, requiredUrlContext } 
 import { createHttpApi } from './http-api.js';
 import { Organisers } from './organisers.js';
 import { Projector } from './projector.js';
+import { SesFeedback } from './ses-feedback.js';
 import { createTable } from './tables.js';
 
 export class ConveneStack extends Stack {
@@ -26,6 +27,8 @@ export class ConveneStack extends Stack {
   readonly projector: Projector;
   /** The secret that signs links in mail. */
   readonly signingSecret: Secret;
+  /** The SES configuration set, its bounce and complaint topic, and the function that suppresses those addresses. */
+  readonly sesFeedback: SesFeedback;
 
   constructor(scope: Construct, id: string, props?: StackProps) {
     super(scope, id, props);
@@ -49,6 +52,12 @@ export class ConveneStack extends Stack {
       tableNames: this.tableNames(),
       eventTable: this.table(eventTable),
       readModelTable: this.table(readModelTable),
+    });
+    this.sesFeedback = new SesFeedback(this, 'SesFeedback', {
+      tableNames: this.tableNames(),
+      membersTable: this.table(membersTable),
+      eventTable: this.table(eventTable),
+      idempotencyTable: this.table(idempotencyTable),
     });
   }
 

@@ -9,6 +9,9 @@ const entry = (memberId: string, confirmedAt: string, extra: Partial<RosterEntry
   confirmedAt,
   sessions: 'all',
   declined: [],
+  language: 'en',
+  timeZone: 'UTC',
+  mailAllowed: true,
   ...extra,
 });
 

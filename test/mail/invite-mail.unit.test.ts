@@ -35,6 +35,7 @@ function session(fields: Partial<ScheduledSession> & Pick<ScheduledSession, 'ses
     sequence: 0,
     createdAt: created,
     updatedAt: created,
+    timingSetAt: created,
     publication: { status: 'unpublished' },
     ...fields,
   };

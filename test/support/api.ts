@@ -56,6 +56,7 @@ export interface TestApi {
   members: MemberDirectory;
   /** Signs links as the API does (to forge expired or foreign ones in tests). */
   signer: TokenSigner;
+  signingSecret: string;
   names: TableNames;
   /** Wait until the projector has caught up with every event written so far. */
   settle(): Promise<void>;
@@ -103,6 +104,7 @@ export function useTestApi(): TestApi {
       readModels,
       members,
       signer: createTokenSigner([signingSecret]),
+      signingSecret,
       names,
       organiserToken: await mintOrganiserToken(key, { sub: 'organiser-1' }),
       token: (claims?: TokenClaims) => mintOrganiserToken(key, { sub: 'organiser-1', ...claims }),

@@ -15,12 +15,18 @@ export { MailerError, MailSendError, MailThrottledError, type Mailer } from './m
 /** Error codes with which SES says "not now": sending rate or daily quota exceeded. */
 const THROTTLING_CODES: ReadonlySet<string> = new Set(['Throttling', 'ThrottlingException', 'MaxSendingRateExceeded']);
 
-export function createSesMailer(ses: SESClient): Mailer {
+export interface SesMailerOptions {
+  /** The SES configuration set that publishes bounces and complaints (infra/stack/ses-feedback.ts). */
+  readonly configurationSet?: string;
+}
+
+export function createSesMailer(ses: SESClient, options: SesMailerOptions = {}): Mailer {
+  const configuration = options.configurationSet ? { ConfigurationSetName: options.configurationSet } : {};
   return {
     async sendRaw(raw: Buffer): Promise<{ messageId: string }> {
       let messageId: string | undefined;
       try {
-        ({ MessageId: messageId } = await ses.send(new SendRawEmailCommand({ RawMessage: { Data: raw } })));
+        ({ MessageId: messageId } = await ses.send(new SendRawEmailCommand({ RawMessage: { Data: raw }, ...configuration })));
       } catch (err) {
         throw mapSesError(err);
       }

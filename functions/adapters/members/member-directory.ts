@@ -4,7 +4,7 @@
  * their SHA-256, so no key holds them in clear; a token itself is never stored.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { DeleteCommand, GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, type BatchGetCommandOutput, DeleteCommand, GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { MEMBER_PK } from '../../../infra/tables.js';
 
 export interface MemberRecord {
@@ -19,12 +19,16 @@ export interface MemberDirectory {
   /** The member with this email address, created (with `newId()`) if there is none. Safe under races. */
   findOrCreate(email: string, name: string, now: Date): Promise<{ member: MemberRecord; created: boolean }>;
   get(memberId: string): Promise<MemberRecord | undefined>;
+  /** The members of these ids that exist, by id (BatchGet, 100 at a time). */
+  getMany(memberIds: readonly string[]): Promise<Map<string, MemberRecord>>;
   /** A new feed token for the member; the previous one stops working. Returns the token (shown once). */
   rotateFeedToken(memberId: string): Promise<string>;
   memberIdForFeedToken(token: string): Promise<string | undefined>;
+  /** The member id this email address (compared normalised) belongs to, if any. */
+  memberIdForEmail(email: string): Promise<string | undefined>;
 }
 
-const sha256 = (text: string) => createHash('sha256').update(text).digest('base64url');
+export const sha256 = (text: string) => createHash('sha256').update(text).digest('base64url');
 /** Addresses are compared without case and surrounding space (the domain is case-insensitive; local parts are in practice). */
 export const normaliseEmail = (email: string) => email.trim().toLowerCase();
 
@@ -72,6 +76,21 @@ export function createMemberDirectory(client: DynamoDBDocumentClient, table: str
       return item ? memberItem(item) : undefined;
     },
 
+    async getMany(memberIds) {
+      const out = new Map<string, MemberRecord>();
+      const ids = [...new Set(memberIds)];
+      for (let i = 0; i < ids.length; i += 100) {
+        let keys: Record<string, unknown>[] | undefined = ids.slice(i, i + 100).map((id) => ({ [MEMBER_PK]: `member#${id}` }));
+        for (let attempt = 0; keys && keys.length > 0; attempt++) {
+          if (attempt > 0) await new Promise((r) => setTimeout(r, Math.min(1000, 25 * 2 ** attempt)));
+          const page: BatchGetCommandOutput = await client.send(new BatchGetCommand({ RequestItems: { [table]: { Keys: keys, ConsistentRead: true } } }));
+          for (const item of page.Responses?.[table] ?? []) out.set(String(item.memberId), memberItem(item));
+          keys = page.UnprocessedKeys?.[table]?.Keys;
+        }
+      }
+      return out;
+    },
+
     async rotateFeedToken(memberId) {
       const token = randomBytes(24).toString('base64url'); // 192 bits
       const hash = sha256(token);
@@ -94,6 +113,11 @@ export function createMemberDirectory(client: DynamoDBDocumentClient, table: str
     async memberIdForFeedToken(token) {
       if (!/^[\w-]{32}$/.test(token)) return undefined;
       const item = await get(`feed#${sha256(token)}`);
+      return item ? String(item.memberId) : undefined;
+    },
+
+    async memberIdForEmail(email) {
+      const item = await get(`email#${sha256(normaliseEmail(email))}`);
       return item ? String(item.memberId) : undefined;
     },
   };

@@ -20,6 +20,8 @@ export interface ReadModelStore {
   get<T>(key: ReadModelKey): Promise<StoredDocument<T> | undefined>;
   /** Writes `doc` at `version` unless the stored one is at that version or newer; says which. */
   putIfNewer(key: ReadModelKey, version: number, doc: unknown): Promise<'written' | 'already-newer'>;
+  /** Deletes the document if it is still at `version` (a work item taken); says whether it did. */
+  deleteAtVersion(key: ReadModelKey, version: number): Promise<boolean>;
   /** Every document under one partition key (a roster), in sort-key order. */
   query<T>(pk: string): Promise<StoredDocument<T>[]>;
   /** Every document, for comparisons and rebuilds (local and tests; a Scan). */
@@ -53,6 +55,24 @@ export function createReadModelStore(client: DynamoDBDocumentClient, table: stri
         return 'written';
       } catch (error) {
         if (error instanceof Error && error.name === 'ConditionalCheckFailedException') return 'already-newer';
+        throw error;
+      }
+    },
+
+    async deleteAtVersion(key, version) {
+      try {
+        await client.send(
+          new DeleteCommand({
+            TableName: table,
+            Key: { [READ_MODEL_PK]: key.pk, [READ_MODEL_SK]: key.sk },
+            ConditionExpression: '#v = :v',
+            ExpressionAttributeNames: { '#v': 'version' },
+            ExpressionAttributeValues: { ':v': version },
+          }),
+        );
+        return true;
+      } catch (error) {
+        if (error instanceof Error && error.name === 'ConditionalCheckFailedException') return false;
         throw error;
       }
     },

@@ -25,7 +25,8 @@ import { feedLastModified, memberFeed } from '../../feeds/ical.js';
 import { createHash } from 'node:crypto';
 import { memberRegistrationsKey, rosterPk, scheduleKey } from '../../projector/projections.js';
 import { seatsFor } from '../../../events/projections/seats.js';
-import { SignedTokenError, type TokenSigner } from '../../security/signed-token.js';
+import type { TokenSigner } from '../../security/signed-token.js';
+import { signedLinkReader } from '../signed-link.js';
 import type { OrganiserVariables } from '../auth.js';
 import { ApiError, NotFoundProblem, UnauthorizedError, UnprocessableError, fieldProblem } from '../problems.js';
 import { isNotModified, pathId, readBody } from '../request.js';
@@ -102,19 +103,7 @@ export function registrationRoutes(deps: RegistrationDeps) {
   const run = (c: Context<Env>, memberId: string, command: MemberCommand, actor: Actor) =>
     runCommand(memberStore, memberDecider, memberStreamId(memberId), command, { actor, correlationId: c.get('requestId') ?? newId() });
 
-  const verifyLink = <S extends z.ZodType>(c: Context<Env>, schema: S): z.output<S> => {
-    const token = c.req.query('token') ?? '';
-    try {
-      return deps.signer.verify(token, schema, clock());
-    } catch (error) {
-      if (error instanceof SignedTokenError) {
-        throw error.reason === 'expired'
-          ? new ApiError(410, 'link-expired', 'Link expired', 'This link has expired: register again to get a new one.')
-          : new ApiError(404, 'link-invalid', 'Link not valid', 'This link is not valid. Copy the whole link from the mail, or register again.');
-      }
-      throw error;
-    }
-  };
+  const verifyLink = signedLinkReader(deps.signer, clock);
 
   const memberFromBearer = async (c: Context<Env>): Promise<string> => {
     const m = /^Bearer\s+([\w-]{32})\s*$/.exec(c.req.header('authorization') ?? '');

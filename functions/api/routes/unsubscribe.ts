@@ -1,0 +1,66 @@
+/**
+ * Stopping a series' mail from the link every mail carries (RFC 2369 List-Unsubscribe,
+ * RFC 8058 one-click). GET shows a page that asks (mail scanners open links and must not
+ * unsubscribe anyone); POST, which mail clients send with `List-Unsubscribe=One-Click`,
+ * appends MemberUnsubscribed at once and answers with a confirmation page. The registration
+ * stays (the feed keeps working); only mail stops. Doing it twice is harmless.
+ */
+import { Hono } from 'hono';
+import { memberDecider, memberStreamId } from '../../../events/member/index.js';
+import type { MemberEvent } from '../../../events/member/events.js';
+import type { ConveneEvent } from '../../../events/registry.js';
+import type { SeriesSchedule } from '../../../events/projections/schedule.js';
+import type { EventStore } from '../../adapters/event-store/event-store.js';
+import type { ReadModelStore } from '../../adapters/read-models/read-model-store.js';
+import { runCommand } from '../../commands/run-command.js';
+import { escapeHtml, htmlDocument } from '../../mail/compose.js';
+import { UnsubscribeLink } from '../../mail/unsubscribe-links.js';
+import { scheduleKey } from '../../projector/projections.js';
+import type { TokenSigner } from '../../security/signed-token.js';
+import { signedLinkReader } from '../signed-link.js';
+
+export interface UnsubscribeDeps {
+  readonly store: EventStore<ConveneEvent>;
+  readonly readModels: ReadModelStore;
+  readonly signer: TokenSigner;
+  readonly clock?: () => Date;
+}
+
+export function unsubscribeRoutes(deps: UnsubscribeDeps) {
+  const app = new Hono<{ Variables: { requestId: string } }>();
+  const readLink = signedLinkReader(deps.signer, deps.clock ?? (() => new Date()));
+  const seriesTitle = async (seriesId: string) => {
+    const schedule = (await deps.readModels.get<SeriesSchedule>(scheduleKey(seriesId)))?.doc;
+    const title = schedule ? (schedule.title[schedule.languages[0] ?? ''] ?? Object.values(schedule.title)[0]) : undefined;
+    return title ?? seriesId;
+  };
+  const page = (title: string, body: string) => htmlDocument('en', title, `<h1 style="font-size:22px;">${escapeHtml(title)}</h1>\n${body}`);
+
+  app.get('/mail/unsubscribe', async (c) => {
+    const link = readLink(c, UnsubscribeLink, 'use the link in a newer mail');
+    const series = escapeHtml(await seriesTitle(link.s));
+    const action = `/mail/unsubscribe?token=${encodeURIComponent(c.req.query('token') ?? '')}`;
+    return c.html(
+      page(
+        'Stop mail about this series?',
+        `<p>You will get no more mail about “${series}”: no invitations, updates or reminders. Your registration and calendar feed stay as they are.</p>
+<form method="post" action="${escapeHtml(action)}"><button type="submit" name="List-Unsubscribe" value="One-Click" style="font-size:16px;padding:8px 16px;">Stop mail</button></form>\n`,
+      ),
+    );
+  });
+
+  app.post('/mail/unsubscribe', async (c) => {
+    const link = readLink(c, UnsubscribeLink, 'use the link in a newer mail');
+    await runCommand(
+      deps.store as unknown as EventStore<MemberEvent>,
+      memberDecider,
+      memberStreamId(link.m),
+      { type: 'Unsubscribe', memberId: link.m, seriesId: link.s, via: 'one-click' },
+      { actor: { kind: 'member', id: link.m }, correlationId: c.get('requestId') ?? crypto.randomUUID() },
+    );
+    const series = escapeHtml(await seriesTitle(link.s));
+    return c.html(page('You are unsubscribed', `<p>You will get no more mail about “${series}”.</p>\n`));
+  });
+
+  return app;
+}

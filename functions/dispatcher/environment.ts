@@ -1,0 +1,44 @@
+/** The dispatcher wired from a Lambda's (or `npm start`'s) environment. */
+import { SESClient } from '@aws-sdk/client-ses';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { deliveryTable, membersTable, readModelTable } from '../../infra/tables.js';
+import { createDeliveryLedger } from '../adapters/deliveries/delivery-ledger.js';
+import { documentClient } from '../adapters/dynamodb-client.js';
+import { MAIL_CONFIGURATION_SET_ENV } from '../adapters/mailer/configuration-set.js';
+import { createSesMailer } from '../adapters/mailer/ses-mailer.js';
+import { createMemberDirectory } from '../adapters/members/member-directory.js';
+import { createSuppressionList } from '../adapters/members/suppression-list.js';
+import { createReadModelStore } from '../adapters/read-models/read-model-store.js';
+import { MAIL_FROM_ENV, PUBLIC_BASE_URL_ENV, SIGNING_SECRETS_ENV } from '../api/route-table.js';
+import { createTokenSigner } from '../security/signed-token.js';
+import { createDispatcher, type DispatcherDeps } from './dispatch.js';
+import { sendRateFrom } from './send-rate.js';
+
+export function dispatcherFromEnvironment(
+  env: Record<string, string | undefined>,
+  clients: { readonly dynamodb?: DynamoDBDocumentClient; readonly ses?: SESClient } = {},
+  overrides: Partial<DispatcherDeps> = {},
+) {
+  const required = (name: string) => {
+    const value = env[name];
+    if (!value) throw new Error(`environment variable ${name} is not set`);
+    return value;
+  };
+  const client = clients.dynamodb ?? documentClient();
+  const ses = clients.ses ?? new SESClient({});
+  const baseUrl = required(PUBLIC_BASE_URL_ENV);
+  const configurationSet = env[MAIL_CONFIGURATION_SET_ENV];
+  const membersTableName = required(membersTable.envVar);
+  return createDispatcher({
+    readModels: createReadModelStore(client, required(readModelTable.envVar)),
+    ledger: createDeliveryLedger(client, required(deliveryTable.envVar)),
+    members: createMemberDirectory(client, membersTableName),
+    suppression: createSuppressionList(client, membersTableName),
+    mailer: createSesMailer(ses, configurationSet ? { configurationSet } : {}),
+    signer: createTokenSigner(required(SIGNING_SECRETS_ENV).split(',')),
+    baseUrl,
+    compose: { from: required(MAIL_FROM_ENV), messageIdDomain: new URL(baseUrl).hostname },
+    sendRate: () => sendRateFrom(env, ses),
+    ...overrides,
+  });
+}

@@ -1,0 +1,204 @@
+/**
+ * Calendar mail end to end: members register over HTTP, the projector follows, the dispatcher
+ * sends through the local SES endpoint. Invitation, update and cancellation carry one UID and
+ * a growing SEQUENCE, equal to what the member's feed says; the raw MIME handed to SES is
+ * read back with mailparser and both iCalendar parsers.
+ */
+import ICAL from 'ical.js';
+import nodeIcal from 'node-ical';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { sessionUid } from '../../functions/feeds/ical.js';
+import { createSuppressionList } from '../../functions/adapters/members/suppression-list.js';
+import { documentClient } from '../../functions/adapters/dynamodb-client.js';
+import { membersTable } from '../../infra/tables.js';
+import { useTestApi } from '../support/api.js';
+import { recordingMailer, testDispatcher } from '../support/dispatcher.js';
+import { clients } from '../support/local.js';
+import { linkIn, mailTo } from '../support/mailbox.js';
+import { careRequest } from '../support/seed-requests.js';
+import { simpleParser, type ParsedMail } from '../mail/mailparser.js';
+
+const api = useTestApi();
+const NOW = new Date('2027-02-01T12:00:00Z');
+let seriesId = '';
+let sessionId = '';
+
+const unique = (name: string) => `${name}-${crypto.randomUUID().slice(0, 8)}@example.org`;
+const pathOf = (url: string) => url.replace(/^https?:\/\/[^/]+/, '');
+
+/** What a calendar sees in an iMIP mail: the text/calendar part, read by both parsers. */
+async function calendarOf(raw: Buffer) {
+  const mail: ParsedMail = await simpleParser(raw);
+  const alternative = (mail.attachments as { contentType: string; content: Buffer }[]).find((a) => a.contentType.startsWith('text/calendar'));
+  const ics = alternative?.content.toString('utf8') ?? '';
+  const unfolded = ics.replace(/\r\n[ \t]/g, '');
+  const vevent = new ICAL.Component(ICAL.parse(ics)).getFirstSubcomponent('vevent')!;
+  const parsed = Object.values(nodeIcal.sync.parseICS(ics)).find((c) => c?.type === 'VEVENT') as { uid: string; sequence: string } | undefined;
+  return {
+    mail,
+    ics: unfolded,
+    method: /\r\nMETHOD:(\w+)\r\n/.exec(unfolded)?.[1],
+    uid: String(vevent.getFirstPropertyValue('uid')),
+    sequence: Number(vevent.getFirstPropertyValue('sequence')),
+    nodeIcal: parsed,
+  };
+}
+
+const headerLine = (mail: ParsedMail, key: string) => mail.headerLines.find((l) => l.key === key)?.line ?? '';
+
+/** The raw mails handed to SES for one address. */
+async function sentTo(mailer: { sent: Buffer[] }, email: string) {
+  const parsed = await Promise.all(mailer.sent.map(async (raw) => ({ raw, mail: await simpleParser(raw) })));
+  return parsed.filter(({ mail }) => JSON.stringify(mail.to).includes(email)).map(({ raw }) => raw);
+}
+
+async function registerAndConfirm(email: string, body: Record<string, unknown> = {}) {
+  await api.request('POST', `/series/${seriesId}/registrations`, { token: null, body: { email, name: 'Amal Haddad', language: 'en', timeZone: 'Asia/Jerusalem', ...body } });
+  const mail = (await mailTo(email)).filter((m) => linkIn(m.body.text, '/registrations/confirm?token=')).at(-1);
+  const confirmed = await api.request('GET', pathOf(linkIn(mail!.body.text, '/registrations/confirm?token=')!), { token: null });
+  expect(confirmed.status).toBe(200);
+  await api.settle();
+  return confirmed.body as { feedUrl: string; memberToken: string };
+}
+
+beforeAll(async () => {
+  seriesId = (await api.request('POST', '/admin/series', { body: careRequest })).body.id;
+  sessionId = (
+    await api.request('POST', `/admin/series/${seriesId}/sessions`, {
+      body: { title: { en: 'Unpaid care work' }, start: '2027-03-21T15:00', durationMinutes: 60, language: 'en', joinUrl: 'https://webinar.example.org/care' },
+    })
+  ).body.sessionId;
+  await api.settle();
+});
+
+describe('invitation, update and cancellation', () => {
+  it('sends REQUEST, then REQUEST with a higher SEQUENCE, then CANCEL, all with the feed UID', async () => {
+    const email = unique('amal');
+    const { feedUrl } = await registerAndConfirm(email);
+    const mailer = recordingMailer();
+    const dispatcher = testDispatcher(api, { mailer });
+
+    const first = await dispatcher.tick({ now: NOW });
+    expect(first.invites).toBe(1);
+    const invite = await calendarOf(mailer.sent[0]!);
+    expect(invite.method).toBe('REQUEST');
+    expect(invite.uid).toBe(sessionUid(seriesId, sessionId));
+    expect(invite.sequence).toBe(0);
+    expect(invite.nodeIcal?.uid).toBe(invite.uid);
+    expect(invite.ics).toMatch(/\r\nORGANIZER;CN="?Training Centre"?:mailto:training@example\.org\r\n/);
+    expect(invite.ics.toLowerCase()).toMatch(new RegExp(`\r\nattendee;[^\r\n]*:mailto:${email.replace(/[.]/g, '\\.')}\r\n`));
+    // The text/calendar alternative's method= parameter is the METHOD inside (RFC 6047).
+    expect(mailer.sent[0]!.toString('utf8')).toMatch(/Content-Type: text\/calendar; charset=utf-8; method=REQUEST/);
+    expect(invite.mail.subject).toBe('Invitation: Unpaid care work');
+    expect(invite.mail.text).toContain('Asia/Jerusalem');
+    expect(headerLine(invite.mail, 'list-unsubscribe-post')).toBe('List-Unsubscribe-Post: List-Unsubscribe=One-Click');
+    expect(headerLine(invite.mail, 'list-unsubscribe')).toContain(`<${api.url}/mail/unsubscribe?token=`);
+
+    // Nothing changed: the next tick sends nothing.
+    expect((await dispatcher.tick({ now: NOW })).planned).toBe(0);
+
+    const moved = await api.request('PATCH', `/admin/series/${seriesId}/sessions/${sessionId}`, { body: { start: '2027-03-21T16:00' } });
+    expect(moved.status).toBe(200);
+    await api.settle();
+    await dispatcher.tick({ now: NOW });
+    const update = await calendarOf(mailer.sent.at(-1)!);
+    expect(update.method).toBe('REQUEST');
+    expect(update.uid).toBe(invite.uid);
+    expect(update.sequence).toBe(1);
+    expect(update.mail.subject).toBe('Updated: Unpaid care work');
+
+    // The feed carries the same UID and SEQUENCE as the last mail.
+    const feed = await api.request('GET', pathOf(feedUrl), { token: null });
+    const feedEvent = new ICAL.Component(ICAL.parse(feed.text)).getAllSubcomponents('vevent').find((v) => v.getFirstPropertyValue('uid') === invite.uid)!;
+    expect(Number(feedEvent.getFirstPropertyValue('sequence'))).toBe(update.sequence);
+
+    const cancelled = await api.request('POST', `/admin/series/${seriesId}/sessions/${sessionId}/cancel`, { body: { reason: 'Speaker unavailable' } });
+    expect(cancelled.status).toBe(200);
+    await api.settle();
+    await dispatcher.tick({ now: NOW });
+    const cancel = await calendarOf(mailer.sent.at(-1)!);
+    expect(cancel.method).toBe('CANCEL');
+    expect(cancel.uid).toBe(invite.uid);
+    expect(cancel.sequence).toBe(2);
+    expect(cancel.ics).toContain('STATUS:CANCELLED');
+    expect(mailer.sent.toString()).toMatch(/method=CANCEL/);
+
+    // Three mails reached the SES endpoint, one of each, and no more come.
+    expect((await dispatcher.tick({ now: NOW })).planned).toBe(0);
+    expect((await mailTo(email)).map((m) => m.subject)).toEqual([
+      expect.stringContaining('confirm'),
+      'Invitation: Unpaid care work',
+      'Updated: Unpaid care work',
+      'Cancelled: Unpaid care work',
+    ]);
+  });
+});
+
+describe('leaving, consent and suppression', () => {
+  let liveSession = '';
+  beforeAll(async () => {
+    liveSession = (
+      await api.request('POST', `/admin/series/${seriesId}/sessions`, { body: { title: { en: 'Care and climate' }, start: '2027-05-23T15:00', durationMinutes: 60 } })
+    ).body.sessionId;
+    await api.settle();
+    await testDispatcher(api).tick({ now: NOW });
+  });
+
+  it('sends a CANCEL above the REQUEST when a member unregisters, and a REQUEST above that when they come back', async () => {
+    const email = unique('leila');
+    const { memberToken } = await registerAndConfirm(email);
+    const mailer = recordingMailer();
+    const dispatcher = testDispatcher(api, { mailer });
+    await dispatcher.tick({ now: NOW });
+    const request = await calendarOf((await sentTo(mailer, email)).at(-1)!);
+    expect(request).toMatchObject({ method: 'REQUEST', uid: sessionUid(seriesId, liveSession), sequence: 0 });
+
+    expect((await api.request('DELETE', `/series/${seriesId}/registrations`, { token: memberToken })).status).toBe(200);
+    await api.settle();
+    await dispatcher.tick({ now: NOW });
+    const removed = await calendarOf((await sentTo(mailer, email)).at(-1)!);
+    expect(removed).toMatchObject({ method: 'CANCEL', uid: request.uid, sequence: 1 });
+    expect(removed.mail.subject).toBe('Removed from your calendar: Care and climate');
+
+    await registerAndConfirm(email);
+    await dispatcher.tick({ now: NOW });
+    const back = await calendarOf((await sentTo(mailer, email)).at(-1)!);
+    expect(back).toMatchObject({ method: 'REQUEST', uid: request.uid, sequence: 2 });
+  });
+
+  it('stops a series’ mail at once after the one-click POST, and shows a page on GET that changes nothing', async () => {
+    const email = unique('rosa');
+    await registerAndConfirm(email, { language: 'es', timeZone: 'America/Guayaquil' });
+    const mailer = recordingMailer();
+    const dispatcher = testDispatcher(api, { mailer });
+    await dispatcher.tick({ now: NOW });
+    const invite = await simpleParser((await sentTo(mailer, email)).at(-1)!);
+    expect(invite.subject).toBe('Invitación: Care and climate');
+    const unsubscribe = /<(http[^>]+)>/.exec(headerLine(invite, 'list-unsubscribe'))![1]!;
+
+    const page = await fetch(unsubscribe);
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain('<form method="post"');
+    const oneClick = await fetch(unsubscribe, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'List-Unsubscribe=One-Click' });
+    expect(oneClick.status).toBe(200);
+    expect(await oneClick.text()).toContain('You are unsubscribed');
+    await api.settle();
+
+    await api.request('PATCH', `/admin/series/${seriesId}/sessions/${liveSession}`, { body: { title: { en: 'Care and climate (new title)' } } });
+    await api.settle();
+    const before = mailer.sent.length;
+    await dispatcher.tick({ now: NOW });
+    expect(await sentTo({ sent: mailer.sent.slice(before) }, email)).toEqual([]);
+    expect(mailer.sent.length).toBeGreaterThan(before); // the others got the update
+  });
+
+  it('sends nothing to a suppressed address', async () => {
+    const email = unique('bounced');
+    await registerAndConfirm(email);
+    await createSuppressionList(documentClient(clients().dynamodb), api.names[membersTable.id]!).suppress(email, 'bounce', new Date());
+    const mailer = recordingMailer();
+    await testDispatcher(api, { mailer }).tick({ now: NOW });
+    expect(await sentTo(mailer, email)).toEqual([]);
+    expect(await mailTo(email)).toHaveLength(1); // the confirmation only
+  });
+});
