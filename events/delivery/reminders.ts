@@ -128,3 +128,23 @@ function wholeDays(offset: string): number | undefined {
   if (!m) return undefined;
   return m[1] !== undefined ? Number(m[1]) * 7 : Number(m[2]);
 }
+
+/** How long a reminder sent this late may still say its own offset ("in 1 day" sent 10 minutes late). */
+export const LATE_TOLERANCE_MS = 15 * 60_000;
+
+/**
+ * What a reminder should say is left before `until`, sent at `now`: its own offset when on
+ * time, else the time really left (days and hours, or hours and minutes in steps of 5).
+ */
+export function offsetToSay(slot: Pick<ReminderSlot, 'offset' | 'dueAt' | 'until'>, now: string): string | undefined {
+  if (slot.offset === undefined || Date.parse(now) - Date.parse(slot.dueAt) <= LATE_TOLERANCE_MS) return slot.offset;
+  const left = Date.parse(slot.until) - Date.parse(now);
+  if (left >= 24 * 3600_000) {
+    const hours = Math.round(left / 3600_000);
+    const [days, rest] = [Math.floor(hours / 24), hours % 24];
+    return `P${days}D${rest ? `T${rest}H` : ''}`;
+  }
+  const minutes = Math.max(5, Math.round(left / 300_000) * 5);
+  const [h, m] = [Math.floor(minutes / 60), minutes % 60];
+  return `PT${h ? `${h}H` : ''}${m ? `${m}M` : ''}`;
+}

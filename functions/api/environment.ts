@@ -7,6 +7,7 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { SESClient } from '@aws-sdk/client-ses';
 import { AUTH_ENV, MAIL_FROM_ENV, PUBLIC_BASE_URL_ENV, SIGNING_SECRETS_ENV } from './route-table.js';
 import { createMemberDirectory } from '../adapters/members/member-directory.js';
+import { MAIL_CONFIGURATION_SET_ENV } from '../adapters/mailer/configuration-set.js';
 import { createSesMailer } from '../adapters/mailer/ses-mailer.js';
 import { confirmationSender } from '../mail/send-confirmation.js';
 import { createTokenSigner } from '../security/signed-token.js';
@@ -37,12 +38,15 @@ export function apiFromEnvironment(env: Record<string, string | undefined>, logg
     return value;
   };
   const from = required(MAIL_FROM_ENV);
+  // Bounces and complaints of confirmation mail reach the suppression list through this set.
+  const configurationSet = env[MAIL_CONFIGURATION_SET_ENV];
+  const mailer = createSesMailer(new SESClient({}), configurationSet ? { configurationSet } : {});
   return createApi({
     store: conveneEventStore(env, client),
     readModels: createReadModelStore(client, readModelTableName),
     members: createMemberDirectory(client, required(membersTable.envVar)),
     signer: createTokenSigner(required(SIGNING_SECRETS_ENV).split(',')),
-    sendConfirmation: confirmationSender(createSesMailer(new SESClient({})), { from, messageIdDomain: new URL(baseUrl).hostname }),
+    sendConfirmation: confirmationSender(mailer, { from, messageIdDomain: new URL(baseUrl).hostname }),
     baseUrl,
     verifyOrganiserToken,
     logError: (message, error) => logger.error(message, error as Error),

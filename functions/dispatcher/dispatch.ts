@@ -25,6 +25,7 @@ import { composeReminderMail, type ReminderSpec } from '../mail/reminder-mail.js
 import { unsubscribeLinks } from '../mail/unsubscribe-links.js';
 import type { TokenSigner } from '../security/signed-token.js';
 import { mapLimited } from '../map-limited.js';
+import { offsetToSay } from '../../events/delivery/reminders.js';
 import { planDispatch, type Plan, type SeriesContext, type Work } from './plan.js';
 import { createRateLimiter, type RateLimiter } from './rate-limiter.js';
 
@@ -181,7 +182,7 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
     if (work.kind === 'invite') {
       return composeInviteMail({ ...base, method: work.message.method, sessionId: work.sessionId, sequence: work.message.sequence }, deps.compose);
     }
-    return composeReminderMail({ ...base, reminder: reminderSpec(work) }, deps.compose);
+    return composeReminderMail({ ...base, reminder: reminderSpec(work, now) }, deps.compose);
   }
 
   async function finish(plan: Plan, results: readonly Outcome[], outcomes: Record<Outcome, number>, report: { invites: number; reminders: number; throttled: boolean; lostLeases: number }): Promise<TickReport> {
@@ -206,9 +207,10 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
   return { owner, tick };
 }
 
-function reminderSpec(work: Extract<Work, { kind: 'reminder' }>): ReminderSpec {
+function reminderSpec(work: Extract<Work, { kind: 'reminder' }>, now: Date): ReminderSpec {
   const { slot } = work;
-  if (slot.kind === 'before-session') return { kind: 'before-session', sessionId: slot.sessionId!, offset: slot.offset! };
+  // Sent late (the dispatcher was down): say the time really left.
+  if (slot.kind === 'before-session') return { kind: 'before-session', sessionId: slot.sessionId!, offset: offsetToSay(slot, now.toISOString())! };
   if (slot.kind === 'dialogue-opens') return { kind: 'dialogue-opens' };
   return { kind: 'dialogue-closes', offset: slot.offset! };
 }

@@ -1,14 +1,15 @@
-import { Duration, Stack } from 'aws-cdk-lib';
+import { Duration } from 'aws-cdk-lib';
 import type { TableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import type { Construct } from 'constructs';
+import { MAIL_CONFIGURATION_SET_ENV } from '../../functions/adapters/mailer/configuration-set.js';
 import { AUTH_ENV, MAIL_FROM_ENV, PUBLIC_BASE_URL_ENV, SIGNING_SECRETS_ENV } from '../../functions/api/route-table.js';
-import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import { tableEnvironment } from '../tables.js';
 import type { TableNames } from '../tables.js';
 import { createNodeFunction } from './node-function.js';
 import type { Organisers } from './organisers.js';
+import { grantSendRawEmail } from './ses-send.js';
 
 export interface ApiFunctionProps {
   /** Table names by definition id, for the handler's environment. */
@@ -24,11 +25,14 @@ export interface ApiFunctionProps {
   readonly mail: { readonly from: string; readonly domain: string };
   /** Signs the links in mail (confirm, unregister); resolved into the environment at deploy. */
   readonly signingSecret: ISecret;
+  /** The SES configuration set confirmation mail is sent with (bounces and complaints), if any. */
+  readonly configurationSetName?: string;
 }
 
 /**
  * The API Lambda (functions/api/handler.ts). It may read and write the given read-write
- * tables, read the read-only ones, and nothing else: no mail, no buckets.
+ * tables, read the read-only ones, send raw mail as the mail domain (with the configuration
+ * set, when given), and nothing else: no buckets.
  */
 export function createApiFunction(scope: Construct, id: string, props: ApiFunctionProps): NodejsFunction {
   const { organisers } = props;
@@ -48,16 +52,12 @@ export function createApiFunction(scope: Construct, id: string, props: ApiFuncti
       [MAIL_FROM_ENV]: props.mail.from,
       // A CloudFormation dynamic reference: the value is not in the template.
       [SIGNING_SECRETS_ENV]: props.signingSecret.secretValue.unsafeUnwrap(),
+      ...(props.configurationSetName !== undefined ? { [MAIL_CONFIGURATION_SET_ENV]: props.configurationSetName } : {}),
     },
   });
   for (const table of props.readWriteTables) table.grantReadWriteData(fn);
   for (const table of props.readTables) table.grantReadData(fn);
-  // Confirmation mail: raw sends as the one verified domain, nothing else of SES.
-  fn.addToRolePolicy(
-    new PolicyStatement({
-      actions: ['ses:SendRawEmail'],
-      resources: [Stack.of(scope).formatArn({ service: 'ses', resource: 'identity', resourceName: props.mail.domain })],
-    }),
-  );
+  // Confirmation mail: raw sends as the one verified domain, with the configuration set.
+  grantSendRawEmail(fn, { domain: props.mail.domain, configurationSetName: props.configurationSetName });
   return fn;
 }

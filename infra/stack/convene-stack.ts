@@ -4,11 +4,12 @@ import type { HttpApi } from 'aws-cdk-lib/aws-apigatewayv2';
 import type { TableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import type { Construct } from 'constructs';
-import { eventTable, idempotencyTable, membersTable, readModelTable, tables } from '../tables.js';
+import { deliveryTable, eventTable, idempotencyTable, membersTable, readModelTable, tables } from '../tables.js';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { TableDefinition, TableNames } from '../tables.js';
 import { createApiFunction } from './api-function.js';
 import { PUBLIC_BASE_URL_CONTEXT, requiredMailFromContext, requiredUrlContext } from './context.js';
+import { Dispatcher } from './dispatcher.js';
 import { createHttpApi } from './http-api.js';
 import { Organisers } from './organisers.js';
 import { Projector } from './projector.js';
@@ -29,6 +30,8 @@ export class ConveneStack extends Stack {
   readonly signingSecret: Secret;
   /** The SES configuration set, its bounce and complaint topic, and the function that suppresses those addresses. */
   readonly sesFeedback: SesFeedback;
+  /** The dispatcher Lambda, run every minute, that sends due invites and reminders. */
+  readonly dispatcher: Dispatcher;
 
   constructor(scope: Construct, id: string, props?: StackProps) {
     super(scope, id, props);
@@ -38,14 +41,24 @@ export class ConveneStack extends Stack {
       description: 'Signs the confirm and unregister links in Convene mail',
       generateSecretString: { passwordLength: 48, excludePunctuation: true },
     });
+    const publicBaseUrl = requiredUrlContext(this, PUBLIC_BASE_URL_CONTEXT, 'https://convene.example.org');
+    const mail = requiredMailFromContext(this);
+    // Before the mail-sending functions: they send with its configuration set.
+    this.sesFeedback = new SesFeedback(this, 'SesFeedback', {
+      tableNames: this.tableNames(),
+      membersTable: this.table(membersTable),
+      eventTable: this.table(eventTable),
+      idempotencyTable: this.table(idempotencyTable),
+    });
     this.apiFunction = createApiFunction(this, 'ApiFunction', {
       tableNames: this.tableNames(),
       readWriteTables: [this.table(eventTable), this.table(idempotencyTable), this.table(membersTable)],
       readTables: [this.table(readModelTable)],
       organisers: this.organisers,
-      publicBaseUrl: requiredUrlContext(this, PUBLIC_BASE_URL_CONTEXT, 'https://convene.example.org'),
-      mail: requiredMailFromContext(this),
+      publicBaseUrl,
+      mail,
       signingSecret: this.signingSecret,
+      configurationSetName: this.sesFeedback.configurationSetName,
     });
     this.api = createHttpApi(this, 'Api', this.apiFunction, this.organisers);
     this.projector = new Projector(this, 'Projector', {
@@ -53,11 +66,15 @@ export class ConveneStack extends Stack {
       eventTable: this.table(eventTable),
       readModelTable: this.table(readModelTable),
     });
-    this.sesFeedback = new SesFeedback(this, 'SesFeedback', {
+    this.dispatcher = new Dispatcher(this, 'Dispatcher', {
       tableNames: this.tableNames(),
+      readModelTable: this.table(readModelTable),
+      deliveryTable: this.table(deliveryTable),
       membersTable: this.table(membersTable),
-      eventTable: this.table(eventTable),
-      idempotencyTable: this.table(idempotencyTable),
+      publicBaseUrl,
+      mail,
+      signingSecret: this.signingSecret,
+      configurationSetName: this.sesFeedback.configurationSetName,
     });
   }
 

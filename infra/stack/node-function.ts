@@ -24,7 +24,7 @@ const entries = new WeakMap<NodejsFunction, string>();
 /**
  * A Lambda running one handler of functions/ on Node.js 22, arm64, bundled locally by esbuild
  * as a minified ES module with source maps (NODE_OPTIONS=--enable-source-maps is the
- * caller's, with the rest of the environment).
+ * caller's, with the rest of the environment: see serviceEnvironment).
  */
 export function createNodeFunction(scope: Construct, id: string, props: NodeFunctionProps): NodejsFunction {
   const fn = new NodejsFunction(scope, id, {
@@ -56,4 +56,12 @@ export function createNodeFunction(scope: Construct, id: string, props: NodeFunc
 /** The entry a function was built from by createNodeFunction, relative to the project root. */
 export function entryOf(fn: NodejsFunction): string | undefined {
   return entries.get(fn);
+}
+
+/**
+ * The environment every background handler shares: source-mapped stack traces (the bundle is
+ * minified) and the Powertools logger's service name and level.
+ */
+export function serviceEnvironment(serviceName: string): Record<string, string> {
+  return { NODE_OPTIONS: '--enable-source-maps', POWERTOOLS_SERVICE_NAME: serviceName, POWERTOOLS_LOG_LEVEL: 'INFO' };
 }

@@ -7,7 +7,7 @@ import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { tableEnvironment } from '../tables.js';
 import type { TableNames } from '../tables.js';
-import { createNodeFunction } from './node-function.js';
+import { createNodeFunction, serviceEnvironment } from './node-function.js';
 
 export interface ProjectorProps {
   /** Table names by definition id, for the handler's environment. */
@@ -37,12 +37,7 @@ export class Projector extends Construct {
       entry: 'functions/projector/handler.ts',
       memorySize: 512,
       timeout: Duration.seconds(30),
-      environment: {
-        ...tableEnvironment(props.tableNames),
-        NODE_OPTIONS: '--enable-source-maps',
-        POWERTOOLS_SERVICE_NAME: 'projector',
-        POWERTOOLS_LOG_LEVEL: 'INFO',
-      },
+      environment: { ...tableEnvironment(props.tableNames), ...serviceEnvironment('projector') },
     });
     this.deadLetterQueue = new Queue(this, 'DeadLetterQueue', {
       encryption: QueueEncryption.SQS_MANAGED,

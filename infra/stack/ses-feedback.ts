@@ -9,7 +9,7 @@ import { LambdaSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct } from 'constructs';
 import { tableEnvironment } from '../tables.js';
 import type { TableNames } from '../tables.js';
-import { createNodeFunction } from './node-function.js';
+import { createNodeFunction, serviceEnvironment } from './node-function.js';
 
 export interface SesFeedbackProps {
   /** Table names by definition id, for the handler's environment. */
@@ -67,12 +67,7 @@ export class SesFeedback extends Construct {
       entry: 'functions/ses-feedback/handler.ts',
       memorySize: 256,
       timeout: Duration.seconds(30),
-      environment: {
-        ...tableEnvironment(props.tableNames),
-        NODE_OPTIONS: '--enable-source-maps',
-        POWERTOOLS_SERVICE_NAME: 'ses-feedback',
-        POWERTOOLS_LOG_LEVEL: 'INFO',
-      },
+      environment: { ...tableEnvironment(props.tableNames), ...serviceEnvironment('ses-feedback') },
     });
     this.topic.addSubscription(new LambdaSubscription(this.function));
     for (const table of [props.membersTable, props.eventTable, props.idempotencyTable]) table.grantReadWriteData(this.function);

@@ -8,7 +8,8 @@ import { Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { AUTH_ENV, MAIL_FROM_ENV, ORGANISERS_GROUP, PUBLIC_BASE_URL_ENV, SIGNING_SECRETS_ENV, routes } from '../../functions/api/route-table.js';
 import { ConveneStack } from '../../infra/stack/convene-stack.js';
-import { eventTable, idempotencyTable, membersTable, readModelTable } from '../../infra/tables.js';
+import { MAIL_CONFIGURATION_SET_ENV } from '../../functions/adapters/mailer/configuration-set.js';
+import { deliveryTable, eventTable, idempotencyTable, membersTable, readModelTable } from '../../infra/tables.js';
 import { TABLE_READ_ACTIONS, TABLE_READ_WRITE_ACTIONS, TABLE_WRITE_ACTIONS, arnKey, grantsOfRole, tableArns } from './template-grants.js';
 import type { Resource } from './template-grants.js';
 
@@ -19,7 +20,19 @@ describe('ConveneStack API', () => {
   const id = (construct: { node: { defaultChild?: unknown } }) => stack.getLogicalId(construct.node.defaultChild as never);
   const ofType = (type: string) => Object.entries(resources).filter(([, r]) => r.Type === type);
 
-  let ids: { events: string; idempotency: string; readModels: string; members: string; pool: string; client: string; fn: string; role: string; api: string };
+  let ids: {
+    events: string;
+    idempotency: string;
+    readModels: string;
+    members: string;
+    deliveries: string;
+    pool: string;
+    client: string;
+    fn: string;
+    role: string;
+    api: string;
+    configurationSet: string;
+  };
   /** `https://cognito-idp.${AWS::Region}.amazonaws.com/${UserPool}`, as CloudFormation gets it. */
   let issuer: unknown;
 
@@ -34,11 +47,13 @@ describe('ConveneStack API', () => {
       idempotency: id(stack.table(idempotencyTable)),
       readModels: id(stack.table(readModelTable)),
       members: id(stack.table(membersTable)),
+      deliveries: id(stack.table(deliveryTable)),
       pool: id(stack.organisers.userPool),
       client: id(stack.organisers.client),
       fn: id(stack.apiFunction),
       role: id(stack.apiFunction.role!),
       api: id(stack.api),
+      configurationSet: id(stack.sesFeedback.configurationSet),
     };
     issuer = {
       'Fn::Join': ['', ['https://cognito-idp.', { Ref: 'AWS::Region' }, '.amazonaws.com/', { Ref: ids.pool }]],
@@ -105,12 +120,14 @@ describe('ConveneStack API', () => {
       });
     });
 
-    it('learns its tables and how to verify organiser tokens from its environment, and nothing else', () => {
+    it('learns its tables, how to verify organiser tokens and how to send mail from its environment, and nothing else', () => {
       expect(resources[ids.fn]!.Properties.Environment.Variables).toEqual({
         [eventTable.envVar]: { Ref: ids.events },
         [idempotencyTable.envVar]: { Ref: ids.idempotency },
         [readModelTable.envVar]: { Ref: ids.readModels },
         [membersTable.envVar]: { Ref: ids.members },
+        // Every table's name is in every function's environment; grants decide access (none here).
+        [deliveryTable.envVar]: { Ref: ids.deliveries },
         NODE_OPTIONS: '--enable-source-maps',
         [AUTH_ENV.issuer]: issuer,
         [AUTH_ENV.jwksUrl]: {
@@ -124,10 +141,12 @@ describe('ConveneStack API', () => {
         [MAIL_FROM_ENV]: 'Convene <no-reply@convene.example.org>',
         // Resolved by CloudFormation at deploy: the secret itself is not in the template.
         [SIGNING_SECRETS_ENV]: { 'Fn::Join': ['', ['{{resolve:secretsmanager:', { Ref: id(stack.signingSecret) }, ':SecretString:::}}']] },
+        // Confirmation mail goes out with the configuration set that reports bounces and complaints.
+        [MAIL_CONFIGURATION_SET_ENV]: { Ref: ids.configurationSet },
       });
     });
 
-    it('may read and write the event table, its indexes, the idempotency table and the member directory, read the read-model table, send raw mail as its domain, and nothing else', () => {
+    it('may read and write the event table, its indexes, the idempotency table and the member directory, read the read-model table, send raw mail as its domain with the configuration set, and nothing else', () => {
       const events = tableArns(ids.events);
       const idempotency = tableArns(ids.idempotency);
       const readModels = tableArns(ids.readModels);
@@ -141,8 +160,15 @@ describe('ConveneStack API', () => {
         [arnKey(tableArns(ids.members).table)]: TABLE_READ_WRITE_ACTIONS,
         // Schedules are served from the read models, which only the projector writes.
         [arnKey(readModels.table)]: TABLE_READ_ACTIONS,
-        // Confirmation mail, sent as the one verified domain.
+        // Confirmation mail, sent as the one verified domain...
         [arnKey({ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':ses:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, ':identity/convene.example.org']] })]: ['ses:SendRawEmail'],
+        // ...with the configuration set (SES checks SendRawEmail on it too).
+        [arnKey({
+          'Fn::Join': [
+            '',
+            ['arn:', { Ref: 'AWS::Partition' }, ':ses:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, ':configuration-set/', { Ref: ids.configurationSet }],
+          ],
+        })]: ['ses:SendRawEmail'],
       });
       for (const action of ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:ConditionCheckItem', 'dynamodb:UpdateItem']) {
         expect(TABLE_READ_WRITE_ACTIONS).toContain(action);
@@ -185,7 +211,11 @@ describe('ConveneStack API', () => {
         IntegrationUri: { 'Fn::GetAtt': [ids.fn, 'Arn'] },
         PayloadFormatVersion: '2.0',
       });
-      const permissions = ofType('AWS::Lambda::Permission').map(([, p]) => p.Properties);
+      // Other functions have their own invokers (the SES feedback topic, the dispatcher's
+      // schedule): here, every permission on the API function or for API Gateway.
+      const permissions = ofType('AWS::Lambda::Permission')
+        .map(([, p]) => p.Properties)
+        .filter((p) => arnKey(p.FunctionName) === arnKey({ 'Fn::GetAtt': [ids.fn, 'Arn'] }) || p.Principal === 'apigateway.amazonaws.com');
       expect(permissions.length).toBeGreaterThan(0);
       for (const permission of permissions) {
         expect(permission).toMatchObject({

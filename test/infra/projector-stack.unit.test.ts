@@ -11,7 +11,7 @@ import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ConveneStack } from '../../infra/stack/convene-stack.js';
 import { entryOf } from '../../infra/stack/node-function.js';
-import { eventTable, idempotencyTable, membersTable, readModelTable } from '../../infra/tables.js';
+import { deliveryTable, eventTable, idempotencyTable, membersTable, readModelTable } from '../../infra/tables.js';
 import {
   QUEUE_SEND_ACTIONS,
   STREAM_READ_ACTIONS,
@@ -41,7 +41,7 @@ describe('ConveneStack projector', () => {
   const id = (construct: { node: { defaultChild?: unknown } }) => stack.getLogicalId(construct.node.defaultChild as never);
   const ofType = (type: string) => Object.entries(resources).filter(([, r]) => r.Type === type);
 
-  let ids: { events: string; idempotency: string; readModels: string; members: string; fn: string; role: string; queue: string };
+  let ids: { events: string; idempotency: string; readModels: string; members: string; deliveries: string; fn: string; role: string; queue: string };
 
   beforeAll(() => {
     // No bundling (STACK trap 7) and no WASM validation (about 8 s per synth), as in stack.unit.test.ts.
@@ -54,6 +54,7 @@ describe('ConveneStack projector', () => {
       idempotency: id(stack.table(idempotencyTable)),
       readModels: id(stack.table(readModelTable)),
       members: id(stack.table(membersTable)),
+      deliveries: id(stack.table(deliveryTable)),
       fn: id(stack.projector.function),
       role: id(stack.projector.function.role!),
       queue: id(stack.projector.deadLetterQueue),
@@ -89,6 +90,7 @@ describe('ConveneStack projector', () => {
         [readModelTable.envVar]: { Ref: ids.readModels },
         // Every table's name is in every function's environment; grants decide access (none here).
         [membersTable.envVar]: { Ref: ids.members },
+        [deliveryTable.envVar]: { Ref: ids.deliveries },
         NODE_OPTIONS: '--enable-source-maps',
         POWERTOOLS_SERVICE_NAME: 'projector',
         POWERTOOLS_LOG_LEVEL: 'INFO',
@@ -163,7 +165,9 @@ describe('ConveneStack projector', () => {
 
   describe('handlers', () => {
     it('finds the handler files of functions/', () => {
-      expect(handlerFiles()).toEqual(expect.arrayContaining(['functions/api/handler.ts', 'functions/projector/handler.ts']));
+      expect(handlerFiles()).toEqual(
+        expect.arrayContaining(['functions/api/handler.ts', 'functions/projector/handler.ts', 'functions/dispatcher/handler.ts']),
+      );
     });
 
     it('has exactly one Lambda function per functions/**/handler.ts, and no other', () => {

@@ -1,0 +1,143 @@
+/**
+ * The dispatcher in the CDK app: its every-minute EventBridge schedule, its function and the
+ * function's grants. Synthesised once, without bundling (STACK trap 7).
+ */
+import { beforeAll, describe, expect, it } from 'vitest';
+import { MAIL_CONFIGURATION_SET_ENV } from '../../functions/adapters/mailer/configuration-set.js';
+import { MAIL_FROM_ENV, PUBLIC_BASE_URL_ENV, SIGNING_SECRETS_ENV } from '../../functions/api/route-table.js';
+import { MAIL_SEND_RATE_ENV } from '../../functions/dispatcher/send-rate.js';
+import { entryOf } from '../../infra/stack/node-function.js';
+import { DELIVERY_EXPIRES_AT, DELIVERY_PK, DELIVERY_SK, deliveryTable, eventTable, idempotencyTable, membersTable, readModelTable, tables } from '../../infra/tables.js';
+import { TABLE_READ_ACTIONS, TABLE_READ_WRITE_ACTIONS, TABLE_WRITE_ACTIONS, arnKey, grantsOfRole, tableArns } from './template-grants.js';
+import { synthTestStack } from './test-stack.js';
+
+let synth: ReturnType<typeof synthTestStack>;
+let ids: { fn: string; role: string; rule: string; configurationSet: string; readModels: string; deliveries: string; members: string };
+/** `arn:${Partition}:ses:${Region}:${AccountId}:<resource>`, as the template joins it. */
+const sesArn = (...resource: unknown[]) => ({
+  'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':ses:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, ...resource]],
+});
+
+beforeAll(() => {
+  synth = synthTestStack();
+  const { stack, logicalId, tableId } = synth;
+  const fn = stack.dispatcher.function;
+  ids = {
+    ...{ fn: logicalId(fn), role: logicalId(fn.role!), rule: logicalId(stack.dispatcher.rule) },
+    configurationSet: logicalId(stack.sesFeedback.configurationSet),
+    ...{ readModels: tableId(readModelTable), deliveries: tableId(deliveryTable), members: tableId(membersTable) },
+  };
+});
+
+describe('ConveneStack dispatcher', () => {
+  describe('schedule', () => {
+    it('is one EventBridge rule, every minute, whose only target is the dispatcher, retried twice within 2 minutes', () => {
+      const rules = resourcesOfType('AWS::Events::Rule');
+      expect(rules.map(([id]) => id)).toEqual([ids.rule]);
+      const { ScheduleExpression, State, Targets, EventPattern } = rules[0]![1].Properties;
+      expect(ScheduleExpression).toBe('rate(1 minute)');
+      expect(State).toBe('ENABLED');
+      expect(EventPattern).toBeUndefined();
+      expect(Targets).toEqual([
+        {
+          Id: 'Target0',
+          Arn: { 'Fn::GetAtt': [ids.fn, 'Arn'] },
+          RetryPolicy: { MaximumRetryAttempts: 2, MaximumEventAgeInSeconds: 120 },
+        },
+      ]);
+    });
+
+    it('is what may invoke the dispatcher, and nothing else', () => {
+      const permissions = resourcesOfType('AWS::Lambda::Permission')
+        .map(([, r]) => r.Properties)
+        .filter((p) => arnKey(p.FunctionName) === arnKey({ 'Fn::GetAtt': [ids.fn, 'Arn'] }));
+      expect(permissions).toEqual([
+        {
+          Action: 'lambda:InvokeFunction',
+          FunctionName: { 'Fn::GetAtt': [ids.fn, 'Arn'] },
+          Principal: 'events.amazonaws.com',
+          SourceArn: { 'Fn::GetAtt': [ids.rule, 'Arn'] },
+        },
+      ]);
+    });
+  });
+
+  describe('function', () => {
+    it('runs functions/dispatcher/handler.ts on Node.js 22, arm64, 1024 MB, 2 minutes, without reserved concurrency', () => {
+      expect(entryOf(stack.dispatcher.function)).toBe('functions/dispatcher/handler.ts');
+      const fn = resources[ids.fn]!;
+      expect(fn).toMatchObject({
+        Type: 'AWS::Lambda::Function',
+        Properties: {
+          Runtime: 'nodejs22.x',
+          Architectures: ['arm64'],
+          // NodejsFunction bundles the entry to index.mjs and prefixes the handler export.
+          Handler: 'index.handler',
+          MemorySize: 1024,
+          Timeout: 120,
+          Role: { 'Fn::GetAtt': [ids.role, 'Arn'] },
+        },
+      });
+      // Overlapping ticks are safe (the delivery ledger claims each mail before it is sent).
+      expect(fn.Properties.ReservedConcurrentExecutions).toBeUndefined();
+    });
+
+    it('learns its tables, the link base, the sender, the signing secrets and the configuration set from its environment, and nothing else', () => {
+      expect(resources[ids.fn]!.Properties.Environment.Variables).toEqual({
+        // Every table's name is in every function's environment; grants decide access.
+        ...Object.fromEntries(tables.map((t) => [t.envVar, { Ref: logicalId(stack.table(t)) }])),
+        NODE_OPTIONS: '--enable-source-maps',
+        POWERTOOLS_SERVICE_NAME: 'dispatcher',
+        POWERTOOLS_LOG_LEVEL: 'INFO',
+        [PUBLIC_BASE_URL_ENV]: 'https://convene.example.org',
+        [MAIL_FROM_ENV]: 'Convene <no-reply@convene.example.org>',
+        // Resolved by CloudFormation at deploy: the secret itself is not in the template.
+        [SIGNING_SECRETS_ENV]: { 'Fn::Join': ['', ['{{resolve:secretsmanager:', { Ref: logicalId(stack.signingSecret) }, ':SecretString:::}}']] },
+        [MAIL_CONFIGURATION_SET_ENV]: { Ref: ids.configurationSet },
+      });
+      // No fixed send rate: in AWS the rate comes from the account's SES quota.
+      expect(resources[ids.fn]!.Properties.Environment.Variables[MAIL_SEND_RATE_ENV]).toBeUndefined();
+    });
+
+    it('may read the read-model and members tables, read and write the delivery ledger, send raw mail as its domain with the configuration set, read the send quota, and nothing else', () => {
+      const grants = grantsOfRole(resources, ids.role);
+      expect(grants).toEqual({
+        // Schedules and registrations: what is due, and to whom.
+        [arnKey(tableArns(ids.readModels).table)]: TABLE_READ_ACTIONS,
+        // The ledger: claims before sends, sends recorded after.
+        [arnKey(tableArns(ids.deliveries).table)]: TABLE_READ_WRITE_ACTIONS,
+        // Member records (addresses, names) and the suppression list.
+        [arnKey(tableArns(ids.members).table)]: TABLE_READ_ACTIONS,
+        // SES checks SendRawEmail on the sending identity and on the configuration set.
+        [arnKey(sesArn(':identity/convene.example.org'))]: ['ses:SendRawEmail'],
+        [arnKey(sesArn(':configuration-set/', { Ref: ids.configurationSet }))]: ['ses:SendRawEmail'],
+        // GetSendQuota has no resource type.
+        [arnKey('*')]: ['ses:GetSendQuota'],
+      });
+      // Spelled out, in case the action lists above drift.
+      expect(grants[arnKey(tableArns(ids.deliveries).table)]).toEqual(
+        expect.arrayContaining(['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:Query']),
+      );
+      for (const readOnly of [ids.readModels, ids.members]) {
+        expect(grants[arnKey(tableArns(readOnly).table)]!.filter((a) => TABLE_WRITE_ACTIONS.includes(a))).toEqual([]);
+      }
+      // No event table, no idempotency table.
+      expect(Object.keys(grants).filter((r) => r.includes(ids.events) || r.includes(ids.idempotency))).toEqual([]);
+    });
+  });
+
+  it('keeps its ledger in a table keyed by pk and sk, expiring on expiresAt, retained with the stack', () => {
+    expect(resources[ids.deliveries]).toMatchObject({
+      Type: 'AWS::DynamoDB::GlobalTable',
+      DeletionPolicy: 'Retain',
+      Properties: {
+        KeySchema: [
+          { AttributeName: DELIVERY_PK, KeyType: 'HASH' },
+          { AttributeName: DELIVERY_SK, KeyType: 'RANGE' },
+        ],
+        TimeToLiveSpecification: { AttributeName: DELIVERY_EXPIRES_AT, Enabled: true },
+        Replicas: [{ DeletionProtectionEnabled: true, PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true } }],
+      },
+    });
+  });
+});

@@ -1,0 +1,34 @@
+/**
+ * The ConveneStack as the infra unit tests synthesise it: with the operator settings of
+ * `npm run synth`, without bundling (STACK trap 7) and without the built-in WASM
+ * CloudFormation validation (about 8 s per synth here; `cdk synth` keeps it).
+ */
+import { App } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import { ConveneStack } from '../../infra/stack/convene-stack.js';
+import type { TableDefinition } from '../../infra/tables.js';
+import type { Resource } from './template-grants.js';
+
+export const TEST_CONTEXT = {
+  'aws:cdk:bundling-stacks': [],
+  publicBaseUrl: 'https://convene.example.org',
+  mailFrom: 'Convene <no-reply@convene.example.org>',
+};
+
+export function synthTestStack() {
+  const stack = new ConveneStack(new App({ builtinCloudFormationValidation: false, context: { ...TEST_CONTEXT } }), 'Test');
+  const template = Template.fromStack(stack);
+  const resources: Record<string, Resource> = template.toJSON().Resources;
+  /** The logical id of a construct's CloudFormation resource. */
+  const logicalId = (construct: { node: { defaultChild?: unknown } }) => stack.getLogicalId(construct.node.defaultChild as never);
+  return {
+    stack,
+    template,
+    resources,
+    logicalId,
+    /** The logical id of the table built from a definition. */
+    tableId: (definition: TableDefinition) => logicalId(stack.table(definition)),
+    /** [logical id, resource] of every resource of a type. */
+    resourcesOfType: (type: string) => Object.entries(resources).filter(([, r]) => r.Type === type),
+  };
+}
