@@ -9,6 +9,8 @@
  *   a CANCEL, only if a REQUEST went out, at a SEQUENCE above it.
  * - A REQUEST after a CANCEL (registering again) must go above the CANCEL too, or calendars
  *   would ignore it as stale: the one case where the mail's SEQUENCE can run ahead of the feed.
+ *   Each message keeps the session SEQUENCE it was made from (`basis`), so a later change of
+ *   the session still sends a REQUEST (above the one sent) even while it runs ahead.
  *
  * Each message has a rank that only grows (SEQUENCE, then CANCEL above REQUEST); the ledger
  * records the rank sent and refuses to claim a lower or equal one, so a dispatcher with an
@@ -20,6 +22,8 @@ export type InviteMethod = 'REQUEST' | 'CANCEL';
 export interface InviteMessage {
   readonly method: InviteMethod;
   readonly sequence: number;
+  /** The session's own SEQUENCE the message was made from (its details), when it differs. */
+  readonly basis: number;
 }
 
 export interface InviteSession {
@@ -43,10 +47,15 @@ export function nextInvite(input: {
   // A session that is over is left as it is in calendars.
   if (Date.parse(session.endsAt) <= Date.parse(input.now)) return undefined;
   if (input.wanted && session.status === 'scheduled') {
-    const sequence = sent?.method === 'CANCEL' ? Math.max(session.sequence, sent.sequence + 1) : session.sequence;
-    const next: InviteMessage = { method: 'REQUEST', sequence };
-    return sent && inviteRank(sent) >= inviteRank(next) ? undefined : next;
+    // Up to date when the last REQUEST was made from the session as it is now.
+    if (sent?.method === 'REQUEST' && sent.basis >= session.sequence) return undefined;
+    return above(sent, { method: 'REQUEST', sequence: session.sequence, basis: session.sequence });
   }
   if (sent?.method !== 'REQUEST') return undefined;
-  return { method: 'CANCEL', sequence: Math.max(session.sequence, sent.sequence + 1) };
+  return above(sent, { method: 'CANCEL', sequence: session.sequence, basis: session.sequence });
+}
+
+/** Every message after the first goes out at a higher SEQUENCE than the last one sent. */
+function above(sent: InviteMessage | undefined, message: InviteMessage): InviteMessage {
+  return sent ? { ...message, sequence: Math.max(message.sequence, sent.sequence + 1) } : message;
 }

@@ -127,7 +127,7 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
         rank: work.rank,
         messageId: sent.messageId,
         sentAt: clock().toISOString(),
-        ...(work.kind === 'invite' ? { detail: { method: work.message.method, sequence: work.message.sequence } } : {}),
+        ...(work.kind === 'invite' ? { detail: { ...work.message } } : {}),
       });
       if (!recorded) {
         report.lostLeases++;
@@ -187,8 +187,9 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
 
   async function finish(plan: Plan, results: readonly Outcome[], outcomes: Record<Outcome, number>, report: { invites: number; reminders: number; throttled: boolean; lostLeases: number }): Promise<TickReport> {
     for (const outcome of results) outcomes[outcome]++;
-    // Work still owed (released, deferred, failed) keeps its queue item and slot for the next tick.
-    const owed = (predicate: (w: Work) => boolean) => plan.work.some((w, i) => predicate(w) && ['deferred', 'failed'].includes(results[i]!));
+    // Work still owed keeps its queue item and slot for the next tick: deferred, failed, and
+    // taken (another dispatcher holds it, and may die before sending; the next plan sees).
+    const owed = (predicate: (w: Work) => boolean) => plan.work.some((w, i) => predicate(w) && ['deferred', 'failed', 'taken'].includes(results[i]!));
     let queueDone = 0;
     for (const task of plan.queue) {
       if (owed((w) => w.kind === 'invite' && task.seriesIds.includes(w.seriesId))) continue;

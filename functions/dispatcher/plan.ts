@@ -154,7 +154,8 @@ async function planInvites(deps: PlanDeps, now: Date, context: ContextOf): Promi
       if (!entry.mailAllowed) continue;
       for (const session of ctx.schedule.sessions) {
         const key = ledgerKeys.invite(seriesId, session.sessionId, entry.memberId);
-        const last = sent.get(key.sk)?.detail as InviteMessage | undefined;
+        const detail = sent.get(key.sk)?.detail as (Omit<InviteMessage, 'basis'> & { basis?: number }) | undefined;
+        const last = detail ? { ...detail, basis: detail.basis ?? detail.sequence } : undefined;
         const wanted = entry.active && coversSession(entry, session.sessionId) && (seated.get(session.sessionId)?.has(entry.memberId) ?? true);
         const message = nextInvite({ session, wanted, now: now.toISOString(), ...(last ? { sent: last } : {}) });
         if (!message) continue;

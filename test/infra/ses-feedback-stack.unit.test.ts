@@ -3,26 +3,24 @@
  * destination, the encrypted TLS-only topic it publishes to, the feedback function subscribed
  * to the topic, and that function's grants. Synthesised once, without bundling (STACK trap 7).
  */
-import { App } from 'aws-cdk-lib';
-import { Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ConveneStack } from '../../infra/stack/convene-stack.js';
+import type { ConveneStack } from '../../infra/stack/convene-stack.js';
 import { entryOf } from '../../infra/stack/node-function.js';
 import { eventTable, idempotencyTable, membersTable, tables } from '../../infra/tables.js';
 import { TABLE_READ_WRITE_ACTIONS, arnKey, grantsOfRole, tableArns } from './template-grants.js';
 import type { Resource } from './template-grants.js';
+import { expectNodeFunction, synthTestStack } from './test-stack.js';
+import type { TestStack } from './test-stack.js';
 
 let stack: ConveneStack;
 let resources: Record<string, Resource>;
+let logicalId: TestStack['logicalId'];
+let resourcesOfType: TestStack['resourcesOfType'];
 let ids: { configurationSet: string; topic: string; key: string; fn: string; role: string; events: string; idempotency: string; members: string };
 
-const logicalId = (construct: { node: { defaultChild?: unknown } }) => stack.getLogicalId(construct.node.defaultChild as never);
-const resourcesOfType = (type: string) => Object.entries(resources).filter(([, r]) => r.Type === type);
-
 beforeAll(() => {
-  const context = { 'aws:cdk:bundling-stacks': [], publicBaseUrl: 'https://convene.example.org', mailFrom: 'Convene <no-reply@convene.example.org>' };
-  stack = new ConveneStack(new App({ builtinCloudFormationValidation: false, context }), 'Test');
-  resources = Template.fromStack(stack).toJSON().Resources;
+  let tableId: TestStack['tableId'];
+  ({ stack, resources, logicalId, resourcesOfType, tableId } = synthTestStack());
   const { sesFeedback } = stack;
   ids = {
     configurationSet: logicalId(sesFeedback.configurationSet),
@@ -30,9 +28,9 @@ beforeAll(() => {
     key: logicalId(sesFeedback.key),
     fn: logicalId(sesFeedback.function),
     role: logicalId(sesFeedback.function.role!),
-    events: logicalId(stack.table(eventTable)),
-    idempotency: logicalId(stack.table(idempotencyTable)),
-    members: logicalId(stack.table(membersTable)),
+    events: tableId(eventTable),
+    idempotency: tableId(idempotencyTable),
+    members: tableId(membersTable),
   };
 });
 
@@ -112,12 +110,8 @@ describe('ConveneStack SES feedback', () => {
   describe('function', () => {
     it('runs functions/ses-feedback/handler.ts on Node.js 22, arm64, 256 MB, 30 s, with the table names and Powertools settings', () => {
       expect(entryOf(stack.sesFeedback.function)).toBe('functions/ses-feedback/handler.ts');
-      const fn = resources[ids.fn]!;
-      expect(fn).toMatchObject({
-        Type: 'AWS::Lambda::Function',
-        Properties: { Runtime: 'nodejs22.x', Architectures: ['arm64'], Handler: 'index.handler', MemorySize: 256, Timeout: 30, Role: { 'Fn::GetAtt': [ids.role, 'Arn'] } },
-      });
-      expect(fn.Properties.Environment.Variables).toEqual({
+      expectNodeFunction(resources[ids.fn], { memorySize: 256, timeoutSeconds: 30, roleId: ids.role });
+      expect(resources[ids.fn]!.Properties.Environment.Variables).toEqual({
         ...Object.fromEntries(tables.map((t) => [t.envVar, { Ref: logicalId(stack.table(t)) }])),
         NODE_OPTIONS: '--enable-source-maps',
         POWERTOOLS_SERVICE_NAME: 'ses-feedback',

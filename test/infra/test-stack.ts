@@ -5,6 +5,7 @@
  */
 import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
+import { expect } from 'vitest';
 import { ConveneStack } from '../../infra/stack/convene-stack.js';
 import type { TableDefinition } from '../../infra/tables.js';
 import type { Resource } from './template-grants.js';
@@ -31,4 +32,26 @@ export function synthTestStack() {
     /** [logical id, resource] of every resource of a type. */
     resourcesOfType: (type: string) => Object.entries(resources).filter(([, r]) => r.Type === type),
   };
+}
+
+/** What synthTestStack returns: the stack, its resources and lookups into them. */
+export type TestStack = ReturnType<typeof synthTestStack>;
+
+/**
+ * Asserts that a resource is a Lambda function as createNodeFunction builds it: Node.js 22,
+ * arm64, the bundled entry's `handler` export (NodejsFunction bundles to index.mjs), with this
+ * memory, timeout and role.
+ */
+export function expectNodeFunction(resource: Resource | undefined, expected: { memorySize: number; timeoutSeconds: number; roleId: string }): void {
+  expect(resource).toMatchObject({
+    Type: 'AWS::Lambda::Function',
+    Properties: {
+      Runtime: 'nodejs22.x',
+      Architectures: ['arm64'],
+      Handler: 'index.handler',
+      MemorySize: expected.memorySize,
+      Timeout: expected.timeoutSeconds,
+      Role: { 'Fn::GetAtt': [expected.roleId, 'Arn'] },
+    },
+  });
 }

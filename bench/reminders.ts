@@ -1,0 +1,446 @@
+/**
+ * 10,000 registrants of one session all reminded by the dispatcher: exactly one mail each,
+ * mails per second next to raw SendRawEmail per second against the same (local) SES endpoint
+ * in the same run. Not a test: prints a table and writes bench/results/reminders.{json,md}.
+ *
+ *   npm run bench:reminders
+ *   (REMINDER_BENCH_MEMBERS=10000 REMINDER_BENCH_RAW_N=<members> REMINDER_BENCH_TWO=1 by default)
+ *
+ * What runs, all in this process except DynamoDB Local (a Java child): aws-ses-v2-local
+ * parses every mail it receives with mailparser on this process's event loop, so the SES
+ * endpoint's CPU cost is in every figure, raw and dispatcher alike.
+ *
+ * 1. Seed through the real write path: one lecture series (reminder offsets PT1H) with one
+ *    session; N members through the member directory, each registered by the organiser
+ *    (RequestRegistration, source organiser: confirmed at once); read models rebuilt.
+ * 2. Invitations: one dispatcher tick well before the session sends N invites (timed, row 2).
+ * 3. Raw baseline: RAW_N SendRawEmail calls of one composed reminder (a different To each
+ *    time, same size), 16 in flight, the dispatcher's default concurrency.
+ * 4. One dispatcher ticks at the PT1H due instant (MAIL_SEND_RATE 100000: the limiter does
+ *    not bound it). Verified: the SES store holds exactly N mails, N distinct recipients, each
+ *    the reminder; the ledger has N sent; a second tick plans 0.
+ * 5. Optional: two dispatchers at once on a fresh delivery ledger, the same checks.
+ */
+import { randomBytes } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { cpus } from 'node:os';
+import { SendRawEmailCommand } from '@aws-sdk/client-ses';
+import { memberDecider, memberStreamId } from '../events/member/index.js';
+import type { RosterEntry } from '../events/projections/member-registrations.js';
+import type { SeriesSchedule } from '../events/projections/schedule.js';
+import { inSequence } from '../events/shared/decider.js';
+import { seriesDecider, seriesStreamId, type SeriesCommand } from '../events/series/index.js';
+import { createDeliveryLedger, ledgerKeys, type DeliveryLedger } from '../functions/adapters/deliveries/delivery-ledger.js';
+import { documentClient } from '../functions/adapters/dynamodb-client.js';
+import { conveneEventStore } from '../functions/adapters/event-store/index.js';
+import { createSesMailer, type Mailer } from '../functions/adapters/mailer/ses-mailer.js';
+import { createMemberDirectory, type MemberDirectory } from '../functions/adapters/members/member-directory.js';
+import { createSuppressionList, type SuppressionList } from '../functions/adapters/members/suppression-list.js';
+import { createReadModelStore, type ReadModelStore } from '../functions/adapters/read-models/read-model-store.js';
+import { MAIL_FROM_ENV, PUBLIC_BASE_URL_ENV, SIGNING_SECRETS_ENV } from '../functions/api/route-table.js';
+import { runCommand } from '../functions/commands/run-command.js';
+import type { Dispatcher, TickReport } from '../functions/dispatcher/dispatch.js';
+import { dispatcherFromEnvironment } from '../functions/dispatcher/environment.js';
+import { MAIL_SEND_RATE_ENV } from '../functions/dispatcher/send-rate.js';
+import { composeReminderMail } from '../functions/mail/reminder-mail.js';
+import { unsubscribeLinks } from '../functions/mail/unsubscribe-links.js';
+import { mapLimited } from '../functions/map-limited.js';
+import { rebuildReadModels } from '../functions/projector/rebuild.js';
+import { rosterPk, scheduleKey } from '../functions/projector/projections.js';
+import { createTokenSigner } from '../functions/security/signed-token.js';
+import { localClients } from '../infra/local/clients.js';
+import { createTables } from '../infra/local/create-tables.js';
+import { startLocalStack } from '../infra/local/stack.js';
+import { deliveryTable, eventTable, localTableNames, membersTable, readModelTable, tableEnvironment } from '../infra/tables.js';
+
+const MEMBERS = Number(process.env.REMINDER_BENCH_MEMBERS ?? 10_000);
+const RAW_N = Number(process.env.REMINDER_BENCH_RAW_N ?? MEMBERS);
+const TWO_DISPATCHERS = (process.env.REMINDER_BENCH_TWO ?? '1') !== '0';
+/** The dispatcher's default sends in flight (functions/dispatcher/dispatch.ts). */
+const CONCURRENCY = 16;
+const SEED_CONCURRENCY = 32;
+const SEND_RATE = '100000';
+
+const BASE_URL = 'https://convene.example.org';
+const MAIL_FROM = 'Convene <no-reply@convene.example.org>';
+const SERIES_ID = 'bench-reminders';
+const SESSION_ID = 'lecture-1';
+const TITLE = { en: 'Care work and the economy', es: 'Trabajo de cuidados y economía' };
+/** 15:00 in New York on 10 June 2027 is 19:00Z; PT1H is due at 18:00Z in every zone. */
+const SESSION_START = '2027-06-10T15:00';
+const INVITE_AT = new Date('2027-06-01T00:00:00Z');
+const DUE_AT = new Date('2027-06-10T18:00:00Z');
+const ZONES = ['America/New_York', 'Europe/London', 'Asia/Kolkata', 'America/Guayaquil', 'Asia/Jerusalem'];
+const context = { actor: { kind: 'system', id: 'bench' }, correlationId: 'bench' } as const;
+
+const memberEmail = (i: number) => `member-${String(i).padStart(5, '0')}@example.org`;
+const seconds = (ms: number) => Number((ms / 1000).toFixed(2));
+const perSecond = (n: number, ms: number) => Math.round(n / (ms / 1000));
+
+// ---- timing of adapter calls (wall-clock boundaries and summed latency per method) ----
+
+interface OpStats {
+  count: number;
+  totalMs: number;
+  firstStart: number;
+  lastEnd: number;
+}
+
+class Timings {
+  readonly ops = new Map<string, OpStats>();
+  add(name: string, start: number, end: number) {
+    const s = this.ops.get(name) ?? { count: 0, totalMs: 0, firstStart: Infinity, lastEnd: -Infinity };
+    s.count++;
+    s.totalMs += end - start;
+    s.firstStart = Math.min(s.firstStart, start);
+    s.lastEnd = Math.max(s.lastEnd, end);
+    this.ops.set(name, s);
+  }
+  get(name: string): OpStats | undefined {
+    return this.ops.get(name);
+  }
+  summary() {
+    return Object.fromEntries(
+      [...this.ops].map(([name, s]) => [name, { calls: s.count, totalMs: Math.round(s.totalMs), meanMs: Number((s.totalMs / s.count).toFixed(2)) }]),
+    );
+  }
+}
+
+/** The same object, each method's promise timed under `label.method`. */
+function instrument<T extends object>(target: T, label: string, timings: Timings): T {
+  return new Proxy(target, {
+    get(obj, prop, receiver) {
+      const value = Reflect.get(obj, prop, receiver) as unknown;
+      if (typeof value !== 'function') return value;
+      return async (...args: unknown[]) => {
+        const start = performance.now();
+        try {
+          return await (value as (...a: unknown[]) => Promise<unknown>).apply(obj, args);
+        } finally {
+          timings.add(`${label}.${String(prop)}`, start, performance.now());
+        }
+      };
+    },
+  });
+}
+
+// ---- the SES endpoint's store ----
+
+interface StoredMail {
+  destination: { to: string[] };
+  subject: string;
+}
+
+async function sesStore(endpoint: string): Promise<StoredMail[]> {
+  const res = await fetch(`${endpoint}/store`);
+  if (!res.ok) throw new Error(`GET /store answered ${res.status}`);
+  return ((await res.json()) as { emails: StoredMail[] }).emails;
+}
+
+async function clearSesStore(endpoint: string): Promise<void> {
+  const res = await fetch(`${endpoint}/clear-store`, { method: 'POST' });
+  if (!res.ok) throw new Error(`POST /clear-store answered ${res.status}`);
+  if ((await sesStore(endpoint)).length !== 0) throw new Error('the SES store is not empty after clear-store');
+}
+
+interface MailCheck {
+  mails: number;
+  distinctRecipients: number;
+  duplicates: number;
+  unexpectedRecipients: number;
+  matchingSubject: number;
+}
+
+/** What the store holds since it was cleared: one mail to each expected address, no other? */
+function checkMails(emails: StoredMail[], expected: ReadonlySet<string>, subject: (s: string) => boolean): MailCheck {
+  const counts = new Map<string, number>();
+  let unexpected = 0;
+  for (const mail of emails) {
+    for (const to of mail.destination.to) {
+      const address = (/<([^>]+)>/.exec(to)?.[1] ?? to).trim().toLowerCase();
+      if (!expected.has(address)) unexpected++;
+      counts.set(address, (counts.get(address) ?? 0) + 1);
+    }
+  }
+  return {
+    mails: emails.length,
+    distinctRecipients: counts.size,
+    duplicates: [...counts.values()].reduce((n, c) => n + (c - 1), 0),
+    unexpectedRecipients: unexpected,
+    matchingSubject: emails.filter((m) => subject(m.subject)).length,
+  };
+}
+
+function assertExactly(what: string, check: MailCheck, n: number) {
+  const ok = check.mails === n && check.distinctRecipients === n && check.duplicates === 0 && check.unexpectedRecipients === 0 && check.matchingSubject === n;
+  if (!ok) throw new Error(`${what}: expected exactly ${n} mails, one per recipient; got ${JSON.stringify(check)}`);
+}
+
+const isReminder = (s: string) => (s.startsWith('Reminder: ') && s.includes(TITLE.en)) || (s.startsWith('Recordatorio: ') && s.includes(TITLE.es));
+
+async function main() {
+  const startedAll = performance.now();
+  const stack = await startLocalStack({ tablePrefix: 'benchrem' });
+  const log = (message: string) => console.log(`[${seconds(performance.now() - startedAll).toFixed(1).padStart(6)} s] ${message}`);
+  try {
+    const clients = localClients(stack.info);
+    const doc = documentClient(clients.dynamodb);
+    const names = stack.info.tables;
+    const store = conveneEventStore(tableEnvironment(names), doc);
+    const readModels = createReadModelStore(doc, names[readModelTable.id]!);
+    const members = createMemberDirectory(doc, names[membersTable.id]!);
+    const sesEndpoint = stack.info.ses.endpoint;
+    log(`local stack up (DynamoDB ${stack.info.dynamodb.endpoint}, SES ${sesEndpoint})`);
+
+    // ---- 1. seed ----
+    const seriesCommands: SeriesCommand[] = [
+      { type: 'CreateSeries', seriesId: SERIES_ID, kind: 'lecture-series', title: { en: 'Care Economy Lecture Series', es: 'Ciclo de conferencias sobre la economía del cuidado' }, timeZone: 'America/New_York', languages: ['en', 'es'], organiser: { name: 'Training Centre', email: 'training@example.org' }, reminderOffsets: ['PT1H'] },
+      { type: 'ScheduleSession', seriesId: SERIES_ID, sessionId: SESSION_ID, title: TITLE, start: SESSION_START, durationMinutes: 90, speakers: [{ name: 'Guest speaker', affiliation: 'University' }], joinUrl: 'https://webinar.example.org/care-1' },
+    ];
+    await runCommand(store, inSequence(seriesDecider), seriesStreamId(SERIES_ID), seriesCommands, context);
+
+    const seedStarted = performance.now();
+    const memberIds = await mapLimited(Array.from({ length: MEMBERS }, (_, i) => i), SEED_CONCURRENCY, async (i) => {
+      const { member } = await members.findOrCreate(memberEmail(i), `Member ${i}`, new Date());
+      return member.memberId;
+    });
+    const membersMs = performance.now() - seedStarted;
+    log(`${MEMBERS} members in the directory in ${seconds(membersMs)} s`);
+    const registerStarted = performance.now();
+    await mapLimited(memberIds.map((memberId, i) => [memberId, i] as const), SEED_CONCURRENCY, async ([memberId, i]) => {
+      const result = await runCommand(
+        store,
+        memberDecider,
+        memberStreamId(memberId),
+        { type: 'RequestRegistration', memberId, seriesId: SERIES_ID, registrationId: `r-${i}`, sessions: 'all', language: i % 5 === 4 ? 'es' : 'en', timeZone: ZONES[i % ZONES.length]!, source: 'organiser' },
+        context,
+      );
+      if (result.state.registrations[SERIES_ID]?.status !== 'confirmed') throw new Error(`member ${memberId} not confirmed`);
+    });
+    const registerMs = performance.now() - registerStarted;
+    log(`${MEMBERS} registrations (requested + confirmed) in ${seconds(registerMs)} s`);
+    const rebuild = await rebuildReadModels({ store, readModels, client: doc, eventsTable: names[eventTable.id]! });
+    log(`read models rebuilt: ${rebuild.streams} streams in ${seconds(rebuild.milliseconds)} s`);
+    const roster = await readModels.query<RosterEntry>(rosterPk(SERIES_ID));
+    if (roster.length !== MEMBERS || roster.some((r) => !r.doc.confirmedAt || !r.doc.active)) throw new Error(`roster has ${roster.length} entries, not ${MEMBERS} confirmed`);
+    const expected = new Set(Array.from({ length: MEMBERS }, (_, i) => memberEmail(i)));
+
+    // The dispatcher wiring of the Lambda (environment.ts), adapters instrumented.
+    const signingSecret = randomBytes(32).toString('base64url');
+    const env = {
+      ...tableEnvironment(names),
+      [PUBLIC_BASE_URL_ENV]: BASE_URL,
+      [MAIL_FROM_ENV]: MAIL_FROM,
+      [SIGNING_SECRETS_ENV]: signingSecret,
+      [MAIL_SEND_RATE_ENV]: SEND_RATE,
+    };
+    const dispatcher = (timings: Timings, ledgerTable = names[deliveryTable.id]!): Dispatcher =>
+      dispatcherFromEnvironment(env, { dynamodb: doc, ses: clients.ses }, {
+        readModels: instrument<ReadModelStore>(createReadModelStore(doc, names[readModelTable.id]!), 'readModels', timings),
+        ledger: instrument<DeliveryLedger>(createDeliveryLedger(doc, ledgerTable), 'ledger', timings),
+        members: instrument<MemberDirectory>(createMemberDirectory(doc, names[membersTable.id]!), 'members', timings),
+        suppression: instrument<SuppressionList>(createSuppressionList(doc, names[membersTable.id]!), 'suppression', timings),
+        mailer: instrument<Mailer>(createSesMailer(clients.ses), 'mailer', timings),
+      });
+
+    /** One tick, timed, with its phases from the adapters' call times. */
+    const timedTick = async (d: Dispatcher, timings: Timings, now: Date) => {
+      const start = performance.now();
+      const report = await d.tick({ now });
+      const end = performance.now();
+      return { report, ms: end - start, start, end, timings };
+    };
+    type Timed = Awaited<ReturnType<typeof timedTick>>;
+    const phases = ({ start, end, timings }: Timed) => {
+      const getMany = timings.get('members.getMany')!;
+      const suppression = timings.get('suppression.suppressedAmong')!;
+      const record = timings.get('ledger.record')!;
+      const sendsMs = record.lastEnd - suppression.lastEnd;
+      const share = (name: string) => Math.round((timings.get(name)?.totalMs ?? 0) / CONCURRENCY);
+      return {
+        planMs: Math.round(getMany.firstStart - start),
+        memberLookupMs: Math.round(suppression.lastEnd - getMany.firstStart),
+        sendsMs: Math.round(sendsMs),
+        finishMs: Math.round(end - record.lastEnd),
+        // Within the send phase, summed latency / in flight: about how much of it each step holds.
+        sendPhaseShares: {
+          claimMs: share('ledger.claim'),
+          sendRawMs: share('mailer.sendRaw'),
+          recordMs: share('ledger.record'),
+          composeAndOtherMs: Math.round(sendsMs - share('ledger.claim') - share('mailer.sendRaw') - share('ledger.record')),
+        },
+        adapterCalls: timings.summary(),
+      };
+    };
+
+    // ---- 2. invitations (seeding, timed) ----
+    await clearSesStore(sesEndpoint);
+    const inviteTimings = new Timings();
+    const invites = await timedTick(dispatcher(inviteTimings), inviteTimings, INVITE_AT);
+    log(`invitation tick: ${JSON.stringify(invites.report)} in ${seconds(invites.ms)} s`);
+    const inviteCheck = checkMails(await sesStore(sesEndpoint), expected, (s) => s.includes(TITLE.en) || s.includes(TITLE.es));
+    assertExactly('invitations', inviteCheck, MEMBERS);
+    if (invites.report.invites !== MEMBERS) throw new Error(`invitation tick sent ${invites.report.invites}`);
+
+    // ---- 3. raw SendRawEmail baseline: a typical reminder, composed once ----
+    const schedule = (await readModels.get<SeriesSchedule>(scheduleKey(SERIES_ID)))!.doc;
+    const signer = createTokenSigner([signingSecret]);
+    const RAW_TO = 'rawbase-00000';
+    const composeOne = (email: string, memberId: string, language: string, timeZone: string) =>
+      composeReminderMail(
+        {
+          to: { email, name: 'Member 0' },
+          language,
+          memberTimeZone: timeZone,
+          ...unsubscribeLinks(signer, BASE_URL, { memberId, seriesId: SERIES_ID, organiserEmail: schedule.organiser.email }, DUE_AT),
+          schedule,
+          joinUrlVisible: true,
+          reminder: { kind: 'before-session', sessionId: SESSION_ID, offset: 'PT1H' },
+        },
+        { from: MAIL_FROM, messageIdDomain: new URL(BASE_URL).hostname },
+      );
+    const template = await composeOne(`${RAW_TO}@example.org`, memberIds[0]!, 'en', ZONES[0]!);
+    const toAt: number[] = [];
+    for (let at = template.indexOf(RAW_TO); at >= 0; at = template.indexOf(RAW_TO, at + 1)) toAt.push(at);
+    const rawMail = (i: number) => {
+      const bytes = Buffer.from(template);
+      for (const at of toAt) bytes.write(String(i).padStart(5, '0'), at + RAW_TO.length - 5, 'latin1');
+      return bytes;
+    };
+
+    // CPU cost of the two halves every mail pays in this process: composing it, and the SES endpoint parsing it.
+    const CPU_SAMPLES = 500;
+    let composeStarted = performance.now();
+    for (let i = 0; i < CPU_SAMPLES; i++) await composeOne(memberEmail(i), memberIds[i % memberIds.length]!, i % 5 === 4 ? 'es' : 'en', ZONES[i % ZONES.length]!);
+    const composeMsPerMail = (performance.now() - composeStarted) / CPU_SAMPLES;
+    const { simpleParser } = createRequire(import.meta.url)('mailparser') as { simpleParser: (b: Buffer) => Promise<unknown> };
+    composeStarted = performance.now();
+    for (let i = 0; i < CPU_SAMPLES; i++) await simpleParser(rawMail(i));
+    const parseMsPerMail = (performance.now() - composeStarted) / CPU_SAMPLES;
+    log(`compose ${composeMsPerMail.toFixed(2)} ms/mail, mailparser (what the SES endpoint does) ${parseMsPerMail.toFixed(2)} ms/mail, mail ${template.length} bytes`);
+
+    await clearSesStore(sesEndpoint);
+    // Warm the connection pool and the endpoint.
+    for (let i = 0; i < 50; i++) await clients.ses.send(new SendRawEmailCommand({ RawMessage: { Data: rawMail(99_999) } }));
+    await clearSesStore(sesEndpoint);
+    const rawStarted = performance.now();
+    await mapLimited(Array.from({ length: RAW_N }, (_, i) => i), CONCURRENCY, (i) => clients.ses.send(new SendRawEmailCommand({ RawMessage: { Data: rawMail(i) } })));
+    const rawMs = performance.now() - rawStarted;
+    const rawCheck = checkMails(await sesStore(sesEndpoint), new Set(Array.from({ length: RAW_N }, (_, i) => `rawbase-${String(i).padStart(5, '0')}@example.org`)), isReminder);
+    assertExactly('raw SendRawEmail', rawCheck, RAW_N);
+    const rawPerSecond = RAW_N / (rawMs / 1000);
+    log(`raw SendRawEmail: ${RAW_N} in ${seconds(rawMs)} s = ${Math.round(rawPerSecond)}/s`);
+
+    // ---- 4. the reminder tick: one dispatcher ----
+    await clearSesStore(sesEndpoint);
+    const reminderTimings = new Timings();
+    const one = dispatcher(reminderTimings);
+    const reminders = await timedTick(one, reminderTimings, DUE_AT);
+    log(`reminder tick: ${JSON.stringify(reminders.report)} in ${seconds(reminders.ms)} s`);
+    const reminderCheck = checkMails(await sesStore(sesEndpoint), expected, isReminder);
+    assertExactly('reminders, one dispatcher', reminderCheck, MEMBERS);
+    if (reminders.report.planned !== MEMBERS || reminders.report.reminders !== MEMBERS || reminders.report.outcomes.sent !== MEMBERS) {
+      throw new Error(`reminder tick: ${JSON.stringify(reminders.report)}`);
+    }
+    const slotKey = `session#${SESSION_ID}#${schedule.sessions[0]!.startsAt}#PT1H`;
+    const ledger = createDeliveryLedger(doc, names[deliveryTable.id]!);
+    const ledgerSent = (await ledger.items(ledgerKeys.remindersOf(SERIES_ID, slotKey))).filter((i) => i.sent).length;
+    if (ledgerSent !== MEMBERS) throw new Error(`ledger records ${ledgerSent} reminders sent`);
+    const again = await one.tick({ now: DUE_AT });
+    const againFresh = await dispatcher(new Timings()).tick({ now: DUE_AT });
+    const storeAfterAgain = (await sesStore(sesEndpoint)).length;
+    if (again.planned !== 0 || againFresh.planned !== 0 || storeAfterAgain !== MEMBERS) {
+      throw new Error(`ticking again planned ${again.planned} / ${againFresh.planned}, store has ${storeAfterAgain}`);
+    }
+    log(`verified: ${reminderCheck.mails} mails, ${reminderCheck.distinctRecipients} distinct recipients, ${reminderCheck.duplicates} duplicates; ledger ${ledgerSent} sent; ticking again planned ${again.planned} (same dispatcher) and ${againFresh.planned} (a new one)`);
+
+    // ---- 5. two dispatchers at once, on a fresh delivery ledger (the same slot, as if never sent) ----
+    let two: undefined | { ms: number; reports: TickReport[]; check: MailCheck; ledgerSent: number; againPlanned: number };
+    if (TWO_DISPATCHERS) {
+      const fresh = localTableNames('benchrem2');
+      await createTables(clients.dynamodb, fresh);
+      const ledgerTable = fresh[deliveryTable.id]!;
+      await clearSesStore(sesEndpoint);
+      const [ta, tb] = [new Timings(), new Timings()];
+      const [a, b] = [dispatcher(ta, ledgerTable), dispatcher(tb, ledgerTable)];
+      const started = performance.now();
+      const reports = await Promise.all([a.tick({ now: DUE_AT }), b.tick({ now: DUE_AT })]);
+      const ms = performance.now() - started;
+      const check = checkMails(await sesStore(sesEndpoint), expected, isReminder);
+      const sentTotal = reports.reduce((n, r) => n + r.outcomes.sent, 0);
+      const freshLedgerSent = (await createDeliveryLedger(doc, ledgerTable).items(ledgerKeys.remindersOf(SERIES_ID, slotKey))).filter((i) => i.sent).length;
+      const againPlanned = (await a.tick({ now: DUE_AT })).planned + (await b.tick({ now: DUE_AT })).planned;
+      log(`two dispatchers: ${JSON.stringify(reports.map((r) => r.outcomes))} in ${seconds(ms)} s`);
+      assertExactly('reminders, two dispatchers', check, MEMBERS);
+      if (sentTotal !== MEMBERS || freshLedgerSent !== MEMBERS || againPlanned !== 0 || reports.some((r) => r.lostLeases > 0)) {
+        throw new Error(`two dispatchers: sent ${sentTotal}, ledger ${freshLedgerSent}, again planned ${againPlanned}, ${JSON.stringify(reports)}`);
+      }
+      two = { ms, reports, check, ledgerSent: freshLedgerSent, againPlanned };
+    }
+
+    // ---- results ----
+    const ratio = (rate: number) => Number((rate / rawPerSecond).toFixed(2));
+    const row = (what: string, mails: number, ms: number) => ({ what, mails, seconds: seconds(ms), mailsPerSecond: perSecond(mails, ms), rawPerSecond: Math.round(rawPerSecond), ratioToRaw: ratio(mails / (ms / 1000)) });
+    const rows = [
+      row(`raw SendRawEmail, one composed reminder (baseline, ${CONCURRENCY} in flight)`, RAW_N, rawMs),
+      row(`reminders ${MEMBERS.toLocaleString('en')}: one dispatcher tick`, MEMBERS, reminders.ms),
+      ...(two ? [row(`reminders ${MEMBERS.toLocaleString('en')}: two dispatchers at once (fresh ledger)`, MEMBERS, two.ms)] : []),
+      row(`invitations ${MEMBERS.toLocaleString('en')}: one dispatcher tick (seeding; .ics attached)`, MEMBERS, invites.ms),
+    ];
+    const reminderPhases = phases(reminders);
+    const invitePhases = phases(invites);
+    const result = {
+      date: new Date().toISOString(),
+      machine: { cpus: cpus().length, node: process.version },
+      members: MEMBERS,
+      rawN: RAW_N,
+      concurrency: CONCURRENCY,
+      sendRate: Number(SEND_RATE),
+      mailBytes: template.length,
+      seeding: { membersSeconds: seconds(membersMs), registrationsSeconds: seconds(registerMs), rebuildSeconds: seconds(rebuild.milliseconds), streams: rebuild.streams },
+      cpuPerMail: { composeMs: Number(composeMsPerMail.toFixed(2)), sesEndpointParseMs: Number(parseMsPerMail.toFixed(2)), samples: CPU_SAMPLES },
+      rows,
+      verified: {
+        invitations: inviteCheck,
+        raw: rawCheck,
+        reminders: { ...reminderCheck, ledgerSent, report: reminders.report, againPlanned: again.planned, againPlannedNewDispatcher: againFresh.planned, storeAfterAgain },
+        ...(two ? { twoDispatchers: { ...two.check, ledgerSent: two.ledgerSent, againPlanned: two.againPlanned, outcomes: two.reports.map((r) => r.outcomes) } } : {}),
+      },
+      reminderTick: reminderPhases,
+      inviteTick: { ...invitePhases, report: invites.report },
+      totalSeconds: 0,
+    };
+    const phaseRow = (name: string, p: ReturnType<typeof phases>, total: number) =>
+      `| ${name} | ${seconds(total)} | ${seconds(p.planMs)} | ${seconds(p.memberLookupMs)} | ${seconds(p.sendsMs)} (claim ${seconds(p.sendPhaseShares.claimMs)}, SendRawEmail ${seconds(p.sendPhaseShares.sendRawMs)}, record ${seconds(p.sendPhaseShares.recordMs)}, compose + other ${seconds(p.sendPhaseShares.composeAndOtherMs)}) | ${seconds(p.finishMs)} |`;
+    const md = [
+      `| row (${MEMBERS.toLocaleString('en')} registrants of one session, local SES endpoint, ${CONCURRENCY} sends in flight) | mails | seconds | mails/s | raw SendRawEmail/s | ratio |`,
+      '|---|---:|---:|---:|---:|---:|',
+      ...rows.map((r) => `| ${r.what} | ${r.mails} | ${r.seconds} | ${r.mailsPerSecond} | ${r.rawPerSecond} | ${r.ratioToRaw.toFixed(2)} |`),
+      '',
+      '| tick | total s | plan s | member + suppression lookup s | sends s (summed latency / 16 in flight) | finish s (slot, queue) |',
+      '|---|---:|---:|---:|---|---:|',
+      phaseRow('reminders, one dispatcher', reminderPhases, reminders.ms),
+      phaseRow('invitations', invitePhases, invites.ms),
+      '',
+      `Verified (reminders, one dispatcher): ${reminderCheck.mails} mails in the SES store, ${reminderCheck.distinctRecipients} distinct recipients, ${reminderCheck.duplicates} duplicates, ${reminderCheck.matchingSubject} with the reminder subject; ledger ${ledgerSent} sent; a second tick planned ${again.planned}.` +
+        (two ? ` Two dispatchers: ${two.check.mails} mails, ${two.check.distinctRecipients} distinct, ${two.check.duplicates} duplicates (sent ${two.reports.map((r) => r.outcomes.sent).join(' + ')}, taken ${two.reports.map((r) => r.outcomes.taken).join(' + ')}).` : ''),
+      `Per mail, in this one process: compose ${composeMsPerMail.toFixed(2)} ms, the SES endpoint's mailparser ${parseMsPerMail.toFixed(2)} ms (${template.length}-byte reminder). Seeding: members ${seconds(membersMs)} s, registrations ${seconds(registerMs)} s, rebuild ${seconds(rebuild.milliseconds)} s.`,
+    ].join('\n');
+    result.totalSeconds = seconds(performance.now() - startedAll);
+    writeFileSync(new URL('./results/reminders.json', import.meta.url), `${JSON.stringify(result, null, 2)}\n`);
+    writeFileSync(new URL('./results/reminders.md', import.meta.url), `${md}\n`);
+    console.log(`\n${md}\n`);
+    log('done');
+    clients.dynamodb.destroy();
+    clients.ses.destroy();
+    clients.s3.destroy();
+  } finally {
+    await stack.stop();
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exitCode = 1;
+});

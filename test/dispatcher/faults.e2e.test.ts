@@ -1,0 +1,129 @@
+/**
+ * Never twice, never lost: two dispatchers at once, a dispatcher killed (SIGKILL, by pid) in
+ * the middle of a batch and another taking over, SES throttling and SES unreachable. Each
+ * case counts the mail that reached the local SES endpoint.
+ */
+import { spawn } from 'node:child_process';
+import { SESClient } from '@aws-sdk/client-ses';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { MailThrottledError, type Mailer } from '../../functions/adapters/mailer/mailer.js';
+import { createSesMailer } from '../../functions/adapters/mailer/ses-mailer.js';
+import { createDeliveryLedger, ledgerKeys } from '../../functions/adapters/deliveries/delivery-ledger.js';
+import { documentClient } from '../../functions/adapters/dynamodb-client.js';
+import { freePort } from '../../infra/local/free-port.js';
+import { LOCAL_CREDENTIALS } from '../../infra/local/clients.js';
+import { deliveryTable } from '../../infra/tables.js';
+import { useTestApi } from '../support/api.js';
+import { dispatcherEnvironment, testDispatcher } from '../support/dispatcher.js';
+import { clients, localStackInfo } from '../support/local.js';
+import { mailTo } from '../support/mailbox.js';
+import { careRequest } from '../support/seed-requests.js';
+
+const api = useTestApi();
+const NOW = new Date('2027-02-01T12:00:00Z');
+
+/** A series with one session and `count` registered members; returns their addresses. */
+async function seriesWithMembers(count: number, title: string) {
+  const seriesId = (await api.request('POST', '/admin/series', { body: careRequest })).body.id as string;
+  const sessionId = (await api.request('POST', `/admin/series/${seriesId}/sessions`, { body: { title: { en: title }, start: '2027-03-21T15:00', durationMinutes: 60 } })).body.sessionId as string;
+  const tag = crypto.randomUUID().slice(0, 8);
+  const emails = Array.from({ length: count }, (_, i) => `m${i}-${tag}@example.org`);
+  const res = await api.request('POST', `/admin/series/${seriesId}/registrations`, {
+    body: { members: emails.map((email) => ({ email, name: 'Member', language: 'en', timeZone: 'Europe/Paris' })) },
+  });
+  expect(res.status).toBe(200);
+  await api.settle();
+  return { seriesId, sessionId, emails };
+}
+
+/** How many mails with this subject each address got at the SES endpoint. */
+async function countsOf(emails: string[], subject: string) {
+  const all = await mailTo(emails[0]!.split('@')[0]!.replace(/^m0-/, '-'));
+  const counts = new Map(emails.map((e) => [e, 0]));
+  for (const mail of all.filter((m) => m.subject === subject)) {
+    for (const to of mail.destination.to) {
+      const address = /[\w.-]+@example\.org/.exec(to)?.[0];
+      if (address && counts.has(address)) counts.set(address, counts.get(address)! + 1);
+    }
+  }
+  return [...counts.values()];
+}
+
+describe('two dispatchers at once', () => {
+  it('send each invitation and each reminder exactly once between them', { timeout: 90_000 }, async () => {
+    const { emails } = await seriesWithMembers(60, 'Twin dispatchers');
+    const [a, b] = [testDispatcher(api, { concurrency: 8 }), testDispatcher(api, { concurrency: 8 })];
+    const invites = await Promise.all([a.tick({ now: NOW }), b.tick({ now: NOW })]);
+    expect(invites[0].invites + invites[1].invites).toBe(60);
+    expect(invites[0].outcomes.taken + invites[1].outcomes.taken).toBeGreaterThan(0); // they did race
+    expect(await countsOf(emails, 'Invitation: Twin dispatchers')).toEqual(emails.map(() => 1));
+
+    const due = new Date('2027-03-20T19:00:00Z'); // P1D before 15:00 New York (EDT) = 20:00 the day before in Paris (CET)
+    const reminders = await Promise.all([a.tick({ now: due }), b.tick({ now: due })]);
+    expect(reminders[0].reminders + reminders[1].reminders).toBe(60);
+    expect(await countsOf(emails, 'Reminder: Twin dispatchers starts in 1 day')).toEqual(emails.map(() => 1));
+  });
+});
+
+describe('a dispatcher killed mid-batch', () => {
+  it('leaves claims that another takes over once their lease runs out: every mail once', { timeout: 90_000 }, async () => {
+    const { seriesId, sessionId, emails } = await seriesWithMembers(60, 'Killed dispatcher');
+    const info = localStackInfo();
+    const child = spawn(process.execPath, ['--import', 'tsx', 'test/support/dispatcher-child.ts'], {
+      env: {
+        ...process.env,
+        ...dispatcherEnvironment(api),
+        CONVENE_SES_ENDPOINT: info.ses.endpoint,
+        CONVENE_DYNAMODB_ENDPOINT: info.dynamodb.endpoint,
+        CONVENE_NOW: NOW.toISOString(),
+        CONVENE_GATE_AFTER: '20',
+      },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    const exited = new Promise<NodeJS.Signals | null>((resolve) => child.once('exit', (_code, signal) => resolve(signal)));
+    await new Promise<void>((resolve, reject) => {
+      child.stdout.on('data', (chunk: Buffer) => (chunk.toString().includes('gated') ? resolve() : undefined));
+      child.once('exit', () => reject(new Error('the child dispatcher exited before the gate')));
+    });
+    // Wait until the 20 that reached SES are recorded, then kill it holding claims on the rest.
+    const ledger = createDeliveryLedger(documentClient(clients().dynamodb), api.names[deliveryTable.id]!);
+    const recorded = async () => (await ledger.items(ledgerKeys.invitesOf(seriesId))).filter((i) => i.sk.startsWith(sessionId) && i.sent).length;
+    for (let i = 0; i < 200 && (await recorded()) < 20; i++) await new Promise((r) => setTimeout(r, 25));
+    expect(await recorded()).toBe(20);
+    process.kill(child.pid!, 'SIGKILL');
+    expect(await exited).toBe('SIGKILL');
+    expect(await countsOf(emails, 'Invitation: Killed dispatcher')).toEqual(expect.arrayContaining([0, 1]));
+
+    // Restarted while the dead one's leases still hold: it sends what nobody claimed, nothing else.
+    const restarted = testDispatcher(api);
+    const early = await restarted.tick({ now: new Date(NOW.getTime() + 60_000) });
+    expect(early.outcomes.taken).toBeGreaterThan(0);
+    // After the lease (5 minutes): the rest, once.
+    await restarted.tick({ now: new Date(NOW.getTime() + 6 * 60_000) });
+    expect(await countsOf(emails, 'Invitation: Killed dispatcher')).toEqual(emails.map(() => 1));
+    expect((await restarted.tick({ now: new Date(NOW.getTime() + 7 * 60_000) })).planned).toBe(0);
+  });
+});
+
+describe('SES throttling or unreachable', () => {
+  it('backs off, leaves the rest for the next tick, and loses nothing', { timeout: 60_000 }, async () => {
+    const { emails } = await seriesWithMembers(30, 'Throttled');
+    const real = createSesMailer(clients().ses);
+    let calls = 0;
+    // SES says "too fast" on every third call.
+    const throttling: Mailer = {
+      sendRaw: (raw) => (++calls % 3 === 0 ? Promise.reject(new MailThrottledError('Throttling', 'Maximum sending rate exceeded')) : real.sendRaw(raw)),
+    };
+    const first = await testDispatcher(api, { mailer: throttling, throttleAttempts: 2, concurrency: 4 }).tick({ now: NOW });
+    expect(first.invites).toBeGreaterThan(0);
+    expect(first.invites + first.outcomes.deferred).toBe(30 - first.outcomes.taken);
+
+    const port = await freePort(); // nothing listens there
+    const unreachable = createSesMailer(new SESClient({ region: 'us-east-1', credentials: LOCAL_CREDENTIALS, endpoint: `http://127.0.0.1:${port}`, maxAttempts: 1 }));
+    const down = await testDispatcher(api, { mailer: unreachable }).tick({ now: NOW });
+    if (first.invites < 30) expect(down.outcomes.failed).toBe(30 - first.invites);
+
+    await testDispatcher(api).tick({ now: NOW });
+    expect(await countsOf(emails, 'Invitation: Throttled')).toEqual(emails.map(() => 1));
+  });
+});

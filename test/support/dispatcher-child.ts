@@ -1,0 +1,33 @@
+/**
+ * A dispatcher in a process of its own, for the kill test: one tick at CONVENE_NOW against the
+ * tables and endpoints in its environment. After CONVENE_GATE_AFTER sends have gone to SES,
+ * every further send waits forever (it never reaches SES) and "gated" is printed once: the
+ * test then kills this process by its pid, mid-batch, holding claims on unsent mail.
+ */
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { SESClient } from '@aws-sdk/client-ses';
+import { documentClient } from '../../functions/adapters/dynamodb-client.js';
+import type { Mailer } from '../../functions/adapters/mailer/mailer.js';
+import { createSesMailer } from '../../functions/adapters/mailer/ses-mailer.js';
+import { dispatcherFromEnvironment } from '../../functions/dispatcher/environment.js';
+import { LOCAL_CREDENTIALS } from '../../infra/local/clients.js';
+
+const env = process.env;
+const region = 'us-east-1';
+const ses = new SESClient({ region, credentials: LOCAL_CREDENTIALS, endpoint: env.CONVENE_SES_ENDPOINT! });
+const dynamodb = documentClient(new DynamoDBClient({ region, credentials: LOCAL_CREDENTIALS, endpoint: env.CONVENE_DYNAMODB_ENDPOINT! }));
+const inner = createSesMailer(ses);
+let passed = 0;
+const gateAfter = Number(env.CONVENE_GATE_AFTER);
+const mailer: Mailer = {
+  sendRaw(raw) {
+    if (passed >= gateAfter) {
+      if (passed++ === gateAfter) process.stdout.write('gated\n');
+      return new Promise(() => {});
+    }
+    passed++;
+    return inner.sendRaw(raw);
+  },
+};
+await dispatcherFromEnvironment(env, { dynamodb, ses }, { mailer }).tick({ now: new Date(env.CONVENE_NOW!) });
+process.stdout.write('finished\n');
