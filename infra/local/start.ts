@@ -26,6 +26,9 @@ import { seedDemoData } from './demo-data.js';
 import { healthRoutes } from './health-page.js';
 import { LOCAL_ISSUER, loadOrCreateSigningKey, mintOrganiserToken } from './organiser-token.js';
 import { startLocalStack } from './stack.js';
+import { dispatcherFromEnvironment } from '../../functions/dispatcher/environment.js';
+import { MAIL_SEND_RATE_ENV } from '../../functions/dispatcher/send-rate.js';
+import { MAIL_FROM_ENV, PUBLIC_BASE_URL_ENV, SIGNING_SECRETS_ENV } from '../../functions/api/route-table.js';
 
 const port = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
 
@@ -46,12 +49,14 @@ async function main() {
   });
   let server: Server | undefined;
   let poller: StreamPoller | undefined;
+  let clockTick: NodeJS.Timeout | undefined;
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;
     stopping = true;
     console.log(`\n${signal}: stopping the local stack...`);
     server?.close();
+    clearInterval(clockTick);
     await poller?.stop();
     await stack.stop();
     console.log('stopped; no process left behind.');
@@ -83,12 +88,40 @@ async function main() {
   const webPort = port('CONVENE_PORT', 3000);
   const secretFile = join(dataDir, 'signing-secret');
   if (!existsSync(secretFile)) writeFileSync(secretFile, randomBytes(32).toString('base64url'), { mode: 0o600 });
+  const mailFrom = 'Convene <no-reply@convene.local>';
+
+  // The clock tick: the dispatcher every minute, as EventBridge runs it on AWS (never two ticks at once here).
+  const dispatcher = dispatcherFromEnvironment(
+    {
+      ...tableEnvironment(stack.info.tables),
+      [PUBLIC_BASE_URL_ENV]: `http://127.0.0.1:${port('CONVENE_PORT', 3000)}`,
+      [MAIL_FROM_ENV]: mailFrom,
+      [SIGNING_SECRETS_ENV]: readFileSync(secretFile, 'utf8').trim(),
+      // aws-ses-v2-local does not answer GetSendQuota.
+      [MAIL_SEND_RATE_ENV]: '50',
+    },
+    { dynamodb: doc, ses: clients.ses },
+    { log: (level, message, detail) => console.log(`dispatcher ${level}: ${message}`, detail ? JSON.stringify(detail) : '') },
+  );
+  let ticking = false;
+  const tick = async () => {
+    if (ticking || stopping) return;
+    ticking = true;
+    try {
+      await dispatcher.tick({ now: new Date() });
+    } catch (error) {
+      console.error('dispatcher tick failed:', error);
+    } finally {
+      ticking = false;
+    }
+  };
+  clockTick = setInterval(() => void tick(), 60_000);
   const app = createApi({
     store,
     readModels,
     members: createMemberDirectory(doc, stack.info.tables[membersTable.id]!),
     signer: createTokenSigner([readFileSync(secretFile, 'utf8').trim()]),
-    sendConfirmation: confirmationSender(createSesMailer(clients.ses), { from: 'Convene <no-reply@convene.local>', messageIdDomain: 'convene.local' }),
+    sendConfirmation: confirmationSender(createSesMailer(clients.ses), { from: mailFrom, messageIdDomain: 'convene.local' }),
     baseUrl: `http://127.0.0.1:${webPort}`,
     verifyOrganiserToken: createTokenVerifier({ issuer: LOCAL_ISSUER, publicJwk: key.publicJwk }),
   });
@@ -108,6 +141,7 @@ async function main() {
   tables        ${Object.values(stack.info.tables).join(', ')}
   demo data     ${seed.appended} new events in ${seed.streams.length} streams
   read models   ${rebuild.projected} rebuilt from ${rebuild.streams} streams; the projector follows the event stream
+  mail          the dispatcher sends invites and reminders every minute (see the mailbox)
   organiser token (also in ${tokenFile}, valid 30 days):
 ${token}
 Press Ctrl-C to stop.`);
