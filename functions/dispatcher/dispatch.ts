@@ -14,7 +14,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
-import type { MemberRecord, MemberDirectory } from '../adapters/members/member-directory.js';
+import { normaliseEmail, type MemberRecord, type MemberDirectory } from '../adapters/members/member-directory.js';
 import type { SuppressionList } from '../adapters/members/suppression-list.js';
 import { ledgerKeys, type DeliveryLedger } from '../adapters/deliveries/delivery-ledger.js';
 import { MailSendError, MailThrottledError, type Mailer } from '../adapters/mailer/mailer.js';
@@ -101,7 +101,7 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
       const member = records.get(work.memberId);
       const ctx = plan.contexts.get(work.seriesId);
       // An erased member, an address that bounced or complained: nothing to send, nothing to retry.
-      if (!member || !ctx || suppressed.has(member.email.trim().toLowerCase())) return 'skipped';
+      if (!member || !ctx || suppressed.has(normaliseEmail(member.email))) return 'skipped';
       if (!(await deps.ledger.claim(work.key, work.rank, { owner, now: clock(), leaseMs }, work.expiresAt))) return 'taken';
 
       let raw: Buffer;

@@ -63,6 +63,8 @@ export type Work = InviteWork | ReminderWork;
 export interface SeriesContext {
   readonly schedule: SeriesSchedule;
   readonly roster: ReadonlyMap<string, RosterEntry>;
+  /** Members with a seat, for sessions with a capacity (others seat everyone registered). */
+  readonly seated: ReadonlyMap<string, ReadonlySet<string>>;
 }
 
 /** A queue item, done once every series it names was reconciled without a failure. */
@@ -115,7 +117,16 @@ async function loadContext(readModels: ReadModelStore, seriesId: string): Promis
     readModels.query<RosterEntry>(rosterPk(seriesId)),
   ]);
   if (!schedule) return undefined;
-  return { schedule: schedule.doc, roster: new Map(roster.map(({ doc }) => [doc.memberId, doc])) };
+  const entries = roster.map(({ doc }) => doc);
+  const seated = new Map(
+    schedule.doc.sessions.filter((s) => s.capacity !== undefined).map((s) => [s.sessionId, new Set(seatsFor(s, entries).seated)] as const),
+  );
+  return { schedule: schedule.doc, roster: new Map(entries.map((e) => [e.memberId, e])), seated };
+}
+
+/** Registered for the session, and seated where it has a capacity. */
+function attends(ctx: SeriesContext, entry: RosterEntry, sessionId: string): boolean {
+  return coversSession(entry, sessionId) && (ctx.seated.get(sessionId)?.has(entry.memberId) ?? true);
 }
 
 type ContextOf = (seriesId: string) => Promise<SeriesContext | undefined>;
@@ -148,7 +159,6 @@ async function planInvites(deps: PlanDeps, now: Date, context: ContextOf): Promi
     const everyone = wholeSeries.has(seriesId) || ctx.schedule.sessions.some((s) => s.capacity !== undefined);
     const inScope = everyone ? [...ctx.roster.values()] : [...(membersOf.get(seriesId) ?? [])].flatMap((m) => ctx.roster.get(m) ?? []);
     const sent = new Map((await deps.ledger.items(ledgerKeys.invitesOf(seriesId))).map((item) => [item.sk, item.sent]));
-    const seated = seatedBySession(ctx);
     const work: Work[] = [];
     for (const entry of inScope) {
       if (!entry.mailAllowed) continue;
@@ -156,7 +166,7 @@ async function planInvites(deps: PlanDeps, now: Date, context: ContextOf): Promi
         const key = ledgerKeys.invite(seriesId, session.sessionId, entry.memberId);
         const detail = sent.get(key.sk)?.detail as (Omit<InviteMessage, 'basis'> & { basis?: number }) | undefined;
         const last = detail ? { ...detail, basis: detail.basis ?? detail.sequence } : undefined;
-        const wanted = entry.active && coversSession(entry, session.sessionId) && (seated.get(session.sessionId)?.has(entry.memberId) ?? true);
+        const wanted = entry.active && attends(ctx, entry, session.sessionId);
         const message = nextInvite({ session, wanted, now: now.toISOString(), ...(last ? { sent: last } : {}) });
         if (!message) continue;
         work.push({ kind: 'invite', seriesId, memberId: entry.memberId, sessionId: session.sessionId, message, key, rank: inviteRank(message), expiresAt: keepUntil(session.endsAt) });
@@ -165,14 +175,6 @@ async function planInvites(deps: PlanDeps, now: Date, context: ContextOf): Promi
     return work;
   });
   return { work: perSeries.flat(), queue };
-}
-
-/** Members with a seat, for sessions with a capacity (others seat everyone registered). */
-function seatedBySession(ctx: SeriesContext): Map<string, Set<string>> {
-  const roster = [...ctx.roster.values()];
-  return new Map(
-    ctx.schedule.sessions.filter((s) => s.capacity !== undefined).map((s) => [s.sessionId, new Set(seatsFor(s, roster).seated)] as const),
-  );
 }
 
 async function planReminders(deps: PlanDeps, now: Date, context: ContextOf): Promise<{ work: Work[]; slots: SlotTask[] }> {
@@ -195,7 +197,6 @@ async function planReminders(deps: PlanDeps, now: Date, context: ContextOf): Pro
 
     const ctx = await context(seriesId);
     if (!ctx) return { work: [], slots: [] };
-    const seated = seatedBySession(ctx);
     const work: Work[] = [];
     const sentTo = new Map<string, Promise<Set<string>>>();
     const alreadySent = (slotKey: string) => {
@@ -214,7 +215,7 @@ async function planReminders(deps: PlanDeps, now: Date, context: ContextOf): Pro
           confirmedAt: entry.confirmedAt,
           timeZone: entry.timeZone,
           ...(entry.reminderOffsets ? { reminderOffsets: entry.reminderOffsets } : {}),
-          attends: (sessionId) => coversSession(entry, sessionId) && (seated.get(sessionId)?.has(entry.memberId) ?? true),
+          attends: (sessionId) => attends(ctx, entry, sessionId),
         },
         now.toISOString(),
       );

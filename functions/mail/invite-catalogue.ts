@@ -8,7 +8,8 @@
  * `language` is looked up here), so this catalogue must have a table for every language that
  * one has; `inviteTranslator` throws if not (a test checks all of them).
  */
-import { messageFunctions, translator, type Translator } from './catalogue.js';
+import type { Translator } from './catalogue.js';
+import { tablesTranslator } from './member-mail-parts.js';
 
 const en = {
   'invite.subject.request': 'Invitation: {session}',
@@ -79,9 +80,4 @@ export const INVITE_CATALOGUE: Readonly<Record<string, InviteMessages>> = { en, 
 export type InviteTranslator = Translator<InviteMessageId>;
 
 /** Same fallbacks as `translator()`: the member's language, then `fallbackLanguages`, then English. */
-export function inviteTranslator(language: string, fallbackLanguages: readonly string[] = []): InviteTranslator {
-  const base = translator(language, fallbackLanguages);
-  const messages = INVITE_CATALOGUE[base.language];
-  if (!messages) throw new Error(`the invitation catalogue has no "${base.language}" table`);
-  return { language: base.language, locale: base.locale, ...messageFunctions(messages) };
-}
+export const inviteTranslator: (language: string, fallbackLanguages?: readonly string[]) => InviteTranslator = tablesTranslator(INVITE_CATALOGUE, 'invitation');

@@ -13,8 +13,9 @@
  * then another claims and sends it. That is the one window in which a mail can go twice: the
  * dead one had SES accept the mail but died before `record` (one DynamoDB write later).
  */
-import { QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DELIVERY_EXPIRES_AT, DELIVERY_PK, DELIVERY_SK } from '../../../infra/tables.js';
+import { queryAll } from '../dynamodb-pages.js';
 
 export interface LedgerKey {
   readonly pk: string;
@@ -114,30 +115,19 @@ export function createDeliveryLedger(client: DynamoDBDocumentClient, table: stri
     },
 
     async items(pk) {
-      const out: LedgerItem[] = [];
-      let ExclusiveStartKey: Record<string, unknown> | undefined;
-      do {
-        const page = await client.send(
-          new QueryCommand({
-            TableName: table,
-            KeyConditionExpression: '#pk = :pk',
-            ExpressionAttributeNames: { '#pk': DELIVERY_PK },
-            ExpressionAttributeValues: { ':pk': pk },
-            ConsistentRead: true,
-            ExclusiveStartKey,
-          }),
-        );
-        for (const item of page.Items ?? []) {
-          const sk = String(item[DELIVERY_SK]);
-          out.push(
-            item.sentRank === undefined
-              ? { sk }
-              : { sk, sent: { rank: Number(item.sentRank), messageId: String(item.messageId), sentAt: String(item.sentAt), detail: item.detail as SentRecord['detail'] } },
-          );
-        }
-        ExclusiveStartKey = page.LastEvaluatedKey;
-      } while (ExclusiveStartKey);
-      return out;
+      const items = await queryAll(client, {
+        TableName: table,
+        KeyConditionExpression: '#pk = :pk',
+        ExpressionAttributeNames: { '#pk': DELIVERY_PK },
+        ExpressionAttributeValues: { ':pk': pk },
+        ConsistentRead: true,
+      });
+      return items.map((item): LedgerItem => {
+        const sk = String(item[DELIVERY_SK]);
+        return item.sentRank === undefined
+          ? { sk }
+          : { sk, sent: { rank: Number(item.sentRank), messageId: String(item.messageId), sentAt: String(item.sentAt), detail: item.detail as SentRecord['detail'] } };
+      });
     },
 
     async markDone(key, at, expiresAt) {

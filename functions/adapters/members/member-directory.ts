@@ -4,8 +4,9 @@
  * their SHA-256, so no key holds them in clear; a token itself is never stored.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { BatchGetCommand, type BatchGetCommandOutput, DeleteCommand, GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { MEMBER_PK } from '../../../infra/tables.js';
+import { batchGetAll } from '../dynamodb-pages.js';
 
 export interface MemberRecord {
   readonly memberId: string;
@@ -77,18 +78,9 @@ export function createMemberDirectory(client: DynamoDBDocumentClient, table: str
     },
 
     async getMany(memberIds) {
-      const out = new Map<string, MemberRecord>();
-      const ids = [...new Set(memberIds)];
-      for (let i = 0; i < ids.length; i += 100) {
-        let keys: Record<string, unknown>[] | undefined = ids.slice(i, i + 100).map((id) => ({ [MEMBER_PK]: `member#${id}` }));
-        for (let attempt = 0; keys && keys.length > 0; attempt++) {
-          if (attempt > 0) await new Promise((r) => setTimeout(r, Math.min(1000, 25 * 2 ** attempt)));
-          const page: BatchGetCommandOutput = await client.send(new BatchGetCommand({ RequestItems: { [table]: { Keys: keys, ConsistentRead: true } } }));
-          for (const item of page.Responses?.[table] ?? []) out.set(String(item.memberId), memberItem(item));
-          keys = page.UnprocessedKeys?.[table]?.Keys;
-        }
-      }
-      return out;
+      const keys = [...new Set(memberIds)].map((id) => ({ [MEMBER_PK]: `member#${id}` }));
+      const items = await batchGetAll(client, table, keys);
+      return new Map(items.map((item) => [String(item.memberId), memberItem(item)]));
     },
 
     async rotateFeedToken(memberId) {

@@ -4,9 +4,10 @@
  * keyed `suppressed#<SHA-256 of the normalised address>`, so the address is never stored in
  * clear; the item keeps only why and when (and SES's bounce sub-type or feedback type).
  */
-import { BatchGetCommand, GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { MEMBER_PK } from '../../../infra/tables.js';
 import { normaliseEmail, sha256 } from './member-directory.js';
+import { batchGetAll } from '../dynamodb-pages.js';
 
 export type SuppressionReason = 'bounce' | 'complaint';
 
@@ -14,38 +15,13 @@ export interface SuppressionList {
   /** Idempotent: an address already suppressed keeps its first reason and time. */
   suppress(email: string, reason: SuppressionReason, at: Date, detail?: string): Promise<void>;
   isSuppressed(email: string): Promise<boolean>;
-  /** The normalised addresses among `emails` that are suppressed (BatchGet, chunks of 100, retries UnprocessedKeys). */
+  /** The normalised addresses among `emails` that are suppressed (one BatchGet per 100 addresses). */
   suppressedAmong(emails: readonly string[]): Promise<Set<string>>;
 }
 
-/** BatchGetItem reads at most 100 keys per request. */
-const BATCH_GET_LIMIT = 100;
-/** Rounds of UnprocessedKeys retries before giving up on a chunk. */
-const MAX_BATCH_ATTEMPTS = 8;
-
 export const suppressionKey = (email: string) => `suppressed#${sha256(normaliseEmail(email))}`;
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
 export function createSuppressionList(client: DynamoDBDocumentClient, table: string): SuppressionList {
-  /** Which of these keys exist, retrying what DynamoDB leaves unprocessed with growing delays. */
-  async function existingKeys(keys: readonly string[]): Promise<Set<string>> {
-    const found = new Set<string>();
-    let pending: Record<string, unknown>[] = keys.map((key) => ({ [MEMBER_PK]: key }));
-    for (let attempt = 1; pending.length > 0; attempt++) {
-      if (attempt > MAX_BATCH_ATTEMPTS) throw new Error(`suppression list: ${pending.length} keys still unprocessed after ${MAX_BATCH_ATTEMPTS} attempts`);
-      if (attempt > 1) await sleep(Math.random() * 50 * 2 ** attempt);
-      const { Responses, UnprocessedKeys } = await client.send(
-        new BatchGetCommand({
-          RequestItems: { [table]: { Keys: pending, ConsistentRead: true, ProjectionExpression: '#pk', ExpressionAttributeNames: { '#pk': MEMBER_PK } } },
-        }),
-      );
-      for (const item of Responses?.[table] ?? []) found.add(String(item[MEMBER_PK]));
-      pending = UnprocessedKeys?.[table]?.Keys ?? [];
-    }
-    return found;
-  }
-
   return {
     async suppress(email, reason, at, detail) {
       try {
@@ -71,12 +47,9 @@ export function createSuppressionList(client: DynamoDBDocumentClient, table: str
 
     async suppressedAmong(emails) {
       const byKey = new Map(emails.map((email) => [suppressionKey(email), normaliseEmail(email)] as const));
-      const keys = [...byKey.keys()];
-      const suppressed = new Set<string>();
-      for (let start = 0; start < keys.length; start += BATCH_GET_LIMIT) {
-        for (const key of await existingKeys(keys.slice(start, start + BATCH_GET_LIMIT))) suppressed.add(byKey.get(key)!);
-      }
-      return suppressed;
+      const keys = [...byKey.keys()].map((key) => ({ [MEMBER_PK]: key }));
+      const found = await batchGetAll(client, table, keys, { expression: '#pk', names: { '#pk': MEMBER_PK } });
+      return new Set(found.map((item) => byKey.get(String(item[MEMBER_PK]))!));
     },
   };
 }

@@ -3,8 +3,9 @@
  * was folded from. A write lands only if it is newer than what is there, so redelivered,
  * reordered or concurrent projections of the same stream can never move a document back.
  */
-import { DeleteCommand, GetCommand, PutCommand, QueryCommand, ScanCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand, ScanCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { READ_MODEL_PK, READ_MODEL_SK } from '../../../infra/tables.js';
+import { queryAll } from '../dynamodb-pages.js';
 
 export interface ReadModelKey {
   readonly pk: string;
@@ -78,23 +79,14 @@ export function createReadModelStore(client: DynamoDBDocumentClient, table: stri
     },
 
     async query<T>(pk: string) {
-      const out: StoredDocument<T>[] = [];
-      let ExclusiveStartKey: Record<string, unknown> | undefined;
-      do {
-        const page = await client.send(
-          new QueryCommand({
-            TableName: table,
-            KeyConditionExpression: '#pk = :pk',
-            ExpressionAttributeNames: { '#pk': READ_MODEL_PK },
-            ExpressionAttributeValues: { ':pk': pk },
-            ConsistentRead: true,
-            ExclusiveStartKey,
-          }),
-        );
-        for (const item of page.Items ?? []) out.push({ version: Number(item.version), doc: item.doc as T });
-        ExclusiveStartKey = page.LastEvaluatedKey;
-      } while (ExclusiveStartKey);
-      return out;
+      const items = await queryAll(client, {
+        TableName: table,
+        KeyConditionExpression: '#pk = :pk',
+        ExpressionAttributeNames: { '#pk': READ_MODEL_PK },
+        ExpressionAttributeValues: { ':pk': pk },
+        ConsistentRead: true,
+      });
+      return items.map((item) => ({ version: Number(item.version), doc: item.doc as T }));
     },
 
     async all() {
