@@ -189,15 +189,21 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
     for (const outcome of results) outcomes[outcome]++;
     // Work still owed keeps its queue item and slot for the next tick: deferred, failed, and
     // taken (another dispatcher holds it, and may die before sending; the next plan sees).
-    const owed = (predicate: (w: Work) => boolean) => plan.work.some((w, i) => predicate(w) && ['deferred', 'failed', 'taken'].includes(results[i]!));
+    const owedInvites = new Set<string>();
+    const owedSlots = new Set<string>();
+    plan.work.forEach((w, i) => {
+      if (!['deferred', 'failed', 'taken'].includes(results[i]!)) return;
+      if (w.kind === 'invite') owedInvites.add(w.seriesId);
+      else owedSlots.add(`${w.seriesId}#${w.slot.key}`);
+    });
     let queueDone = 0;
     for (const task of plan.queue) {
-      if (owed((w) => w.kind === 'invite' && task.seriesIds.includes(w.seriesId))) continue;
+      if (task.seriesIds.some((id) => owedInvites.has(id))) continue;
       if (await deps.readModels.deleteAtVersion(task.key, task.version)) queueDone++;
     }
     let slotsDone = 0;
     for (const slot of plan.slots) {
-      if (owed((w) => w.kind === 'reminder' && w.seriesId === slot.seriesId && w.slot.key === slot.slotKey)) continue;
+      if (owedSlots.has(`${slot.seriesId}#${slot.slotKey}`)) continue;
       await deps.ledger.markDone(ledgerKeys.slot(slot.seriesId, slot.slotKey), new Date(), slot.expiresAt);
       slotsDone++;
     }
