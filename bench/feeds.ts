@@ -14,6 +14,7 @@ import { documentClient } from '../functions/adapters/dynamodb-client.js';
 import { conveneEventStore } from '../functions/adapters/event-store/index.js';
 import { createMemberDirectory } from '../functions/adapters/members/member-directory.js';
 import { createReadModelStore } from '../functions/adapters/read-models/read-model-store.js';
+import { createRecordingStore } from '../functions/adapters/recordings/recording-store.js';
 import { createApi } from '../functions/api/app.js';
 import { createTokenVerifier } from '../functions/api/auth.js';
 import { runCommand } from '../functions/commands/run-command.js';
@@ -79,6 +80,7 @@ async function main() {
       baseUrl: `http://127.0.0.1:${port}`,
       signer: createTokenSigner([randomBytes(32).toString('base64url')]),
       sendConfirmation: async () => {},
+      recordings: createRecordingStore(localClients(stack.info).s3, stack.info.s3.bucket),
       verifyOrganiserToken: createTokenVerifier({ issuer: LOCAL_ISSUER, publicJwk: key.publicJwk }),
     });
     servers.push(await new Promise<Server>((resolve) => { const s = serve({ fetch: app.fetch, port, hostname: '127.0.0.1' }, () => resolve(s as Server)) as Server; }));

@@ -4,8 +4,27 @@
  * Unlike the decider's state it knows when things changed (for DTSTAMP, LAST-MODIFIED, ETags).
  */
 import type { RecordedEvent } from '../shared/event.js';
-import type { SeriesEvent } from '../series/events.js';
+import type { RecordingAsset, SeriesEvent } from '../series/events.js';
 import { evolveSeries, initialSeriesState, type SeriesState, type SessionState } from '../series/state.js';
+
+/** One file of a published recording: the latest archived upload of its asset. */
+export interface RecordingFile {
+  readonly asset: RecordingAsset;
+  readonly uploadId: string;
+  readonly fileName: string;
+  readonly contentType: string;
+  readonly size: number;
+  /** Where it is stored (private): served only through a short-lived presigned link. */
+  readonly objectKey: string;
+  /** The verified S3 version, where the bucket keeps versions. */
+  readonly versionId?: string;
+}
+
+export interface PublishedRecording {
+  readonly publishedAt: string;
+  /** Recording first, then captions, transcript, slides. */
+  readonly files: readonly RecordingFile[];
+}
 
 export interface ScheduledSession extends Omit<SessionState, 'uploads'> {
   /** When the session was first scheduled (UTC). */
@@ -14,6 +33,10 @@ export interface ScheduledSession extends Omit<SessionState, 'uploads'> {
   readonly updatedAt: string;
   /** When the session got its current start (scheduled or last rescheduled): reminders due before it are not sent. */
   readonly timingSetAt: string;
+  /** Present only while the recording is published. */
+  readonly recording?: PublishedRecording;
+  /** Uploads announced and not yet arrived: each expires at its instant. */
+  readonly pendingUploads?: readonly { readonly uploadId: string; readonly expiresAt: string }[];
 }
 
 export interface SeriesSchedule {
@@ -79,12 +102,20 @@ export function scheduleOf(fold: ScheduleFold): SeriesSchedule | undefined {
   const { state } = fold;
   if (state.status !== 'active') return undefined;
   const sessions = Object.values(state.sessions)
-    .map(({ uploads: _u, ...session }): ScheduledSession => ({
-      ...session,
-      createdAt: fold.sessionTimes[session.sessionId]!.createdAt,
-      updatedAt: fold.sessionTimes[session.sessionId]!.updatedAt,
-      timingSetAt: fold.sessionTimes[session.sessionId]!.timingSetAt,
-    }))
+    .map(({ uploads, ...session }): ScheduledSession => {
+      const recording = publishedRecording(session.publication, uploads);
+      const pending = Object.values(uploads)
+        .filter((u) => u.status === 'requested')
+        .map(({ uploadId, expiresAt }) => ({ uploadId, expiresAt }));
+      return {
+        ...session,
+        createdAt: fold.sessionTimes[session.sessionId]!.createdAt,
+        updatedAt: fold.sessionTimes[session.sessionId]!.updatedAt,
+        timingSetAt: fold.sessionTimes[session.sessionId]!.timingSetAt,
+        ...(recording ? { recording } : {}),
+        ...(pending.length > 0 ? { pendingUploads: pending } : {}),
+      };
+    })
     .sort((a, b) => a.startsAt.localeCompare(b.startsAt) || a.sessionId.localeCompare(b.sessionId));
   return {
     seriesId: state.seriesId,
@@ -101,6 +132,21 @@ export function scheduleOf(fold: ScheduleFold): SeriesSchedule | undefined {
     updatedAt: fold.updatedAt!,
     sessions,
   };
+}
+
+const ASSET_ORDER: readonly RecordingAsset[] = ['recording', 'captions', 'transcript', 'slides'];
+
+/** The files a published recording shows: per asset, the last archived upload (a replacement wins). */
+function publishedRecording(publication: SessionState['publication'], uploads: SessionState['uploads']): PublishedRecording | undefined {
+  if (publication.status !== 'published') return undefined;
+  const latest = new Map<RecordingAsset, RecordingFile>();
+  for (const u of Object.values(uploads)) {
+    if (u.status !== 'archived') continue;
+    const { asset, uploadId, fileName, contentType, size, objectKey, versionId } = u;
+    latest.set(asset, { asset, uploadId, fileName, contentType, size, objectKey, ...(versionId ? { versionId } : {}) });
+  }
+  const files = ASSET_ORDER.flatMap((asset) => latest.get(asset) ?? []);
+  return { publishedAt: publication.publishedAt!, files };
 }
 
 export function scheduleFromEvents(events: readonly RecordedEvent<SeriesEvent>[]): SeriesSchedule | undefined {

@@ -1,6 +1,7 @@
 /** What organisers and the system can ask of a series stream. */
 import type { LocalizedText } from '../shared/values.js';
 import type { DialogueWindow, RecordingAsset, SeriesKind } from './events.js';
+import type { FileFormat } from './recording-files.js';
 
 export interface SeriesDetailsInput {
   title?: LocalizedText;
@@ -80,12 +81,15 @@ export type SeriesCommand =
       seriesId: string;
       sessionId: string;
       uploadId: string;
-      asset: RecordingAsset;
+      /** Defaults to what the content type is (video/* and audio/*: the recording). */
+      asset?: RecordingAsset;
       fileName: string;
       contentType: string;
       size: number;
       objectKey: string;
       expiresAt: string;
+      /** SHA-256 of the file, base64, if the organiser announces it. */
+      checksum?: string;
     }
   | {
       /** What arrived in storage; the decider compares it with what was announced. */
@@ -97,6 +101,9 @@ export type SeriesCommand =
       size: number;
       contentType: string;
       checksum: string;
+      versionId?: string;
+      /** What the first bytes show the file to be. */
+      format: FileFormat;
     }
   | { type: 'ExpireRecordingUpload'; seriesId: string; sessionId: string; uploadId: string; now: string }
   | { type: 'PublishRecording'; seriesId: string; sessionId: string; at?: string; now: string }

@@ -4,6 +4,7 @@ import { definedOnly, sameValue } from '../shared/objects.js';
 import { AlreadyExistsError, InvariantViolation, NotFoundError } from '../shared/errors.js';
 import { endOfDate, isLocalWallTime, resolveInstant, resolveWallTime, startOfDate } from '../time/wall-clock.js';
 import type { SeriesCommand } from './commands.js';
+import { assetFor, baseType, formatRefusal, sizeRefusal } from './recording-files.js';
 import {
   RecordingArchived,
   RecordingPublicationScheduled,
@@ -124,8 +125,12 @@ export function decideSeries(command: SeriesCommand, state: SeriesState): Series
     case 'RequestRecordingUpload': {
       const session = requireOpenSession(series, command.sessionId, 'given a recording');
       if (session.uploads[command.uploadId]) throw new AlreadyExistsError(`upload ${command.uploadId} already exists`, 'uploadId');
-      const { type: _t, ...data } = command;
-      return [emit(RecordingUploadRequested, data)];
+      const { type: _t, asset: said, ...data } = command;
+      const asset = assetFor(command.contentType, said);
+      if ('refusal' in asset) throw new InvalidCommandError(`contentType: ${asset.refusal}`, 'contentType');
+      const tooBig = sizeRefusal(asset.asset, command.size);
+      if (tooBig) throw new InvalidCommandError(`size: ${tooBig}`, 'size');
+      return [emit(RecordingUploadRequested, { ...data, asset: asset.asset })];
     }
 
     case 'ArchiveRecordingUpload': {
@@ -141,9 +146,11 @@ export function decideSeries(command: SeriesCommand, state: SeriesState): Series
             ? `the file is ${command.size} bytes, but ${upload.size} were announced`
             : baseType(command.contentType) !== baseType(upload.contentType)
               ? `the file is ${command.contentType}, but ${upload.contentType} was announced`
-              : undefined;
+              : upload.checksum !== undefined && command.checksum !== upload.checksum
+                ? `the file's SHA-256 is ${command.checksum}, but ${upload.checksum} was announced: it changed on the way`
+                : formatRefusal(command.format, upload.contentType);
       if (mismatch) return [emit(RecordingRejected, { ...ids, reason: mismatch })];
-      const { type: _t, ...arrived } = command;
+      const { type: _t, format: _f, ...arrived } = command;
       return [emit(RecordingArchived, arrived)];
     }
 
@@ -296,8 +303,4 @@ function resolveEnd(startsAt: string, command: { durationMinutes?: number; end?:
     throw new InvariantViolation('session-too-long', `${field}: a session lasts at most ${MAX_SESSION_MINUTES} minutes`, field);
   }
   return endsAt;
-}
-
-function baseType(contentType: string): string {
-  return contentType.split(';')[0]!.trim().toLowerCase();
 }

@@ -106,6 +106,9 @@ export const SessionCancelled = defineEvent(
 );
 
 /** What a file of a session's archive is. */
+/** A SHA-256 digest in base64 (44 characters). */
+export const Sha256Base64 = z.string().regex(/^[A-Za-z0-9+/]{43}=$/, 'must be a SHA-256 digest in base64 (44 characters)');
+
 export const RecordingAsset = z.enum(['recording', 'captions', 'transcript', 'slides']);
 export type RecordingAsset = z.infer<typeof RecordingAsset>;
 
@@ -122,6 +125,8 @@ export const RecordingUploadRequested = defineEvent(
     objectKey: SingleLine(1024),
     /** The upload URL stops working then; a file not arrived by then expires. */
     expiresAt: UtcInstant,
+    /** SHA-256 of the file, base64, when the organiser announced it: what arrives must match. */
+    checksum: Sha256Base64.optional(),
   }),
 );
 
@@ -135,7 +140,9 @@ export const RecordingArchived = defineEvent(
     size: z.number().int().positive(),
     contentType: SingleLine(255),
     /** SHA-256 of the stored bytes, base64. */
-    checksum: z.string().min(1).max(100),
+    checksum: Sha256Base64,
+    /** The S3 version that was verified: downloads serve exactly it, whatever is put on the key later. */
+    versionId: SingleLine(1024).optional(),
   }),
 );
 

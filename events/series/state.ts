@@ -13,6 +13,10 @@ export interface UploadState {
   readonly expiresAt: string;
   readonly status: 'requested' | 'archived' | 'rejected' | 'expired';
   readonly checksum?: string;
+  /** Why it was rejected. */
+  readonly reason?: string;
+  /** The S3 version archived, where the bucket keeps versions. */
+  readonly versionId?: string;
 }
 
 export interface PublicationState {
@@ -118,14 +122,19 @@ export function evolveSeries(state: SeriesState, event: SeriesEvent): SeriesStat
       const { seriesId: _s, sessionId, ...upload } = event.data;
       return updateUpload(state, sessionId, upload.uploadId, () => ({ ...upload, status: 'requested' }));
     }
-    case 'RecordingArchived':
-      return updateUpload(state, event.data.sessionId, event.data.uploadId, (u) => ({
+    case 'RecordingArchived': {
+      // A file added to (or replacing one of) a published recording changes what calendars show.
+      const published = state.sessions[event.data.sessionId]?.publication.status === 'published';
+      const bumped = published ? updateSession(state, event.data.sessionId, (s) => ({ ...s, sequence: s.sequence + 1 })) : state;
+      return updateUpload(bumped, event.data.sessionId, event.data.uploadId, (u) => ({
         ...u!,
         status: 'archived',
         checksum: event.data.checksum,
+        ...(event.data.versionId ? { versionId: event.data.versionId } : {}),
       }));
+    }
     case 'RecordingRejected':
-      return updateUpload(state, event.data.sessionId, event.data.uploadId, (u) => ({ ...u!, status: 'rejected' }));
+      return updateUpload(state, event.data.sessionId, event.data.uploadId, (u) => ({ ...u!, status: 'rejected', reason: event.data.reason }));
     case 'RecordingUploadExpired':
       return updateUpload(state, event.data.sessionId, event.data.uploadId, (u) => ({ ...u!, status: 'expired' }));
     case 'RecordingPublicationScheduled':

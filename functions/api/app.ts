@@ -13,6 +13,8 @@ import { adminSeriesRoutes } from './routes/admin-series.js';
 import { publicSeriesRoutes } from './routes/public-series.js';
 import { registrationRoutes, type RegistrationDeps } from './routes/registrations.js';
 import { unsubscribeRoutes } from './routes/unsubscribe.js';
+import { recordingRoutes } from './routes/recordings.js';
+import type { RecordingStore } from '../adapters/recordings/recording-store.js';
 import type { MemberDirectory } from '../adapters/members/member-directory.js';
 import type { TokenSigner } from '../security/signed-token.js';
 import type { ReadModelStore } from '../adapters/read-models/read-model-store.js';
@@ -29,6 +31,10 @@ export interface ApiDeps {
   readonly sendConfirmation: RegistrationDeps['sendConfirmation'];
   readonly verifyOrganiserToken: TokenVerifier;
   readonly newId?: () => string;
+  /** Recording files (presigned uploads and downloads). */
+  readonly recordings: RecordingStore;
+  /** The API's clock; tests pass their own. */
+  readonly now?: () => Date;
   /** Where unexpected errors are reported (the Lambda's logger); default console.error. */
   readonly logError?: (message: string, error: unknown) => void;
 }
@@ -59,6 +65,7 @@ export function createApi(deps: ApiDeps) {
   app.route('/', publicSeriesRoutes({ readModels: deps.readModels, baseUrl: deps.baseUrl }));
   app.route('/', registrationRoutes(deps));
   app.route('/', unsubscribeRoutes(deps));
+  app.route('/', recordingRoutes(deps));
 
   app.notFound((c) => {
     const { problem } = toProblem(new ApiError(404, 'not-found', 'Not found', `There is no ${c.req.method} ${c.req.path}.`));

@@ -43,21 +43,25 @@ export type OrganiserVariables = { actor: Actor };
 
 export function requireOrganiser(verify: TokenVerifier): MiddlewareHandler<{ Variables: OrganiserVariables }> {
   return async (c, next) => {
-    const header = c.req.header('authorization');
-    const m = header === undefined ? null : /^Bearer\s+([\w-]+\.[\w-]+\.[\w-]+)\s*$/i.exec(header);
-    if (!m) throw new UnauthorizedError('Send an organiser token: Authorization: Bearer <token>.', header !== undefined);
-    let claims: JWTPayload;
-    try {
-      claims = await verify(m[1]!);
-    } catch (error) {
-      throw new UnauthorizedError(`The token was not accepted: ${(error as Error).message}`, true);
-    }
-    const groups = claims['cognito:groups'];
-    if (!Array.isArray(groups) || !groups.includes(ORGANISERS_GROUP)) {
-      throw new ForbiddenError(`This token is valid but not an organiser's: it needs the "${ORGANISERS_GROUP}" group.`);
-    }
-    if (typeof claims.sub !== 'string' || claims.sub === '') throw new UnauthorizedError('The token names no subject.', true);
-    c.set('actor', { kind: 'organiser', id: claims.sub });
+    c.set('actor', await organiserOf(c.req.header('authorization'), verify));
     await next();
   };
+}
+
+/** The organiser an Authorization header proves; 401 without a valid token, 403 without the group. */
+export async function organiserOf(header: string | undefined, verify: TokenVerifier): Promise<Actor> {
+  const m = header === undefined ? null : /^Bearer\s+([\w-]+\.[\w-]+\.[\w-]+)\s*$/i.exec(header);
+  if (!m) throw new UnauthorizedError('Send an organiser token: Authorization: Bearer <token>.', header !== undefined);
+  let claims: JWTPayload;
+  try {
+    claims = await verify(m[1]!);
+  } catch (error) {
+    throw new UnauthorizedError(`The token was not accepted: ${(error as Error).message}`, true);
+  }
+  const groups = claims['cognito:groups'];
+  if (!Array.isArray(groups) || !groups.includes(ORGANISERS_GROUP)) {
+    throw new ForbiddenError(`This token is valid but not an organiser's: it needs the "${ORGANISERS_GROUP}" group.`);
+  }
+  if (typeof claims.sub !== 'string' || claims.sub === '') throw new UnauthorizedError('The token names no subject.', true);
+  return { kind: 'organiser', id: claims.sub };
 }

@@ -14,6 +14,7 @@ import { createTokenSigner } from '../security/signed-token.js';
 import { membersTable, readModelTable } from '../../infra/tables.js';
 import { documentClient } from '../adapters/dynamodb-client.js';
 import { createReadModelStore } from '../adapters/read-models/read-model-store.js';
+import { createRecordingStore, RECORDINGS_BUCKET_ENV, recordingsS3Client } from '../adapters/recordings/recording-store.js';
 
 export function apiFromEnvironment(env: Record<string, string | undefined>, logger = new Logger({ serviceName: 'api' })) {
   const issuer = env[AUTH_ENV.issuer];
@@ -49,6 +50,7 @@ export function apiFromEnvironment(env: Record<string, string | undefined>, logg
     sendConfirmation: confirmationSender(mailer, { from, messageIdDomain: new URL(baseUrl).hostname }),
     baseUrl,
     verifyOrganiserToken,
+    recordings: createRecordingStore(recordingsS3Client({}, env), required(RECORDINGS_BUCKET_ENV)),
     logError: (message, error) => logger.error(message, error as Error),
   });
 }

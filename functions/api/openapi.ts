@@ -4,6 +4,10 @@ import { routes, type RouteDefinition } from './route-table.js';
 import {
   CancelSessionBody,
   ChangeSeriesBody,
+  CompleteUploadBody,
+  PublishRecordingBody,
+  RecordingUploadBody,
+  WithdrawRecordingBody,
   ChangeSessionBody,
   CreateSeriesBody,
   HistoryView,
@@ -22,6 +26,10 @@ const bodies: Partial<Record<Key, z.ZodType>> = {
   'POST /admin/series/{seriesId}/sessions': ScheduleSessionBody,
   'PATCH /admin/series/{seriesId}/sessions/{sessionId}': ChangeSessionBody,
   'POST /admin/series/{seriesId}/sessions/{sessionId}/cancel': CancelSessionBody,
+  'POST /admin/series/{seriesId}/sessions/{sessionId}/recording/uploads': RecordingUploadBody,
+  'POST /admin/series/{seriesId}/sessions/{sessionId}/recording/uploads/{uploadId}/complete': CompleteUploadBody,
+  'POST /admin/series/{seriesId}/sessions/{sessionId}/recording/publish': PublishRecordingBody,
+  'POST /admin/series/{seriesId}/sessions/{sessionId}/recording/withdraw': WithdrawRecordingBody,
 };
 
 const results: Partial<Record<Key, [number, z.ZodType]>> = {

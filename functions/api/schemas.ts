@@ -4,7 +4,7 @@
  * unknown fields are refused.
  */
 import { z } from 'zod';
-import { DialogueWindow, Organiser, SeriesKind, Speaker } from '../../events/series/events.js';
+import { DialogueWindow, Organiser, RecordingAsset, SeriesKind, Sha256Base64, Speaker } from '../../events/series/events.js';
 import {
   HttpUrl,
   LanguageTag,
@@ -12,6 +12,7 @@ import {
   LocalizedTitle,
   MultiLine,
   ReminderOffset,
+  SingleLine,
   TimeZone,
 } from '../../events/shared/values.js';
 
@@ -147,4 +148,29 @@ export const Problem = z.object({
   status: z.number(),
   detail: z.string(),
   errors: z.array(z.object({ field: z.string(), pointer: z.string(), detail: z.string() })).optional(),
+});
+
+export const RecordingUploadBody = z.strictObject({
+  fileName: SingleLine(255).describe('The name the file has on the organiser\'s machine; downloads are offered under it'),
+  contentType: z.string().max(255).describe('video/* or audio/* (the recording), text/vtt (captions), text/plain (transcript), application/pdf (slides)'),
+  size: z.number().int().positive().describe('Bytes; what arrives must be exactly this size'),
+  checksum: Sha256Base64.optional().describe('SHA-256 of the file in base64: what arrives must match it'),
+  asset: RecordingAsset.optional().describe('recording, captions, transcript or slides; by default what the content type is'),
+});
+
+export const CompleteUploadBody = z.strictObject({
+  multipartId: z.string().min(1).max(1024).describe('The multipartId the upload request returned'),
+  parts: z
+    .array(z.strictObject({ partNumber: z.number().int().min(1).max(10_000), etag: z.string().min(1).max(200) }))
+    .min(1)
+    .max(10_000)
+    .describe('Every part uploaded, with the ETag S3 answered for it'),
+});
+
+export const PublishRecordingBody = z.strictObject({
+  at: Start.optional().describe('When to post it (home-zone wall time or an instant); now when omitted or past'),
+});
+
+export const WithdrawRecordingBody = z.strictObject({
+  reason: MultiLine(2000).refine((r) => r.trim().length > 0, 'say why the recording is taken down'),
 });

@@ -22,6 +22,7 @@ import type { ReadModelStore } from '../adapters/read-models/read-model-store.js
 import type { ComposeOptions } from '../mail/compose.js';
 import { composeInviteMail } from '../mail/invite-mail.js';
 import { composeReminderMail, type ReminderSpec } from '../mail/reminder-mail.js';
+import { composeRecordingMail } from '../mail/recording-mail.js';
 import { unsubscribeLinks } from '../mail/unsubscribe-links.js';
 import type { TokenSigner } from '../security/signed-token.js';
 import { mapLimited } from '../map-limited.js';
@@ -63,6 +64,8 @@ export interface TickReport {
   readonly outcomes: Readonly<Record<Outcome, number>>;
   readonly invites: number;
   readonly reminders: number;
+  /** "Recording available" mails. */
+  readonly recordings: number;
   readonly throttled: boolean;
   readonly queueDone: number;
   readonly slotsDone: number;
@@ -88,7 +91,7 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
     const clock = () => new Date(options.now.getTime() + (Date.now() - started));
     const plan = await planDispatch(deps, options.now);
     const outcomes: Record<Outcome, number> = { sent: 0, taken: 0, skipped: 0, deferred: 0, failed: 0, rejected: 0 };
-    const report = { invites: 0, reminders: 0, throttled: false, lostLeases: 0 };
+    const report = { invites: 0, reminders: 0, recordings: 0, throttled: false, lostLeases: 0 };
     if (plan.work.length === 0) return finish(plan, [], outcomes, report);
 
     const limiter = createRateLimiter(await deps.sendRate());
@@ -134,6 +137,7 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
         log('warn', 'lease ran out before the send was recorded: this mail may go twice', { key: work.key });
       }
       if (work.kind === 'invite') report.invites++;
+      else if (work.kind === 'recording') report.recordings++;
       else report.reminders++;
       return 'sent';
     });
@@ -182,10 +186,11 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
     if (work.kind === 'invite') {
       return composeInviteMail({ ...base, method: work.message.method, sessionId: work.sessionId, sequence: work.message.sequence }, deps.compose);
     }
+    if (work.kind === 'recording') return composeRecordingMail({ ...base, sessionId: work.sessionId, baseUrl: deps.baseUrl }, deps.compose);
     return composeReminderMail({ ...base, reminder: reminderSpec(work, now) }, deps.compose);
   }
 
-  async function finish(plan: Plan, results: readonly Outcome[], outcomes: Record<Outcome, number>, report: { invites: number; reminders: number; throttled: boolean; lostLeases: number }): Promise<TickReport> {
+  async function finish(plan: Plan, results: readonly Outcome[], outcomes: Record<Outcome, number>, report: { invites: number; reminders: number; recordings: number; throttled: boolean; lostLeases: number }): Promise<TickReport> {
     for (const outcome of results) outcomes[outcome]++;
     // Work still owed keeps its queue item and slot for the next tick: deferred, failed, and
     // taken (another dispatcher holds it, and may die before sending; the next plan sees).
@@ -194,7 +199,7 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
     plan.work.forEach((w, i) => {
       if (!['deferred', 'failed', 'taken'].includes(results[i]!)) return;
       if (w.kind === 'invite') owedInvites.add(w.seriesId);
-      else owedSlots.add(`${w.seriesId}#${w.slot.key}`);
+      else owedSlots.add(`${w.seriesId}#${w.kind === 'recording' ? w.slotKey : w.slot.key}`);
     });
     let queueDone = 0;
     for (const task of plan.queue) {

@@ -21,6 +21,7 @@ import type { DeliveryLedger, LedgerKey } from '../adapters/deliveries/delivery-
 import { ledgerKeys } from '../adapters/deliveries/delivery-ledger.js';
 import type { ReadModelKey, ReadModelStore } from '../adapters/read-models/read-model-store.js';
 import { mapLimited } from '../map-limited.js';
+import { planRecordings, type RecordingWork } from './plan-recordings.js';
 import { streamCategory } from '../adapters/event-store/event-store.js';
 import {
   MAIL_QUEUE_PK,
@@ -57,7 +58,7 @@ export interface ReminderWork extends WorkBase {
   readonly slot: ReminderSlot;
 }
 
-export type Work = InviteWork | ReminderWork;
+export type Work = InviteWork | ReminderWork | RecordingWork;
 
 /** What the work needs to be composed: the series as members see it, and its roster. */
 export interface SeriesContext {
@@ -102,13 +103,23 @@ export async function planDispatch(deps: PlanDeps, now: Date): Promise<Plan> {
     if (!known) contexts.set(seriesId, (known = loadContext(deps.readModels, seriesId)));
     return known;
   };
-  const [invites, reminders] = await Promise.all([planInvites(deps, now, context), planReminders(deps, now, context)]);
+  const timetables = (await deps.readModels.query<SeriesTimetable>(TIMETABLE_PK)).map(({ doc }) => doc);
+  const [invites, reminders, recordings] = await Promise.all([
+    planInvites(deps, now, context),
+    planReminders(deps, now, timetables, context),
+    mapLimited(timetables, READ_CONCURRENCY, (timetable) => planRecordings(deps, now, timetable, context)),
+  ]);
   const resolved = new Map<string, SeriesContext>();
   for (const [id, promise] of contexts) {
     const value = await promise;
     if (value) resolved.set(id, value);
   }
-  return { work: [...invites.work, ...reminders.work], contexts: resolved, queue: invites.queue, slots: reminders.slots };
+  return {
+    work: [...invites.work, ...reminders.work, ...recordings.flatMap((r) => r.work)],
+    contexts: resolved,
+    queue: invites.queue,
+    slots: [...reminders.slots, ...recordings.flatMap((r) => r.slots)],
+  };
 }
 
 async function loadContext(readModels: ReadModelStore, seriesId: string): Promise<SeriesContext | undefined> {
@@ -177,10 +188,9 @@ async function planInvites(deps: PlanDeps, now: Date, context: ContextOf): Promi
   return { work: perSeries.flat(), queue };
 }
 
-async function planReminders(deps: PlanDeps, now: Date, context: ContextOf): Promise<{ work: Work[]; slots: SlotTask[] }> {
+async function planReminders(deps: PlanDeps, now: Date, timetables: readonly SeriesTimetable[], context: ContextOf): Promise<{ work: Work[]; slots: SlotTask[] }> {
   const at = now.getTime();
-  const timetables = await deps.readModels.query<SeriesTimetable>(TIMETABLE_PK);
-  const perSeries = await mapLimited(timetables, READ_CONCURRENCY, async ({ doc: timetable }) => {
+  const perSeries = await mapLimited(timetables, READ_CONCURRENCY, async (timetable) => {
     const upcoming = timetable.sessions.some((s) => s.status === 'scheduled' && Date.parse(s.startsAt) > at) ||
       (timetable.window !== undefined && Date.parse(timetable.window.closes) + 2 * 24 * 3600_000 > at);
     if (!upcoming) return { work: [], slots: [] };

@@ -4,16 +4,22 @@
  * and options give the same bytes (no clock, no randomness; the only read is the packaged
  * VTIMEZONE data, see ./vtimezone.ts).
  *
- * ical-generator does the escaping, folding and CRLFs, except for two things handled here:
- * it writes NAME / X-WR-CALNAME unescaped (we escape them), and it writes REFRESH-INTERVAL
+ * ical-generator does the escaping, folding and CRLFs, except for three things handled here:
+ * it writes NAME / X-WR-CALNAME unescaped (we escape them); it writes REFRESH-INTERVAL
  * and X-PUBLISHED-TTL after the VTIMEZONE components, which RFC 5545's grammar does not
- * allow (`icalbody = calprops component`), so they are moved up (see `propertiesFirst`).
+ * allow (`icalbody = calprops component`), so they are moved up (see `propertiesFirst`); and
+ * its event ATTACH has no FMTTYPE parameter, which is added afterwards (see `typedAttachments`).
+ *
+ * A session whose recording is published shows its files: one ATTACH per file with the
+ * stable public link (../recordings/links.ts, never the storage key) and a line per file in
+ * DESCRIPTION. Publishing and withdrawing raise the session's SEQUENCE (the projection does).
  * Per TRAP 3 and 4 (shared/STACK.md): no calendar-wide zone; a zone per event; Luxon values.
  */
 import { createHash } from 'node:crypto';
-import ical, { escape, ICalCalendarMethod, ICalEventStatus, ICalEventTransparency, type ICalCalendar } from 'ical-generator';
+import ical, { escape, foldLines, ICalCalendarMethod, ICalEventStatus, ICalEventTransparency, type ICalCalendar } from 'ical-generator';
 import { DateTime, Duration } from 'luxon';
-import type { ScheduledSession, SeriesSchedule } from '../../events/projections/schedule.js';
+import type { RecordingFile, ScheduledSession, SeriesSchedule } from '../../events/projections/schedule.js';
+import { recordingFileUrl } from '../recordings/links.js';
 import { exactTzid, vtimezoneFor } from './vtimezone.js';
 
 export interface FeedOptions {
@@ -55,7 +61,7 @@ export function seriesFeed(schedule: SeriesSchedule, options: FeedOptions): stri
   const name = options.calendarName ?? pickText(schedule.title, language, schedule.languages) ?? schedule.seriesId;
   const calendar = newCalendar(name, context.refreshSeconds, seriesUrl(context.baseUrl, schedule.seriesId));
   addSeries(calendar, schedule, 'all', context);
-  return propertiesFirst(calendar.toString());
+  return propertiesFirst(typedAttachments(calendar.toString(), context.attachmentTypes));
 }
 
 /** A member's personal feed: only the sessions they are registered for, across series. */
@@ -64,7 +70,7 @@ export function memberFeed(entries: readonly MemberFeedEntry[], options: MemberF
   const context = renderContext(options, language);
   const calendar = newCalendar(options.calendarName ?? 'Convene', context.refreshSeconds);
   for (const { schedule, sessionIds } of mergeEntries(entries)) addSeries(calendar, schedule, sessionIds, context);
-  return propertiesFirst(calendar.toString());
+  return propertiesFirst(typedAttachments(calendar.toString(), context.attachmentTypes));
 }
 
 /** A strong ETag: the SHA-256 of the feed's UTF-8 bytes. */
@@ -96,6 +102,8 @@ interface RenderContext {
   /** Labels, and the language the names of languages are given in. */
   readonly labels: Labels;
   readonly languageNames: Intl.DisplayNames;
+  /** The media type of each ATTACH URL written so far (for its FMTTYPE). */
+  readonly attachmentTypes: Map<string, string>;
 }
 
 function renderContext(options: FeedOptions, language: string): RenderContext {
@@ -106,6 +114,7 @@ function renderContext(options: FeedOptions, language: string): RenderContext {
     language,
     labels: LABELS[primary(labelLanguage)] ?? LABELS.en!,
     languageNames: new Intl.DisplayNames([labelLanguage], { type: 'language', fallback: 'code' }),
+    attachmentTypes: new Map(),
   };
 }
 
@@ -198,10 +207,27 @@ function addSession(calendar: ICalCalendar, schedule: SeriesSchedule, session: S
     ...(session.joinUrl ? [`${labels.join}: ${session.joinUrl}`] : []),
     `${labels.details}: ${seriesUrl(context.baseUrl, schedule.seriesId)}`,
   ];
+  // Present only while the recording is published: a withdrawn one leaves no trace.
+  const files = (session.recording?.files ?? []).map((file) => ({
+    file,
+    url: recordingFileUrl(context.baseUrl, schedule.seriesId, session.sessionId, file.asset),
+  }));
+  const attachments = files.flatMap(({ file, url }) => {
+    const uri = uriProperty(url);
+    if (uri === null) return [];
+    const type = mediaType(file);
+    if (type !== undefined) context.attachmentTypes.set(uri, type);
+    return [uri];
+  });
   calendar.createEvent({
     ...sessionEventCore(schedule.seriesId, session),
     summary: pickText(session.title, context.language, schedule.languages) ?? session.sessionId,
-    description: paragraphs(pickText(session.description, context.language, schedule.languages), facts.join('\n')),
+    description: paragraphs(
+      pickText(session.description, context.language, schedule.languages),
+      facts.join('\n'),
+      files.map(({ file, url }) => `${labels[file.asset]}: ${url}`).join('\n'),
+    ),
+    attachments,
     location: session.joinUrl ?? null,
     url: uriProperty(session.joinUrl) ?? uriProperty(seriesUrl(context.baseUrl, schedule.seriesId)),
     organizer: organizer(schedule),
@@ -217,6 +243,16 @@ function addSession(calendar: ICalCalendar, schedule: SeriesSchedule, session: S
  */
 function uriProperty(url: string | undefined): string | null {
   return url !== undefined && !/[,;\\]/.test(url) ? url : null;
+}
+
+/**
+ * The FMTTYPE of a recording file: its content type without parameters, lower case, when it
+ * is a plain `type/subtype` (RFC 6838 restricted names, all SAFE-CHARs of RFC 5545), else none.
+ */
+function mediaType(file: RecordingFile): string | undefined {
+  const type = file.contentType.split(';')[0]!.trim().toLowerCase();
+  const name = '[a-z0-9][a-z0-9!#$&^_.+-]{0,126}';
+  return new RegExp(`^${name}/${name}$`).test(type) ? type : undefined;
 }
 
 function eventZone(zone: string, instantsMs: readonly number[]): string | null {
@@ -305,15 +341,70 @@ interface Labels {
   readonly speakers: string;
   readonly join: string;
   readonly details: string;
+  /** The files of a published recording. */
+  readonly recording: string;
+  readonly captions: string;
+  readonly transcript: string;
+  readonly slides: string;
 }
 
 /** Labels of the DESCRIPTION lines; other languages get the English ones (and English language names). */
 const LABELS: Readonly<Record<string, Labels>> = {
-  en: { language: 'Language', languages: 'Languages', speakers: 'Speakers', join: 'Join', details: 'Details' },
-  es: { language: 'Idioma', languages: 'Idiomas', speakers: 'Ponentes', join: 'Enlace para participar', details: 'Más información' },
-  fr: { language: 'Langue', languages: 'Langues', speakers: 'Intervenants', join: 'Lien pour participer', details: 'Plus d’informations' },
-  pt: { language: 'Idioma', languages: 'Idiomas', speakers: 'Palestrantes', join: 'Link para participar', details: 'Mais informações' },
-  ar: { language: 'اللغة', languages: 'اللغات', speakers: 'المتحدثون', join: 'رابط المشاركة', details: 'مزيد من المعلومات' },
+  en: {
+    language: 'Language',
+    languages: 'Languages',
+    speakers: 'Speakers',
+    join: 'Join',
+    details: 'Details',
+    recording: 'Recording',
+    captions: 'Captions',
+    transcript: 'Transcript',
+    slides: 'Slides',
+  },
+  es: {
+    language: 'Idioma',
+    languages: 'Idiomas',
+    speakers: 'Ponentes',
+    join: 'Enlace para participar',
+    details: 'Más información',
+    recording: 'Grabación',
+    captions: 'Subtítulos',
+    transcript: 'Transcripción',
+    slides: 'Diapositivas',
+  },
+  fr: {
+    language: 'Langue',
+    languages: 'Langues',
+    speakers: 'Intervenants',
+    join: 'Lien pour participer',
+    details: 'Plus d’informations',
+    recording: 'Enregistrement',
+    captions: 'Sous-titres',
+    transcript: 'Transcription',
+    slides: 'Diapositives',
+  },
+  pt: {
+    language: 'Idioma',
+    languages: 'Idiomas',
+    speakers: 'Palestrantes',
+    join: 'Link para participar',
+    details: 'Mais informações',
+    recording: 'Gravação',
+    captions: 'Legendas',
+    transcript: 'Transcrição',
+    slides: 'Slides',
+  },
+  ar: {
+    language: 'اللغة',
+    languages: 'اللغات',
+    speakers: 'المتحدثون',
+    join: 'رابط المشاركة',
+    details: 'مزيد من المعلومات',
+    recording: 'التسجيل',
+    captions: 'الترجمة المرئية',
+    transcript: 'النص المكتوب',
+    slides: 'الشرائح',
+  },
 };
 
 /** Locale-independent order, so the bytes do not depend on the host's ICU locale. */
@@ -358,6 +449,32 @@ function calendarDate(date: string): DateTime {
   const value = DateTime.fromISO(date, { zone: 'utc' });
   if (!value.isValid) throw new RangeError(`"${date}" is not a calendar date`);
   return value;
+}
+
+/**
+ * Gives each event ATTACH of a known URL its FMTTYPE: ical-generator writes event attachments
+ * as bare `ATTACH:<uri>` (only its alarms take a media type). Works on the folded output: an
+ * ATTACH content line (a line not starting with a space or tab, so not a continuation; every
+ * TEXT value has its line breaks escaped) is unfolded, rewritten as
+ * `ATTACH;FMTTYPE=<type>:<uri>` and folded again the way ical-generator folds. The URIs here
+ * have no `,`, `;` or `\` (see `uriProperty`), so ical-generator wrote them unescaped.
+ */
+function typedAttachments(ics: string, types: ReadonlyMap<string, string>): string {
+  if (types.size === 0) return ics;
+  const lines = ics.split('\r\n');
+  const out: string[] = [];
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i]!;
+    if (!line.startsWith('ATTACH:')) {
+      out.push(line);
+      continue;
+    }
+    let value = line.slice('ATTACH:'.length);
+    while (i + 1 < lines.length && /^[ \t]/.test(lines[i + 1]!)) value += lines[++i]!.slice(1);
+    const type = types.get(value);
+    out.push(type === undefined ? foldLines(`ATTACH:${value}`) : foldLines(`ATTACH;FMTTYPE=${type}:${value}`));
+  }
+  return out.join('\r\n');
 }
 
 /**

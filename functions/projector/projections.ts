@@ -37,10 +37,23 @@ export const TIMETABLE_PK = 'timetable';
 export const timetableKey = (seriesId: string): ReadModelKey => ({ pk: TIMETABLE_PK, sk: seriesId });
 export const customOffsetsPk = (seriesId: string) => `offsets#${seriesId}`;
 
-/** A series' timing, all its reminders need: kept small, as the dispatcher reads every one each tick. */
+/**
+ * A series' timing, all its reminders and recordings need: kept small, as the dispatcher and the
+ * publisher read every one each tick.
+ */
 export interface SeriesTimetable extends ReminderSeries {
   readonly seriesId: string;
-  readonly sessions: readonly (ReminderSession & { readonly endsAt: string })[];
+  readonly sessions: readonly TimetableSession[];
+}
+
+export interface TimetableSession extends ReminderSession {
+  readonly endsAt: string;
+  /** A publication scheduled for later (the publisher posts it then). */
+  readonly recordingPublishAt?: string;
+  /** While the recording is published: when (its "recording available" mail goes out after). */
+  readonly recordingPublishedAt?: string;
+  /** Uploads announced and not arrived (the publisher expires them). */
+  readonly pendingUploads?: readonly { readonly uploadId: string; readonly expiresAt: string }[];
 }
 
 export interface MailQueueItem {
@@ -59,7 +72,16 @@ function timetableOf(schedule: SeriesSchedule): SeriesTimetable {
     timeZone: schedule.timeZone,
     reminderOffsets: schedule.reminderOffsets,
     ...(schedule.window ? { window: schedule.window } : {}),
-    sessions: schedule.sessions.map(({ sessionId, status, startsAt, endsAt, timingSetAt }) => ({ sessionId, status, startsAt, endsAt, timingSetAt })),
+    sessions: schedule.sessions.map(({ sessionId, status, startsAt, endsAt, timingSetAt, publication, recording, pendingUploads }) => ({
+      sessionId,
+      status,
+      startsAt,
+      endsAt,
+      timingSetAt,
+      ...(publication.status === 'scheduled' ? { recordingPublishAt: publication.publishAt! } : {}),
+      ...(recording ? { recordingPublishedAt: recording.publishedAt } : {}),
+      ...(pendingUploads ? { pendingUploads } : {}),
+    })),
   };
 }
 

@@ -3,16 +3,17 @@ import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import type { Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { S3Event } from 'aws-lambda';
 import { isPortFree } from './free-port.js';
 
-/** Environment variable through which handlers learn the recordings bucket. */
-export const RECORDINGS_BUCKET_ENV = 'RECORDINGS_BUCKET_NAME';
+export { RECORDINGS_BUCKET_ENV } from '../../functions/adapters/recordings/recording-store.js';
 /** Local name of the recordings bucket, created at start. */
 export const RECORDINGS_BUCKET = 'convene-recordings';
 
 interface S3rverInstance {
   run(): Promise<{ address: string; port: number }>;
   close(): Promise<void>;
+  on(event: 'event', listener: (event: S3Event) => void): void;
   httpServer?: Server;
 }
 type S3rverClass = new (options: {
@@ -39,6 +40,11 @@ export interface S3LocalOptions {
   /** Where objects are stored; omitted = a temp dir, removed on stop. */
   readonly directory?: string;
   readonly buckets?: readonly string[];
+  /**
+   * Called with each bucket notification (ObjectCreated:Put, :Post, :Copy, :CompleteMultipartUpload,
+   * ObjectRemoved:Delete) as S3 would deliver it to a Lambda: how the local stack runs the archiver.
+   */
+  readonly onEvent?: (event: S3Event) => void;
 }
 
 /**
@@ -59,6 +65,7 @@ export async function startS3Local(options: S3LocalOptions = {}): Promise<S3Loca
     silent: true,
     configureBuckets: buckets.map((name) => ({ name })),
   });
+  if (options.onEvent) server.on('event', options.onEvent);
   const removeOwnDirectory = async () => {
     if (ownDirectory) await rm(directory, { recursive: true, force: true });
   };

@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import type { S3Event } from 'aws-lambda';
 import { localTableNames, tableEnvironment } from '../tables.js';
 import type { TableNames } from '../tables.js';
 import { LOCAL_CREDENTIALS, localClients } from './clients.js';
@@ -34,6 +35,8 @@ export interface LocalStackOptions {
   ports?: Partial<{ dynamodb: number; ses: number; s3: number }>;
   /** Table name prefix, see localTableNames(). */
   tablePrefix?: string;
+  /** The recordings bucket's notifications, as S3 delivers them to the archiver Lambda. */
+  onS3Event?: (event: S3Event) => void;
 }
 
 /** Starts DynamoDB Local, aws-ses-v2-local and s3rver on 127.0.0.1 and creates the tables. */
@@ -58,6 +61,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         port: ports.s3 ?? 0,
         ...(root ? { directory: resolve(root, 's3') } : {}),
         buckets: [RECORDINGS_BUCKET],
+        ...(options.onS3Event ? { onEvent: options.onS3Event } : {}),
       }).then(started),
     ] as const);
 

@@ -29,14 +29,25 @@ import { startLocalStack } from './stack.js';
 import { dispatcherFromEnvironment } from '../../functions/dispatcher/environment.js';
 import { MAIL_SEND_RATE_ENV } from '../../functions/dispatcher/send-rate.js';
 import { MAIL_FROM_ENV, PUBLIC_BASE_URL_ENV, SIGNING_SECRETS_ENV } from '../../functions/api/route-table.js';
+import { createRecordingStore } from '../../functions/adapters/recordings/recording-store.js';
+import { createArchiver } from '../../functions/archiver/archive.js';
+import { createPublisher } from '../../functions/publisher/publish.js';
 
 const port = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
 
 async function main() {
   const dataDir = resolve(process.env.CONVENE_DATA_DIR ?? '.local');
   const started = Date.now();
+  // S3 notifications reach the archiver once it exists (below); none can come before the API is up.
+  let archiver: ReturnType<typeof createArchiver> | undefined;
   const stack = await startLocalStack({
     dataDir,
+    onS3Event: (event) => {
+      void archiver?.handle(event).then(
+        (reports) => reports.forEach((r) => console.log(`archiver: ${r.outcome} ${r.key}${r.reason ? ` (${r.reason})` : ''}`)),
+        (error: unknown) => console.error('archiver failed:', error),
+      );
+    },
     ports: { dynamodb: port('CONVENE_DYNAMODB_PORT', 8000), ses: port('CONVENE_SES_PORT', 8005), s3: port('CONVENE_S3_PORT', 4569) },
   });
   // If anything below throws, or the process exits without a signal, the Java child goes too.
@@ -103,10 +114,18 @@ async function main() {
     { dynamodb: doc, ses: clients.ses },
     { log: (level, message, detail) => console.log(`dispatcher ${level}: ${message}`, detail ? JSON.stringify(detail) : '') },
   );
+  const recordings = createRecordingStore(clients.s3, stack.info.s3.bucket);
+  archiver = createArchiver({ store, recordings, log: (level, message, detail) => console.log(`archiver ${level}: ${message}`, detail ? JSON.stringify(detail) : '') });
+  const publisher = createPublisher({ store, readModels, log: (level, message, detail) => console.log(`publisher ${level}: ${message}`, detail ? JSON.stringify(detail) : '') });
   let ticking = false;
   const tick = async () => {
     if (ticking || stopping) return;
     ticking = true;
+    try {
+      await publisher.tick({ now: new Date() });
+    } catch (error) {
+      console.error('publisher tick failed:', error);
+    }
     try {
       await dispatcher.tick({ now: new Date() });
     } catch (error) {
@@ -123,6 +142,7 @@ async function main() {
     signer: createTokenSigner([readFileSync(secretFile, 'utf8').trim()]),
     sendConfirmation: confirmationSender(createSesMailer(clients.ses), { from: mailFrom, messageIdDomain: 'convene.local' }),
     baseUrl: `http://127.0.0.1:${webPort}`,
+    recordings,
     verifyOrganiserToken: createTokenVerifier({ issuer: LOCAL_ISSUER, publicJwk: key.publicJwk }),
   });
   app.route('/', healthRoutes({ info: stack.info, clients, store, seriesStreams: seed.streams.filter((s) => s.startsWith('series-')) }));
@@ -142,6 +162,7 @@ async function main() {
   demo data     ${seed.appended} new events in ${seed.streams.length} streams
   read models   ${rebuild.projected} rebuilt from ${rebuild.streams} streams; the projector follows the event stream
   mail          the dispatcher sends invites and reminders every minute (see the mailbox)
+  recordings    uploads are archived on arrival; the publisher posts due recordings every minute
   organiser token (also in ${tokenFile}, valid 30 days):
 ${token}
 Press Ctrl-C to stop.`);

@@ -33,3 +33,34 @@ export function requiredMailFromContext(scope: Construct): { from: string; domai
   if (!m) throw new Error(`CDK context "${MAIL_FROM_CONTEXT}" must be an address such as ${example}, not ${JSON.stringify(value)}`);
   return { from: value.trim(), domain: m[2]!.toLowerCase() };
 }
+
+/**
+ * The origins browsers upload recordings from (S3 CORS of the recordings bucket), comma-separated:
+ * `-c uploadOrigins=https://convene.example.org,https://admin.example.org` (or a list in
+ * cdk.json). Default: the origin of the public base URL.
+ */
+export const UPLOAD_ORIGINS_CONTEXT = 'uploadOrigins';
+
+export function uploadOriginsContext(scope: Construct, publicBaseUrl: string): string[] {
+  const example = 'https://convene.example.org,https://admin.example.org';
+  const value: unknown = scope.node.tryGetContext(UPLOAD_ORIGINS_CONTEXT);
+  if (value === undefined) return [new URL(publicBaseUrl).origin];
+  const given = typeof value === 'string' ? value.split(',') : Array.isArray(value) ? value : undefined;
+  const origins = given?.map((o: unknown) => (typeof o === 'string' ? o.trim() : o)).filter((o) => o !== '');
+  if (!origins || origins.length === 0) {
+    throw new Error(`CDK context "${UPLOAD_ORIGINS_CONTEXT}" must list origins, comma-separated, such as ${example}, not ${JSON.stringify(value)}`);
+  }
+  return origins.map((origin) => {
+    let url: URL | undefined;
+    try {
+      url = typeof origin === 'string' ? new URL(origin) : undefined;
+    } catch {
+      url = undefined;
+    }
+    // An origin is scheme, host and port (S3 allows one `*` in the host): no path, and https like every other URL here.
+    if (!url || url.protocol !== 'https:' || url.origin !== String(origin).replace(/\/$/, '')) {
+      throw new Error(`CDK context "${UPLOAD_ORIGINS_CONTEXT}": ${JSON.stringify(origin)} is not an https origin such as https://convene.example.org (scheme and host, no path)`);
+    }
+    return url.origin;
+  });
+}

@@ -8,11 +8,12 @@ import { deliveryTable, eventTable, idempotencyTable, membersTable, readModelTab
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { TableDefinition, TableNames } from '../tables.js';
 import { createApiFunction } from './api-function.js';
-import { PUBLIC_BASE_URL_CONTEXT, requiredMailFromContext, requiredUrlContext } from './context.js';
+import { PUBLIC_BASE_URL_CONTEXT, requiredMailFromContext, requiredUrlContext, uploadOriginsContext } from './context.js';
 import { Dispatcher } from './dispatcher.js';
 import { createHttpApi } from './http-api.js';
 import { Organisers } from './organisers.js';
 import { Projector } from './projector.js';
+import { Recordings } from './recordings.js';
 import { SesFeedback } from './ses-feedback.js';
 import { createTable } from './tables.js';
 
@@ -32,6 +33,8 @@ export class ConveneStack extends Stack {
   readonly sesFeedback: SesFeedback;
   /** The dispatcher Lambda, run every minute, that sends due invites and reminders. */
   readonly dispatcher: Dispatcher;
+  /** The recordings bucket, the archiver S3 invokes for each upload, and the every-minute publisher. */
+  readonly recordings: Recordings;
 
   constructor(scope: Construct, id: string, props?: StackProps) {
     super(scope, id, props);
@@ -43,6 +46,14 @@ export class ConveneStack extends Stack {
     });
     const publicBaseUrl = requiredUrlContext(this, PUBLIC_BASE_URL_CONTEXT, 'https://convene.example.org');
     const mail = requiredMailFromContext(this);
+    // Before the API: it presigns uploads to the recordings bucket.
+    this.recordings = new Recordings(this, 'Recordings', {
+      tableNames: this.tableNames(),
+      eventTable: this.table(eventTable),
+      idempotencyTable: this.table(idempotencyTable),
+      readModelTable: this.table(readModelTable),
+      uploadOrigins: uploadOriginsContext(this, publicBaseUrl),
+    });
     // Before the mail-sending functions: they send with its configuration set.
     this.sesFeedback = new SesFeedback(this, 'SesFeedback', {
       tableNames: this.tableNames(),
@@ -59,6 +70,7 @@ export class ConveneStack extends Stack {
       mail,
       signingSecret: this.signingSecret,
       configurationSetName: this.sesFeedback.configurationSetName,
+      recordingsBucket: this.recordings.bucket,
     });
     this.api = createHttpApi(this, 'Api', this.apiFunction, this.organisers);
     this.projector = new Projector(this, 'Projector', {

@@ -222,8 +222,53 @@ describe('recordings', () => {
     type: 'RecordingUploadRequested',
     data: { ...ids, uploadId: 'u1', asset: 'recording', fileName: 'webinar.mp4', contentType: 'video/mp4', size: 1000, objectKey: 'recordings/vd10/webinar/u1', expiresAt: '2027-05-04T00:00:00.000Z' },
   };
-  const arrived = { type: 'ArchiveRecordingUpload', ...ids, uploadId: 'u1', objectKey: 'recordings/vd10/webinar/u1', size: 1000, contentType: 'video/mp4', checksum: 'abc=' } as const;
-  const archived: SeriesEvent = { type: 'RecordingArchived', data: { ...ids, uploadId: 'u1', objectKey: 'recordings/vd10/webinar/u1', size: 1000, contentType: 'video/mp4', checksum: 'abc=' } };
+  const sha = 'n4bQgYhMfWWaL+qgxVrQFaO/TxsrC4Is0V1sFbDwCgg=';
+  const arrived = { type: 'ArchiveRecordingUpload', ...ids, uploadId: 'u1', objectKey: 'recordings/vd10/webinar/u1', size: 1000, contentType: 'video/mp4', checksum: sha, format: 'iso-media' } as const;
+  const archived: SeriesEvent = { type: 'RecordingArchived', data: { ...ids, uploadId: 'u1', objectKey: 'recordings/vd10/webinar/u1', size: 1000, contentType: 'video/mp4', checksum: sha } };
+  const request = { type: 'RequestRecordingUpload', ...ids, uploadId: 'u2', fileName: 'slides.pdf', contentType: 'application/pdf', size: 2000, objectKey: 'recordings/vd10/webinar/u2/slides.pdf', expiresAt: '2027-05-04T00:00:00.000Z' } as const;
+
+  it('names the asset from the content type, or refuses a type that cannot be one, naming the field', () => {
+    const [event] = spec([dialogueCreated, webinarScheduled]).when(request).events();
+    expect(event?.data).toMatchObject({ asset: 'slides', contentType: 'application/pdf' });
+    const [captions] = spec([dialogueCreated, webinarScheduled]).when({ ...request, contentType: 'text/vtt', fileName: 'en.vtt' }).events();
+    expect(captions?.data).toMatchObject({ asset: 'captions' });
+    spec([dialogueCreated, webinarScheduled]).when({ ...request, contentType: 'text/html' }).thenThrows(InvalidCommandError, /text\/html is not accepted/, 'contentType');
+    spec([dialogueCreated, webinarScheduled]).when({ ...request, contentType: 'video/mp4', asset: 'slides' }).thenThrows(InvalidCommandError, /cannot be the slides/, 'contentType');
+  });
+
+  it('refuses a file above the documented maximum of its asset', () => {
+    spec([dialogueCreated, webinarScheduled]).when({ ...request, size: 501 * 1024 * 1024 }).thenThrows(InvalidCommandError, /at most 500 MiB/, 'size');
+    expect(spec([dialogueCreated, webinarScheduled]).when({ ...request, contentType: 'video/mp4', size: 10 * 1024 ** 3 }).events()).toHaveLength(1);
+    spec([dialogueCreated, webinarScheduled]).when({ ...request, contentType: 'video/mp4', size: 10 * 1024 ** 3 + 1 }).thenThrows(InvalidCommandError, /at most 10 GiB/, 'size');
+  });
+
+  it('refuses an upload for a cancelled session', () => {
+    spec([dialogueCreated, webinarScheduled, { type: 'SessionCancelled', data: { ...ids, reason: 'speaker ill' } }])
+      .when(request)
+      .thenThrows(InvariantViolation, /cancelled/);
+  });
+
+  it('rejects bytes that are not what the content type says, and a checksum that changed', () => {
+    spec([dialogueCreated, webinarScheduled, requested])
+      .when({ ...arrived, format: 'pdf' })
+      .then([{ type: 'RecordingRejected', data: { ...ids, uploadId: 'u1', reason: "the file's bytes are a PDF document, not video/mp4 as announced" } }]);
+    expect(spec([dialogueCreated, webinarScheduled, requested]).when({ ...arrived, format: 'markup' }).events()).toMatchObject([
+      { type: 'RecordingRejected', data: { reason: "the file's bytes are HTML or XML markup, not video/mp4 as announced" } },
+    ]);
+    const announced: SeriesEvent = { ...requested, data: { ...requested.data, checksum: sha } } as SeriesEvent;
+    const [rejected] = spec([dialogueCreated, webinarScheduled, announced]).when({ ...arrived, checksum: 'A'.repeat(43) + '=' }).events();
+    expect(rejected).toMatchObject({ type: 'RecordingRejected', data: { reason: expect.stringMatching(/SHA-256 .* was announced/) } });
+    spec([dialogueCreated, webinarScheduled, announced]).when(arrived).then([archived]);
+  });
+
+  it('withdraws a published recording: the session moves to a higher SEQUENCE and shows no recording', () => {
+    const published: SeriesEvent = { type: 'RecordingPublished', data: { ...ids, publishedAt: '2027-05-04T10:00:00.000Z' } };
+    const withdrawn: SeriesEvent = { type: 'RecordingWithdrawn', data: { ...ids, reason: 'a speaker withdrew consent' } };
+    spec([dialogueCreated, webinarScheduled, requested, archived, published]).when({ type: 'WithdrawRecording', ...ids, reason: 'a speaker withdrew consent' }).then([withdrawn]);
+    spec([dialogueCreated, webinarScheduled, requested, archived, published, withdrawn]).when({ type: 'WithdrawRecording', ...ids, reason: 'again' }).thenNothing();
+    const state = fold(seriesDecider, [dialogueCreated, webinarScheduled, requested, archived, published, withdrawn]);
+    expect(state.status === 'active' && state.sessions.webinar).toMatchObject({ sequence: 2, publication: { status: 'withdrawn' } });
+  });
 
   it('archives what arrived as announced, once', () => {
     spec([dialogueCreated, webinarScheduled, requested]).when(arrived).then([archived]);

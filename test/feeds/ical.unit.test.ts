@@ -10,7 +10,8 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { contentLines, expectFoldedCrlf } from '../support/icalendar.js';
 import type { RecordedEvent } from '../../events/shared/event.js';
 import type { SeriesEvent } from '../../events/series/events.js';
-import { scheduleFromEvents, type ScheduledSession, type SeriesSchedule } from '../../events/projections/schedule.js';
+import { scheduleFromEvents, type RecordingFile, type ScheduledSession, type SeriesSchedule } from '../../events/projections/schedule.js';
+import { recordingFileUrl } from '../../functions/recordings/links.js';
 import {
   feedEtag,
   feedLastModified,
@@ -173,6 +174,8 @@ interface ReadEvent {
   readonly location: string | undefined;
   readonly url: string | undefined;
   readonly organizer: { cn: string | undefined; address: string } | undefined;
+  /** ATTACH properties in order: the URI and its FMTTYPE, if any. */
+  readonly attachments: { uri: string; fmttype: string | undefined }[];
 }
 
 interface ReadFeed {
@@ -207,6 +210,10 @@ function readWithIcalJs(ics: string): ReadFeed {
       location: text(component.getFirstPropertyValue('location')),
       url: text(component.getFirstPropertyValue('url')),
       organizer: organizer ? { cn: typeof cn === 'string' ? cn : undefined, address: String(organizer.getFirstValue()) } : undefined,
+      attachments: component.getAllProperties('attach').map((property) => {
+        const fmttype = property.getParameter('fmttype');
+        return { uri: String(property.getFirstValue()), fmttype: typeof fmttype === 'string' ? fmttype : undefined };
+      }),
     };
   });
   const vtimezones = calendar.getAllSubcomponents('vtimezone').map((tz) => String(tz.getFirstPropertyValue('tzid')));
@@ -252,6 +259,11 @@ function readWithNodeIcal(ics: string): ReadFeed {
             : typeof organizer === 'string'
               ? { cn: undefined, address: organizer }
               : { cn: organizer.params['CN'], address: organizer.val },
+        // node-ical: one ATTACH is a value, several an array; a value with parameters is {params, val}.
+        attachments: [c['attach'] ?? []].flat().map((value) => {
+          const v = value as NodeIcalValue;
+          return typeof v === 'string' ? { uri: v, fmttype: undefined } : { uri: v!.val, fmttype: v!.params['FMTTYPE'] };
+        }),
       };
     });
   const vtimezones = components.filter((c) => c['type'] === 'VTIMEZONE').map((c) => c['tzid'] as string);
@@ -704,6 +716,249 @@ describe('seriesFeed', () => {
       else process.env.TZ = hostZone;
     }
     expect(seriesFeed(dialogue, options)).toBe(seriesFeed(dialogue, options));
+  });
+});
+
+describe('recordings', () => {
+  let version = 0;
+  const recorded = (at: string, event: SeriesEvent): RecordedEvent<SeriesEvent> => ({
+    ...event,
+    metadata: {
+      eventId: `r${++version}`,
+      streamId: 'series-care',
+      version,
+      schemaVersion: 1,
+      recordedAt: at,
+      actor: { kind: 'organiser', id: 'org-1' },
+      correlationId: `c${version}`,
+      causationId: `c${version}`,
+    },
+  });
+  const ids = { seriesId: 'care', sessionId: 'lecture-1' };
+  const checksum = `${'A'.repeat(43)}=`;
+  const uploads = [
+    { uploadId: 'u-video', asset: 'recording', fileName: 'lecture 1.mp4', contentType: 'video/mp4', size: 5_000_000 },
+    { uploadId: 'u-vtt', asset: 'captions', fileName: 'lecture-1.en.vtt', contentType: 'text/vtt; charset=utf-8', size: 20_000 },
+    { uploadId: 'u-txt', asset: 'transcript', fileName: 'lecture-1.txt', contentType: 'text/plain', size: 30_000 },
+    { uploadId: 'u-pdf', asset: 'slides', fileName: 'slides.pdf', contentType: 'application/pdf', size: 900_000 },
+  ] as const;
+  const objectKey = (uploadId: string) => `recordings/care/lecture-1/${uploadId}/private-key`;
+  const urlOf = (asset: RecordingFile['asset'], seriesId = 'care', sessionId = 'lecture-1') => recordingFileUrl(baseUrl, seriesId, sessionId, asset);
+
+  /** The Care lecture's schedule: scheduled, then its four files archived, then published, then withdrawn. */
+  function lifecycle() {
+    version = 0;
+    const history: RecordedEvent<SeriesEvent>[] = [
+      recorded('2027-01-10T09:00:00.000Z', {
+        type: 'SeriesCreated',
+        data: {
+          seriesId: 'care',
+          kind: 'lecture-series',
+          title: care.title,
+          description: care.description,
+          timeZone: 'America/New_York',
+          languages: ['en', 'es'],
+          organiser,
+          reminderOffsets: ['P1D'],
+        },
+      }),
+      recorded('2027-01-11T09:00:00.000Z', {
+        type: 'SessionScheduled',
+        data: {
+          ...ids,
+          startsAt: '2027-05-23T19:00:00.000Z',
+          endsAt: '2027-05-23T20:30:00.000Z',
+          timeZone: 'America/New_York',
+          title: { en: 'Care work and the economy', es: 'El trabajo de cuidados y la economía' },
+          language: 'en',
+          speakers: [],
+        },
+      }),
+    ];
+    for (const upload of uploads) {
+      history.push(
+        recorded('2027-05-24T10:00:00.000Z', {
+          type: 'RecordingUploadRequested',
+          data: { ...ids, ...upload, objectKey: objectKey(upload.uploadId), expiresAt: '2027-05-25T10:00:00.000Z' },
+        }),
+        recorded('2027-05-24T11:00:00.000Z', {
+          type: 'RecordingArchived',
+          data: { ...ids, uploadId: upload.uploadId, objectKey: objectKey(upload.uploadId), size: upload.size, contentType: upload.contentType, checksum },
+        }),
+      );
+    }
+    const archived = scheduleFromEvents(history)!;
+    history.push(recorded('2027-05-25T12:00:00.000Z', { type: 'RecordingPublished', data: { ...ids, publishedAt: '2027-05-25T12:00:00.000Z' } }));
+    const published = scheduleFromEvents(history)!;
+    history.push(recorded('2027-06-01T08:00:00.000Z', { type: 'RecordingWithdrawn', data: { ...ids, reason: 'Consent withdrawn' } }));
+    const withdrawn = scheduleFromEvents(history)!;
+    return { archived, published, withdrawn };
+  }
+
+  const uid = sessionUid('care', 'lecture-1');
+  const sessionOf = (schedule: SeriesSchedule) => schedule.sessions.find((s) => s.sessionId === 'lecture-1')!;
+  const typedAttachments = [
+    { uri: urlOf('recording'), fmttype: 'video/mp4' },
+    { uri: urlOf('captions'), fmttype: 'text/vtt' },
+    { uri: urlOf('transcript'), fmttype: 'text/plain' },
+    { uri: urlOf('slides'), fmttype: 'application/pdf' },
+  ];
+
+  it('shows a published recording in the series and member feeds: ATTACH with FMTTYPE, DESCRIPTION lines, a higher SEQUENCE', () => {
+    const { archived, published } = lifecycle();
+    expect(sessionOf(archived).recording).toBeUndefined();
+    expect(sessionOf(published).recording?.files).toHaveLength(4);
+    expect(sessionOf(published).sequence).toBe(sessionOf(archived).sequence + 1);
+
+    const feeds = [seriesFeed(published, options), memberFeed([{ schedule: published, sessionIds: ['lecture-1'] }], { ...options, memberLanguage: 'en' })];
+    for (const ics of feeds) {
+      expectWellFormed(ics);
+      const event = eventOf(readBoth(ics), uid);
+      expect(event).toMatchObject({ sequence: sessionOf(published).sequence, dtstamp: ms('2027-05-25T12:00:00Z'), lastModified: ms('2027-05-25T12:00:00Z') });
+      expect(event.attachments).toEqual(typedAttachments);
+      expect(event.description!.split('\n\n').at(-1)).toBe(
+        [
+          `Recording: ${urlOf('recording')}`,
+          `Captions: ${urlOf('captions')}`,
+          `Transcript: ${urlOf('transcript')}`,
+          `Slides: ${urlOf('slides')}`,
+        ].join('\n'),
+      );
+      const lines = contentLines(ics);
+      expect(lines.filter((line) => line.startsWith('ATTACH'))).toEqual([
+        `ATTACH;FMTTYPE=video/mp4:${baseUrl}/series/care/sessions/lecture-1/recording/recording`,
+        `ATTACH;FMTTYPE=text/vtt:${baseUrl}/series/care/sessions/lecture-1/recording/captions`,
+        `ATTACH;FMTTYPE=text/plain:${baseUrl}/series/care/sessions/lecture-1/recording/transcript`,
+        `ATTACH;FMTTYPE=application/pdf:${baseUrl}/series/care/sessions/lecture-1/recording/slides`,
+      ]);
+      // The ATTACH lines are long enough to fold: they were (at 75 octets), and unfold exactly.
+      expect(ics).toMatch(/\r\nATTACH;FMTTYPE=application\/pdf:[^\r\n]+\r\n [^\r\n]+\r\n/);
+      // Never the storage key, nor the file names.
+      expect(ics).not.toContain('private-key');
+      expect(ics).not.toContain('recordings/care');
+      expect(ics).not.toContain('lecture 1.mp4');
+    }
+    // In the feed's language.
+    const spanish = eventOf(readBoth(seriesFeed(published, { ...options, language: 'es' })), uid);
+    expect(spanish.description).toContain(`Grabación: ${urlOf('recording')}\nSubtítulos: ${urlOf('captions')}`);
+    expect(spanish.attachments).toEqual(typedAttachments);
+    // Each change is a new ETag.
+    expect(feedEtag(seriesFeed(published, options))).not.toBe(feedEtag(seriesFeed(archived, options)));
+  });
+
+  it('shows nothing before publication or once withdrawn, with SEQUENCE rising on withdrawal', () => {
+    const { archived, published, withdrawn } = lifecycle();
+    expect(sessionOf(withdrawn).recording).toBeUndefined();
+    expect(sessionOf(withdrawn).sequence).toBe(sessionOf(published).sequence + 1);
+    for (const [schedule, sequence] of [
+      [archived, 0],
+      [withdrawn, 2],
+    ] as const) {
+      for (const ics of [seriesFeed(schedule, options), memberFeed([{ schedule, sessionIds: 'all' }], { ...options, memberLanguage: 'en' })]) {
+        expectWellFormed(ics);
+        const event = eventOf(readBoth(ics), uid);
+        expect(event.sequence).toBe(sequence);
+        expect(event.sequence).toBe(sessionOf(schedule).sequence);
+        expect(event.attachments).toEqual([]);
+        expect(event.description).not.toMatch(/Recording|Captions|Transcript|Slides|\/recording\//);
+        expect(contentLines(ics).some((line) => line.startsWith('ATTACH'))).toBe(false);
+        expect(ics).not.toContain('private-key');
+      }
+    }
+    expect(eventOf(readBoth(seriesFeed(withdrawn, options)), uid).dtstamp).toBe(ms('2027-06-01T08:00:00Z'));
+    // The fixtures have no recordings: no ATTACH anywhere.
+    for (const schedule of [dialogue, care, dstSeries, southern]) {
+      const feed = readBoth(seriesFeed(schedule, options));
+      expect(feed.events.every((event) => event.attachments.length === 0)).toBe(true);
+      expect(seriesFeed(schedule, options)).not.toContain('ATTACH');
+    }
+  });
+
+  it('keeps the line structure with hostile titles, file names and content types', () => {
+    const file = (asset: RecordingFile['asset'], fileName: string, contentType: string): RecordingFile => ({
+      asset,
+      uploadId: `u-${asset}`,
+      fileName,
+      contentType,
+      size: 1000,
+      objectKey: `secret-bucket/${asset};key,1`,
+    });
+    const hostileName = 'evil.mp4\r\nATTACH:https://evil.example/x;y,z\r\nEND:VEVENT\r\nX-EVIL:1';
+    const schedule = series({
+      seriesId: 'a-rather-long-series-identifier-for-folding',
+      title: { en: 'Title, with; commas\r\nX-EVIL:1' },
+      sessions: [
+        session({
+          sessionId: 'a-rather-long-session-identifier-too',
+          title: { en: 'Recorded; session, with\r\nATTACH:https://evil.example/title' },
+          startsAt: '2027-07-01T14:00:00.000Z',
+          endsAt: '2027-07-01T15:00:00.000Z',
+          sequence: 1,
+          recording: {
+            publishedAt: '2027-07-02T09:00:00.000Z',
+            files: [
+              file('recording', hostileName, 'Video/MP4; codecs="avc1.42E01E, mp4a.40.2"'),
+              file('captions', 'subs;1,2.vtt', 'text/vtt\r\nX-EVIL:1'),
+              file('transcript', 'a\nb.txt', 'text/plain, text/html'),
+              file('slides', 'deck "final".pdf', 'application/pdf'),
+            ],
+          },
+        }),
+        session({ sessionId: 'unrecorded', title: { en: 'Not recorded' }, startsAt: '2027-07-08T14:00:00.000Z', endsAt: '2027-07-08T15:00:00.000Z' }),
+      ],
+    });
+    const seriesId = schedule.seriesId;
+    const sessionId = 'a-rather-long-session-identifier-too';
+    for (const ics of [seriesFeed(schedule, options), memberFeed([{ schedule, sessionIds: [sessionId, 'unrecorded'] }], { ...options, memberLanguage: 'fr' })]) {
+      expectWellFormed(ics);
+      const feed = readBoth(ics);
+      expect(feed.events.map((e) => e.uid).sort()).toEqual([sessionUid(seriesId, sessionId), sessionUid(seriesId, 'unrecorded')]);
+      const event = eventOf(feed, sessionUid(seriesId, sessionId));
+      expect(event.summary).toBe('Recorded; session, with\nATTACH:https://evil.example/title');
+      expect(event.sequence).toBe(1);
+      // A content type with parameters gives its base type; one that is not a media type, no FMTTYPE.
+      expect(event.attachments).toEqual([
+        { uri: urlOf('recording', seriesId, sessionId), fmttype: 'video/mp4' },
+        { uri: urlOf('captions', seriesId, sessionId), fmttype: undefined },
+        { uri: urlOf('transcript', seriesId, sessionId), fmttype: undefined },
+        { uri: urlOf('slides', seriesId, sessionId), fmttype: 'application/pdf' },
+      ]);
+      expect(eventOf(feed, sessionUid(seriesId, 'unrecorded')).attachments).toEqual([]);
+      const lines = contentLines(ics);
+      expect(lines.filter((line) => line.startsWith('ATTACH'))).toHaveLength(4);
+      expect(lines.filter((line) => line === 'BEGIN:VEVENT')).toHaveLength(2);
+      expect(lines.filter((line) => line === 'END:VEVENT')).toHaveLength(2);
+      expect(lines.some((line) => /^(X-EVIL|ATTACH:https:\/\/evil)/.test(line))).toBe(false);
+      expect(ics).not.toContain('evil.example/x');
+      expect(ics).not.toContain('secret-bucket');
+      expect(ics).not.toContain('key,1');
+      // Long ATTACH lines were folded and still parse to the exact URI (checked above).
+      expect(ics.split('\r\n').filter((line) => line.startsWith('ATTACH')).every((line) => Buffer.byteLength(line) <= 75)).toBe(true);
+    }
+    expect(eventOf(readBoth(memberFeed([{ schedule, sessionIds: 'all' }], { ...options, memberLanguage: 'fr' })), sessionUid(seriesId, sessionId)).description).toContain(
+      `Enregistrement: ${urlOf('recording', seriesId, sessionId)}`,
+    );
+  });
+
+  it('leaves a link the URI type cannot carry out of ATTACH but keeps it in DESCRIPTION', () => {
+    // ical-generator would TEXT-escape `;` and `,` in ATTACH (as in URL), changing the URI.
+    const odd = 'https://convene.example.org/app;v=2';
+    const recordedSession = session({
+      sessionId: 's1',
+      title: { en: 'Recorded' },
+      startsAt: '2027-07-01T14:00:00.000Z',
+      endsAt: '2027-07-01T15:00:00.000Z',
+      recording: {
+        publishedAt: '2027-07-02T09:00:00.000Z',
+        files: [{ asset: 'recording', uploadId: 'u1', fileName: 'a.mp4', contentType: 'video/mp4', size: 1, objectKey: 'k/u1' }],
+      },
+    });
+    const ics = seriesFeed(series({ seriesId: 'odd', title: { en: 'Odd' }, sessions: [recordedSession] }), { baseUrl: odd });
+    expectWellFormed(ics);
+    const event = eventOf(readBoth(ics), sessionUid('odd', 's1'));
+    expect(event.attachments).toEqual([]);
+    expect(event.description).toContain(`Recording: ${recordingFileUrl(odd, 'odd', 's1', 'recording')}`);
+    expect(recordingFileUrl(odd, 'odd', 's1', 'recording')).toContain(';');
   });
 });
 

@@ -9,6 +9,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { AUTH_ENV, MAIL_FROM_ENV, ORGANISERS_GROUP, PUBLIC_BASE_URL_ENV, SIGNING_SECRETS_ENV, routes } from '../../functions/api/route-table.js';
 import { ConveneStack } from '../../infra/stack/convene-stack.js';
 import { MAIL_CONFIGURATION_SET_ENV } from '../../functions/adapters/mailer/configuration-set.js';
+import { RECORDINGS_BUCKET_ENV } from '../../functions/adapters/recordings/recording-store.js';
 import { deliveryTable, eventTable, idempotencyTable, membersTable, readModelTable } from '../../infra/tables.js';
 import { TABLE_READ_ACTIONS, TABLE_READ_WRITE_ACTIONS, TABLE_WRITE_ACTIONS, arnKey, grantsOfRole, tableArns } from './template-grants.js';
 import type { Resource } from './template-grants.js';
@@ -32,6 +33,7 @@ describe('ConveneStack API', () => {
     role: string;
     api: string;
     configurationSet: string;
+    recordings: string;
   };
   /** `https://cognito-idp.${AWS::Region}.amazonaws.com/${UserPool}`, as CloudFormation gets it. */
   let issuer: unknown;
@@ -54,6 +56,7 @@ describe('ConveneStack API', () => {
       role: id(stack.apiFunction.role!),
       api: id(stack.api),
       configurationSet: id(stack.sesFeedback.configurationSet),
+      recordings: id(stack.recordings.bucket),
     };
     issuer = {
       'Fn::Join': ['', ['https://cognito-idp.', { Ref: 'AWS::Region' }, '.amazonaws.com/', { Ref: ids.pool }]],
@@ -120,7 +123,7 @@ describe('ConveneStack API', () => {
       });
     });
 
-    it('learns its tables, how to verify organiser tokens and how to send mail from its environment, and nothing else', () => {
+    it('learns its tables, how to verify organiser tokens, how to send mail and the recordings bucket from its environment, and nothing else', () => {
       expect(resources[ids.fn]!.Properties.Environment.Variables).toEqual({
         [eventTable.envVar]: { Ref: ids.events },
         [idempotencyTable.envVar]: { Ref: ids.idempotency },
@@ -143,15 +146,19 @@ describe('ConveneStack API', () => {
         [SIGNING_SECRETS_ENV]: { 'Fn::Join': ['', ['{{resolve:secretsmanager:', { Ref: id(stack.signingSecret) }, ':SecretString:::}}']] },
         // Confirmation mail goes out with the configuration set that reports bounces and complaints.
         [MAIL_CONFIGURATION_SET_ENV]: { Ref: ids.configurationSet },
+        // Uploads and downloads of recordings are presigned for this bucket.
+        [RECORDINGS_BUCKET_ENV]: { Ref: ids.recordings },
       });
     });
 
-    it('may read and write the event table, its indexes, the idempotency table and the member directory, read the read-model table, send raw mail as its domain with the configuration set, and nothing else', () => {
+    it('may read and write the event table, its indexes, the idempotency table and the member directory, read the read-model table, send raw mail as its domain with the configuration set, put and get objects under recordings/, and nothing else', () => {
       const events = tableArns(ids.events);
       const idempotency = tableArns(ids.idempotency);
       const readModels = tableArns(ids.readModels);
-      // Exactly these resources, each with exactly these actions: no streams, no mail, no buckets.
-      expect(grantsOfRole(resources, ids.role)).toEqual({
+      const recordingObjects = { 'Fn::Join': ['', [{ 'Fn::GetAtt': [ids.recordings, 'Arn'] }, '/recordings/*']] };
+      const grants = grantsOfRole(resources, ids.role);
+      // Exactly these resources, each with exactly these actions: no streams, no other bucket.
+      expect(grants).toEqual({
         [arnKey(events.table)]: TABLE_READ_WRITE_ACTIONS,
         // Listing series queries the sparse streamsByCategory index.
         [arnKey(events.indexes)]: TABLE_READ_WRITE_ACTIONS,
@@ -169,7 +176,14 @@ describe('ConveneStack API', () => {
             ['arn:', { Ref: 'AWS::Partition' }, ':ses:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, ':configuration-set/', { Ref: ids.configurationSet }],
           ],
         })]: ['ses:SendRawEmail'],
+        // Presigned URLs act with these: PutObject is the single PUT and every step of a multipart
+        // upload (create, part, complete); abort; GetObject(Version) for downloads. Objects under
+        // recordings/ only: no bucket-level action (no listing), no delete.
+        [arnKey(recordingObjects)]: ['s3:AbortMultipartUpload', 's3:GetObject', 's3:GetObjectVersion', 's3:PutObject'],
       });
+      const s3Grants = Object.entries(grants).filter(([, actions]) => actions.some((a) => a.startsWith('s3:')));
+      expect(s3Grants.map(([resource]) => resource)).toEqual([arnKey(recordingObjects)]);
+      expect(Object.values(grants).flat().filter((a) => /^s3:(Delete|List|\*)/.test(a) || a === '*')).toEqual([]);
       for (const action of ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:ConditionCheckItem', 'dynamodb:UpdateItem']) {
         expect(TABLE_READ_WRITE_ACTIONS).toContain(action);
       }

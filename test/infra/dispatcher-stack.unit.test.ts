@@ -46,7 +46,10 @@ beforeAll(() => {
 describe('ConveneStack dispatcher', () => {
   describe('schedule', () => {
     it('is one EventBridge rule, every minute, whose only target is the dispatcher, retried twice within 2 minutes', () => {
-      const rules = resourcesOfType('AWS::Events::Rule');
+      // Other rules (the publisher's schedule) have other targets: recordings-stack.unit.test.ts.
+      const rules = resourcesOfType('AWS::Events::Rule').filter(([, r]) =>
+        (r.Properties.Targets as { Arn: unknown }[]).some((t) => arnKey(t.Arn) === arnKey({ 'Fn::GetAtt': [ids.fn, 'Arn'] })),
+      );
       expect(rules.map(([id]) => id)).toEqual([ids.rule]);
       const { ScheduleExpression, State, Targets, EventPattern } = rules[0]![1].Properties;
       expect(ScheduleExpression).toBe('rate(1 minute)');

@@ -23,6 +23,7 @@ import {
   tableArns,
 } from './template-grants.js';
 import type { Resource } from './template-grants.js';
+import { bucketNotificationsHandler } from './test-stack.js';
 
 const projectRoot = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -166,11 +167,17 @@ describe('ConveneStack projector', () => {
   describe('handlers', () => {
     it('finds the handler files of functions/', () => {
       expect(handlerFiles()).toEqual(
-        expect.arrayContaining(['functions/api/handler.ts', 'functions/projector/handler.ts', 'functions/dispatcher/handler.ts']),
+        expect.arrayContaining([
+          'functions/api/handler.ts',
+          'functions/projector/handler.ts',
+          'functions/dispatcher/handler.ts',
+          'functions/archiver/handler.ts',
+          'functions/publisher/handler.ts',
+        ]),
       );
     });
 
-    it('has exactly one Lambda function per functions/**/handler.ts, and no other', () => {
+    it('has exactly one Lambda function per functions/**/handler.ts, and no other but CDK\'s bucket notifications handler', () => {
       // Every function construct in the stack, by logical id, with the entry it was built from.
       const built = new Map(
         stack.node
@@ -178,7 +185,18 @@ describe('ConveneStack projector', () => {
           .filter((c): c is NodejsFunction => c instanceof NodejsFunction)
           .map((fn) => [id(fn), entryOf(fn)] as const),
       );
-      const lambdas = ofType('AWS::Lambda::Function').map(([logicalId]) => logicalId);
+      // CDK applies the recordings bucket's notification to the archiver through a custom
+      // resource backed by its own inline function: that one, and only that one, is not ours.
+      const notifications = bucketNotificationsHandler(stack);
+      expect(notifications).toBeDefined();
+      expect(resources[notifications!.fn]).toMatchObject({
+        Type: 'AWS::Lambda::Function',
+        Properties: { Description: expect.stringContaining('Custom::S3BucketNotifications'), Code: { ZipFile: expect.any(String) } },
+      });
+      expect(ofType('Custom::S3BucketNotifications').map(([, r]) => r.Properties.ServiceToken)).toEqual([{ 'Fn::GetAtt': [notifications!.fn, 'Arn'] }]);
+      const lambdas = ofType('AWS::Lambda::Function')
+        .map(([logicalId]) => logicalId)
+        .filter((logicalId) => logicalId !== notifications!.fn);
       // Each Lambda of the template was built by createNodeFunction, which records its entry.
       for (const logicalId of lambdas) {
         expect(built.get(logicalId), `entry of ${logicalId}`).toEqual(expect.stringMatching(/^functions\/.+\.ts$/));

@@ -4,6 +4,7 @@
  * CloudFormation validation (about 8 s per synth here; `cdk synth` keeps it).
  */
 import { App } from 'aws-cdk-lib';
+import type { CfnElement, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { expect } from 'vitest';
 import { ConveneStack } from '../../infra/stack/convene-stack.js';
@@ -54,4 +55,22 @@ export function expectNodeFunction(resource: Resource | undefined, expected: { m
       Role: { 'Fn::GetAtt': [expected.roleId, 'Arn'] },
     },
   });
+}
+
+/** The construct id of the Lambda CDK adds to a stack to apply S3 bucket notifications (one per stack). */
+export const BUCKET_NOTIFICATIONS_HANDLER = 'BucketNotificationsHandler050a0587b7544547bf325f094a3db834';
+
+/**
+ * Logical ids of the function and role CDK adds for Custom::S3BucketNotifications (how the
+ * recordings bucket's notification to the archiver is applied), or undefined if the stack has
+ * none. An inline Python function, not one of functions/.
+ */
+export function bucketNotificationsHandler(stack: Stack): { fn: string; role: string } | undefined {
+  const handler = stack.node.tryFindChild(BUCKET_NOTIFICATIONS_HANDLER);
+  if (!handler) return undefined;
+  const child = (id: string) => handler.node.findChild(id);
+  return {
+    fn: stack.getLogicalId(child('Resource') as CfnElement),
+    role: stack.getLogicalId(child('Role').node.defaultChild as CfnElement),
+  };
 }

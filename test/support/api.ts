@@ -26,6 +26,11 @@ import { createProjectorHandler } from '../../functions/projector/handler.js';
 import { LOCAL_CREDENTIALS } from '../../infra/local/clients.js';
 import { startStreamPoller, type StreamPoller } from '../../infra/local/stream-poller.js';
 import { clients, localStackInfo } from './local.js';
+import type { S3Client } from '@aws-sdk/client-s3';
+import { createRecordingStore, type RecordingStore } from '../../functions/adapters/recordings/recording-store.js';
+import { createArchiver, type ArchiveReport } from '../../functions/archiver/archive.js';
+import { RECORDINGS_BUCKET, startS3Local, type S3Local } from '../../infra/local/s3-local.js';
+import { localClients } from '../../infra/local/clients.js';
 
 export interface ApiResponse<T = any> {
   status: number;
@@ -60,13 +65,31 @@ export interface TestApi {
   names: TableNames;
   /** Wait until the projector has caught up with every event written so far. */
   settle(): Promise<void>;
+  /** The recordings bucket: the run's s3rver, or (`ownS3`) one of this file's with the archiver on its notifications. */
+  s3: { client: S3Client; bucket: string; endpoint: string; recordings: RecordingStore };
+  /** With `ownS3`: wait until the archiver has handled every notification so far; what each said. */
+  archived(): Promise<ArchiveReport[]>;
+  /** The API's clock: `now` returns it; tests move it. Default: the real time. */
+  clock: { now: Date | undefined };
+}
+
+export interface TestApiOptions {
+  /**
+   * Start an s3rver for this file in the test process, and run the archiver on its bucket
+   * notifications as S3 invokes the Lambda (the run's shared s3rver lives in another process).
+   */
+  readonly ownS3?: boolean;
 }
 
 /** Start the API for the calling test file (with the projector following its events); stopped after it. */
-export function useTestApi(): TestApi {
+export function useTestApi(options: TestApiOptions = {}): TestApi {
   const api = {} as TestApi;
   let server: Server | undefined;
   let poller: StreamPoller | undefined;
+  let ownS3: S3Local | undefined;
+  const archiving: Promise<ArchiveReport[]>[] = [];
+  const reports: ArchiveReport[] = [];
+  const clock: TestApi['clock'] = { now: undefined };
   beforeAll(async () => {
     const names = localTableNames(`api-${crypto.randomUUID().slice(0, 8)}`);
     await createTables(clients().dynamodb, names);
@@ -76,7 +99,19 @@ export function useTestApi(): TestApi {
     const port = await freePort();
     const signingSecret = randomBytes(32).toString('base64url');
     const members = createMemberDirectory(documentClient(clients().dynamodb), names[membersTable.id]!);
+    let archiver: ReturnType<typeof createArchiver> | undefined;
+    if (options.ownS3) {
+      ownS3 = await startS3Local({
+        onEvent: (event) => archiving.push(archiver!.handle(event).then((r) => (reports.push(...r), r), (error) => (reports.push({ key: '?', outcome: 'ignored', reason: String(error) }), []))),
+      });
+    }
+    const s3Client = ownS3 ? localClients({ ...localStackInfo(), s3: { ...localStackInfo().s3, endpoint: ownS3.endpoint } }).s3 : clients().s3;
+    const bucket = ownS3 ? RECORDINGS_BUCKET : localStackInfo().s3.bucket;
+    const recordings = createRecordingStore(s3Client, bucket);
+    archiver = createArchiver({ store, recordings });
     const app = createApi({
+      recordings,
+      now: () => clock.now ?? new Date(),
       store,
       readModels,
       members,
@@ -109,6 +144,12 @@ export function useTestApi(): TestApi {
       organiserToken: await mintOrganiserToken(key, { sub: 'organiser-1' }),
       token: (claims?: TokenClaims) => mintOrganiserToken(key, { sub: 'organiser-1', ...claims }),
       settle: () => poller!.drain(),
+      s3: { client: s3Client, bucket, endpoint: ownS3?.endpoint ?? localStackInfo().s3.endpoint, recordings },
+      clock,
+      async archived() {
+        while (archiving.length > 0) await Promise.all(archiving.splice(0));
+        return [...reports];
+      },
       async eventCount() {
         const { Count } = await clients().dynamodb.send(new ScanCommand({ TableName: names[eventTable.id], Select: 'COUNT', ConsistentRead: true }));
         return Count ?? 0;
@@ -136,6 +177,7 @@ export function useTestApi(): TestApi {
   });
   afterAll(async () => {
     await poller?.stop();
+    await ownS3?.stop();
     await new Promise((resolve) => (server ? server.close(resolve) : resolve(undefined)));
   });
   return api;

@@ -1,15 +1,14 @@
 /** The organisers' routes: series, sessions, history. Thin: parse, run a command, render. */
 import { Hono, type Context } from 'hono';
 import type { ConveneEvent } from '../../../events/registry.js';
-import { fold as foldWith, inSequence } from '../../../events/shared/decider.js';
-import { seriesDecider, seriesStreamId, type ActiveSeries, type SeriesCommand } from '../../../events/series/index.js';
+import { fold as foldWith } from '../../../events/shared/decider.js';
+import { seriesDecider, type ActiveSeries, type SeriesCommand } from '../../../events/series/index.js';
 import type { SeriesEvent } from '../../../events/series/events.js';
 import type { RecordedEvent } from '../../../events/shared/event.js';
 import type { EventStore } from '../../adapters/event-store/event-store.js';
-import { fingerprintOf, runCommand, type CommandResult } from '../../commands/run-command.js';
-import type { OrganiserVariables } from '../auth.js';
 import { BadRequestError, NotFoundProblem } from '../problems.js';
-import { etag, idempotencyKey, ifMatchVersion, isNotModified, pathId, readBody } from '../request.js';
+import { etag, isNotModified, pathId, readBody } from '../request.js';
+import { activeSeries, respondWithVersion, seriesCommandRunner, type OrganiserEnv, type SeriesResult } from '../series-command.js';
 import { readSeries } from './series-stream.js';
 import { mapLimited } from '../../map-limited.js';
 import { historyView, seriesSummary, seriesView, sessionView } from '../representation.js';
@@ -20,48 +19,15 @@ export interface AdminDeps {
   readonly newId?: () => string;
 }
 
-type Env = { Variables: OrganiserVariables & { requestId: string } };
-type SeriesResult = CommandResult<SeriesEvent, ReturnType<typeof seriesDecider.initialState>>;
-
-const seriesCommands = inSequence(seriesDecider);
+type Env = OrganiserEnv;
 
 export function adminSeriesRoutes(deps: AdminDeps) {
   const { store } = deps;
   const newId = deps.newId ?? (() => crypto.randomUUID());
   const app = new Hono<Env>();
   const seriesStore = store as unknown as EventStore<SeriesEvent>;
-
-  /** Run commands on one series stream, honouring If-Match and Idempotency-Key. */
-  const execute = async (c: Context<Env>, seriesId: string, commands: SeriesCommand[], body: unknown): Promise<SeriesResult> => {
-    const actor = c.get('actor');
-    const key = idempotencyKey(c);
-    const expectedVersion = c.req.method === 'POST' && c.req.path === '/admin/series' ? undefined : ifMatchVersion(c);
-    return runCommand(
-      seriesStore,
-      seriesCommands,
-      seriesStreamId(seriesId),
-      commands,
-      {
-        actor,
-        correlationId: c.get('requestId'),
-        ...(key !== undefined
-          ? { idempotencyKey: `${actor.id}:${key}`, requestFingerprint: fingerprintOf(`${c.req.method} ${c.req.path}`, body) }
-          : {}),
-      },
-      expectedVersion === undefined ? {} : { expectedVersion },
-    );
-  };
-
-  const respond = (c: Context<Env>, result: SeriesResult, status: 200 | 201, payload: unknown) => {
-    c.header('ETag', etag(result.version));
-    if (result.replayed) c.header('Idempotent-Replayed', 'true');
-    return c.json(payload, status);
-  };
-
-  const activeSeries = (result: { state: ReturnType<typeof seriesDecider.initialState> }, seriesId: string): ActiveSeries => {
-    if (result.state.status !== 'active') throw new NotFoundProblem(`There is no series ${seriesId}.`);
-    return result.state;
-  };
+  const execute = seriesCommandRunner(store);
+  const respond = respondWithVersion;
 
   app.post('/admin/series', async (c) => {
     const body = await readBody(c, CreateSeriesBody);

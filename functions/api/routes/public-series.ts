@@ -11,6 +11,8 @@ import { scheduleKey } from '../../projector/projections.js';
 import { NotFoundProblem } from '../problems.js';
 import { boundedCache } from '../bounded-cache.js';
 import { isNotModified, pathId } from '../request.js';
+import { recordingsArchiveUrl } from '../../recordings/links.js';
+import { publicFiles } from './recordings.js';
 
 const FEED_CACHE_ENTRIES = 200;
 
@@ -21,7 +23,7 @@ export interface PublicDeps {
 }
 
 /** What anyone may see of a schedule. */
-export function publicSchedule(schedule: SeriesSchedule) {
+export function publicSchedule(schedule: SeriesSchedule, baseUrl: string) {
   return {
     id: schedule.seriesId,
     version: schedule.version,
@@ -46,7 +48,9 @@ export function publicSchedule(schedule: SeriesSchedule) {
       speakers: s.speakers,
       ...(s.capacity !== undefined ? { capacity: s.capacity } : {}),
       sequence: s.sequence,
+      ...(s.recording ? { recording: { publishedAt: s.recording.publishedAt, files: publicFiles(baseUrl, schedule.seriesId, s.sessionId, s.recording) } } : {}),
     })),
+    recordingsUrl: recordingsArchiveUrl(baseUrl, schedule.seriesId),
   };
 }
 
@@ -74,7 +78,7 @@ export function publicSeriesRoutes(deps: PublicDeps) {
 
   app.get('/series/:seriesId', async (c) => {
     const schedule = await load(c.req.param('seriesId'));
-    const body = publicSchedule(schedule);
+    const body = publicSchedule(schedule, deps.baseUrl);
     if (notModified(c, `"s${schedule.version}"`, new Date(schedule.updatedAt).toUTCString())) return c.body(null, 304);
     return c.json(body);
   });

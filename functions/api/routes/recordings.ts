@@ -1,0 +1,272 @@
+/**
+ * Recordings over HTTP. Organisers: announce an upload and get a presigned URL (one PUT, or one
+ * per part above the multipart threshold), complete a multipart upload, see uploads and their
+ * fate, publish now or at a time, withdraw. Anyone: the series' archive of published recordings,
+ * and each file's stable link, answered with a redirect to a presigned GET that lives
+ * `DOWNLOAD_LINK_SECONDS`: 404 before publication (an organiser's token previews), 410 once
+ * withdrawn. The bucket itself is private; nothing here ever names a storage key.
+ */
+import { Hono, type Context } from 'hono';
+import { DateTime } from 'luxon';
+import type { ConveneEvent } from '../../../events/registry.js';
+import type { PublishedRecording, RecordingFile, SeriesSchedule } from '../../../events/projections/schedule.js';
+import { MAX_BYTES, MULTIPART_PART_BYTES, MULTIPART_THRESHOLD_BYTES, partCount } from '../../../events/series/recording-files.js';
+import { RecordingAsset } from '../../../events/series/events.js';
+import type { SessionState } from '../../../events/series/state.js';
+import type { EventStore } from '../../adapters/event-store/event-store.js';
+import type { ReadModelStore } from '../../adapters/read-models/read-model-store.js';
+import type { RecordingStore } from '../../adapters/recordings/recording-store.js';
+import { scheduleKey } from '../../projector/projections.js';
+import { recordingFileUrl, recordingsArchiveUrl } from '../../recordings/links.js';
+import { recordingObjectKey } from '../../recordings/object-keys.js';
+import { organiserOf, type TokenVerifier } from '../auth.js';
+import { ApiError, NotFoundProblem, UnprocessableError } from '../problems.js';
+import { isNotModified, pathId, readBody } from '../request.js';
+import { CompleteUploadBody, PublishRecordingBody, RecordingUploadBody, WithdrawRecordingBody } from '../schemas.js';
+import { activeSeries, respondWithVersion, seriesCommandRunner, type OrganiserEnv, type SeriesResult } from '../series-command.js';
+import { readSeries } from './series-stream.js';
+import { fold } from '../../../events/shared/decider.js';
+import { seriesDecider, type ActiveSeries } from '../../../events/series/index.js';
+import type { SeriesEvent } from '../../../events/series/events.js';
+
+/** A single-PUT upload link lives an hour; a multipart upload's part links twelve (10 GiB on a slow line). */
+export const UPLOAD_LINK_SECONDS = 3600;
+export const MULTIPART_LINK_SECONDS = 12 * 3600;
+/** After its links die, an upload still waits this long for S3's notification before it expires. */
+export const ARRIVAL_GRACE_SECONDS = 15 * 60;
+/** A download link (presigned GET) lives an hour: long enough to watch a webinar through. */
+export const DOWNLOAD_LINK_SECONDS = 3600;
+
+export interface RecordingRouteDeps {
+  readonly store: EventStore<ConveneEvent>;
+  readonly readModels: ReadModelStore;
+  readonly recordings: RecordingStore;
+  readonly baseUrl: string;
+  readonly verifyOrganiserToken: TokenVerifier;
+  readonly newId?: () => string;
+  /** The API's clock (tests pass their own). */
+  readonly now?: () => Date;
+}
+
+const SESSION = '/admin/series/:seriesId/sessions/:sessionId/recording';
+
+export function recordingRoutes(deps: RecordingRouteDeps) {
+  const app = new Hono<OrganiserEnv>();
+  const newId = deps.newId ?? (() => crypto.randomUUID());
+  const now = deps.now ?? (() => new Date());
+  const execute = seriesCommandRunner(deps.store);
+  const seriesStore = deps.store as unknown as EventStore<SeriesEvent>;
+  const ids = (c: Context) => ({ seriesId: pathId(c.req.param('seriesId')!, 'series'), sessionId: pathId(c.req.param('sessionId')!, 'session') });
+  const sessionOf = (series: ActiveSeries, sessionId: string) => {
+    const session = series.sessions[sessionId];
+    if (!session) throw new NotFoundProblem(`There is no session ${sessionId} in series ${series.seriesId}.`);
+    return session;
+  };
+  const recordingView = (result: SeriesResult, seriesId: string, sessionId: string) => ({
+    seriesId,
+    version: result.version,
+    ...organiserRecordingView(deps.baseUrl, seriesId, sessionOf(activeSeries(result, seriesId), sessionId)),
+  });
+
+  app.post(`${SESSION}/uploads`, async (c) => {
+    const { seriesId, sessionId } = ids(c);
+    const body = await readBody(c, RecordingUploadBody);
+    const uploadId = newId();
+    const parts = partCount(body.size);
+    const linkSeconds = parts === 1 ? UPLOAD_LINK_SECONDS : MULTIPART_LINK_SECONDS;
+    const expiresAt = new Date(now().getTime() + (linkSeconds + ARRIVAL_GRACE_SECONDS) * 1000).toISOString();
+    const result = await execute(c, seriesId, [{
+      type: 'RequestRecordingUpload',
+      seriesId,
+      sessionId,
+      uploadId,
+      fileName: body.fileName,
+      contentType: body.contentType,
+      size: body.size,
+      objectKey: recordingObjectKey({ seriesId, sessionId, uploadId }, body.fileName),
+      expiresAt,
+      ...(body.checksum ? { checksum: body.checksum } : {}),
+      ...(body.asset ? { asset: body.asset } : {}),
+    }], body);
+    // On an idempotent replay: the upload the first request announced, with fresh links.
+    const requested = result.events.find((e) => e.type === 'RecordingUploadRequested');
+    if (requested?.type !== 'RecordingUploadRequested') throw new Error('an announced upload is missing from its result');
+    const upload = requested.data;
+    const linksExpireAt = new Date(Date.parse(upload.expiresAt) - ARRIVAL_GRACE_SECONDS * 1000);
+    const seconds = Math.max(60, Math.floor((linksExpireAt.getTime() - now().getTime()) / 1000));
+    const common = {
+      seriesId,
+      sessionId,
+      version: result.version,
+      uploadId: upload.uploadId,
+      asset: upload.asset,
+      fileName: upload.fileName,
+      contentType: upload.contentType,
+      size: upload.size,
+      status: 'requested',
+      linksExpireAt: linksExpireAt.toISOString(),
+      expiresAt: upload.expiresAt,
+      maxBytes: MAX_BYTES[upload.asset],
+    };
+    c.header('Location', `/admin/series/${seriesId}/sessions/${sessionId}/recording`);
+    if (partCount(upload.size) === 1) {
+      const put = await deps.recordings.presignPut({ key: upload.objectKey, contentType: upload.contentType, expiresInSeconds: seconds });
+      return respondWithVersion(c, result, 201, { ...common, method: 'PUT', uploadUrl: put.url, headers: put.headers });
+    }
+    const count = partCount(upload.size);
+    const multipart = await deps.recordings.presignMultipart({ key: upload.objectKey, contentType: upload.contentType, parts: count, expiresInSeconds: seconds });
+    return respondWithVersion(c, result, 201, {
+      ...common,
+      method: 'multipart',
+      multipart: {
+        multipartId: multipart.multipartId,
+        partSize: MULTIPART_PART_BYTES,
+        parts: multipart.partUrls.map((url, i) => ({ partNumber: i + 1, url, size: i < count - 1 ? MULTIPART_PART_BYTES : upload.size - MULTIPART_PART_BYTES * (count - 1) })),
+        completeUrl: `/admin/series/${seriesId}/sessions/${sessionId}/recording/uploads/${upload.uploadId}/complete`,
+      },
+    });
+  });
+
+  app.post(`${SESSION}/uploads/:uploadId/complete`, async (c) => {
+    const { seriesId, sessionId } = ids(c);
+    const uploadId = pathId(c.req.param('uploadId'), 'upload');
+    const body = await readBody(c, CompleteUploadBody);
+    const events = await readSeries(seriesStore, seriesId);
+    const session = sessionOf(fold(seriesDecider, events) as ActiveSeries, sessionId);
+    const upload = session.uploads[uploadId];
+    if (!upload) throw new NotFoundProblem(`There is no upload ${uploadId} for session ${sessionId}.`);
+    if (upload.status !== 'requested') {
+      throw new ApiError(409, 'upload-not-open', 'Upload closed', `Upload ${uploadId} is ${upload.status}${upload.reason ? `: ${upload.reason}` : ''}; announce a new one.`);
+    }
+    if (upload.size < MULTIPART_THRESHOLD_BYTES) {
+      throw new UnprocessableError('not-multipart', `Upload ${uploadId} is a single PUT (${upload.size} bytes, below ${MULTIPART_THRESHOLD_BYTES}): there is nothing to complete.`);
+    }
+    const expected = partCount(upload.size);
+    const numbers = [...new Set(body.parts.map((p) => p.partNumber))].sort((a, b) => a - b);
+    if (numbers.length !== expected || numbers.some((n, i) => n !== i + 1)) {
+      throw new UnprocessableError('parts-incomplete', `parts: upload ${uploadId} has ${expected} parts, numbered 1 to ${expected}, each once.`);
+    }
+    try {
+      await deps.recordings.completeMultipart({ key: upload.objectKey, multipartId: body.multipartId, parts: [...body.parts].sort((a, b) => a.partNumber - b.partNumber) });
+    } catch (error) {
+      const name = (error as { name?: string }).name ?? '';
+      if (['InvalidPart', 'InvalidPartOrder', 'NoSuchUpload', 'EntityTooSmall'].includes(name)) {
+        throw new UnprocessableError('multipart-refused', `Storage refused to complete the upload (${name}): check multipartId, every part's ETag, and that each part but the last is ${MULTIPART_PART_BYTES} bytes.`);
+      }
+      throw error;
+    }
+    return c.json({ seriesId, sessionId, uploadId, status: 'uploaded', detail: 'The file is being verified; its status turns archived or rejected.' }, 202);
+  });
+
+  app.get(SESSION, async (c) => {
+    const { seriesId, sessionId } = ids(c);
+    const events = await readSeries(seriesStore, seriesId);
+    const series = fold(seriesDecider, events) as ActiveSeries;
+    return c.json({ seriesId, version: events.at(-1)!.metadata.version, ...organiserRecordingView(deps.baseUrl, seriesId, sessionOf(series, sessionId)) });
+  });
+
+  app.post(`${SESSION}/publish`, async (c) => {
+    const { seriesId, sessionId } = ids(c);
+    const body = await readBody(c, PublishRecordingBody);
+    const result = await execute(c, seriesId, [{ type: 'PublishRecording', seriesId, sessionId, now: now().toISOString(), ...(body.at ? { at: body.at } : {}) }], body);
+    return respondWithVersion(c, result, 200, recordingView(result, seriesId, sessionId));
+  });
+
+  app.post(`${SESSION}/withdraw`, async (c) => {
+    const { seriesId, sessionId } = ids(c);
+    const body = await readBody(c, WithdrawRecordingBody);
+    const result = await execute(c, seriesId, [{ type: 'WithdrawRecording', seriesId, sessionId, reason: body.reason }], body);
+    return respondWithVersion(c, result, 200, recordingView(result, seriesId, sessionId));
+  });
+
+  // Public: the archive of a series, newest session first.
+  app.get('/series/:seriesId/recordings', async (c) => {
+    const schedule = await loadSchedule(deps.readModels, c.req.param('seriesId'));
+    const tag = `"r${schedule.version}"`;
+    c.header('ETag', tag);
+    c.header('Cache-Control', 'public, max-age=60');
+    if (isNotModified(c, tag)) return c.body(null, 304);
+    return c.json(publicArchive(deps.baseUrl, schedule));
+  });
+
+  // Public: a file's stable link. Organisers (with a token) may preview what is archived but not published.
+  app.get('/series/:seriesId/sessions/:sessionId/recording/:asset', async (c) => {
+    const { seriesId, sessionId } = ids(c);
+    const asset = RecordingAsset.safeParse(c.req.param('asset'));
+    if (!asset.success) throw new NotFoundProblem(`There is no ${c.req.param('asset')} file: a session has a recording, captions, a transcript or slides.`);
+    let file: RecordingFile | undefined;
+    if (c.req.header('authorization') !== undefined) {
+      await organiserOf(c.req.header('authorization'), deps.verifyOrganiserToken);
+      const series = fold(seriesDecider, await readSeries(seriesStore, seriesId)) as ActiveSeries;
+      file = latestArchived(sessionOf(series, sessionId), asset.data);
+    } else {
+      const schedule = await loadSchedule(deps.readModels, seriesId);
+      const session = schedule.sessions.find((s) => s.sessionId === sessionId);
+      if (!session) throw new NotFoundProblem(`There is no session ${sessionId} in series ${seriesId}.`);
+      if (session.publication.status === 'withdrawn') {
+        throw new ApiError(410, 'recording-withdrawn', 'Withdrawn', `The recording of session ${sessionId} was taken down by the organiser.`);
+      }
+      file = session.recording?.files.find((f) => f.asset === asset.data);
+    }
+    if (!file) throw new NotFoundProblem(`Session ${sessionId} has no published ${asset.data}.`);
+    const url = await deps.recordings.presignGet({ key: file.objectKey, ...(file.versionId ? { versionId: file.versionId } : {}), fileName: file.fileName, contentType: file.contentType, expiresInSeconds: DOWNLOAD_LINK_SECONDS });
+    c.header('Cache-Control', 'private, no-store');
+    return c.redirect(url, 302);
+  });
+
+  return app;
+}
+
+async function loadSchedule(readModels: ReadModelStore, seriesIdParam: string): Promise<SeriesSchedule> {
+  const seriesId = pathId(seriesIdParam, 'series');
+  const stored = await readModels.get<SeriesSchedule>(scheduleKey(seriesId));
+  if (!stored) throw new NotFoundProblem(`There is no series ${seriesId}.`);
+  return stored.doc;
+}
+
+/** The last archived upload of an asset (a replacement wins). */
+function latestArchived(session: SessionState, asset: RecordingAsset): RecordingFile | undefined {
+  const archived = Object.values(session.uploads).filter((u) => u.status === 'archived' && u.asset === asset).at(-1);
+  if (!archived) return undefined;
+  const { uploadId, fileName, contentType, size, objectKey, versionId } = archived;
+  return { asset, uploadId, fileName, contentType, size, objectKey, ...(versionId ? { versionId } : {}) };
+}
+
+/** What the public sees of a file: its stable link, never its storage key. */
+export function publicFiles(baseUrl: string, seriesId: string, sessionId: string, recording: PublishedRecording) {
+  return recording.files.map(({ asset, fileName, contentType, size }) => ({ asset, fileName, contentType, size, url: recordingFileUrl(baseUrl, seriesId, sessionId, asset) }));
+}
+
+export function publicArchive(baseUrl: string, schedule: SeriesSchedule) {
+  const recordings = schedule.sessions
+    .filter((s) => s.recording !== undefined)
+    .sort((a, b) => b.startsAt.localeCompare(a.startsAt) || a.sessionId.localeCompare(b.sessionId))
+    .map((s) => ({
+      sessionId: s.sessionId,
+      title: s.title,
+      ...(s.description ? { description: s.description } : {}),
+      startsAt: s.startsAt,
+      endsAt: s.endsAt,
+      timeZone: s.timeZone,
+      localStart: DateTime.fromISO(s.startsAt, { zone: s.timeZone }).toISO({ suppressMilliseconds: true })!,
+      language: s.language,
+      speakers: s.speakers,
+      publishedAt: s.recording!.publishedAt,
+      files: publicFiles(baseUrl, schedule.seriesId, s.sessionId, s.recording!),
+    }));
+  return { seriesId: schedule.seriesId, title: schedule.title, url: recordingsArchiveUrl(baseUrl, schedule.seriesId), recordings };
+}
+
+function organiserRecordingView(baseUrl: string, seriesId: string, session: SessionState) {
+  const { publication } = session;
+  return {
+    sessionId: session.sessionId,
+    sequence: session.sequence,
+    publication,
+    files: (['recording', 'captions', 'transcript', 'slides'] as const).flatMap((asset) => {
+      const file = latestArchived(session, asset);
+      return file ? [{ asset, uploadId: file.uploadId, fileName: file.fileName, contentType: file.contentType, size: file.size, url: recordingFileUrl(baseUrl, seriesId, session.sessionId, asset) }] : [];
+    }),
+    uploads: Object.values(session.uploads).map(({ objectKey: _k, versionId: _v, ...upload }) => upload),
+  };
+}

@@ -1,0 +1,52 @@
+/** Running organiser commands on one series stream over HTTP: If-Match, Idempotency-Key, the actor, the ETag. */
+import type { Context } from 'hono';
+import type { ConveneEvent } from '../../events/registry.js';
+import { inSequence } from '../../events/shared/decider.js';
+import { seriesDecider, seriesStreamId, type ActiveSeries, type SeriesCommand } from '../../events/series/index.js';
+import type { SeriesEvent } from '../../events/series/events.js';
+import type { EventStore } from '../adapters/event-store/event-store.js';
+import { fingerprintOf, runCommand, type CommandResult } from '../commands/run-command.js';
+import type { OrganiserVariables } from './auth.js';
+import { NotFoundProblem } from './problems.js';
+import { etag, idempotencyKey, ifMatchVersion } from './request.js';
+
+export type OrganiserEnv = { Variables: OrganiserVariables & { requestId: string } };
+export type SeriesResult = CommandResult<SeriesEvent, ReturnType<typeof seriesDecider.initialState>>;
+
+const seriesCommands = inSequence(seriesDecider);
+
+/** Runs commands on one series stream, honouring If-Match (not on creation) and Idempotency-Key. */
+export function seriesCommandRunner(store: EventStore<ConveneEvent>) {
+  const seriesStore = store as unknown as EventStore<SeriesEvent>;
+  return async (c: Context<OrganiserEnv>, seriesId: string, commands: SeriesCommand[], body: unknown): Promise<SeriesResult> => {
+    const actor = c.get('actor');
+    const key = idempotencyKey(c);
+    const expectedVersion = c.req.method === 'POST' && c.req.path === '/admin/series' ? undefined : ifMatchVersion(c);
+    return runCommand(
+      seriesStore,
+      seriesCommands,
+      seriesStreamId(seriesId),
+      commands,
+      {
+        actor,
+        correlationId: c.get('requestId'),
+        ...(key !== undefined
+          ? { idempotencyKey: `${actor.id}:${key}`, requestFingerprint: fingerprintOf(`${c.req.method} ${c.req.path}`, body) }
+          : {}),
+      },
+      expectedVersion === undefined ? {} : { expectedVersion },
+    );
+  };
+}
+
+/** The ETag of the stream's new version, and Idempotent-Replayed when an earlier run is returned. */
+export function respondWithVersion(c: Context<OrganiserEnv>, result: SeriesResult, status: 200 | 201 | 202, payload: unknown) {
+  c.header('ETag', etag(result.version));
+  if (result.replayed) c.header('Idempotent-Replayed', 'true');
+  return c.json(payload, status);
+}
+
+export function activeSeries(result: { state: ReturnType<typeof seriesDecider.initialState> }, seriesId: string): ActiveSeries {
+  if (result.state.status !== 'active') throw new NotFoundProblem(`There is no series ${seriesId}.`);
+  return result.state;
+}

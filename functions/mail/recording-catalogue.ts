@@ -1,0 +1,84 @@
+/**
+ * The messages of the "recording available" mail (./recording-mail.ts). Same pattern as
+ * ./reminder-catalogue.ts: English defines the ids, every other language must supply each of
+ * them (the type says so), `{placeholders}` are filled in by `messageFunctions()`.
+ *
+ * The values filled in are already localised by the mail: `{session}` and `{series}` (titles
+ * in the member's language), `{size}` ("1.2 GB", "350 Mo"). The language is chosen exactly as
+ * ./catalogue.ts's `translator()` chooses it, so this catalogue must have a table for every
+ * language that one has; `recordingTranslator` throws if not (a test checks all of them).
+ */
+import type { Translator } from './catalogue.js';
+import { tablesTranslator } from './member-mail-parts.js';
+
+const en = {
+  'recording.subject': 'Recording available: {session}',
+  'recording.greeting': 'Hello {name},',
+  'recording.greetingNoName': 'Hello,',
+  'recording.intro': 'The recording of “{session}”, part of “{series}”, is now available.',
+  'recording.when': 'Took place',
+  'recording.filesHeading': 'Files',
+  'recording.file.recording': 'Watch the recording',
+  'recording.file.captions': 'Captions (WebVTT)',
+  'recording.file.transcript': 'Transcript',
+  'recording.file.slides': 'Slides (PDF)',
+  'recording.fileDetails': '{fileName}, {size}',
+  'recording.archive': 'All recordings of “{series}”',
+  'recording.replyNote': 'Questions? Reply to this mail to reach {organiser}.',
+  'recording.sentBy': 'Sent by Convene on behalf of {organiser}.',
+  'recording.unsubscribeIntro': 'No more mail about this series?',
+  'recording.unsubscribeLink': 'Unsubscribe',
+} as const;
+
+export type RecordingMessageId = keyof typeof en;
+export type RecordingMessages = Readonly<Record<RecordingMessageId, string>>;
+
+const es: RecordingMessages = {
+  'recording.subject': 'Grabación disponible: {session}',
+  'recording.greeting': 'Hola, {name}:',
+  'recording.greetingNoName': 'Hola:',
+  'recording.intro': 'Ya está disponible la grabación de «{session}», que forma parte de «{series}».',
+  'recording.when': 'Se celebró',
+  'recording.filesHeading': 'Archivos',
+  'recording.file.recording': 'Ver la grabación',
+  'recording.file.captions': 'Subtítulos (WebVTT)',
+  'recording.file.transcript': 'Transcripción',
+  'recording.file.slides': 'Diapositivas (PDF)',
+  'recording.fileDetails': '{fileName}, {size}',
+  'recording.archive': 'Todas las grabaciones de «{series}»',
+  'recording.replyNote': '¿Preguntas? Responda a este mensaje para escribir a {organiser}.',
+  'recording.sentBy': 'Enviado por Convene en nombre de {organiser}.',
+  'recording.unsubscribeIntro': '¿No desea recibir más correos sobre esta serie?',
+  'recording.unsubscribeLink': 'Darse de baja',
+};
+
+const fr: RecordingMessages = {
+  'recording.subject': 'Enregistrement disponible\u00a0: {session}',
+  'recording.greeting': 'Bonjour {name},',
+  'recording.greetingNoName': 'Bonjour,',
+  'recording.intro': 'L’enregistrement de «\u00a0{session}\u00a0», qui fait partie de «\u00a0{series}\u00a0», est maintenant disponible.',
+  'recording.when': 'Date de la séance',
+  'recording.filesHeading': 'Fichiers',
+  'recording.file.recording': 'Regarder l’enregistrement',
+  'recording.file.captions': 'Sous-titres (WebVTT)',
+  'recording.file.transcript': 'Transcription',
+  'recording.file.slides': 'Diapositives (PDF)',
+  'recording.fileDetails': '{fileName}, {size}',
+  'recording.archive': 'Tous les enregistrements de «\u00a0{series}\u00a0»',
+  'recording.replyNote': 'Des questions\u00a0? Répondez à ce message pour écrire à {organiser}.',
+  'recording.sentBy': 'Envoyé par Convene au nom de {organiser}.',
+  'recording.unsubscribeIntro': 'Vous ne souhaitez plus recevoir de messages sur cette série\u00a0?',
+  'recording.unsubscribeLink': 'Se désinscrire',
+};
+
+/** By the same (lower-case) tags as ./catalogue.ts's CATALOGUE. */
+export const RECORDING_CATALOGUE: Readonly<Record<string, RecordingMessages>> = { en, es, fr };
+
+export type RecordingTranslator = Translator<RecordingMessageId>;
+
+const translatorFrom = tablesTranslator(RECORDING_CATALOGUE, 'recording');
+
+/** Same fallbacks as `translator()`: the member's language, then `fallbackLanguages`, then English. */
+export function recordingTranslator(language: string, fallbackLanguages: readonly string[] = []): RecordingTranslator {
+  return translatorFrom(language, fallbackLanguages);
+}

@@ -1,0 +1,86 @@
+import { Duration } from 'aws-cdk-lib';
+import type { TableV2 } from 'aws-cdk-lib/aws-dynamodb';
+import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
+import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
+import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { EventType } from 'aws-cdk-lib/aws-s3';
+import type { Bucket } from 'aws-cdk-lib/aws-s3';
+import { LambdaDestination } from 'aws-cdk-lib/aws-s3-notifications';
+import { Construct } from 'constructs';
+import { RECORDINGS_BUCKET_ENV } from '../../functions/adapters/recordings/recording-store.js';
+import { RECORDINGS_PREFIX } from '../../functions/recordings/object-keys.js';
+import { tableEnvironment } from '../tables.js';
+import type { TableNames } from '../tables.js';
+import { createNodeFunction, serviceEnvironment } from './node-function.js';
+import { createRecordingsBucket, grantRecordingObjects } from './recordings-bucket.js';
+
+/** What the archiver may do to an uploaded file: read it (any version) and delete it if not kept. */
+export const ARCHIVER_OBJECT_ACTIONS: readonly string[] = ['s3:GetObject', 's3:GetObjectVersion', 's3:DeleteObject'];
+
+export interface RecordingsProps {
+  /** Table names by definition id, for the handlers' environment. */
+  readonly tableNames: TableNames;
+  /** The event table and the idempotency table: both functions decide commands and append. */
+  readonly eventTable: TableV2;
+  readonly idempotencyTable: TableV2;
+  /** Where the publisher finds recordings that are due. */
+  readonly readModelTable: TableV2;
+  /** Origins browsers upload from (the bucket's CORS). */
+  readonly uploadOrigins: readonly string[];
+}
+
+/**
+ * Recordings: the private bucket uploads land in (./recordings-bucket.ts), the archiver that S3
+ * invokes for every object created under `recordings/` (functions/archiver/handler.ts), and
+ * the publisher run every minute (functions/publisher/handler.ts). The API presigns uploads and
+ * downloads: its grants on the bucket are in ./api-function.ts.
+ *
+ * The archiver reads and appends to the event and idempotency tables, and reads and deletes
+ * objects under `recordings/` (no listing, no writing). The publisher reads the read models and
+ * reads and appends to the event and idempotency tables: no bucket, no mail.
+ */
+export class Recordings extends Construct {
+  readonly bucket: Bucket;
+  /** Verifies each uploaded file against its announced upload; streams up to 10 GiB to hash it. */
+  readonly archiver: NodejsFunction;
+  /** Posts recordings that are due and expires uploads that never arrived. */
+  readonly publisher: NodejsFunction;
+  /** The publisher's every-minute schedule. */
+  readonly publisherSchedule: Rule;
+
+  constructor(scope: Construct, id: string, props: RecordingsProps) {
+    super(scope, id);
+    this.bucket = createRecordingsBucket(this, 'Bucket', { uploadOrigins: props.uploadOrigins });
+
+    this.archiver = createNodeFunction(this, 'Archiver', {
+      entry: 'functions/archiver/handler.ts',
+      memorySize: 1024,
+      // Reading a 10 GiB file once, at S3's per-stream rate, takes minutes.
+      timeout: Duration.minutes(15),
+      environment: {
+        ...tableEnvironment(props.tableNames),
+        ...serviceEnvironment('archiver'),
+        [RECORDINGS_BUCKET_ENV]: this.bucket.bucketName,
+      },
+    });
+    // S3 invokes asynchronously (retried twice on error); the archiver is safe to run again.
+    // CDK applies the notification through its own custom resource (BucketNotificationsHandler).
+    this.bucket.addEventNotification(EventType.OBJECT_CREATED, new LambdaDestination(this.archiver), { prefix: RECORDINGS_PREFIX });
+    for (const table of [props.eventTable, props.idempotencyTable]) table.grantReadWriteData(this.archiver);
+    grantRecordingObjects(this.archiver, this.bucket, ARCHIVER_OBJECT_ACTIONS);
+
+    this.publisher = createNodeFunction(this, 'Publisher', {
+      entry: 'functions/publisher/handler.ts',
+      memorySize: 512,
+      timeout: Duration.minutes(1),
+      environment: { ...tableEnvironment(props.tableNames), ...serviceEnvironment('publisher') },
+    });
+    this.publisherSchedule = new Rule(this, 'PublisherSchedule', {
+      description: 'Runs the Convene publisher: posts recordings that are due, expires stale uploads',
+      schedule: Schedule.rate(Duration.minutes(1)),
+      targets: [new LambdaFunction(this.publisher, { retryAttempts: 2, maxEventAge: Duration.minutes(2) })],
+    });
+    props.readModelTable.grantReadData(this.publisher);
+    for (const table of [props.eventTable, props.idempotencyTable]) table.grantReadWriteData(this.publisher);
+  }
+}

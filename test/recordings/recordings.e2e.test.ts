@@ -1,0 +1,211 @@
+/**
+ * Recordings end to end against s3rver: an organiser announces a file and PUTs it to the
+ * presigned URL, S3's notification runs the archiver, publication is scheduled and posted by
+ * the publisher on a simulated clock; the feed, the public schedule and archive show it, each
+ * registrant gets one "recording available" mail; withdrawn, it is gone from all of them.
+ */
+import { createHash } from 'node:crypto';
+import ICAL from 'ical.js';
+import nodeIcal from 'node-ical';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { ListObjectsV2Command } from '@aws-sdk/client-s3';
+import { createPublisher } from '../../functions/publisher/publish.js';
+import { useTestApi } from '../support/api.js';
+import { recordingMailer, testDispatcher } from '../support/dispatcher.js';
+import { careRequest } from '../support/seed-requests.js';
+import { simpleParser } from '../mail/mailparser.js';
+
+const api = useTestApi({ ownS3: true });
+let seriesId = '';
+let sessionId = '';
+const members = [
+  { email: `quito-${crypto.randomUUID().slice(0, 8)}@example.org`, timeZone: 'America/Guayaquil', language: 'es' },
+  { email: `delhi-${crypto.randomUUID().slice(0, 8)}@example.org`, timeZone: 'Asia/Kolkata', language: 'en' },
+  { email: `paris-${crypto.randomUUID().slice(0, 8)}@example.org`, timeZone: 'Europe/Paris', language: 'fr' },
+];
+// An MP4 as far as the archiver looks: an ISO base media `ftyp` box, then some bytes.
+const video = Buffer.concat([Buffer.from([0, 0, 0, 0x18]), Buffer.from('ftypisom\0\0\x02\0isomiso2', 'latin1'), Buffer.alloc(2000, 7)]);
+const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('base64');
+const publisher = () => createPublisher({ store: api.store, readModels: api.readModels });
+const recordingPath = () => `/admin/series/${seriesId}/sessions/${sessionId}/recording`;
+
+async function announce(body: Record<string, unknown>) {
+  return api.request('POST', `${recordingPath()}/uploads`, { body: { fileName: 'webinar.mp4', contentType: 'video/mp4', size: video.length, ...body } });
+}
+
+async function put(upload: { uploadUrl: string; headers: Record<string, string> }, bytes: Buffer) {
+  const res = await fetch(upload.uploadUrl, { method: 'PUT', headers: upload.headers, body: bytes });
+  expect(res.status, await res.clone().text()).toBe(200);
+  await api.archived();
+  await api.settle();
+}
+
+function vevent(ics: string) {
+  const component = new ICAL.Component(ICAL.parse(ics)).getAllSubcomponents('vevent').find((v) => String(v.getFirstPropertyValue('uid')).startsWith(sessionId));
+  const parsed = Object.values(nodeIcal.sync.parseICS(ics)).find((c) => c?.type === 'VEVENT' && String((c as { uid: string }).uid).startsWith(sessionId)) as { sequence: string; attach?: unknown } | undefined;
+  return { component: component!, nodeIcal: parsed! };
+}
+
+beforeAll(async () => {
+  api.clock.now = new Date('2027-05-01T12:00:00Z');
+  seriesId = (await api.request('POST', '/admin/series', { body: careRequest })).body.id;
+  sessionId = (
+    await api.request('POST', `/admin/series/${seriesId}/sessions`, {
+      body: { title: { en: 'Care economy: lecture 1', es: 'Economía del cuidado: conferencia 1' }, start: '2027-05-03T10:00', durationMinutes: 60, language: 'en' },
+    })
+  ).body.sessionId;
+  const registered = await api.request('POST', `/admin/series/${seriesId}/registrations`, { body: { members: members.map((m) => ({ ...m, name: 'Member' })) } });
+  expect(registered.status).toBe(200);
+  await api.settle();
+});
+
+describe('a recording from upload to withdrawal', () => {
+  it('archives the uploaded file, publishes it when due, shows it everywhere, mails each registrant once', async () => {
+    api.clock.now = new Date('2027-05-04T09:00:00Z');
+    const upload = await announce({ checksum: sha256(video) });
+    expect(upload.status, upload.text).toBe(201);
+    expect(upload.body).toMatchObject({ asset: 'recording', method: 'PUT', status: 'requested', size: video.length });
+    expect(upload.body.uploadUrl).toMatch(/X-Amz-Signature=/);
+    await put(upload.body, video);
+
+    const archived = await api.request('GET', recordingPath());
+    expect(archived.body.uploads).toMatchObject([{ uploadId: upload.body.uploadId, status: 'archived', checksum: sha256(video) }]);
+    expect(archived.body.publication).toEqual({ status: 'unpublished' });
+    // Archived but not posted: the public link does not serve it; an organiser's token previews it.
+    const link = `/series/${seriesId}/sessions/${sessionId}/recording/recording`;
+    expect((await api.request('GET', link, { token: null })).status).toBe(404);
+    const preview = await fetch(`${api.url}${link}`, { redirect: 'manual', headers: { authorization: `Bearer ${api.organiserToken}` } });
+    expect(preview.status).toBe(302);
+
+    // Posted tomorrow at 09:00 in the series' home zone.
+    const scheduled = await api.request('POST', `${recordingPath()}/publish`, { body: { at: '2027-05-05T09:00' } });
+    expect(scheduled.status, scheduled.text).toBe(200);
+    expect(scheduled.body.publication).toMatchObject({ status: 'scheduled' });
+    await api.settle();
+    const publishAt = Date.parse(scheduled.body.publication.publishAt);
+    expect(await publisher().tick({ now: new Date(publishAt - 60_000) })).toMatchObject({ published: 0 });
+    expect((await api.request('GET', link, { token: null })).status).toBe(404);
+    expect(await publisher().tick({ now: new Date(publishAt + 30_000) })).toMatchObject({ published: 1 });
+    expect(await publisher().tick({ now: new Date(publishAt + 90_000) })).toMatchObject({ published: 0 });
+    await api.settle();
+
+    // The feed: ATTACH with the stable link, a DESCRIPTION line, a higher SEQUENCE; both parsers agree.
+    const feed = await api.request('GET', `/feeds/series/${seriesId}.ics`, { token: null });
+    const event = vevent(feed.text);
+    expect(event.component.getFirstPropertyValue('sequence')).toBe(1);
+    expect(Number(event.nodeIcal.sequence)).toBe(1);
+    const attach = event.component.getFirstProperty('attach')!;
+    expect(String(attach.getFirstValue())).toBe(`${api.url}${link}`);
+    expect(attach.getParameter('fmttype')).toBe('video/mp4');
+    expect(String(event.component.getFirstPropertyValue('description'))).toContain(`${api.url}${link}`);
+    expect(JSON.stringify(event.nodeIcal.attach)).toContain(link);
+    expect(feed.text).not.toContain('recordings/');
+
+    // The public schedule and archive list it; the link redirects to the very bytes uploaded.
+    const schedule = await api.request('GET', `/series/${seriesId}`, { token: null });
+    expect(schedule.body.sessions[0].recording.files).toEqual([{ asset: 'recording', fileName: 'webinar.mp4', contentType: 'video/mp4', size: video.length, url: `${api.url}${link}` }]);
+    const archive = await api.request('GET', `/series/${seriesId}/recordings`, { token: null });
+    expect(archive.body.recordings.map((r: { sessionId: string }) => r.sessionId)).toEqual([sessionId]);
+    expect(archive.text).not.toContain('recordings/');
+    const redirect = await fetch(`${api.url}${link}`, { redirect: 'manual' });
+    expect(redirect.status).toBe(302);
+    expect(redirect.headers.get('location')).toMatch(/X-Amz-Expires=3600/);
+    const download = await fetch(redirect.headers.get('location')!);
+    expect(Buffer.from(await download.arrayBuffer()).equals(video)).toBe(true);
+    expect(download.headers.get('content-type')).toBe('video/mp4');
+
+    // One mail per registrant, in their language, with the stable link; a second tick sends none.
+    const mailer = recordingMailer();
+    const dispatcher = testDispatcher(api, { mailer });
+    const report = await dispatcher.tick({ now: new Date(publishAt + 120_000) });
+    expect(report.recordings).toBe(3);
+    const mails = await Promise.all(mailer.sent.map((raw) => simpleParser(raw)));
+    for (const member of members) expect(mails.filter((m) => JSON.stringify(m.to).includes(member.email))).toHaveLength(1);
+    const spanish = mails.find((m) => JSON.stringify(m.to).includes(members[0]!.email))!;
+    expect(spanish.subject).toMatch(/Economía del cuidado/);
+    expect(spanish.text).toContain(`${api.url}${link}`);
+    expect((await dispatcher.tick({ now: new Date(publishAt + 180_000) })).recordings).toBe(0);
+    expect(mailer.sent).toHaveLength(3);
+
+    // Withdrawn: gone from the feed, the schedule and the archive; its link answers 410.
+    const withdrawn = await api.request('POST', `${recordingPath()}/withdraw`, { body: { reason: 'A speaker withdrew consent.' } });
+    expect(withdrawn.status, withdrawn.text).toBe(200);
+    await api.settle();
+    const after = await api.request('GET', `/feeds/series/${seriesId}.ics`, { token: null });
+    expect(vevent(after.text).component.getFirstPropertyValue('sequence')).toBe(2);
+    expect(vevent(after.text).component.getFirstProperty('attach')).toBeNull();
+    expect(after.text).not.toContain(link);
+    expect((await api.request('GET', `/series/${seriesId}`, { token: null })).body.sessions[0].recording).toBeUndefined();
+    expect((await api.request('GET', `/series/${seriesId}/recordings`, { token: null })).body.recordings).toEqual([]);
+    const gone = await api.request('GET', link, { token: null });
+    expect(gone.status).toBe(410);
+    expect(gone.body.detail).toMatch(/taken down/);
+    expect((await dispatcher.tick({ now: new Date(publishAt + 240_000) })).recordings).toBe(0);
+  });
+});
+
+describe('bad uploads are refused with a reason, and nothing is published', () => {
+  const objects = async () =>
+    ((await api.s3.client.send(new ListObjectsV2Command({ Bucket: api.s3.bucket, Prefix: `recordings/${seriesId}/` }))).Contents ?? []).map((o) => o.Key);
+
+  it('refuses a content type that no asset has, and a size above the maximum, writing nothing', async () => {
+    const before = await api.eventCount();
+    const html = await announce({ fileName: 'page.html', contentType: 'text/html' });
+    expect(html.status).toBe(422);
+    expect(html.body.detail).toMatch(/contentType: text\/html is not accepted/);
+    const huge = await announce({ size: 11 * 1024 ** 3 });
+    expect(huge.status).toBe(422);
+    expect(huge.body.detail).toMatch(/size: a recording file may be at most 10 GiB/);
+    const unknownField = await announce({ path: '../../x' });
+    expect(unknownField.status).toBe(422);
+    expect(await api.eventCount()).toBe(before);
+  });
+
+  it('rejects a file larger than announced, bytes that are not what was announced, a changed checksum, and deletes them', async () => {
+    const bigger = await announce({ size: 100 });
+    await put(bigger.body, video);
+    const html = await announce({ fileName: 'lecture.mp4', size: 40 });
+    await put(html.body, Buffer.from('<html><script>alert(1)</script></html>'.padEnd(40, ' ')));
+    const changed = await announce({ checksum: sha256(Buffer.alloc(video.length)) });
+    await put(changed.body, video);
+
+    const { body } = await api.request('GET', recordingPath());
+    const fate = (id: string) => body.uploads.find((u: { uploadId: string }) => u.uploadId === id);
+    expect(fate(bigger.body.uploadId)).toMatchObject({ status: 'rejected', reason: `the file is ${video.length} bytes, but 100 were announced` });
+    expect(fate(html.body.uploadId)).toMatchObject({ status: 'rejected', reason: "the file's bytes are HTML or XML markup, not video/mp4 as announced" });
+    expect(fate(changed.body.uploadId)).toMatchObject({ status: 'rejected', reason: expect.stringMatching(/SHA-256 .* was announced/) });
+    const kept = await objects();
+    for (const upload of [bigger, html, changed]) expect(kept.some((k) => k?.includes(upload.body.uploadId))).toBe(false);
+  });
+
+  it('expires an upload whose file never arrives', async () => {
+    const never = await announce({ fileName: 'never.mp4' });
+    await api.settle();
+    const report = await publisher().tick({ now: new Date(Date.parse(never.body.expiresAt) + 1000) });
+    expect(report.expired).toBeGreaterThanOrEqual(1);
+    const { body } = await api.request('GET', recordingPath());
+    expect(body.uploads.find((u: { uploadId: string }) => u.uploadId === never.body.uploadId)).toMatchObject({ status: 'expired' });
+  });
+
+  it('refuses to publish a session with no archived recording, naming why', async () => {
+    const other = (
+      await api.request('POST', `/admin/series/${seriesId}/sessions`, { body: { title: { en: 'Care economy: lecture 2' }, start: '2027-05-10T10:00', durationMinutes: 60 } })
+    ).body.sessionId;
+    const slides = await api.request('POST', `/admin/series/${seriesId}/sessions/${other}/recording/uploads`, {
+      body: { fileName: 'slides.pdf', contentType: 'application/pdf', size: 9 },
+    });
+    await put(slides.body, Buffer.from('%PDF-1.7\n'));
+    const before = await api.eventCount();
+    const refused = await api.request('POST', `/admin/series/${seriesId}/sessions/${other}/recording/publish`, { body: {} });
+    expect(refused.status).toBe(422);
+    expect(refused.body).toMatchObject({ type: expect.stringContaining('recording-not-archived'), detail: expect.stringMatching(/no archived recording yet/) });
+    expect(await api.eventCount()).toBe(before);
+    expect((await api.request('GET', `/series/${seriesId}/sessions/${other}/recording/slides`, { token: null })).status).toBe(404);
+  });
+
+  it('stores a file under a safe key whatever its name says', async () => {
+    const tricky = await announce({ fileName: '../../../etc/passwd\u202e.mp4' });
+    expect(tricky.status, tricky.text).toBe(201);
+    expect(new URL(tricky.body.uploadUrl).pathname).toMatch(new RegExp(`/recordings/${seriesId}/${sessionId}/${tricky.body.uploadId}/passwd-?\\.mp4$`));
+  });
+});
