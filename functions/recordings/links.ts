@@ -3,6 +3,7 @@
  * the API answers them with a redirect to a short-lived presigned GET while the recording is
  * published, 404 before, 410 once withdrawn. Feeds, mail and the public archive all use these.
  */
+import type { PublishedRecording } from '../../events/projections/schedule.js';
 import type { RecordingAsset } from '../../events/series/events.js';
 
 const segment = (id: string) => encodeURIComponent(id);
@@ -15,4 +16,9 @@ export function recordingFileUrl(baseUrl: string, seriesId: string, sessionId: s
 /** `<base>/series/<seriesId>/recordings`: the public archive of a series, newest first. */
 export function recordingsArchiveUrl(baseUrl: string, seriesId: string): string {
   return `${baseUrl.replace(/\/$/, '')}/series/${segment(seriesId)}/recordings`;
+}
+
+/** What the public sees of a file: its stable link, never its storage key. */
+export function publicFiles(baseUrl: string, seriesId: string, sessionId: string, recording: PublishedRecording) {
+  return recording.files.map(({ asset, fileName, contentType, size }) => ({ asset, fileName, contentType, size, url: recordingFileUrl(baseUrl, seriesId, sessionId, asset) }));
 }

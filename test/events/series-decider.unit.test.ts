@@ -261,6 +261,16 @@ describe('recordings', () => {
     spec([dialogueCreated, webinarScheduled, announced]).when(arrived).then([archived]);
   });
 
+  it('raises the SEQUENCE when a file is archived into a published recording (calendars must show it)', () => {
+    const published: SeriesEvent = { type: 'RecordingPublished', data: { ...ids, publishedAt: '2027-05-04T10:00:00.000Z' } };
+    const captionsRequested: SeriesEvent = { type: 'RecordingUploadRequested', data: { ...ids, uploadId: 'u3', asset: 'captions', fileName: 'en.vtt', contentType: 'text/vtt', size: 10, objectKey: 'recordings/vd10/webinar/u3/en.vtt', expiresAt: '2027-05-05T00:00:00.000Z' } };
+    const captionsArchived: SeriesEvent = { type: 'RecordingArchived', data: { ...ids, uploadId: 'u3', objectKey: 'recordings/vd10/webinar/u3/en.vtt', size: 10, contentType: 'text/vtt', checksum: sha } };
+    const before = fold(seriesDecider, [dialogueCreated, webinarScheduled, requested, archived, published, captionsRequested]);
+    const after = fold(seriesDecider, [dialogueCreated, webinarScheduled, requested, archived, published, captionsRequested, captionsArchived]);
+    expect(before.status === 'active' && before.sessions.webinar!.sequence).toBe(1);
+    expect(after.status === 'active' && after.sessions.webinar!.sequence).toBe(2);
+  });
+
   it('withdraws a published recording: the session moves to a higher SEQUENCE and shows no recording', () => {
     const published: SeriesEvent = { type: 'RecordingPublished', data: { ...ids, publishedAt: '2027-05-04T10:00:00.000Z' } };
     const withdrawn: SeriesEvent = { type: 'RecordingWithdrawn', data: { ...ids, reason: 'a speaker withdrew consent' } };

@@ -22,6 +22,7 @@ import {
   type FeedOptions,
 } from '../../functions/feeds/ical.js';
 import { exactTzid, offsetAt, packagedZone } from '../../functions/feeds/vtimezone.js';
+import { scheduledSession, seriesRecorder } from '../support/schedule-fixtures.js';
 
 // ical.js predates RFC 7986: teach it that NAME and X-WR-CALNAME are TEXT (else it returns
 // them still escaped) and REFRESH-INTERVAL a duration.
@@ -38,20 +39,7 @@ const baseUrl = 'https://convene.example.org';
 const options: FeedOptions = { baseUrl };
 const created = '2027-01-10T09:00:00.000Z';
 
-function session(fields: Partial<ScheduledSession> & Pick<ScheduledSession, 'sessionId' | 'title' | 'startsAt' | 'endsAt'>): ScheduledSession {
-  return {
-    status: 'scheduled',
-    timeZone: 'America/New_York',
-    language: 'en',
-    speakers: [],
-    sequence: 0,
-    createdAt: created,
-    updatedAt: created,
-    timingSetAt: created,
-    publication: { status: 'unpublished' },
-    ...fields,
-  };
-}
+const session = (fields: Parameters<typeof scheduledSession>[1]) => scheduledSession(created, fields);
 
 function series(fields: Partial<SeriesSchedule> & Pick<SeriesSchedule, 'seriesId' | 'title' | 'sessions'>): SeriesSchedule {
   return {
@@ -516,20 +504,7 @@ describe('seriesFeed', () => {
   });
 
   it('keeps a rescheduled then cancelled session under its UID with a rising SEQUENCE (through the schedule projection)', () => {
-    let version = 0;
-    const recorded = (at: string, event: SeriesEvent): RecordedEvent<SeriesEvent> => ({
-      ...event,
-      metadata: {
-        eventId: `e${++version}`,
-        streamId: 'series-vd10',
-        version,
-        schemaVersion: 1,
-        recordedAt: at,
-        actor: { kind: 'organiser', id: 'org-1' },
-        correlationId: `c${version}`,
-        causationId: `c${version}`,
-      },
-    });
+    const recorded = seriesRecorder('series-vd10');
     const history: RecordedEvent<SeriesEvent>[] = [
       recorded('2027-01-10T09:00:00.000Z', {
         type: 'SeriesCreated',
@@ -720,20 +695,6 @@ describe('seriesFeed', () => {
 });
 
 describe('recordings', () => {
-  let version = 0;
-  const recorded = (at: string, event: SeriesEvent): RecordedEvent<SeriesEvent> => ({
-    ...event,
-    metadata: {
-      eventId: `r${++version}`,
-      streamId: 'series-care',
-      version,
-      schemaVersion: 1,
-      recordedAt: at,
-      actor: { kind: 'organiser', id: 'org-1' },
-      correlationId: `c${version}`,
-      causationId: `c${version}`,
-    },
-  });
   const ids = { seriesId: 'care', sessionId: 'lecture-1' };
   const checksum = `${'A'.repeat(43)}=`;
   const uploads = [
@@ -747,7 +708,7 @@ describe('recordings', () => {
 
   /** The Care lecture's schedule: scheduled, then its four files archived, then published, then withdrawn. */
   function lifecycle() {
-    version = 0;
+    const recorded = seriesRecorder('series-care');
     const history: RecordedEvent<SeriesEvent>[] = [
       recorded('2027-01-10T09:00:00.000Z', {
         type: 'SeriesCreated',

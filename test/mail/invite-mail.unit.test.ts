@@ -15,6 +15,7 @@ import { INVITE_CATALOGUE } from '../../functions/mail/invite-catalogue.js';
 import { CATALOGUE } from '../../functions/mail/catalogue.js';
 import { simpleParser, single, type ParsedMail } from './mailparser.js';
 import { decodeWords, field, fieldValues, multipartParts, parameter, readPart, textBody, type RawMessage } from './raw-mime.js';
+import { scheduledSession } from '../support/schedule-fixtures.js';
 
 const options = { from: 'Convene <no-reply@convene.example.org>', messageIdDomain: 'convene.example.org' };
 const UNSUBSCRIBE_URL = 'https://convene.example.org/registrations/unregister?token=dW5yZWdpc3Rlcg.c2ln';
@@ -26,20 +27,7 @@ const created = '2027-01-10T09:00:00.000Z';
 const BEFORE_US_DST = { startsAt: '2027-03-07T20:00:00.000Z', endsAt: '2027-03-07T21:00:00.000Z' };
 const AFTER_US_DST = { startsAt: '2027-03-21T19:00:00.000Z', endsAt: '2027-03-21T20:00:00.000Z' };
 
-function session(fields: Partial<ScheduledSession> & Pick<ScheduledSession, 'sessionId' | 'title' | 'startsAt' | 'endsAt'>): ScheduledSession {
-  return {
-    status: 'scheduled',
-    timeZone: 'America/New_York',
-    language: 'en',
-    speakers: [],
-    sequence: 0,
-    createdAt: created,
-    updatedAt: created,
-    timingSetAt: created,
-    publication: { status: 'unpublished' },
-    ...fields,
-  };
-}
+const session = (fields: Parameters<typeof scheduledSession>[1]) => scheduledSession(created, fields);
 
 const schedule: SeriesSchedule = {
   seriesId: 'care-economy',

@@ -10,7 +10,9 @@ import { CATALOGUE } from '../../functions/mail/catalogue.js';
 import { RECORDING_CATALOGUE } from '../../functions/mail/recording-catalogue.js';
 import { composeRecordingMail, recordingContent, type RecordingMailInput } from '../../functions/mail/recording-mail.js';
 import { recordingFileUrl, recordingsArchiveUrl } from '../../functions/recordings/links.js';
-import { simpleParser, single, type ParsedMail } from './mailparser.js';
+import { single } from './mailparser.js';
+import { contentTypes, readMail, unitSpaces } from './read-mail.js';
+import { scheduledSession } from '../support/schedule-fixtures.js';
 
 const options = { from: 'Convene <no-reply@convene.example.org>', messageIdDomain: 'convene.example.org' };
 const BASE_URL = 'https://convene.example.org';
@@ -42,20 +44,7 @@ const ALL_FILES = [
   file('slides', 'opening-slides.pdf', 'application/pdf', 350_400_000),
 ];
 
-function session(fields: Partial<ScheduledSession> & Pick<ScheduledSession, 'sessionId' | 'title' | 'startsAt' | 'endsAt'>): ScheduledSession {
-  return {
-    status: 'scheduled',
-    timeZone: 'America/New_York',
-    language: 'en',
-    speakers: [],
-    sequence: 1,
-    createdAt: created,
-    updatedAt: created,
-    timingSetAt: created,
-    publication: { status: 'published', publishedAt: '2027-03-22T12:00:00.000Z' },
-    ...fields,
-  };
-}
+const session = (fields: Parameters<typeof scheduledSession>[1]) => scheduledSession(created, { sequence: 1, publication: { status: 'published', publishedAt: '2027-03-22T12:00:00.000Z' }, ...fields });
 
 const lectures: SeriesSchedule = {
   seriesId: 'care-economy',
@@ -106,35 +95,7 @@ function input(overrides: Partial<RecordingMailInput> = {}): RecordingMailInput 
   };
 }
 
-interface Read {
-  readonly bytes: Buffer;
-  readonly parsed: ParsedMail;
-  readonly subject: string;
-  readonly text: string;
-  readonly html: string;
-  /** Header lines as sent, unfolded, by lower-case name. */
-  readonly lines: ReadonlyMap<string, string>;
-}
-
-async function compose(mail: RecordingMailInput): Promise<Read> {
-  const bytes = await composeRecordingMail(mail, options);
-  const parsed = await simpleParser(bytes);
-  expect(parsed.text, 'text part').toBeTypeOf('string');
-  expect(parsed.html, 'HTML part').toBeTypeOf('string');
-  return {
-    bytes,
-    parsed,
-    subject: parsed.subject ?? '',
-    text: parsed.text!,
-    html: parsed.html as string,
-    lines: new Map(parsed.headerLines.map((h) => [h.key, h.line.replace(/\r\n(?=[ \t])/g, '')])),
-  };
-}
-
-/** A no-break or narrow no-break space between a number and its unit ("1,2 Go") made plain: ICU may use either. */
-const unitSpaces = (text: string) => text.replace(/(\d)[\u00a0\u202f](?=\p{L})/gu, '$1 ');
-
-const contentTypes = (bytes: Buffer) => [...bytes.toString('latin1').matchAll(/^Content-Type:\s*([^;\r\n]+)/gim)].map((m) => m[1]!.toLowerCase());
+const compose = async (mail: RecordingMailInput) => readMail(await composeRecordingMail(mail, options));
 
 const urlOf = (sessionId: string, asset: RecordingFile['asset']) => recordingFileUrl(BASE_URL, 'care-economy', sessionId, asset);
 const ARCHIVE_URL = recordingsArchiveUrl(BASE_URL, 'care-economy');

@@ -9,7 +9,9 @@ import type { ScheduledSession, SeriesSchedule } from '../../events/projections/
 import { CATALOGUE } from '../../functions/mail/catalogue.js';
 import { REMINDER_CATALOGUE } from '../../functions/mail/reminder-catalogue.js';
 import { composeReminderMail, reminderContent, type ReminderMailInput, type ReminderSpec } from '../../functions/mail/reminder-mail.js';
-import { simpleParser, single, type ParsedMail } from './mailparser.js';
+import { single } from './mailparser.js';
+import { contentTypes, readMail, unitSpaces } from './read-mail.js';
+import { scheduledSession } from '../support/schedule-fixtures.js';
 
 const options = { from: 'Convene <no-reply@convene.example.org>', messageIdDomain: 'convene.example.org' };
 const UNSUBSCRIBE_URL = 'https://convene.example.org/registrations/unregister?token=dW5yZWdpc3Rlcg.c2ln';
@@ -25,20 +27,7 @@ const created = '2027-01-10T09:00:00.000Z';
 const BEFORE_US_DST = { startsAt: '2027-03-07T20:00:00.000Z', endsAt: '2027-03-07T21:00:00.000Z' };
 const AFTER_US_DST = { startsAt: '2027-03-21T19:00:00.000Z', endsAt: '2027-03-21T20:00:00.000Z' };
 
-function session(fields: Partial<ScheduledSession> & Pick<ScheduledSession, 'sessionId' | 'title' | 'startsAt' | 'endsAt'>): ScheduledSession {
-  return {
-    status: 'scheduled',
-    timeZone: 'America/New_York',
-    language: 'en',
-    speakers: [],
-    sequence: 0,
-    createdAt: created,
-    updatedAt: created,
-    timingSetAt: created,
-    publication: { status: 'unpublished' },
-    ...fields,
-  };
-}
+const session = (fields: Parameters<typeof scheduledSession>[1]) => scheduledSession(created, fields);
 
 const lectures: SeriesSchedule = {
   seriesId: 'care-economy',
@@ -122,40 +111,7 @@ function input(overrides: Partial<ReminderMailInput> = {}): ReminderMailInput {
 const dialogueInput = (overrides: Partial<ReminderMailInput> = {}) =>
   input({ schedule: dialogue, reminder: OPENS, memberTimeZone: 'America/New_York', ...overrides });
 
-interface Read {
-  readonly bytes: Buffer;
-  readonly parsed: ParsedMail;
-  readonly subject: string;
-  readonly text: string;
-  readonly html: string;
-  /** Header lines as sent, unfolded, by lower-case name. */
-  readonly lines: ReadonlyMap<string, string>;
-}
-
-async function compose(mail: ReminderMailInput): Promise<Read> {
-  const bytes = await composeReminderMail(mail, options);
-  const parsed = await simpleParser(bytes);
-  expect(parsed.text, 'text part').toBeTypeOf('string');
-  expect(parsed.html, 'HTML part').toBeTypeOf('string');
-  return {
-    bytes,
-    parsed,
-    subject: parsed.subject ?? '',
-    text: parsed.text!,
-    html: parsed.html as string,
-    lines: new Map(parsed.headerLines.map((h) => [h.key, h.line.replace(/\r\n(?=[ \t])/g, '')])),
-  };
-}
-
-/**
- * Text with the gap between a number and its unit made a plain space: ICU's French data puts
- * a no-break space there for some units ("7\u00a0jours") and not others ("30 minutes"), and
- * may switch to a narrow one in another release. Either reads the same.
- */
-const unitSpaces = (text: string) => text.replace(/(\d)[\u00a0\u202f](?=\p{L})/gu, '$1 ');
-
-/** The MIME types of the message and its parts, in order, from the raw bytes. */
-const contentTypes = (bytes: Buffer) => [...bytes.toString('latin1').matchAll(/^Content-Type:\s*([^;\r\n]+)/gim)].map((m) => m[1]!.toLowerCase());
+const compose = async (mail: ReminderMailInput) => readMail(await composeReminderMail(mail, options));
 
 // ---------------------------------------------------------------------------------------
 

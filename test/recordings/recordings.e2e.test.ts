@@ -10,6 +10,7 @@ import nodeIcal from 'node-ical';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { createPublisher } from '../../functions/publisher/publish.js';
+import { createArchiver } from '../../functions/archiver/archive.js';
 import { useTestApi } from '../support/api.js';
 import { recordingMailer, testDispatcher } from '../support/dispatcher.js';
 import { careRequest } from '../support/seed-requests.js';
@@ -207,5 +208,40 @@ describe('bad uploads are refused with a reason, and nothing is published', () =
     const tricky = await announce({ fileName: '../../../etc/passwd\u202e.mp4' });
     expect(tricky.status, tricky.text).toBe(201);
     expect(new URL(tricky.body.uploadUrl).pathname).toMatch(new RegExp(`/recordings/${seriesId}/${sessionId}/${tricky.body.uploadId}/passwd-?\\.mp4$`));
+  });
+});
+
+describe('retries and twins', () => {
+  it('a redelivered notification, handled by two archivers at once, archives the file once and keeps it', async () => {
+    const upload = await announce({ fileName: 'twice.mp4' });
+    await put(upload.body, video);
+    const notification = api.s3.events.find((e) => e.Records.some((r) => r.s3.object.key.includes(upload.body.uploadId)))!;
+    const twins = [createArchiver({ store: api.store, recordings: api.s3.recordings }), createArchiver({ store: api.store, recordings: api.s3.recordings })];
+    const reports = (await Promise.all(twins.map((a) => a.handle(notification)))).flat();
+    expect(reports.map((r) => r.outcome)).toEqual(['already-archived', 'already-archived']);
+    const history = await api.request('GET', `/admin/series/${seriesId}/history`);
+    const archivedEvents = history.body.events.filter((e: { type: string; data: { uploadId?: string } }) => e.type === 'RecordingArchived' && e.data.uploadId === upload.body.uploadId);
+    expect(archivedEvents).toHaveLength(1);
+    const stored = await api.s3.client.send(new ListObjectsV2Command({ Bucket: api.s3.bucket, Prefix: `recordings/${seriesId}/${sessionId}/${upload.body.uploadId}/` }));
+    expect(stored.KeyCount).toBe(1);
+  });
+
+  it('two publishers on the same tick post a due recording once', async () => {
+    const session = (
+      await api.request('POST', `/admin/series/${seriesId}/sessions`, { body: { title: { en: 'Care economy: lecture 3' }, start: '2027-05-17T10:00', durationMinutes: 60 } })
+    ).body.sessionId;
+    const base = `/admin/series/${seriesId}/sessions/${session}/recording`;
+    const upload = await api.request('POST', `${base}/uploads`, { body: { fileName: 'l3.mp4', contentType: 'video/mp4', size: video.length } });
+    await put(upload.body, video);
+    api.clock.now = new Date('2027-05-18T09:00:00Z');
+    const scheduled = await api.request('POST', `${base}/publish`, { body: { at: '2027-05-18T12:00:00Z' } });
+    expect(scheduled.body.publication).toMatchObject({ status: 'scheduled', publishAt: '2027-05-18T12:00:00.000Z' });
+    await api.settle();
+    const due = new Date('2027-05-18T12:00:10Z');
+    const reports = await Promise.all([publisher().tick({ now: due }), publisher().tick({ now: due })]);
+    expect(reports.reduce((n, r) => n + r.published, 0)).toBe(1);
+    expect(reports.reduce((n, r) => n + r.failed, 0)).toBe(0);
+    const history = await api.request('GET', `/admin/series/${seriesId}/history`);
+    expect(history.body.events.filter((e: { type: string; data: { sessionId?: string } }) => e.type === 'RecordingPublished' && e.data.sessionId === session)).toHaveLength(1);
   });
 });

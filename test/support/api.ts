@@ -27,6 +27,7 @@ import { LOCAL_CREDENTIALS } from '../../infra/local/clients.js';
 import { startStreamPoller, type StreamPoller } from '../../infra/local/stream-poller.js';
 import { clients, localStackInfo } from './local.js';
 import type { S3Client } from '@aws-sdk/client-s3';
+import type { S3Event } from 'aws-lambda';
 import { createRecordingStore, type RecordingStore } from '../../functions/adapters/recordings/recording-store.js';
 import { createArchiver, type ArchiveReport } from '../../functions/archiver/archive.js';
 import { RECORDINGS_BUCKET, startS3Local, type S3Local } from '../../infra/local/s3-local.js';
@@ -66,7 +67,7 @@ export interface TestApi {
   /** Wait until the projector has caught up with every event written so far. */
   settle(): Promise<void>;
   /** The recordings bucket: the run's s3rver, or (`ownS3`) one of this file's with the archiver on its notifications. */
-  s3: { client: S3Client; bucket: string; endpoint: string; recordings: RecordingStore };
+  s3: { client: S3Client; bucket: string; endpoint: string; recordings: RecordingStore; events: S3Event[] };
   /** With `ownS3`: wait until the archiver has handled every notification so far; what each said. */
   archived(): Promise<ArchiveReport[]>;
   /** The API's clock: `now` returns it; tests move it. Default: the real time. */
@@ -90,6 +91,7 @@ export function useTestApi(options: TestApiOptions = {}): TestApi {
   const archiving: Promise<ArchiveReport[]>[] = [];
   const reports: ArchiveReport[] = [];
   const clock: TestApi['clock'] = { now: undefined };
+  const s3Events: S3Event[] = [];
   beforeAll(async () => {
     const names = localTableNames(`api-${crypto.randomUUID().slice(0, 8)}`);
     await createTables(clients().dynamodb, names);
@@ -102,7 +104,7 @@ export function useTestApi(options: TestApiOptions = {}): TestApi {
     let archiver: ReturnType<typeof createArchiver> | undefined;
     if (options.ownS3) {
       ownS3 = await startS3Local({
-        onEvent: (event) => archiving.push(archiver!.handle(event).then((r) => (reports.push(...r), r), (error) => (reports.push({ key: '?', outcome: 'ignored', reason: String(error) }), []))),
+        onEvent: (event) => (s3Events.push(event), archiving.push(archiver!.handle(event).then((r) => (reports.push(...r), r), (error) => (reports.push({ key: '?', outcome: 'ignored', reason: String(error) }), [])))),
       });
     }
     const s3Client = ownS3 ? localClients({ ...localStackInfo(), s3: { ...localStackInfo().s3, endpoint: ownS3.endpoint } }).s3 : clients().s3;
@@ -144,7 +146,7 @@ export function useTestApi(options: TestApiOptions = {}): TestApi {
       organiserToken: await mintOrganiserToken(key, { sub: 'organiser-1' }),
       token: (claims?: TokenClaims) => mintOrganiserToken(key, { sub: 'organiser-1', ...claims }),
       settle: () => poller!.drain(),
-      s3: { client: s3Client, bucket, endpoint: ownS3?.endpoint ?? localStackInfo().s3.endpoint, recordings },
+      s3: { client: s3Client, bucket, endpoint: ownS3?.endpoint ?? localStackInfo().s3.endpoint, recordings, events: s3Events },
       clock,
       async archived() {
         while (archiving.length > 0) await Promise.all(archiving.splice(0));

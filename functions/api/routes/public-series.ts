@@ -4,15 +4,14 @@
  */
 import { Hono, type Context } from 'hono';
 import { DateTime } from 'luxon';
-import type { SeriesSchedule } from '../../../events/projections/schedule.js';
+import type { ScheduledSession, SeriesSchedule } from '../../../events/projections/schedule.js';
 import type { ReadModelStore } from '../../adapters/read-models/read-model-store.js';
 import { feedEtag, feedLastModified, seriesFeed } from '../../feeds/ical.js';
 import { scheduleKey } from '../../projector/projections.js';
 import { NotFoundProblem } from '../problems.js';
 import { boundedCache } from '../bounded-cache.js';
 import { isNotModified, pathId } from '../request.js';
-import { recordingsArchiveUrl } from '../../recordings/links.js';
-import { publicFiles } from './recordings.js';
+import { publicFiles, recordingsArchiveUrl } from '../../recordings/links.js';
 
 const FEED_CACHE_ENTRIES = 200;
 
@@ -38,19 +37,26 @@ export function publicSchedule(schedule: SeriesSchedule, baseUrl: string) {
     sessions: schedule.sessions.map((s) => ({
       sessionId: s.sessionId,
       status: s.status,
-      title: s.title,
-      ...(s.description ? { description: s.description } : {}),
-      startsAt: s.startsAt,
-      endsAt: s.endsAt,
-      timeZone: s.timeZone,
-      localStart: DateTime.fromISO(s.startsAt, { zone: s.timeZone }).toISO({ suppressMilliseconds: true })!,
-      language: s.language,
-      speakers: s.speakers,
+      ...publicSessionFacts(s),
       ...(s.capacity !== undefined ? { capacity: s.capacity } : {}),
       sequence: s.sequence,
       ...(s.recording ? { recording: { publishedAt: s.recording.publishedAt, files: publicFiles(baseUrl, schedule.seriesId, s.sessionId, s.recording) } } : {}),
     })),
     recordingsUrl: recordingsArchiveUrl(baseUrl, schedule.seriesId),
+  };
+}
+
+/** What anyone may see of a session: what it is, when (UTC, its zone, the local start), in which language, by whom. */
+export function publicSessionFacts(s: ScheduledSession) {
+  return {
+    title: s.title,
+    ...(s.description ? { description: s.description } : {}),
+    startsAt: s.startsAt,
+    endsAt: s.endsAt,
+    timeZone: s.timeZone,
+    localStart: DateTime.fromISO(s.startsAt, { zone: s.timeZone }).toISO({ suppressMilliseconds: true })!,
+    language: s.language,
+    speakers: s.speakers,
   };
 }
 

@@ -7,9 +7,8 @@
  * withdrawn. The bucket itself is private; nothing here ever names a storage key.
  */
 import { Hono, type Context } from 'hono';
-import { DateTime } from 'luxon';
 import type { ConveneEvent } from '../../../events/registry.js';
-import type { PublishedRecording, RecordingFile, SeriesSchedule } from '../../../events/projections/schedule.js';
+import type { RecordingFile, SeriesSchedule } from '../../../events/projections/schedule.js';
 import { MAX_BYTES, MULTIPART_PART_BYTES, MULTIPART_THRESHOLD_BYTES, partCount } from '../../../events/series/recording-files.js';
 import { RecordingAsset } from '../../../events/series/events.js';
 import type { SessionState } from '../../../events/series/state.js';
@@ -17,7 +16,7 @@ import type { EventStore } from '../../adapters/event-store/event-store.js';
 import type { ReadModelStore } from '../../adapters/read-models/read-model-store.js';
 import type { RecordingStore } from '../../adapters/recordings/recording-store.js';
 import { scheduleKey } from '../../projector/projections.js';
-import { recordingFileUrl, recordingsArchiveUrl } from '../../recordings/links.js';
+import { publicFiles, recordingFileUrl, recordingsArchiveUrl } from '../../recordings/links.js';
 import { recordingObjectKey } from '../../recordings/object-keys.js';
 import { organiserOf, type TokenVerifier } from '../auth.js';
 import { ApiError, NotFoundProblem, UnprocessableError } from '../problems.js';
@@ -25,6 +24,7 @@ import { isNotModified, pathId, readBody } from '../request.js';
 import { CompleteUploadBody, PublishRecordingBody, RecordingUploadBody, WithdrawRecordingBody } from '../schemas.js';
 import { activeSeries, respondWithVersion, seriesCommandRunner, type OrganiserEnv, type SeriesResult } from '../series-command.js';
 import { readSeries } from './series-stream.js';
+import { publicSessionFacts } from './public-series.js';
 import { fold } from '../../../events/shared/decider.js';
 import { seriesDecider, type ActiveSeries } from '../../../events/series/index.js';
 import type { SeriesEvent } from '../../../events/series/events.js';
@@ -232,25 +232,13 @@ function latestArchived(session: SessionState, asset: RecordingAsset): Recording
   return { asset, uploadId, fileName, contentType, size, objectKey, ...(versionId ? { versionId } : {}) };
 }
 
-/** What the public sees of a file: its stable link, never its storage key. */
-export function publicFiles(baseUrl: string, seriesId: string, sessionId: string, recording: PublishedRecording) {
-  return recording.files.map(({ asset, fileName, contentType, size }) => ({ asset, fileName, contentType, size, url: recordingFileUrl(baseUrl, seriesId, sessionId, asset) }));
-}
-
 export function publicArchive(baseUrl: string, schedule: SeriesSchedule) {
   const recordings = schedule.sessions
     .filter((s) => s.recording !== undefined)
     .sort((a, b) => b.startsAt.localeCompare(a.startsAt) || a.sessionId.localeCompare(b.sessionId))
     .map((s) => ({
       sessionId: s.sessionId,
-      title: s.title,
-      ...(s.description ? { description: s.description } : {}),
-      startsAt: s.startsAt,
-      endsAt: s.endsAt,
-      timeZone: s.timeZone,
-      localStart: DateTime.fromISO(s.startsAt, { zone: s.timeZone }).toISO({ suppressMilliseconds: true })!,
-      language: s.language,
-      speakers: s.speakers,
+      ...publicSessionFacts(s),
       publishedAt: s.recording!.publishedAt,
       files: publicFiles(baseUrl, schedule.seriesId, s.sessionId, s.recording!),
     }));
