@@ -152,7 +152,11 @@ export const Problem = z.object({
 
 export const RecordingUploadBody = z.strictObject({
   fileName: SingleLine(255).describe('The name the file has on the organiser\'s machine; downloads are offered under it'),
-  contentType: z.string().max(255).describe('video/* or audio/* (the recording), text/vtt (captions), text/plain (transcript), application/pdf (slides)'),
+  contentType: z
+    .string()
+    .max(255)
+    .regex(/^[\w.+-]+\/[\w.+-]+(?:\s*;\s*[\w.+-]+=(?:"[^"\\\p{Cc}]*"|[\w.+-]+))*$/u, 'must be a content type such as video/mp4, with parameters such as ; codecs="avc1" at most')
+    .describe('video/* or audio/* (the recording), text/vtt (captions), text/plain (transcript), application/pdf (slides)'),
   size: z.number().int().positive().describe('Bytes; what arrives must be exactly this size'),
   checksum: Sha256Base64.optional().describe('SHA-256 of the file in base64: what arrives must match it'),
   asset: RecordingAsset.optional().describe('recording, captions, transcript or slides; by default what the content type is'),

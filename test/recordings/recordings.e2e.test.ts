@@ -157,6 +157,12 @@ describe('bad uploads are refused with a reason, and nothing is published', () =
     const huge = await announce({ size: 11 * 1024 ** 3 });
     expect(huge.status).toBe(422);
     expect(huge.body.detail).toMatch(/size: a recording file may be at most 10 GiB/);
+    const injected = await announce({ contentType: 'video/mp4\r\nX-Amz-Acl: public-read' });
+    expect(injected.status).toBe(422);
+    expect(injected.body.errors).toMatchObject([{ field: 'contentType' }]);
+    const crlfName = await announce({ fileName: 'a.mp4\r\nContent-Type: text/html' });
+    expect(crlfName.status).toBe(422);
+    expect(crlfName.body.errors).toMatchObject([{ field: 'fileName' }]);
     const unknownField = await announce({ path: '../../x' });
     expect(unknownField.status).toBe(422);
     expect(await api.eventCount()).toBe(before);
