@@ -1,4 +1,4 @@
-import { Stack } from 'aws-cdk-lib';
+import { Stack, Validations } from 'aws-cdk-lib';
 import type { StackProps } from 'aws-cdk-lib';
 import type { HttpApi } from 'aws-cdk-lib/aws-apigatewayv2';
 import type { TableV2 } from 'aws-cdk-lib/aws-dynamodb';
@@ -7,10 +7,12 @@ import type { Construct } from 'constructs';
 import { deliveryTable, eventTable, idempotencyTable, membersTable, readModelTable, tables } from '../tables.js';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { TableDefinition, TableNames } from '../tables.js';
+import { alarmEmailContext, OperationalAlarms } from './alarms.js';
 import { createApiFunction } from './api-function.js';
 import { PUBLIC_BASE_URL_CONTEXT, requiredMailFromContext, requiredUrlContext, uploadOriginsContext } from './context.js';
 import { Dispatcher } from './dispatcher.js';
-import { createHttpApi } from './http-api.js';
+import { createHttpApi, type ConveneHttpApi } from './http-api.js';
+import { acknowledgeTableIndexGrants } from './nag.js';
 import { Organisers } from './organisers.js';
 import { Projector } from './projector.js';
 import { Recordings } from './recordings.js';
@@ -24,6 +26,8 @@ export class ConveneStack extends Stack {
   readonly organisers: Organisers;
   /** The API Lambda behind every route of the HTTP API. */
   readonly apiFunction: NodejsFunction;
+  /** The HTTP API, its throttled `$default` stage and its access log group. */
+  readonly httpApi: ConveneHttpApi;
   readonly api: HttpApi;
   /** The projector Lambda on the event table's stream, and its dead-letter queue. */
   readonly projector: Projector;
@@ -35,6 +39,8 @@ export class ConveneStack extends Stack {
   readonly dispatcher: Dispatcher;
   /** The recordings bucket, the archiver S3 invokes for each upload, and the every-minute publisher. */
   readonly recordings: Recordings;
+  /** CloudWatch alarms on the functions, the projector's dead letters, SES reputation and API 5xx, and the topic they notify. */
+  readonly alarms: OperationalAlarms;
 
   constructor(scope: Construct, id: string, props?: StackProps) {
     super(scope, id, props);
@@ -72,7 +78,8 @@ export class ConveneStack extends Stack {
       configurationSetName: this.sesFeedback.configurationSetName,
       recordingsBucket: this.recordings.bucket,
     });
-    this.api = createHttpApi(this, 'Api', this.apiFunction, this.organisers);
+    this.httpApi = createHttpApi(this, 'Api', this.apiFunction, this.organisers);
+    this.api = this.httpApi.api;
     this.projector = new Projector(this, 'Projector', {
       tableNames: this.tableNames(),
       eventTable: this.table(eventTable),
@@ -87,6 +94,25 @@ export class ConveneStack extends Stack {
       mail,
       signingSecret: this.signingSecret,
       configurationSetName: this.sesFeedback.configurationSetName,
+    });
+    // Last: it watches what the constructs above built.
+    this.alarms = new OperationalAlarms(this, 'Alarms', {
+      functions: {
+        api: this.apiFunction,
+        projector: this.projector.function,
+        dispatcher: this.dispatcher.function,
+        'ses-feedback': this.sesFeedback.function,
+        archiver: this.recordings.archiver,
+        publisher: this.recordings.publisher,
+      },
+      projectorDeadLetterQueue: this.projector.deadLetterQueue,
+      api: this.api,
+      alarmEmail: alarmEmailContext(this),
+    });
+    acknowledgeTableIndexGrants(this, [this.table(eventTable)]);
+    Validations.of(this.signingSecret).acknowledge({
+      id: 'AwsSolutions-SMG4',
+      reason: 'Rotated by hand without breaking links already mailed: SIGNING_SECRETS takes several secrets, the first signs and all verify; a rotation Lambda could not know when old links may lapse.',
     });
   }
 

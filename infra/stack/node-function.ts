@@ -1,7 +1,9 @@
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Duration } from 'aws-cdk-lib';
-import { Architecture, Runtime } from 'aws-cdk-lib/aws-lambda';
+import { RemovalPolicy, type Duration } from 'aws-cdk-lib';
+import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { Architecture, LoggingFormat, Runtime } from 'aws-cdk-lib/aws-lambda';
+import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import type { Construct } from 'constructs';
 
@@ -21,18 +23,29 @@ export interface NodeFunctionProps {
 /** Entries (relative to the project root) of the functions built here, for tests and wiring. */
 const entries = new WeakMap<NodejsFunction, string>();
 
+/** How long function logs are kept. */
+export const LOG_RETENTION = RetentionDays.THREE_MONTHS;
+
 /**
- * A Lambda running one handler of functions/ on Node.js 22, arm64, bundled locally by esbuild
+ * A Lambda running one handler of functions/ on Node.js 24, arm64, bundled locally by esbuild
  * as a minified ES module with source maps (NODE_OPTIONS=--enable-source-maps is the
- * caller's, with the rest of the environment: see serviceEnvironment).
+ * caller's, with the rest of the environment: see serviceEnvironment). Logs are JSON (the
+ * Powertools logger's lines, and the runtime's own) in a log group of its own kept
+ * `LOG_RETENTION`; its role starts empty (no AWS managed policy) with only the right to write
+ * to that log group, and each construct grants what its handler uses.
  */
 export function createNodeFunction(scope: Construct, id: string, props: NodeFunctionProps): NodejsFunction {
+  const logGroup = new LogGroup(scope, `${id}Logs`, { retention: LOG_RETENTION, removalPolicy: RemovalPolicy.DESTROY });
+  const role = new Role(scope, `${id}ServiceRole`, { assumedBy: new ServicePrincipal('lambda.amazonaws.com') });
   const fn = new NodejsFunction(scope, id, {
+    role,
+    logGroup,
+    loggingFormat: LoggingFormat.JSON,
     projectRoot,
     depsLockFilePath: join(projectRoot, 'package-lock.json'),
     entry: join(projectRoot, props.entry),
     handler: 'handler',
-    runtime: Runtime.NODEJS_22_X,
+    runtime: Runtime.NODEJS_24_X,
     architecture: Architecture.ARM_64,
     memorySize: props.memorySize,
     timeout: props.timeout,
@@ -40,7 +53,7 @@ export function createNodeFunction(scope: Construct, id: string, props: NodeFunc
       format: OutputFormat.ESM,
       minify: true,
       sourceMap: true,
-      target: 'node22',
+      target: 'node24',
       mainFields: ['module', 'main'],
       // Bundled CommonJS dependencies may still call require(): give the ES module one.
       banner: "import { createRequire } from 'module'; const require = createRequire(import.meta.url);",
@@ -49,6 +62,8 @@ export function createNodeFunction(scope: Construct, id: string, props: NodeFunc
     },
     environment: props.environment,
   });
+  // CreateLogStream and PutLogEvents on this function's log group only.
+  logGroup.grantWrite(role);
   entries.set(fn, props.entry);
   return fn;
 }

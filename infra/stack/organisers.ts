@@ -1,5 +1,6 @@
 import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
-import { AccountRecovery, CfnUserPoolGroup, UserPool, UserPoolClient } from 'aws-cdk-lib/aws-cognito';
+import { AccountRecovery, CfnUserPoolGroup, Mfa, UserPool, UserPoolClient } from 'aws-cdk-lib/aws-cognito';
+import { Validations } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { ORGANISERS_GROUP } from '../../functions/api/route-table.js';
 
@@ -34,7 +35,15 @@ export class Organisers extends Construct {
         tempPasswordValidity: Duration.days(3),
       },
       accountRecovery: AccountRecovery.EMAIL_ONLY,
+      // Organisers change what thousands of members see and receive: a password is not enough.
+      // An authenticator app (TOTP), not SMS (no SMS role, cost or SIM-swap risk).
+      mfa: Mfa.REQUIRED,
+      mfaSecondFactor: { otp: true, sms: false },
       removalPolicy: RemovalPolicy.RETAIN,
+    });
+    Validations.of(this.userPool).acknowledge({
+      id: 'AwsSolutions-COG8',
+      reason: 'The Essentials tier suffices: a handful of organisers sign in with SRP and a required TOTP second factor; the Plus tier (threat protection) is billed per active user for little gain here.',
     });
     this.client = this.userPool.addClient('ApiClient', {
       generateSecret: false,

@@ -90,6 +90,11 @@ describe('ConveneStack API', () => {
       template.resourceCountIs('AWS::Cognito::UserPool', 1);
     });
 
+    it('requires a second factor from an authenticator app, never SMS', () => {
+      expect(resources[ids.pool]!.Properties).toMatchObject({ MfaConfiguration: 'ON', EnabledMfas: ['SOFTWARE_TOKEN_MFA'] });
+      expect(resources[ids.pool]!.Properties.SmsConfiguration).toBeUndefined();
+    });
+
     it('has a public client signing in with SRP only, without OAuth flows', () => {
       const client = resources[ids.client]!;
       expect(client.Properties).toMatchObject({ UserPoolId: { Ref: ids.pool }, GenerateSecret: false, AllowedOAuthFlowsUserPoolClient: false });
@@ -107,12 +112,12 @@ describe('ConveneStack API', () => {
   });
 
   describe('API function', () => {
-    it('runs functions/api/handler.ts on Node.js 22, arm64, 512 MB, 10 s', () => {
+    it('runs functions/api/handler.ts on Node.js 24, arm64, 512 MB, 10 s', () => {
       // How many functions the stack has, one per handler file, is projector-stack.unit.test.ts's to check.
       expect(resources[ids.fn]).toMatchObject({
         Type: 'AWS::Lambda::Function',
         Properties: {
-          Runtime: 'nodejs22.x',
+          Runtime: 'nodejs24.x',
           Architectures: ['arm64'],
           // NodejsFunction bundles the entry to index.mjs and prefixes the handler export.
           Handler: 'index.handler',
@@ -195,13 +200,27 @@ describe('ConveneStack API', () => {
   describe('HTTP API', () => {
     const organiserRoutes = routes.filter((r) => r.auth === 'organiser');
 
-    it('is an HTTP API without CORS, with an auto-deployed default stage and its URL as an output', () => {
+    it('is an HTTP API that browsers on any origin may call, with a throttled, access-logged default stage and its URL as an output', () => {
       template.resourceCountIs('AWS::ApiGatewayV2::Api', 1);
       expect(resources[ids.api]!.Properties).toMatchObject({ ProtocolType: 'HTTP' });
-      expect(resources[ids.api]!.Properties.CorsConfiguration).toBeUndefined();
-      template.hasResourceProperties('AWS::ApiGatewayV2::Stage', { ApiId: { Ref: ids.api }, StageName: '$default', AutoDeploy: true });
+      expect(resources[ids.api]!.Properties.CorsConfiguration).toMatchObject({
+        AllowOrigins: ['*'],
+        AllowHeaders: expect.arrayContaining(['authorization', 'content-type', 'idempotency-key', 'if-match']),
+        ExposeHeaders: expect.arrayContaining(['etag', 'location', 'retry-after']),
+      });
+      expect(resources[ids.api]!.Properties.CorsConfiguration.AllowCredentials).toBeUndefined();
+      const stages = ofType('AWS::ApiGatewayV2::Stage');
+      expect(stages).toHaveLength(1);
+      const stage = stages[0]![1].Properties;
+      expect(stage).toMatchObject({ ApiId: { Ref: ids.api }, StageName: '$default', AutoDeploy: true, DefaultRouteSettings: { ThrottlingRateLimit: 200, ThrottlingBurstLimit: 400 } });
+      const logGroupId = stage.AccessLogSettings.DestinationArn['Fn::GetAtt'][0] as string;
+      expect(resources[logGroupId]).toMatchObject({ Type: 'AWS::Logs::LogGroup', Properties: { RetentionInDays: 90 } });
+      const format = JSON.parse(stage.AccessLogSettings.Format as string) as Record<string, string>;
+      expect(format).toMatchObject({ requestId: '$context.requestId', route: '$context.routeKey', status: '$context.status' });
+      // Feed and unsubscribe tokens travel in paths and queries: the log keeps the route, not the path.
+      expect(Object.values(format)).not.toContain('$context.path');
       const outputs = Object.values(template.toJSON().Outputs as Record<string, { Value: unknown }>);
-      expect(outputs.map((o) => o.Value)).toContainEqual({ 'Fn::GetAtt': [ids.api, 'ApiEndpoint'] });
+      expect(JSON.stringify(outputs.map((o) => o.Value))).toContain(ids.api);
     });
 
     it('verifies organiser tokens against the user pool, with the client id as audience', () => {

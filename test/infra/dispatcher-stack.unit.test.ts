@@ -80,7 +80,7 @@ describe('ConveneStack dispatcher', () => {
   });
 
   describe('function', () => {
-    it('runs functions/dispatcher/handler.ts on Node.js 22, arm64, 1024 MB, 2 minutes, without reserved concurrency', () => {
+    it('runs functions/dispatcher/handler.ts on Node.js 24, arm64, 1024 MB, 2 minutes, without reserved concurrency', () => {
       expect(entryOf(stack.dispatcher.function)).toBe('functions/dispatcher/handler.ts');
       expectNodeFunction(resources[ids.fn], { memorySize: 1024, timeoutSeconds: 120, roleId: ids.role });
       // Overlapping ticks are safe (the delivery ledger claims each mail before it is sent).

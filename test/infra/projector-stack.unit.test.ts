@@ -67,12 +67,12 @@ describe('ConveneStack projector', () => {
   });
 
   describe('function', () => {
-    it('runs functions/projector/handler.ts on Node.js 22, arm64, 512 MB, 30 s', () => {
+    it('runs functions/projector/handler.ts on Node.js 24, arm64, 512 MB, 30 s', () => {
       expect(entryOf(stack.projector.function)).toBe('functions/projector/handler.ts');
       expect(resources[ids.fn]).toMatchObject({
         Type: 'AWS::Lambda::Function',
         Properties: {
-          Runtime: 'nodejs22.x',
+          Runtime: 'nodejs24.x',
           Architectures: ['arm64'],
           // NodejsFunction bundles the entry to index.mjs and prefixes the handler export.
           Handler: 'index.handler',

@@ -16,16 +16,24 @@ export const arnKey = (arn: unknown): string => JSON.stringify(arn);
 
 /**
  * Actions by resource (keyed by arnKey) that the role's policies allow. Asserts along the way
- * that the role has only the basic execution managed policy and no inline policies of its
- * own, and that every statement is an unconditional Allow.
+ * that the role has no AWS managed policy and no inline policies of its own, that every
+ * statement is an unconditional Allow, and that it may write to its function's own log group
+ * (CreateLogStream, PutLogEvents on that group and nothing else there): that grant is left out
+ * of the result, which holds what the handler itself may touch. `owner: 'cdk'`: a function CDK
+ * adds itself, whose role has AWS's basic execution policy instead.
  */
-export function grantsOfRole(resources: Record<string, Resource>, roleId: string): Record<string, string[]> {
+export function grantsOfRole(resources: Record<string, Resource>, roleId: string, owner: 'convene' | 'cdk' = 'convene'): Record<string, string[]> {
   const role = resources[roleId];
   expect(role?.Type).toBe('AWS::IAM::Role');
   expect(role!.Properties.Policies).toBeUndefined();
-  expect(arnKey(role!.Properties.ManagedPolicyArns)).toBe(
-    arnKey([{ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::aws:policy/service-role/AWSLambdaBasicExecutionRole']] }]),
-  );
+  if (owner === 'cdk') {
+    // A function CDK adds itself (S3 bucket notifications): AWS's basic execution policy for its logs.
+    expect(arnKey(role!.Properties.ManagedPolicyArns)).toBe(
+      arnKey([{ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::aws:policy/service-role/AWSLambdaBasicExecutionRole']] }]),
+    );
+  } else {
+    expect(role!.Properties.ManagedPolicyArns).toBeUndefined();
+  }
   const policies = Object.values(resources).filter(
     (r) =>
       (r.Type === 'AWS::IAM::Policy' || r.Type === 'AWS::IAM::ManagedPolicy') &&
@@ -41,6 +49,14 @@ export function grantsOfRole(resources: Record<string, Resource>, roleId: string
       for (const action of list(statement.Action)) actions.add(action);
     }
   }
+  if (owner === 'cdk') return Object.fromEntries(Object.entries(grants).map(([resource, actions]) => [resource, [...actions].sort()]));
+  const fn = Object.entries(resources).find(([, r]) => r.Type === 'AWS::Lambda::Function' && arnKey(r.Properties.Role) === arnKey({ 'Fn::GetAtt': [roleId, 'Arn'] }));
+  expect(fn, `the function of role ${roleId}`).toBeDefined();
+  const logGroupId = fn![1].Properties.LoggingConfig?.LogGroup?.Ref as string | undefined;
+  expect(resources[logGroupId ?? '']?.Type).toBe('AWS::Logs::LogGroup');
+  const logs = arnKey({ 'Fn::GetAtt': [logGroupId, 'Arn'] });
+  expect([...(grants[logs] ?? [])].sort()).toEqual(['logs:CreateLogStream', 'logs:PutLogEvents']);
+  delete grants[logs];
   return Object.fromEntries(Object.entries(grants).map(([resource, actions]) => [resource, [...actions].sort()]));
 }
 

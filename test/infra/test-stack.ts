@@ -39,7 +39,7 @@ export function synthTestStack() {
 export type TestStack = ReturnType<typeof synthTestStack>;
 
 /**
- * Asserts that a resource is a Lambda function as createNodeFunction builds it: Node.js 22,
+ * Asserts that a resource is a Lambda function as createNodeFunction builds it: Node.js 24, JSON logs,
  * arm64, the bundled entry's `handler` export (NodejsFunction bundles to index.mjs), with this
  * memory, timeout and role.
  */
@@ -47,7 +47,8 @@ export function expectNodeFunction(resource: Resource | undefined, expected: { m
   expect(resource).toMatchObject({
     Type: 'AWS::Lambda::Function',
     Properties: {
-      Runtime: 'nodejs22.x',
+      Runtime: 'nodejs24.x',
+      LoggingConfig: { LogFormat: 'JSON' },
       Architectures: ['arm64'],
       Handler: 'index.handler',
       MemorySize: expected.memorySize,
