@@ -156,7 +156,7 @@ describe('the globally started local stack', () => {
         await dynamodb.send(new DeleteTableCommand({ TableName: table })).catch(() => undefined);
       }
     }
-  }, 60_000);
+  }, 150_000);
 
   it('accepts SendEmail through the SES client and shows it in GET /store', async () => {
     const info = localStackInfo();
