@@ -2,7 +2,8 @@
  * Events of a series stream (`series-<seriesId>`): a lecture series or a virtual dialogue,
  * its sessions, and the recordings of those sessions.
  */
-import { z } from 'zod';
+// A namespace import: esbuild then keeps only the parts of zod in use (not its 64 locales).
+import * as z from 'zod';
 import { defineEvent, type EventOf } from '../shared/event.js';
 import {
   CalendarDate,

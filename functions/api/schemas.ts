@@ -3,7 +3,8 @@
  * and /openapi.json is generated from them. Field formats reuse the domain's value schemas;
  * unknown fields are refused.
  */
-import { z } from 'zod';
+// A namespace import: esbuild then keeps only the parts of zod in use (not its 64 locales).
+import * as z from 'zod';
 import { DialogueWindow, Organiser, RecordingAsset, SeriesKind, Sha256Base64, Speaker } from '../../events/series/events.js';
 import {
   HttpUrl,

@@ -9,7 +9,8 @@
  * the addresses in them. Only the stores' failures throw, so that Lambda retries; every step
  * is idempotent, so a retried or redelivered notification changes nothing more.
  */
-import { z } from 'zod';
+// A namespace import: esbuild then keeps only the parts of zod in use (not its 64 locales).
+import * as z from 'zod';
 import { memberDecider, memberStreamId } from '../../events/member/index.js';
 import type { ConveneEvent } from '../../events/registry.js';
 import { DomainError } from '../../events/shared/errors.js';

@@ -6,7 +6,8 @@
  * 192 bits, stored only as a hash) is also the member's bearer token for DELETE and rotation.
  */
 import { Hono, type Context } from 'hono';
-import { z } from 'zod';
+// A namespace import: esbuild then keeps only the parts of zod in use (not its 64 locales).
+import * as z from 'zod';
 import { memberDecider, memberStreamId, type MemberCommand } from '../../../events/member/index.js';
 import type { MemberEvent } from '../../../events/member/events.js';
 import type { MemberRegistrations, RosterEntry } from '../../../events/projections/member-registrations.js';
