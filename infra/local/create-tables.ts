@@ -18,12 +18,8 @@ import type {
 import { tables } from '../tables.js';
 import type { IndexDefinition, KeyDefinition, TableDefinition, TableNames } from '../tables.js';
 
-/**
- * How long to wait for a global secondary index added to an existing table to become ACTIVE.
- * DynamoDB Local builds one in about 2 s alone, but took over 30 s while the whole test suite
- * loaded it on a 2-core machine.
- */
-const INDEX_WAIT_MS = 120_000;
+/** How long to wait for a global secondary index added to an existing table to become ACTIVE. */
+const INDEX_WAIT_MS = 30_000;
 
 /**
  * Creates every table of infra/tables.ts that does not exist yet, with its global secondary
