@@ -7,7 +7,7 @@ import type { MiddlewareHandler } from 'hono';
 import { createRemoteJWKSet, importJWK, jwtVerify, type JWK, type JWTPayload } from 'jose';
 import type { Actor } from '../../events/shared/event.js';
 import { ForbiddenError, UnauthorizedError } from './problems.js';
-import { ORGANISERS_GROUP } from './route-table.js';
+import { AUTH_ENV, ORGANISERS_GROUP } from './route-table.js';
 
 export interface TokenVerifierConfig {
   readonly issuer: string;
@@ -20,6 +20,21 @@ export interface TokenVerifierConfig {
 }
 
 export type TokenVerifier = (token: string) => Promise<JWTPayload>;
+
+/** The verifier a handler's environment describes (route-table.ts AUTH_ENV). */
+export function tokenVerifierFromEnvironment(env: Record<string, string | undefined>): TokenVerifier {
+  const issuer = env[AUTH_ENV.issuer];
+  if (!issuer) throw new Error(`environment variable ${AUTH_ENV.issuer} is not set`);
+  const jwksUrl = env[AUTH_ENV.jwksUrl];
+  const publicJwk = env[AUTH_ENV.publicJwk];
+  const clientId = env[AUTH_ENV.clientId];
+  return createTokenVerifier({
+    issuer,
+    ...(jwksUrl ? { jwksUrl } : {}),
+    ...(publicJwk ? { publicJwk: JSON.parse(publicJwk) as JWK } : {}),
+    ...(clientId ? { clientId } : {}),
+  });
+}
 
 export function createTokenVerifier(config: TokenVerifierConfig): TokenVerifier {
   const key = config.jwksUrl

@@ -1,11 +1,10 @@
 /** The API wired from a Lambda's (or `npm start`'s) environment. */
-import type { JWK } from 'jose';
 import { conveneEventStore } from '../adapters/event-store/index.js';
 import { createApi } from './app.js';
-import { createTokenVerifier } from './auth.js';
+import { tokenVerifierFromEnvironment } from './auth.js';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { SESClient } from '@aws-sdk/client-ses';
-import { AUTH_ENV, MAIL_FROM_ENV, PUBLIC_BASE_URL_ENV, SIGNING_SECRETS_ENV } from './route-table.js';
+import { MAIL_FROM_ENV, PUBLIC_BASE_URL_ENV, SIGNING_SECRETS_ENV } from './route-table.js';
 import { createMemberDirectory } from '../adapters/members/member-directory.js';
 import { MAIL_CONFIGURATION_SET_ENV } from '../adapters/mailer/configuration-set.js';
 import { createSesMailer } from '../adapters/mailer/ses-mailer.js';
@@ -14,20 +13,9 @@ import { createTokenSigner } from '../security/signed-token.js';
 import { membersTable, readModelTable } from '../../infra/tables.js';
 import { documentClient } from '../adapters/dynamodb-client.js';
 import { createReadModelStore } from '../adapters/read-models/read-model-store.js';
-import { createRecordingStore, RECORDINGS_BUCKET_ENV, recordingsS3Client } from '../adapters/recordings/recording-store.js';
 
 export function apiFromEnvironment(env: Record<string, string | undefined>, logger = new Logger({ serviceName: 'api' })) {
-  const issuer = env[AUTH_ENV.issuer];
-  if (!issuer) throw new Error(`environment variable ${AUTH_ENV.issuer} is not set`);
-  const jwksUrl = env[AUTH_ENV.jwksUrl];
-  const publicJwk = env[AUTH_ENV.publicJwk];
-  const clientId = env[AUTH_ENV.clientId];
-  const verifyOrganiserToken = createTokenVerifier({
-    issuer,
-    ...(jwksUrl ? { jwksUrl } : {}),
-    ...(publicJwk ? { publicJwk: JSON.parse(publicJwk) as JWK } : {}),
-    ...(clientId ? { clientId } : {}),
-  });
+  const verifyOrganiserToken = tokenVerifierFromEnvironment(env);
   const readModelTableName = env[readModelTable.envVar];
   if (!readModelTableName) throw new Error(`environment variable ${readModelTable.envVar} is not set`);
   const baseUrl = env[PUBLIC_BASE_URL_ENV];
@@ -50,7 +38,6 @@ export function apiFromEnvironment(env: Record<string, string | undefined>, logg
     sendConfirmation: confirmationSender(mailer, { from, messageIdDomain: new URL(baseUrl).hostname }),
     baseUrl,
     verifyOrganiserToken,
-    recordings: createRecordingStore(recordingsS3Client({}, env), required(RECORDINGS_BUCKET_ENV)),
     logError: (message, error) => logger.error(message, error as Error),
   });
 }

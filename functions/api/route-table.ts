@@ -10,6 +10,8 @@ export interface RouteDefinition {
   readonly path: string;
   readonly auth: RouteAuth;
   readonly summary: string;
+  /** The Lambda that serves it: the API function unless `recordings` (functions/recordings-api/). */
+  readonly fn?: 'recordings';
 }
 
 export const routes = [
@@ -23,13 +25,13 @@ export const routes = [
   { method: 'POST', path: '/admin/series/{seriesId}/sessions/{sessionId}/cancel', auth: 'organiser', summary: 'Cancel a session, with a reason' },
   { method: 'GET', path: '/admin/series/{seriesId}/sessions/{sessionId}/registrations', auth: 'organiser', summary: 'Who has a seat and who waits, in order' },
   { method: 'POST', path: '/admin/series/{seriesId}/registrations', auth: 'organiser', summary: 'Register members in bulk (already consented: no confirmation mail)' },
-  { method: 'POST', path: '/admin/series/{seriesId}/sessions/{sessionId}/recording/uploads', auth: 'organiser', summary: 'Announce a recording, captions, transcript or slides file: returns a presigned upload URL (or one per part)' },
-  { method: 'POST', path: '/admin/series/{seriesId}/sessions/{sessionId}/recording/uploads/{uploadId}/complete', auth: 'organiser', summary: 'Complete a multipart upload with the ETag of every part' },
-  { method: 'GET', path: '/admin/series/{seriesId}/sessions/{sessionId}/recording', auth: 'organiser', summary: "A session's recording: its publication, its files and every upload with its fate" },
-  { method: 'POST', path: '/admin/series/{seriesId}/sessions/{sessionId}/recording/publish', auth: 'organiser', summary: 'Post the recording now, or at a chosen time' },
-  { method: 'POST', path: '/admin/series/{seriesId}/sessions/{sessionId}/recording/withdraw', auth: 'organiser', summary: 'Take the recording down: its links stop working and it leaves the feeds' },
-  { method: 'GET', path: '/series/{seriesId}/recordings', auth: 'public', summary: 'The public archive of a series: published recordings, newest session first' },
-  { method: 'GET', path: '/series/{seriesId}/sessions/{sessionId}/recording/{asset}', auth: 'public', summary: 'A published file: a redirect to a short-lived download link (an organiser token previews unpublished files)' },
+  { method: 'POST', path: '/admin/series/{seriesId}/sessions/{sessionId}/recording/uploads', auth: 'organiser', summary: 'Announce a recording, captions, transcript or slides file: returns a presigned upload URL (or one per part)', fn: 'recordings' },
+  { method: 'POST', path: '/admin/series/{seriesId}/sessions/{sessionId}/recording/uploads/{uploadId}/complete', auth: 'organiser', summary: 'Complete a multipart upload with the ETag of every part', fn: 'recordings' },
+  { method: 'GET', path: '/admin/series/{seriesId}/sessions/{sessionId}/recording', auth: 'organiser', summary: "A session's recording: its publication, its files and every upload with its fate", fn: 'recordings' },
+  { method: 'POST', path: '/admin/series/{seriesId}/sessions/{sessionId}/recording/publish', auth: 'organiser', summary: 'Post the recording now, or at a chosen time', fn: 'recordings' },
+  { method: 'POST', path: '/admin/series/{seriesId}/sessions/{sessionId}/recording/withdraw', auth: 'organiser', summary: 'Take the recording down: its links stop working and it leaves the feeds', fn: 'recordings' },
+  { method: 'GET', path: '/series/{seriesId}/recordings', auth: 'public', summary: 'The public archive of a series: published recordings, newest session first', fn: 'recordings' },
+  { method: 'GET', path: '/series/{seriesId}/sessions/{sessionId}/recording/{asset}', auth: 'public', summary: 'A published file: a redirect to a short-lived download link (an organiser token previews unpublished files)', fn: 'recordings' },
   { method: 'POST', path: '/series/{seriesId}/registrations', auth: 'public', summary: 'Register for a series: a confirmation link is mailed (double opt-in)' },
   { method: 'DELETE', path: '/series/{seriesId}/registrations', auth: 'public', summary: "Unregister, with the member's token as bearer" },
   { method: 'GET', path: '/registrations/confirm', auth: 'public', summary: 'The signed confirmation link from the mail' },

@@ -1,17 +1,14 @@
 import { Duration } from 'aws-cdk-lib';
 import type { TableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
-import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import type { Construct } from 'constructs';
 import { MAIL_CONFIGURATION_SET_ENV } from '../../functions/adapters/mailer/configuration-set.js';
-import { RECORDINGS_BUCKET_ENV } from '../../functions/adapters/recordings/recording-store.js';
 import { AUTH_ENV, MAIL_FROM_ENV, PUBLIC_BASE_URL_ENV, SIGNING_SECRETS_ENV } from '../../functions/api/route-table.js';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import { tableEnvironment } from '../tables.js';
 import type { TableNames } from '../tables.js';
 import { createNodeFunction } from './node-function.js';
 import type { Organisers } from './organisers.js';
-import { grantRecordingObjects } from './recordings-bucket.js';
 import { grantSendRawEmail } from './ses-send.js';
 
 export interface ApiFunctionProps {
@@ -30,22 +27,13 @@ export interface ApiFunctionProps {
   readonly signingSecret: ISecret;
   /** The SES configuration set confirmation mail is sent with (bounces and complaints), if any. */
   readonly configurationSetName?: string;
-  /** The recordings bucket, which the API presigns uploads to and downloads from. */
-  readonly recordingsBucket: IBucket;
 }
-
-/**
- * What the API may do to objects under `recordings/`: PutObject covers the presigned PUT and
- * every step of a multipart upload (create, upload part, complete); abort a multipart upload;
- * GetObject and GetObjectVersion for presigned downloads (of the archived version).
- */
-export const API_RECORDING_OBJECT_ACTIONS: readonly string[] = ['s3:PutObject', 's3:AbortMultipartUpload', 's3:GetObject', 's3:GetObjectVersion'];
 
 /**
  * The API Lambda (functions/api/handler.ts). It may read and write the given read-write
  * tables, read the read-only ones, send raw mail as the mail domain (with the configuration
- * set, when given), presign uploads to and downloads from `recordings/` in the recordings
- * bucket (no listing, no deleting), and nothing else.
+ * set, when given), and nothing else: the recordings routes, which presign S3 uploads and
+ * downloads, are another function's (Recordings.api).
  */
 export function createApiFunction(scope: Construct, id: string, props: ApiFunctionProps): NodejsFunction {
   const { organisers } = props;
@@ -66,14 +54,11 @@ export function createApiFunction(scope: Construct, id: string, props: ApiFuncti
       // A CloudFormation dynamic reference: the value is not in the template.
       [SIGNING_SECRETS_ENV]: props.signingSecret.secretValue.unsafeUnwrap(),
       ...(props.configurationSetName !== undefined ? { [MAIL_CONFIGURATION_SET_ENV]: props.configurationSetName } : {}),
-      [RECORDINGS_BUCKET_ENV]: props.recordingsBucket.bucketName,
     },
   });
   for (const table of props.readWriteTables) table.grantReadWriteData(fn);
   for (const table of props.readTables) table.grantReadData(fn);
   // Confirmation mail: raw sends as the one verified domain, with the configuration set.
   grantSendRawEmail(fn, { domain: props.mail.domain, configurationSetName: props.configurationSetName });
-  // A presigned URL acts with the signer's permissions: these are what browsers can do with one.
-  grantRecordingObjects(fn, props.recordingsBucket, API_RECORDING_OBJECT_ACTIONS);
   return fn;
 }

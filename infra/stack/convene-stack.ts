@@ -52,9 +52,11 @@ export class ConveneStack extends Stack {
     });
     const publicBaseUrl = requiredUrlContext(this, PUBLIC_BASE_URL_CONTEXT, 'https://convene.example.org');
     const mail = requiredMailFromContext(this);
-    // Before the API: it presigns uploads to the recordings bucket.
+    // Before the HTTP API: its recordings function serves the recordings routes.
     this.recordings = new Recordings(this, 'Recordings', {
       tableNames: this.tableNames(),
+      organisers: this.organisers,
+      publicBaseUrl,
       eventTable: this.table(eventTable),
       idempotencyTable: this.table(idempotencyTable),
       readModelTable: this.table(readModelTable),
@@ -76,9 +78,8 @@ export class ConveneStack extends Stack {
       mail,
       signingSecret: this.signingSecret,
       configurationSetName: this.sesFeedback.configurationSetName,
-      recordingsBucket: this.recordings.bucket,
     });
-    this.httpApi = createHttpApi(this, 'Api', this.apiFunction, this.organisers);
+    this.httpApi = createHttpApi(this, 'Api', { api: this.apiFunction, recordings: this.recordings.api }, this.organisers);
     this.api = this.httpApi.api;
     this.projector = new Projector(this, 'Projector', {
       tableNames: this.tableNames(),
@@ -102,6 +103,7 @@ export class ConveneStack extends Stack {
         projector: this.projector.function,
         dispatcher: this.dispatcher.function,
         'ses-feedback': this.sesFeedback.function,
+        'recordings-api': this.recordings.api,
         archiver: this.recordings.archiver,
         publisher: this.recordings.publisher,
       },

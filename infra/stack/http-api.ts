@@ -32,7 +32,8 @@ export interface ConveneHttpApi {
 }
 
 /**
- * The HTTP API: one route per entry of functions/api/route-table.ts, all to the API function.
+ * The HTTP API: one route per entry of functions/api/route-table.ts, to the API function, or to
+ * the recordings function for the routes the table marks `fn: 'recordings'`.
  * Organiser routes need a JWT from the organisers' user pool. Cognito access tokens carry
  * the client in `client_id`, not `aud`; API Gateway accepts either against the audience. The
  * handler checks the token again, and the `organisers` group, which API Gateway cannot.
@@ -41,7 +42,12 @@ export interface ConveneHttpApi {
  * not hold them); CORS lets browsers call the API from any origin (organiser routes still need
  * a token in Authorization, never a cookie).
  */
-export function createHttpApi(scope: Construct, id: string, handler: IFunction, organisers: Organisers): ConveneHttpApi {
+export function createHttpApi(
+  scope: Construct,
+  id: string,
+  handlers: { readonly api: IFunction; readonly recordings: IFunction },
+  organisers: Organisers,
+): ConveneHttpApi {
   const api = new HttpApi(scope, id, { description: 'Convene API', createDefaultStage: false, corsPreflight: API_CORS });
   const accessLogs = new LogGroup(scope, `${id}AccessLogs`, { retention: LOG_RETENTION, removalPolicy: RemovalPolicy.DESTROY });
   const stage = new HttpStage(scope, `${id}DefaultStage`, {
@@ -69,7 +75,10 @@ export function createHttpApi(scope: Construct, id: string, handler: IFunction, 
       ),
     },
   });
-  const integration = new HttpLambdaIntegration('ApiIntegration', handler);
+  const integrations = {
+    api: new HttpLambdaIntegration('ApiIntegration', handlers.api),
+    recordings: new HttpLambdaIntegration('RecordingsIntegration', handlers.recordings),
+  };
   const organiserAuthorizer = new HttpJwtAuthorizer('OrganiserAuthorizer', organisers.issuer, {
     jwtAudience: [organisers.client.userPoolClientId],
   });
@@ -78,7 +87,7 @@ export function createHttpApi(scope: Construct, id: string, handler: IFunction, 
     const added = api.addRoutes({
       path: route.path,
       methods: [HttpMethod[route.method]],
-      integration,
+      integration: integrations['fn' in route ? route.fn : 'api'],
       authorizer: route.auth === 'organiser' ? organiserAuthorizer : publicAuthorizer,
     });
     if (route.auth === 'public') {

@@ -9,7 +9,9 @@ import { LambdaDestination } from 'aws-cdk-lib/aws-s3-notifications';
 import { Construct } from 'constructs';
 import { RECORDINGS_BUCKET_ENV } from '../../functions/adapters/recordings/recording-store.js';
 import { RECORDINGS_PREFIX } from '../../functions/recordings/object-keys.js';
+import { AUTH_ENV, PUBLIC_BASE_URL_ENV } from '../../functions/api/route-table.js';
 import { tableEnvironment } from '../tables.js';
+import type { Organisers } from './organisers.js';
 import type { TableNames } from '../tables.js';
 import { createNodeFunction, serviceEnvironment } from './node-function.js';
 import { createRecordingsBucket, grantRecordingObjects } from './recordings-bucket.js';
@@ -17,9 +19,20 @@ import { createRecordingsBucket, grantRecordingObjects } from './recordings-buck
 /** What the archiver may do to an uploaded file: read it (any version) and delete it if not kept. */
 export const ARCHIVER_OBJECT_ACTIONS: readonly string[] = ['s3:GetObject', 's3:GetObjectVersion', 's3:DeleteObject'];
 
+/**
+ * What the recordings API may do to objects under `recordings/`: PutObject covers the presigned
+ * PUT and every step of a multipart upload (create, upload part, complete); abort a multipart
+ * upload; GetObject and GetObjectVersion for presigned downloads (of the archived version).
+ */
+export const RECORDINGS_API_OBJECT_ACTIONS: readonly string[] = ['s3:PutObject', 's3:AbortMultipartUpload', 's3:GetObject', 's3:GetObjectVersion'];
+
 export interface RecordingsProps {
   /** Table names by definition id, for the handlers' environment. */
   readonly tableNames: TableNames;
+  /** Whose tokens the recordings API accepts on its organiser routes. */
+  readonly organisers: Organisers;
+  /** Public base URL of the API, for the stable links of recordings. */
+  readonly publicBaseUrl: string;
   /** The event table and the idempotency table: both functions decide commands and append. */
   readonly eventTable: TableV2;
   readonly idempotencyTable: TableV2;
@@ -30,10 +43,12 @@ export interface RecordingsProps {
 }
 
 /**
- * Recordings: the private bucket uploads land in (./recordings-bucket.ts), the archiver that S3
+ * Recordings: the private bucket uploads land in (./recordings-bucket.ts), the recordings API
+ * function that presigns uploads and downloads (functions/recordings-api/handler.ts: it reads and
+ * appends to the event and idempotency tables, reads the read models, and puts and gets objects
+ * under `recordings/`), the archiver that S3
  * invokes for every object created under `recordings/` (functions/archiver/handler.ts), and
- * the publisher run every minute (functions/publisher/handler.ts). The API presigns uploads and
- * downloads: its grants on the bucket are in ./api-function.ts.
+ * the publisher run every minute (functions/publisher/handler.ts).
  *
  * The archiver reads and appends to the event and idempotency tables, and reads and deletes
  * objects under `recordings/` (no listing, no writing). The publisher reads the read models and
@@ -41,6 +56,8 @@ export interface RecordingsProps {
  */
 export class Recordings extends Construct {
   readonly bucket: Bucket;
+  /** Serves the recordings routes of the HTTP API: announces uploads, presigns, publishes, withdraws. */
+  readonly api: NodejsFunction;
   /** Verifies each uploaded file against its announced upload; streams up to 10 GiB to hash it. */
   readonly archiver: NodejsFunction;
   /** Posts recordings that are due and expires uploads that never arrived. */
@@ -75,6 +92,25 @@ export class Recordings extends Construct {
     }
     for (const table of [props.eventTable, props.idempotencyTable]) table.grantReadWriteData(this.archiver);
     grantRecordingObjects(this.archiver, this.bucket, ARCHIVER_OBJECT_ACTIONS);
+
+    this.api = createNodeFunction(this, 'Api', {
+      entry: 'functions/recordings-api/handler.ts',
+      memorySize: 512,
+      timeout: Duration.seconds(10),
+      environment: {
+        ...tableEnvironment(props.tableNames),
+        ...serviceEnvironment('recordings-api'),
+        [AUTH_ENV.issuer]: props.organisers.issuer,
+        [AUTH_ENV.jwksUrl]: props.organisers.jwksUrl,
+        [AUTH_ENV.clientId]: props.organisers.client.userPoolClientId,
+        [PUBLIC_BASE_URL_ENV]: props.publicBaseUrl,
+        [RECORDINGS_BUCKET_ENV]: this.bucket.bucketName,
+      },
+    });
+    for (const table of [props.eventTable, props.idempotencyTable]) table.grantReadWriteData(this.api);
+    props.readModelTable.grantReadData(this.api);
+    // A presigned URL acts with the signer's permissions: these are what browsers can do with one.
+    grantRecordingObjects(this.api, this.bucket, RECORDINGS_API_OBJECT_ACTIONS);
 
     this.publisher = createNodeFunction(this, 'Publisher', {
       entry: 'functions/publisher/handler.ts',

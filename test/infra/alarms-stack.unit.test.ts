@@ -16,7 +16,7 @@ import type { Resource } from './template-grants.js';
 import { TEST_CONTEXT, synthTestStack } from './test-stack.js';
 import type { TestStack } from './test-stack.js';
 
-const FUNCTION_NAMES = ['api', 'projector', 'dispatcher', 'ses-feedback', 'archiver', 'publisher'];
+const FUNCTION_NAMES = ['api', 'recordings-api', 'projector', 'dispatcher', 'ses-feedback', 'archiver', 'publisher'];
 
 /** The ConveneStack with extra context (synthTestStack takes none). */
 function stackWithContext(context: Record<string, unknown>): ConveneStack {
@@ -63,6 +63,7 @@ describe('ConveneStack operational alarms', () => {
         stack.projector.function,
         stack.dispatcher.function,
         stack.sesFeedback.function,
+        stack.recordings.api,
         stack.recordings.archiver,
         stack.recordings.publisher,
       ];

@@ -9,7 +9,6 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { AUTH_ENV, MAIL_FROM_ENV, ORGANISERS_GROUP, PUBLIC_BASE_URL_ENV, SIGNING_SECRETS_ENV, routes } from '../../functions/api/route-table.js';
 import { ConveneStack } from '../../infra/stack/convene-stack.js';
 import { MAIL_CONFIGURATION_SET_ENV } from '../../functions/adapters/mailer/configuration-set.js';
-import { RECORDINGS_BUCKET_ENV } from '../../functions/adapters/recordings/recording-store.js';
 import { deliveryTable, eventTable, idempotencyTable, membersTable, readModelTable } from '../../infra/tables.js';
 import { TABLE_READ_ACTIONS, TABLE_READ_WRITE_ACTIONS, TABLE_WRITE_ACTIONS, arnKey, grantsOfRole, tableArns } from './template-grants.js';
 import type { Resource } from './template-grants.js';
@@ -33,7 +32,7 @@ describe('ConveneStack API', () => {
     role: string;
     api: string;
     configurationSet: string;
-    recordings: string;
+    recordingsFn: string;
   };
   /** `https://cognito-idp.${AWS::Region}.amazonaws.com/${UserPool}`, as CloudFormation gets it. */
   let issuer: unknown;
@@ -56,7 +55,7 @@ describe('ConveneStack API', () => {
       role: id(stack.apiFunction.role!),
       api: id(stack.api),
       configurationSet: id(stack.sesFeedback.configurationSet),
-      recordings: id(stack.recordings.bucket),
+      recordingsFn: id(stack.recordings.api),
     };
     issuer = {
       'Fn::Join': ['', ['https://cognito-idp.', { Ref: 'AWS::Region' }, '.amazonaws.com/', { Ref: ids.pool }]],
@@ -128,7 +127,7 @@ describe('ConveneStack API', () => {
       });
     });
 
-    it('learns its tables, how to verify organiser tokens, how to send mail and the recordings bucket from its environment, and nothing else', () => {
+    it('learns its tables, how to verify organiser tokens, and how to send mail from its environment, and nothing else', () => {
       expect(resources[ids.fn]!.Properties.Environment.Variables).toEqual({
         [eventTable.envVar]: { Ref: ids.events },
         [idempotencyTable.envVar]: { Ref: ids.idempotency },
@@ -151,16 +150,13 @@ describe('ConveneStack API', () => {
         [SIGNING_SECRETS_ENV]: { 'Fn::Join': ['', ['{{resolve:secretsmanager:', { Ref: id(stack.signingSecret) }, ':SecretString:::}}']] },
         // Confirmation mail goes out with the configuration set that reports bounces and complaints.
         [MAIL_CONFIGURATION_SET_ENV]: { Ref: ids.configurationSet },
-        // Uploads and downloads of recordings are presigned for this bucket.
-        [RECORDINGS_BUCKET_ENV]: { Ref: ids.recordings },
       });
     });
 
-    it('may read and write the event table, its indexes, the idempotency table and the member directory, read the read-model table, send raw mail as its domain with the configuration set, put and get objects under recordings/, and nothing else', () => {
+    it('may read and write the event table, its indexes, the idempotency table and the member directory, read the read-model table, send raw mail as its domain with the configuration set, and nothing else: no S3 at all', () => {
       const events = tableArns(ids.events);
       const idempotency = tableArns(ids.idempotency);
       const readModels = tableArns(ids.readModels);
-      const recordingObjects = { 'Fn::Join': ['', [{ 'Fn::GetAtt': [ids.recordings, 'Arn'] }, '/recordings/*']] };
       const grants = grantsOfRole(resources, ids.role);
       // Exactly these resources, each with exactly these actions: no streams, no other bucket.
       expect(grants).toEqual({
@@ -181,14 +177,9 @@ describe('ConveneStack API', () => {
             ['arn:', { Ref: 'AWS::Partition' }, ':ses:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, ':configuration-set/', { Ref: ids.configurationSet }],
           ],
         })]: ['ses:SendRawEmail'],
-        // Presigned URLs act with these: PutObject is the single PUT and every step of a multipart
-        // upload (create, part, complete); abort; GetObject(Version) for downloads. Objects under
-        // recordings/ only: no bucket-level action (no listing), no delete.
-        [arnKey(recordingObjects)]: ['s3:AbortMultipartUpload', 's3:GetObject', 's3:GetObjectVersion', 's3:PutObject'],
       });
-      const s3Grants = Object.entries(grants).filter(([, actions]) => actions.some((a) => a.startsWith('s3:')));
-      expect(s3Grants.map(([resource]) => resource)).toEqual([arnKey(recordingObjects)]);
-      expect(Object.values(grants).flat().filter((a) => /^s3:(Delete|List|\*)/.test(a) || a === '*')).toEqual([]);
+      // The recordings routes, which presign S3 URLs, are the recordings function's.
+      expect(Object.values(grants).flat().filter((a) => a.startsWith('s3:') || a === '*')).toEqual([]);
       for (const action of ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:ConditionCheckItem', 'dynamodb:UpdateItem']) {
         expect(TABLE_READ_WRITE_ACTIONS).toContain(action);
       }
@@ -235,20 +226,21 @@ describe('ConveneStack API', () => {
       });
     });
 
-    it('sends every request to the API function through one Lambda proxy integration', () => {
+    it('sends requests to the API function, or the recordings function, through one Lambda proxy integration each', () => {
       const integrations = ofType('AWS::ApiGatewayV2::Integration');
-      expect(integrations).toHaveLength(1);
-      expect(integrations[0]![1].Properties).toMatchObject({
-        ApiId: { Ref: ids.api },
-        IntegrationType: 'AWS_PROXY',
-        IntegrationUri: { 'Fn::GetAtt': [ids.fn, 'Arn'] },
-        PayloadFormatVersion: '2.0',
-      });
+      expect(integrations).toHaveLength(2);
+      expect(integrations.map(([, i]) => i.Properties.IntegrationUri)).toEqual(
+        expect.arrayContaining([{ 'Fn::GetAtt': [ids.fn, 'Arn'] }, { 'Fn::GetAtt': [ids.recordingsFn, 'Arn'] }]),
+      );
+      for (const [, integration] of integrations) {
+        expect(integration.Properties).toMatchObject({ ApiId: { Ref: ids.api }, IntegrationType: 'AWS_PROXY', PayloadFormatVersion: '2.0' });
+      }
       // Other functions have their own invokers (the SES feedback topic, the dispatcher's
       // schedule): here, every permission on the API function or for API Gateway.
       const permissions = ofType('AWS::Lambda::Permission')
         .map(([, p]) => p.Properties)
-        .filter((p) => arnKey(p.FunctionName) === arnKey({ 'Fn::GetAtt': [ids.fn, 'Arn'] }) || p.Principal === 'apigateway.amazonaws.com');
+        .filter((p) => arnKey(p.FunctionName) === arnKey({ 'Fn::GetAtt': [ids.fn, 'Arn'] }) || p.Principal === 'apigateway.amazonaws.com')
+        .filter((p) => arnKey(p.FunctionName) !== arnKey({ 'Fn::GetAtt': [ids.recordingsFn, 'Arn'] }));
       expect(permissions.length).toBeGreaterThan(0);
       for (const permission of permissions) {
         expect(permission).toMatchObject({
@@ -266,11 +258,12 @@ describe('ConveneStack API', () => {
       expect(routes.some((r) => r.auth === 'public')).toBe(true);
     });
 
-    it.each(routes.map((r) => [`${r.method} ${r.path}`, r.auth] as const))('%s (%s)', (routeKey, auth) => {
+    it.each(routes.map((r) => [`${r.method} ${r.path}`, r.auth, 'fn' in r ? r.fn : 'api'] as const))('%s (%s, %s function)', (routeKey, auth, fn) => {
       const matching = ofType('AWS::ApiGatewayV2::Route').filter(([, r]) => r.Properties.RouteKey === routeKey);
       expect(matching).toHaveLength(1);
       const [, route] = matching[0]!;
-      const integration = ofType('AWS::ApiGatewayV2::Integration')[0]![0];
+      const target = fn === 'recordings' ? ids.recordingsFn : ids.fn;
+      const integration = ofType('AWS::ApiGatewayV2::Integration').find(([, i]) => arnKey(i.Properties.IntegrationUri) === arnKey({ 'Fn::GetAtt': [target, 'Arn'] }))![0];
       expect(route.Properties).toMatchObject({
         ApiId: { Ref: ids.api },
         Target: { 'Fn::Join': ['', ['integrations/', { Ref: integration }]] },

@@ -9,6 +9,7 @@ import { Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { RECORDINGS_BUCKET_ENV } from '../../functions/adapters/recordings/recording-store.js';
 import { RECORDINGS_PREFIX } from '../../functions/recordings/object-keys.js';
+import { AUTH_ENV, PUBLIC_BASE_URL_ENV } from '../../functions/api/route-table.js';
 import { UPLOAD_ORIGINS_CONTEXT, uploadOriginsContext } from '../../infra/stack/context.js';
 import { ConveneStack } from '../../infra/stack/convene-stack.js';
 import { entryOf } from '../../infra/stack/node-function.js';
@@ -24,6 +25,8 @@ let logicalId: TestStack['logicalId'];
 let resourcesOfType: TestStack['resourcesOfType'];
 let ids: {
   bucket: string;
+  recordingsApi: string;
+  recordingsApiRole: string;
   archiver: string;
   archiverRole: string;
   publisher: string;
@@ -51,6 +54,8 @@ beforeAll(() => {
   const { recordings } = stack;
   ids = {
     bucket: logicalId(recordings.bucket),
+    recordingsApi: logicalId(recordings.api),
+    recordingsApiRole: logicalId(recordings.api.role!),
     archiver: logicalId(recordings.archiver),
     archiverRole: logicalId(recordings.archiver.role!),
     publisher: logicalId(recordings.publisher),
@@ -193,6 +198,46 @@ describe('ConveneStack recordings', () => {
     });
   });
 
+  describe('recordings API', () => {
+    it('runs functions/recordings-api/handler.ts on Node.js 24, arm64, 512 MB, 10 s', () => {
+      expect(entryOf(stack.recordings.api)).toBe('functions/recordings-api/handler.ts');
+      expectNodeFunction(resources[ids.recordingsApi], { memorySize: 512, timeoutSeconds: 10, roleId: ids.recordingsApiRole });
+    });
+
+    it('learns its tables, how to verify organiser tokens, the link base and the bucket from its environment, and nothing else', () => {
+      const pool = logicalId(stack.organisers.userPool);
+      expect(resources[ids.recordingsApi]!.Properties.Environment.Variables).toEqual({
+        ...Object.fromEntries(tables.map((t) => [t.envVar, { Ref: logicalId(stack.table(t)) }])),
+        NODE_OPTIONS: '--enable-source-maps',
+        POWERTOOLS_SERVICE_NAME: 'recordings-api',
+        POWERTOOLS_LOG_LEVEL: 'INFO',
+        [AUTH_ENV.issuer]: { 'Fn::Join': ['', ['https://cognito-idp.', { Ref: 'AWS::Region' }, '.amazonaws.com/', { Ref: pool }]] },
+        [AUTH_ENV.jwksUrl]: { 'Fn::Join': ['', ['https://cognito-idp.', { Ref: 'AWS::Region' }, '.amazonaws.com/', { Ref: pool }, '/.well-known/jwks.json']] },
+        [AUTH_ENV.clientId]: { Ref: logicalId(stack.organisers.client) },
+        [PUBLIC_BASE_URL_ENV]: 'https://convene.example.org',
+        [RECORDINGS_BUCKET_ENV]: { Ref: ids.bucket },
+      });
+    });
+
+    it('may read and write the event and idempotency tables, read the read models, put and get objects under recordings/, and nothing else', () => {
+      const events = tableArns(ids.events);
+      const grants = grantsOfRole(resources, ids.recordingsApiRole);
+      expect(grants).toEqual({
+        [arnKey(events.table)]: TABLE_READ_WRITE_ACTIONS,
+        [arnKey(events.indexes)]: TABLE_READ_WRITE_ACTIONS,
+        [arnKey(tableArns(ids.idempotency).table)]: TABLE_READ_WRITE_ACTIONS,
+        // Public archive and file links are served from the schedule read model.
+        [arnKey(tableArns(ids.readModels).table)]: TABLE_READ_ACTIONS,
+        // Presigned URLs act with these: PutObject is the single PUT and every step of a multipart
+        // upload (create, part, complete); abort; GetObject(Version) for downloads. No list, no delete.
+        [arnKey(recordingObjects())]: ['s3:AbortMultipartUpload', 's3:GetObject', 's3:GetObjectVersion', 's3:PutObject'],
+      });
+      const actions = Object.values(grants).flat();
+      expect(actions.filter((a) => a.startsWith('ses:') || /^s3:(Delete|List|\*)/.test(a) || a === '*')).toEqual([]);
+      for (const table of [ids.members, ids.deliveries]) expect(Object.keys(grants).filter((r) => r.includes(table))).toEqual([]);
+    });
+  });
+
   describe('archiver', () => {
     it('runs functions/archiver/handler.ts on Node.js 24, arm64, 1024 MB, 15 minutes', () => {
       expect(entryOf(stack.recordings.archiver)).toBe('functions/archiver/handler.ts');
@@ -320,7 +365,7 @@ describe('ConveneStack recordings', () => {
     });
   });
 
-  it('grants S3 object actions on recordings/* only, to the API and the archiver, and no bucket-level action but CDK\'s notification setup', () => {
+  it('grants S3 object actions on recordings/* only, to the recordings API and the archiver, and no bucket-level action but CDK\'s notification setup', () => {
     type Statement = { Action: string | string[]; Resource: unknown };
     const list = <T>(x: T | T[]): T[] => (Array.isArray(x) ? x : [x]);
     const s3Statements = resourcesOfType('AWS::IAM::Policy').flatMap(([, p]) =>
@@ -333,7 +378,7 @@ describe('ConveneStack recordings', () => {
     expect(s3Statements).toEqual(
       expect.arrayContaining([
         { roles: roles(stack.recordings.archiver), actions: ['s3:GetObject', 's3:GetObjectVersion', 's3:DeleteObject'], resources: [recordingObjects()] },
-        { roles: roles(stack.apiFunction), actions: ['s3:PutObject', 's3:AbortMultipartUpload', 's3:GetObject', 's3:GetObjectVersion'], resources: [recordingObjects()] },
+        { roles: roles(stack.recordings.api), actions: ['s3:PutObject', 's3:AbortMultipartUpload', 's3:GetObject', 's3:GetObjectVersion'], resources: [recordingObjects()] },
         { roles: [{ Ref: handler.role }], actions: ['s3:PutBucketNotification'], resources: [bucketArn()] },
       ]),
     );

@@ -1,0 +1,34 @@
+/**
+ * The recordings API Lambda: the routes of functions/api/routes/recordings.ts (route-table.ts
+ * `fn: 'recordings'`) behind the same HTTP API. Apart from the API function, so that only
+ * this one carries the S3 client and may presign uploads and downloads.
+ */
+import { Logger } from '@aws-lambda-powertools/logger';
+import { handle } from 'hono/aws-lambda';
+import { readModelTable } from '../../infra/tables.js';
+import { conveneEventStore } from '../adapters/event-store/index.js';
+import { documentClient } from '../adapters/dynamodb-client.js';
+import { createReadModelStore } from '../adapters/read-models/read-model-store.js';
+import { createRecordingStore, RECORDINGS_BUCKET_ENV, recordingsS3Client } from '../adapters/recordings/recording-store.js';
+import { createRecordingsApi } from './app.js';
+import { tokenVerifierFromEnvironment } from '../api/auth.js';
+import { PUBLIC_BASE_URL_ENV } from '../api/route-table.js';
+
+export function recordingsApiFromEnvironment(env: Record<string, string | undefined>, logger = new Logger({ serviceName: 'recordings-api' })) {
+  const required = (name: string) => {
+    const value = env[name];
+    if (!value) throw new Error(`environment variable ${name} is not set`);
+    return value;
+  };
+  const client = documentClient();
+  return createRecordingsApi({
+    store: conveneEventStore(env, client),
+    readModels: createReadModelStore(client, required(readModelTable.envVar)),
+    recordings: createRecordingStore(recordingsS3Client({}, env), required(RECORDINGS_BUCKET_ENV)),
+    baseUrl: required(PUBLIC_BASE_URL_ENV),
+    verifyOrganiserToken: tokenVerifierFromEnvironment(env),
+    logError: (message, error) => logger.error(message, error as Error),
+  });
+}
+
+export const handler = handle(recordingsApiFromEnvironment(process.env));
