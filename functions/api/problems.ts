@@ -5,6 +5,7 @@
 import { AlreadyExistsError, DomainError, NotFoundError } from '../../events/shared/errors.js';
 import { IdempotencyKeyReusedError } from '../adapters/event-store/errors.js';
 import { MailerError, MailSendError } from '../adapters/mailer/mailer.js';
+import { isStorageUnavailable } from '../adapters/storage-unavailable.js';
 import { TooMuchContentionError, VersionMismatchError } from '../commands/run-command.js';
 
 export interface FieldProblem {
@@ -109,6 +110,16 @@ export function toProblem(error: unknown): { problem: ProblemDocument; headers: 
   }
   if (error instanceof TooMuchContentionError) {
     return make(503, 'contention', 'Busy', error.message, undefined, { 'Retry-After': '1' });
+  }
+  if (isStorageUnavailable(error)) {
+    return make(
+      503,
+      'storage-unavailable',
+      'Storage unavailable',
+      'Our data store could not be reached or is busy; nothing was written. Send the same request again shortly: repeating it is harmless.',
+      undefined,
+      { 'Retry-After': '5' },
+    );
   }
   return make(500, 'internal', 'Internal server error', 'Something went wrong on our side; nothing you sent was wrong.');
 }

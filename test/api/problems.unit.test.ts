@@ -4,6 +4,8 @@ import { MailSendError, MailThrottledError } from '../../functions/adapters/mail
 import { toProblem } from '../../functions/api/problems.js';
 import { TooMuchContentionError, VersionMismatchError } from '../../functions/commands/run-command.js';
 import { InvariantViolation } from '../../events/shared/errors.js';
+import { DynamoDBClient, GetItemCommand, ProvisionedThroughputExceededException, ResourceNotFoundException } from '@aws-sdk/client-dynamodb';
+import { freePort } from '../../infra/local/free-port.js';
 
 describe('problem documents', () => {
   it('mail that can go later is a 503 with Retry-After; mail refused for the address is a 422', () => {
@@ -22,5 +24,20 @@ describe('problem documents', () => {
     const hidden = toProblem(new Error('connection string with a password'));
     expect(hidden.problem.status).toBe(500);
     expect(JSON.stringify(hidden.problem)).not.toContain('password');
+  });
+
+  it('a data store that is down or throttling is a 503 with Retry-After that names no detail; a refused request is not', async () => {
+    // A real failure: the SDK's own error when nothing listens where DynamoDB should be.
+    const port = await freePort();
+    const client = new DynamoDBClient({ region: 'us-east-1', endpoint: `http://127.0.0.1:${port}`, credentials: { accessKeyId: 'x', secretAccessKey: 'x' }, maxAttempts: 1 });
+    const refused = await client.send(new GetItemCommand({ TableName: 'events', Key: { pk: { S: 'x' } } })).catch((error: unknown) => error);
+    client.destroy();
+    expect(toProblem(refused)).toMatchObject({ problem: { status: 503, type: '/problems/storage-unavailable' }, headers: { 'Retry-After': '5' } });
+    expect(JSON.stringify(toProblem(refused).problem)).not.toContain(String(port));
+    const throttled = new ProvisionedThroughputExceededException({ message: 'slow down', $metadata: {} });
+    expect(toProblem(throttled).problem.status).toBe(503);
+    expect(toProblem(new Error('wrapped', { cause: throttled })).problem.status).toBe(503);
+    // The store refusing the request itself (a bad key, a failed condition) is not "unavailable".
+    expect(toProblem(new ResourceNotFoundException({ message: 'no table', $metadata: {} })).problem.status).toBe(500);
   });
 });
