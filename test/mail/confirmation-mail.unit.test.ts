@@ -13,12 +13,11 @@ import { describe, expect, it } from 'vitest';
 import { composeConfirmationMail, type ConfirmationMailInput } from '../../functions/mail/confirmation-mail.js';
 import { simpleParser, single, type ParsedMail } from './mailparser.js';
 import { decodeWords, field, fieldValues, mailbox, multipartParts, readPart, textBody, type RawMessage } from './raw-mime.js';
+import { COMPOSE_OPTIONS, UNSUBSCRIBE_MAILTO, UNSUBSCRIBE_URL } from '../support/schedule-fixtures.js';
 
-const options = { from: 'Convene <no-reply@convene.example.org>', messageIdDomain: 'convene.example.org' };
+const options = COMPOSE_OPTIONS;
 
 const CONFIRM_URL = 'https://convene.example.org/registrations/confirm?token=eyJhIjoiY29uZmlybSJ9.c2ln&lang=es';
-const UNSUBSCRIBE_URL = 'https://convene.example.org/registrations/unregister?token=dW5yZWdpc3Rlcg.c2ln';
-const UNSUBSCRIBE_MAILTO = 'mailto:unsubscribe@convene.example.org?subject=unregister%20dW5yZWdpc3Rlcg';
 
 /** 15:00 New York on both sides of the US change (14 March 2027): EST (UTC-5), then EDT (UTC-4). */
 const BEFORE_US_DST = { startsAt: '2027-03-07T20:00:00Z', endsAt: '2027-03-07T21:00:00Z' };

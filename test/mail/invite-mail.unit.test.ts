@@ -15,13 +15,11 @@ import { INVITE_CATALOGUE } from '../../functions/mail/invite-catalogue.js';
 import { CATALOGUE } from '../../functions/mail/catalogue.js';
 import { simpleParser, single, type ParsedMail } from './mailparser.js';
 import { decodeWords, field, fieldValues, multipartParts, parameter, readPart, textBody, type RawMessage } from './raw-mime.js';
-import { scheduledSession } from '../support/schedule-fixtures.js';
+import { COMPOSE_OPTIONS, CREATED, UNSUBSCRIBE_MAILTO, UNSUBSCRIBE_URL, scheduledSession } from '../support/schedule-fixtures.js';
 
-const options = { from: 'Convene <no-reply@convene.example.org>', messageIdDomain: 'convene.example.org' };
-const UNSUBSCRIBE_URL = 'https://convene.example.org/registrations/unregister?token=dW5yZWdpc3Rlcg.c2ln';
-const UNSUBSCRIBE_MAILTO = 'mailto:unsubscribe@convene.example.org?subject=unregister%20dW5yZWdpc3Rlcg';
+const options = COMPOSE_OPTIONS;
 const JOIN_URL = 'https://webinar.example.org/care-economy/unpaid-work';
-const created = '2027-01-10T09:00:00.000Z';
+const created = CREATED;
 
 /** 15:00 New York on both sides of the US change (14 March 2027): EST (UTC-5), then EDT (UTC-4). */
 const BEFORE_US_DST = { startsAt: '2027-03-07T20:00:00.000Z', endsAt: '2027-03-07T21:00:00.000Z' };

@@ -12,13 +12,11 @@ import { composeRecordingMail, recordingContent, type RecordingMailInput } from 
 import { recordingFileUrl, recordingsArchiveUrl } from '../../functions/recordings/links.js';
 import { single } from './mailparser.js';
 import { contentTypes, readMail, unitSpaces } from './read-mail.js';
-import { scheduledSession } from '../support/schedule-fixtures.js';
+import { COMPOSE_OPTIONS, CREATED, UNSUBSCRIBE_MAILTO, UNSUBSCRIBE_URL, scheduledSession } from '../support/schedule-fixtures.js';
 
-const options = { from: 'Convene <no-reply@convene.example.org>', messageIdDomain: 'convene.example.org' };
+const options = COMPOSE_OPTIONS;
 const BASE_URL = 'https://convene.example.org';
-const UNSUBSCRIBE_URL = 'https://convene.example.org/registrations/unregister?token=dW5yZWdpc3Rlcg.c2ln';
-const UNSUBSCRIBE_MAILTO = 'mailto:unsubscribe@convene.example.org?subject=unregister%20dW5yZWdpc3Rlcg';
-const created = '2027-01-10T09:00:00.000Z';
+const created = CREATED;
 
 /**
  * 15:00 New York on both sides of the US change (14 March 2027): EST (UTC-5) on Saturday 13

@@ -11,13 +11,11 @@ import { REMINDER_CATALOGUE } from '../../functions/mail/reminder-catalogue.js';
 import { composeReminderMail, reminderContent, type ReminderMailInput, type ReminderSpec } from '../../functions/mail/reminder-mail.js';
 import { single } from './mailparser.js';
 import { contentTypes, readMail, unitSpaces } from './read-mail.js';
-import { scheduledSession } from '../support/schedule-fixtures.js';
+import { COMPOSE_OPTIONS, CREATED, UNSUBSCRIBE_MAILTO, UNSUBSCRIBE_URL, scheduledSession } from '../support/schedule-fixtures.js';
 
-const options = { from: 'Convene <no-reply@convene.example.org>', messageIdDomain: 'convene.example.org' };
-const UNSUBSCRIBE_URL = 'https://convene.example.org/registrations/unregister?token=dW5yZWdpc3Rlcg.c2ln';
-const UNSUBSCRIBE_MAILTO = 'mailto:unsubscribe@convene.example.org?subject=unregister%20dW5yZWdpc3Rlcg';
+const options = COMPOSE_OPTIONS;
 const JOIN_URL = 'https://webinar.example.org/care-economy/unpaid-work';
-const created = '2027-01-10T09:00:00.000Z';
+const created = CREATED;
 
 /**
  * 15:00 New York on both sides of the US change (14 March 2027): EST (UTC-5), then EDT

@@ -3,6 +3,13 @@ import type { ScheduledSession } from '../../events/projections/schedule.js';
 import type { SeriesEvent } from '../../events/series/events.js';
 import type { RecordedEvent } from '../../events/shared/event.js';
 
+/** What every member mail test composes with: the sender, and the unsubscribe links a mail carries. */
+export const COMPOSE_OPTIONS = { from: 'Convene <no-reply@convene.example.org>', messageIdDomain: 'convene.example.org' };
+export const UNSUBSCRIBE_URL = 'https://convene.example.org/registrations/unregister?token=dW5yZWdpc3Rlcg.c2ln';
+export const UNSUBSCRIBE_MAILTO = 'mailto:unsubscribe@convene.example.org?subject=unregister%20dW5yZWdpc3Rlcg';
+/** When the fixtures' series and sessions were made. */
+export const CREATED = '2027-01-10T09:00:00.000Z';
+
 type SessionFields = Partial<ScheduledSession> & Pick<ScheduledSession, 'sessionId' | 'title' | 'startsAt' | 'endsAt'>;
 
 /**
