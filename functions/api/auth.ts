@@ -8,6 +8,7 @@ import { createRemoteJWKSet, importJWK, jwtVerify, type JWK, type JWTPayload } f
 import type { Actor } from '../../events/shared/event.js';
 import { ForbiddenError, UnauthorizedError } from './problems.js';
 import { AUTH_ENV, ORGANISERS_GROUP } from './route-table.js';
+import { requireEnv } from '../environment.js';
 
 export interface TokenVerifierConfig {
   readonly issuer: string;
@@ -23,8 +24,7 @@ export type TokenVerifier = (token: string) => Promise<JWTPayload>;
 
 /** The verifier a handler's environment describes (route-table.ts AUTH_ENV). */
 export function tokenVerifierFromEnvironment(env: Record<string, string | undefined>): TokenVerifier {
-  const issuer = env[AUTH_ENV.issuer];
-  if (!issuer) throw new Error(`environment variable ${AUTH_ENV.issuer} is not set`);
+  const issuer = requireEnv(env, AUTH_ENV.issuer);
   const jwksUrl = env[AUTH_ENV.jwksUrl];
   const publicJwk = env[AUTH_ENV.publicJwk];
   const clientId = env[AUTH_ENV.clientId];

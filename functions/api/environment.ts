@@ -13,19 +13,14 @@ import { createTokenSigner } from '../security/signed-token.js';
 import { membersTable, readModelTable } from '../../infra/tables.js';
 import { documentClient } from '../adapters/dynamodb-client.js';
 import { createReadModelStore } from '../adapters/read-models/read-model-store.js';
+import { requireEnv } from '../environment.js';
 
 export function apiFromEnvironment(env: Record<string, string | undefined>, logger = new Logger({ serviceName: 'api' })) {
   const verifyOrganiserToken = tokenVerifierFromEnvironment(env);
-  const readModelTableName = env[readModelTable.envVar];
-  if (!readModelTableName) throw new Error(`environment variable ${readModelTable.envVar} is not set`);
-  const baseUrl = env[PUBLIC_BASE_URL_ENV];
-  if (!baseUrl) throw new Error(`environment variable ${PUBLIC_BASE_URL_ENV} is not set`);
+  const required = (name: string) => requireEnv(env, name);
+  const readModelTableName = required(readModelTable.envVar);
+  const baseUrl = required(PUBLIC_BASE_URL_ENV);
   const client = documentClient();
-  const required = (name: string) => {
-    const value = env[name];
-    if (!value) throw new Error(`environment variable ${name} is not set`);
-    return value;
-  };
   const from = required(MAIL_FROM_ENV);
   // Bounces and complaints of confirmation mail reach the suppression list through this set.
   const configurationSet = env[MAIL_CONFIGURATION_SET_ENV];

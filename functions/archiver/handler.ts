@@ -7,13 +7,13 @@ import type { S3Event } from 'aws-lambda';
 import { conveneEventStore } from '../adapters/event-store/index.js';
 import { createRecordingStore, RECORDINGS_BUCKET_ENV, recordingsS3Client } from '../adapters/recordings/recording-store.js';
 import { createArchiver, type ArchiveReport } from './archive.js';
+import { requireEnv } from '../environment.js';
 
 const logger = new Logger({ serviceName: 'archiver' });
 let archiver: ReturnType<typeof createArchiver> | undefined;
 
 export function archiverFromEnvironment(env: Record<string, string | undefined>, log: Parameters<typeof createArchiver>[0]['log']) {
-  const bucket = env[RECORDINGS_BUCKET_ENV];
-  if (!bucket) throw new Error(`environment variable ${RECORDINGS_BUCKET_ENV} is not set`);
+  const bucket = requireEnv(env, RECORDINGS_BUCKET_ENV);
   return createArchiver({ store: conveneEventStore(env), recordings: createRecordingStore(recordingsS3Client({}, env), bucket), ...(log ? { log } : {}) });
 }
 

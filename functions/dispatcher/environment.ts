@@ -13,17 +13,14 @@ import { MAIL_FROM_ENV, PUBLIC_BASE_URL_ENV, SIGNING_SECRETS_ENV } from '../api/
 import { createTokenSigner } from '../security/signed-token.js';
 import { createDispatcher, type DispatcherDeps } from './dispatch.js';
 import { sendRateFrom } from './send-rate.js';
+import { requireEnv } from '../environment.js';
 
 export function dispatcherFromEnvironment(
   env: Record<string, string | undefined>,
   clients: { readonly dynamodb?: DynamoDBDocumentClient; readonly ses?: SESClient } = {},
   overrides: Partial<DispatcherDeps> = {},
 ) {
-  const required = (name: string) => {
-    const value = env[name];
-    if (!value) throw new Error(`environment variable ${name} is not set`);
-    return value;
-  };
+  const required = (name: string) => requireEnv(env, name);
   const client = clients.dynamodb ?? documentClient();
   const ses = clients.ses ?? new SESClient({});
   const baseUrl = required(PUBLIC_BASE_URL_ENV);

@@ -13,6 +13,7 @@ import { createReadModelStore } from '../adapters/read-models/read-model-store.j
 import { readModelTable } from '../../infra/tables.js';
 import { projectStream, type ProjectorDeps } from './project-stream.js';
 import { eventPointer } from './stream-record.js';
+import { requireEnv } from '../environment.js';
 
 export function createProjectorHandler(deps: ProjectorDeps, logger = new Logger({ serviceName: 'projector' })) {
   const processor = new BatchProcessor(EventType.DynamoDBStreams);
@@ -30,8 +31,7 @@ let cached: ReturnType<typeof createProjectorHandler> | undefined;
 export const handler = (event: DynamoDBStreamEvent) => {
   if (!cached) {
     const client = documentClient();
-    const table = process.env[readModelTable.envVar];
-    if (!table) throw new Error(`environment variable ${readModelTable.envVar} is not set`);
+    const table = requireEnv(process.env, readModelTable.envVar);
     cached = createProjectorHandler({ store: conveneEventStore(process.env, client), readModels: createReadModelStore(client, table) });
   }
   return cached(event);

@@ -9,13 +9,13 @@ import { conveneEventStore } from '../adapters/event-store/index.js';
 import { documentClient } from '../adapters/dynamodb-client.js';
 import { createReadModelStore } from '../adapters/read-models/read-model-store.js';
 import { createPublisher, type PublisherDeps, type PublisherReport } from './publish.js';
+import { requireEnv } from '../environment.js';
 
 const logger = new Logger({ serviceName: 'publisher' });
 let publisher: ReturnType<typeof createPublisher> | undefined;
 
 export function publisherFromEnvironment(env: Record<string, string | undefined>, log?: PublisherDeps['log']) {
-  const table = env[readModelTable.envVar];
-  if (!table) throw new Error(`environment variable ${readModelTable.envVar} is not set`);
+  const table = requireEnv(env, readModelTable.envVar);
   const client = documentClient();
   return createPublisher({ store: conveneEventStore(env, client), readModels: createReadModelStore(client, table), ...(log ? { log } : {}) });
 }

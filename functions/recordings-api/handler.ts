@@ -13,13 +13,10 @@ import { createRecordingStore, RECORDINGS_BUCKET_ENV, recordingsS3Client } from 
 import { createRecordingsApi } from './app.js';
 import { tokenVerifierFromEnvironment } from '../api/auth.js';
 import { PUBLIC_BASE_URL_ENV } from '../api/route-table.js';
+import { requireEnv } from '../environment.js';
 
 export function recordingsApiFromEnvironment(env: Record<string, string | undefined>, logger = new Logger({ serviceName: 'recordings-api' })) {
-  const required = (name: string) => {
-    const value = env[name];
-    if (!value) throw new Error(`environment variable ${name} is not set`);
-    return value;
-  };
+  const required = (name: string) => requireEnv(env, name);
   const client = documentClient();
   return createRecordingsApi({
     store: conveneEventStore(env, client),

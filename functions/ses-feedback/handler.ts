@@ -13,6 +13,7 @@ import { conveneEventStore } from '../adapters/event-store/index.js';
 import { createMemberDirectory } from '../adapters/members/member-directory.js';
 import { createSuppressionList } from '../adapters/members/suppression-list.js';
 import { handleSesNotification, type FeedbackDeps, type FeedbackLogger } from './feedback.js';
+import { requireEnv } from '../environment.js';
 
 export function createSesFeedbackHandler(deps: FeedbackDeps) {
   return async (event: SNSEvent): Promise<void> => {
@@ -26,8 +27,7 @@ export function sesFeedbackFromEnvironment(
   client: DynamoDBDocumentClient = documentClient(),
   logger: FeedbackLogger = new Logger({ serviceName: 'ses-feedback' }),
 ): FeedbackDeps {
-  const members = env[membersTable.envVar];
-  if (!members) throw new Error(`environment variable ${membersTable.envVar} is not set`);
+  const members = requireEnv(env, membersTable.envVar);
   return {
     suppressions: createSuppressionList(client, members),
     members: createMemberDirectory(client, members),

@@ -4,6 +4,7 @@ import { eventTable, idempotencyTable } from '../../../infra/tables.js';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { documentClient } from '../dynamodb-client.js';
 import { createEventStore, type EventStore } from './event-store.js';
+import { requireEnv } from '../../environment.js';
 
 export function conveneEventStore(
   env: Record<string, string | undefined> = process.env,
@@ -14,12 +15,6 @@ export function conveneEventStore(
     tables: { events: requireEnv(env, eventTable.envVar), idempotency: requireEnv(env, idempotencyTable.envVar) },
     registry: eventRegistry,
   });
-}
-
-function requireEnv(env: Record<string, string | undefined>, name: string): string {
-  const value = env[name];
-  if (!value) throw new Error(`environment variable ${name} is not set`);
-  return value;
 }
 
 export * from './errors.js';
