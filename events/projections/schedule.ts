@@ -139,14 +139,18 @@ const ASSET_ORDER: readonly RecordingAsset[] = ['recording', 'captions', 'transc
 /** The files a published recording shows: per asset, the last archived upload (a replacement wins). */
 function publishedRecording(publication: SessionState['publication'], uploads: SessionState['uploads']): PublishedRecording | undefined {
   if (publication.status !== 'published') return undefined;
+  return { publishedAt: publication.publishedAt!, files: archivedFiles(uploads) };
+}
+
+/** Per asset, the last archived upload (a replacement wins): recording first, then captions, transcript, slides. */
+export function archivedFiles(uploads: SessionState['uploads']): RecordingFile[] {
   const latest = new Map<RecordingAsset, RecordingFile>();
   for (const u of Object.values(uploads)) {
     if (u.status !== 'archived') continue;
     const { asset, uploadId, fileName, contentType, size, objectKey, versionId } = u;
     latest.set(asset, { asset, uploadId, fileName, contentType, size, objectKey, ...(versionId ? { versionId } : {}) });
   }
-  const files = ASSET_ORDER.flatMap((asset) => latest.get(asset) ?? []);
-  return { publishedAt: publication.publishedAt!, files };
+  return ASSET_ORDER.flatMap((asset) => latest.get(asset) ?? []);
 }
 
 export function scheduleFromEvents(events: readonly RecordedEvent<SeriesEvent>[]): SeriesSchedule | undefined {

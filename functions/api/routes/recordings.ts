@@ -8,7 +8,7 @@
  */
 import { Hono, type Context } from 'hono';
 import type { ConveneEvent } from '../../../events/registry.js';
-import type { RecordingFile, SeriesSchedule } from '../../../events/projections/schedule.js';
+import { archivedFiles, type RecordingFile, type SeriesSchedule } from '../../../events/projections/schedule.js';
 import { MAX_BYTES, MULTIPART_PART_BYTES, MULTIPART_THRESHOLD_BYTES, partCount } from '../../../events/series/recording-files.js';
 import { RecordingAsset } from '../../../events/series/events.js';
 import type { SessionState } from '../../../events/series/state.js';
@@ -62,6 +62,11 @@ export function recordingRoutes(deps: RecordingRouteDeps) {
     if (!session) throw new NotFoundProblem(`There is no session ${sessionId} in series ${series.seriesId}.`);
     return session;
   };
+  /** The series stream, and one session of it as the decider sees it (uploads included). */
+  const loadSession = async (seriesId: string, sessionId: string) => {
+    const events = await readSeries(seriesStore, seriesId);
+    return { version: events.at(-1)!.metadata.version, session: sessionOf(fold(seriesDecider, events) as ActiveSeries, sessionId) };
+  };
   const recordingView = (result: SeriesResult, seriesId: string, sessionId: string) => ({
     seriesId,
     version: result.version,
@@ -109,11 +114,11 @@ export function recordingRoutes(deps: RecordingRouteDeps) {
       maxBytes: MAX_BYTES[upload.asset],
     };
     c.header('Location', `/admin/series/${seriesId}/sessions/${sessionId}/recording`);
-    if (partCount(upload.size) === 1) {
+    const count = partCount(upload.size);
+    if (count === 1) {
       const put = await deps.recordings.presignPut({ key: upload.objectKey, contentType: upload.contentType, expiresInSeconds: seconds });
       return respondWithVersion(c, result, 201, { ...common, method: 'PUT', uploadUrl: put.url, headers: put.headers });
     }
-    const count = partCount(upload.size);
     const multipart = await deps.recordings.presignMultipart({ key: upload.objectKey, contentType: upload.contentType, parts: count, expiresInSeconds: seconds });
     return respondWithVersion(c, result, 201, {
       ...common,
@@ -131,8 +136,7 @@ export function recordingRoutes(deps: RecordingRouteDeps) {
     const { seriesId, sessionId } = ids(c);
     const uploadId = pathId(c.req.param('uploadId'), 'upload');
     const body = await readBody(c, CompleteUploadBody);
-    const events = await readSeries(seriesStore, seriesId);
-    const session = sessionOf(fold(seriesDecider, events) as ActiveSeries, sessionId);
+    const { session } = await loadSession(seriesId, sessionId);
     const upload = session.uploads[uploadId];
     if (!upload) throw new NotFoundProblem(`There is no upload ${uploadId} for session ${sessionId}.`);
     if (upload.status !== 'requested') {
@@ -160,9 +164,8 @@ export function recordingRoutes(deps: RecordingRouteDeps) {
 
   app.get(SESSION, async (c) => {
     const { seriesId, sessionId } = ids(c);
-    const events = await readSeries(seriesStore, seriesId);
-    const series = fold(seriesDecider, events) as ActiveSeries;
-    return c.json({ seriesId, version: events.at(-1)!.metadata.version, ...organiserRecordingView(deps.baseUrl, seriesId, sessionOf(series, sessionId)) });
+    const { version, session } = await loadSession(seriesId, sessionId);
+    return c.json({ seriesId, version, ...organiserRecordingView(deps.baseUrl, seriesId, session) });
   });
 
   app.post(`${SESSION}/publish`, async (c) => {
@@ -197,8 +200,8 @@ export function recordingRoutes(deps: RecordingRouteDeps) {
     let file: RecordingFile | undefined;
     if (c.req.header('authorization') !== undefined) {
       await organiserOf(c.req.header('authorization'), deps.verifyOrganiserToken);
-      const series = fold(seriesDecider, await readSeries(seriesStore, seriesId)) as ActiveSeries;
-      file = latestArchived(sessionOf(series, sessionId), asset.data);
+      const { session } = await loadSession(seriesId, sessionId);
+      file = archivedFiles(session.uploads).find((f) => f.asset === asset.data);
     } else {
       const schedule = await loadSchedule(deps.readModels, seriesId);
       const session = schedule.sessions.find((s) => s.sessionId === sessionId);
@@ -224,14 +227,6 @@ async function loadSchedule(readModels: ReadModelStore, seriesIdParam: string): 
   return stored.doc;
 }
 
-/** The last archived upload of an asset (a replacement wins). */
-function latestArchived(session: SessionState, asset: RecordingAsset): RecordingFile | undefined {
-  const archived = Object.values(session.uploads).filter((u) => u.status === 'archived' && u.asset === asset).at(-1);
-  if (!archived) return undefined;
-  const { uploadId, fileName, contentType, size, objectKey, versionId } = archived;
-  return { asset, uploadId, fileName, contentType, size, objectKey, ...(versionId ? { versionId } : {}) };
-}
-
 export function publicArchive(baseUrl: string, schedule: SeriesSchedule) {
   const recordings = schedule.sessions
     .filter((s) => s.recording !== undefined)
@@ -251,10 +246,14 @@ function organiserRecordingView(baseUrl: string, seriesId: string, session: Sess
     sessionId: session.sessionId,
     sequence: session.sequence,
     publication,
-    files: (['recording', 'captions', 'transcript', 'slides'] as const).flatMap((asset) => {
-      const file = latestArchived(session, asset);
-      return file ? [{ asset, uploadId: file.uploadId, fileName: file.fileName, contentType: file.contentType, size: file.size, url: recordingFileUrl(baseUrl, seriesId, session.sessionId, asset) }] : [];
-    }),
+    files: archivedFiles(session.uploads).map(({ asset, uploadId, fileName, contentType, size }) => ({
+      asset,
+      uploadId,
+      fileName,
+      contentType,
+      size,
+      url: recordingFileUrl(baseUrl, seriesId, session.sessionId, asset),
+    })),
     uploads: Object.values(session.uploads).map(({ objectKey: _k, versionId: _v, ...upload }) => upload),
   };
 }
