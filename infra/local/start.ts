@@ -35,6 +35,12 @@ import { createPublisher } from '../../functions/publisher/publish.js';
 
 const port = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
 
+/** The log function the background handlers take, printing to this terminal under their name. */
+const consoleLog =
+  (name: string) =>
+  (level: 'info' | 'warn' | 'error', message: string, detail?: Record<string, unknown>): void =>
+    console.log(`${name} ${level}: ${message}`, detail ? JSON.stringify(detail) : '');
+
 async function main() {
   const dataDir = resolve(process.env.CONVENE_DATA_DIR ?? '.local');
   const started = Date.now();
@@ -112,11 +118,11 @@ async function main() {
       [MAIL_SEND_RATE_ENV]: '50',
     },
     { dynamodb: doc, ses: clients.ses },
-    { log: (level, message, detail) => console.log(`dispatcher ${level}: ${message}`, detail ? JSON.stringify(detail) : '') },
+    { log: consoleLog('dispatcher') },
   );
   const recordings = createRecordingStore(clients.s3, stack.info.s3.bucket);
-  archiver = createArchiver({ store, recordings, log: (level, message, detail) => console.log(`archiver ${level}: ${message}`, detail ? JSON.stringify(detail) : '') });
-  const publisher = createPublisher({ store, readModels, log: (level, message, detail) => console.log(`publisher ${level}: ${message}`, detail ? JSON.stringify(detail) : '') });
+  archiver = createArchiver({ store, recordings, log: consoleLog('archiver') });
+  const publisher = createPublisher({ store, readModels, log: consoleLog('publisher') });
   let ticking = false;
   const tick = async () => {
     if (ticking || stopping) return;
