@@ -9,6 +9,7 @@ import { openApiDocument } from './openapi.js';
 import { adminSeriesRoutes } from './routes/admin-series.js';
 import { publicSeriesRoutes } from './routes/public-series.js';
 import { registrationRoutes, type RegistrationDeps } from './routes/registrations.js';
+import { memberFeedRoutes } from './routes/member-feed.js';
 import { unsubscribeRoutes } from './routes/unsubscribe.js';
 import { recordingRoutes } from './routes/recordings.js';
 import { httpApp } from './http-app.js';
@@ -49,6 +50,7 @@ export function createApi(deps: Omit<ApiDeps, 'recordings'> & { readonly recordi
     app.route('/', adminSeriesRoutes({ store: deps.store, ...(deps.newId ? { newId: deps.newId } : {}) }));
     app.route('/', publicSeriesRoutes({ readModels: deps.readModels, baseUrl: deps.baseUrl }));
     app.route('/', registrationRoutes(deps));
+    app.route('/', memberFeedRoutes(deps));
     app.route('/', unsubscribeRoutes(deps));
     if (deps.recordings) app.route('/', recordingRoutes({ ...deps, recordings: deps.recordings }));
   });

@@ -1,6 +1,7 @@
 /**
- * Members: register for a series (double opt-in), confirm, unregister, and the personal
- * calendar feed. Organisers register members in bulk (already consented: no confirmation).
+ * Members: register for a series (double opt-in), confirm, unregister, rotate the personal
+ * feed token (the feed itself is member-feed.ts). Organisers register members in bulk
+ * (already consented: no confirmation).
  *
  * Signed links (confirm, unregister) carry what they act on; a personal feed token (random,
  * 192 bits, stored only as a hash) is also the member's bearer token for DELETE and rotation.
@@ -10,8 +11,7 @@ import { Hono, type Context } from 'hono';
 import * as z from 'zod';
 import { memberDecider, memberStreamId, type MemberCommand } from '../../../events/member/index.js';
 import type { MemberEvent } from '../../../events/member/events.js';
-import type { MemberRegistrations, RosterEntry } from '../../../events/projections/member-registrations.js';
-import type { SeriesSchedule } from '../../../events/projections/schedule.js';
+import type { RosterEntry } from '../../../events/projections/member-registrations.js';
 import type { ConveneEvent } from '../../../events/registry.js';
 import type { Actor } from '../../../events/shared/event.js';
 import { NotFoundError } from '../../../events/shared/errors.js';
@@ -22,16 +22,13 @@ import type { EventStore } from '../../adapters/event-store/event-store.js';
 import type { MemberDirectory } from '../../adapters/members/member-directory.js';
 import type { ReadModelStore } from '../../adapters/read-models/read-model-store.js';
 import { runCommand } from '../../commands/run-command.js';
-import { feedLastModified, memberFeed } from '../../feeds/ical.js';
-import { createHash } from 'node:crypto';
-import { memberRegistrationsKey, rosterPk, scheduleKey } from '../../projector/projections.js';
+import { rosterPk } from '../../projector/projections.js';
 import { seatsFor } from '../../../events/projections/seats.js';
 import type { TokenSigner } from '../../security/signed-token.js';
 import { signedLinkReader } from '../signed-link.js';
 import type { OrganiserVariables } from '../auth.js';
 import { ApiError, NotFoundProblem, UnauthorizedError, UnprocessableError, fieldProblem } from '../problems.js';
-import { isNotModified, pathId, readBody } from '../request.js';
-import { boundedCache } from '../bounded-cache.js';
+import { pathId, readBody } from '../request.js';
 import { loadSeries as loadSeriesFrom } from './series-stream.js';
 
 export interface RegistrationDeps {
@@ -57,10 +54,6 @@ export interface ConfirmationRequest {
 }
 
 const LINK_LIFETIME_MS = 14 * 24 * 3600 * 1000;
-/** Bump when the feed renderer changes what it writes, so clients' cached ETags go stale. */
-const FEED_RENDERING = 'feed-1';
-/** Rendered personal feeds kept in memory, by ETag (a 200-session feed takes ~300 ms to render). */
-const RENDERED_FEEDS = 500;
 
 const Sessions = z.union([z.literal('all'), z.array(Id).min(1).max(500)]);
 
@@ -112,8 +105,6 @@ export function registrationRoutes(deps: RegistrationDeps) {
     if (!memberId) throw new UnauthorizedError('Send your personal token (the one in your calendar feed link): Authorization: Bearer <token>.', m !== null);
     return memberId;
   };
-
-  const renderedFeeds = boundedCache<string>(RENDERED_FEEDS);
 
   const loadRoster = async (seriesId: string): Promise<RosterEntry[]> =>
     (await deps.readModels.query<RosterEntry>(rosterPk(seriesId))).map((d) => d.doc);
@@ -198,40 +189,6 @@ export function registrationRoutes(deps: RegistrationDeps) {
     const memberId = await memberFromBearer(c);
     const token = await deps.members.rotateFeedToken(memberId);
     return c.json({ feedUrl: feedUrl(token), memberToken: token }, 201);
-  });
-
-  app.get('/feeds/members/:file{[^/]+\\.ics}', async (c) => {
-    const token = c.req.param('file').replace(/\.ics$/, '');
-    const memberId = await deps.members.memberIdForFeedToken(token);
-    if (!memberId) throw new NotFoundProblem('There is no such feed.');
-    const registrations = (await deps.readModels.get<MemberRegistrations>(memberRegistrationsKey(memberId)))?.doc;
-    const active = Object.values(registrations?.registrations ?? {}).filter((r) => r.status === 'confirmed');
-    const entries = (
-      await Promise.all(
-        active.map(async (r) => {
-          const schedule = (await deps.readModels.get<SeriesSchedule>(scheduleKey(r.seriesId)))?.doc;
-          if (!schedule) return undefined;
-          const covered = r.sessions === 'all' ? schedule.sessions.filter((s) => !r.declined.includes(s.sessionId)).map((s) => s.sessionId) : r.sessions;
-          // A member waiting for a seat does not get the session in their calendar until promoted.
-          const limited = schedule.sessions.filter((s) => s.capacity !== undefined && covered.includes(s.sessionId));
-          const roster = limited.length > 0 ? await loadRoster(r.seriesId) : [];
-          const waiting = new Set(limited.filter((s) => !seatsFor(s, roster).seated.includes(memberId)).map((s) => s.sessionId));
-          return { schedule, sessionIds: covered.filter((id) => !waiting.has(id)) };
-        }),
-      )
-    ).filter((e) => e !== undefined);
-    const language = registrations?.preferences.language ?? active[0]?.language ?? 'en';
-    // The feed is a function of these inputs: its ETag is their hash, so a 304 costs no
-    // rendering, and any change (a version, a seat, the language) gives a new ETag.
-    const inputs = JSON.stringify([FEED_RENDERING, language, deps.baseUrl, entries.map((e) => [e.schedule.seriesId, e.schedule.version, e.sessionIds])]);
-    const etag = `"${createHash('sha256').update(inputs).digest('base64url')}"`;
-    const lastModified = feedLastModified([...entries.map((e) => e.schedule), ...(registrations ? [registrations] : [])]);
-    c.header('ETag', etag);
-    c.header('Last-Modified', lastModified);
-    c.header('Cache-Control', 'private, max-age=60');
-    if (isNotModified(c, etag, lastModified)) return c.body(null, 304);
-    const ics = renderedFeeds.get(etag, () => memberFeed(entries, { baseUrl: deps.baseUrl, memberLanguage: language, calendarName: 'Convene' }));
-    return c.body(ics, 200, { 'Content-Type': 'text/calendar; charset=utf-8' });
   });
 
   app.get('/admin/series/:seriesId/sessions/:sessionId/registrations', async (c) => {
