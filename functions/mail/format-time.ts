@@ -5,6 +5,7 @@
  * with each zone's rules on that date, so each side of a DST change is right by construction.
  */
 import { DateTime, IANAZone } from 'luxon';
+import { boundedCache } from '../api/bounded-cache.js';
 import { translator } from './catalogue.js';
 
 export interface SessionTime {
@@ -27,6 +28,16 @@ const DAY_WITHOUT_YEAR = { weekday: 'long', day: 'numeric', month: 'long' } as c
  * Throws a RangeError for an unknown zone or an instant that does not parse.
  */
 export function describeSessionTime(session: SessionTime, memberTimeZone: string, language: string): string {
+  // A pure function of these five strings, asked once per mail: ten thousand reminders of one
+  // session in five zones are five computations, not ten thousand (each is ~1 ms of Intl work).
+  const key = `${session.startsAt}|${session.endsAt}|${session.timeZone}|${memberTimeZone}|${language}`;
+  return described.get(key, () => describe(session, memberTimeZone, language));
+}
+
+/** Recent descriptions: enough for every zone and language of a tick's sessions. A throw caches nothing. */
+const described = boundedCache<string>(2_000);
+
+function describe(session: SessionTime, memberTimeZone: string, language: string): string {
   const { t, locale } = translator(language);
   const memberZone = knownZone(memberTimeZone);
   const homeZone = knownZone(session.timeZone);
@@ -57,8 +68,13 @@ export function describeSessionTime(session: SessionTime, memberTimeZone: string
   return t('time.withHome', { member, home });
 }
 
+/** Zones found valid so far (Luxon asks Intl anew each time); invalid names are not kept. */
+const validZones = new Set<string>();
+
 function knownZone(zone: string): string {
+  if (validZones.has(zone)) return zone;
   if (!IANAZone.isValidZone(zone)) throw new RangeError(`"${zone}" is not a known IANA time zone`);
+  validZones.add(zone);
   return zone;
 }
 
@@ -73,6 +89,17 @@ function instant(iso: string, field: string): DateTime {
 /** Zones that are one zone under two names (`Asia/Tel_Aviv` and `Asia/Jerusalem`) count as one. */
 function sameZone(a: string, b: string): boolean {
   if (a === b) return true;
-  const resolved = (zone: string) => new Intl.DateTimeFormat('en', { timeZone: zone }).resolvedOptions().timeZone;
-  return resolved(a) === resolved(b);
+  return canonicalZone(a) === canonicalZone(b);
+}
+
+/** The name Intl resolves a (known) zone to; one DateTimeFormat per zone, not two per mail. */
+const canonicalZones = new Map<string, string>();
+
+function canonicalZone(zone: string): string {
+  let resolved = canonicalZones.get(zone);
+  if (resolved === undefined) {
+    resolved = new Intl.DateTimeFormat('en', { timeZone: zone }).resolvedOptions().timeZone;
+    canonicalZones.set(zone, resolved);
+  }
+  return resolved;
 }

@@ -17,6 +17,7 @@
 import { DateTime, Duration, IANAZone } from 'luxon';
 import type { ScheduledSession, SeriesSchedule } from '../../events/projections/schedule.js';
 import { ReminderOffset } from '../../events/shared/values.js';
+import { boundedCache } from '../api/bounded-cache.js';
 import { htmlMessage, type MessageParams } from './catalogue.js';
 import { composeMime, escapeHtml, htmlDocument, memberMail, webUrl, type ComposeOptions, type MailContent, type MemberMailInput } from './compose.js';
 import { describeSessionTime } from './format-time.js';
@@ -57,24 +58,48 @@ export async function composeReminderMail(input: ReminderMailInput, options: Com
  * do not parse; a TypeError for a window reminder on a series that has no window.
  */
 export function reminderContent(input: ReminderMailInput): MailContent {
-  const { schedule } = input;
-  const tr = reminderTranslator(input.language, schedule.languages);
-  const names = seriesMailNames(input, schedule);
-  const body = reminderBody(input, tr, names);
-  const { t } = tr;
-  const h = (id: ReminderMessageId, params?: MessageParams) => htmlMessage(tr, id, params);
+  const { tr, subject, body, footerText, footerMarkup } = sharedContent(input);
+  const names = seriesMailNames(input, input.schedule);
   const greeting: [ReminderMessageId, MessageParams] = names.member ? ['reminder.greeting', { name: names.member }] : ['reminder.greetingNoName', {}];
-  const footer = (render: typeof t): MailFooter => ({
-    replyNote: render('reminder.replyNote', { organiser: names.organiser }),
-    sentBy: render('reminder.sentBy', { organiser: names.organiser }),
-    unsubscribeIntro: render('reminder.unsubscribeIntro'),
-    unsubscribeLink: render('reminder.unsubscribeLink'),
-  });
-
-  const subject = t(...body.subject);
-  const text = [t(...greeting), '', ...body.text, '', ...footerLines(footer(t), names.unsubscribeUrl)].join('\n');
-  const html = htmlDocument(tr.language, subject, `<p>${h(...greeting)}</p>\n${body.html}${footerHtml(footer(h), names.unsubscribeUrl)}`);
+  const text = [tr.t(...greeting), '', ...body.text, '', ...footerLines(footerText, names.unsubscribeUrl)].join('\n');
+  const html = htmlDocument(tr.language, subject, `<p>${htmlMessage(tr, ...greeting)}</p>\n${body.html}${footerHtml(footerMarkup, names.unsubscribeUrl)}`);
   return { language: tr.language, subject, text, html };
+}
+
+/** What a reminder says to every member of one language and zone: all but the greeting and the unsubscribe link. */
+interface SharedContent {
+  readonly tr: ReminderTranslator;
+  readonly subject: string;
+  readonly body: Body;
+  readonly footerText: MailFooter;
+  readonly footerMarkup: MailFooter;
+}
+
+/**
+ * Shared content, kept per schedule object (a tick hands every mail the same one, and a
+ * schedule read model is never changed in place) and per language, zone and reminder: ten
+ * thousand reminders of one session are composed from a handful of these.
+ */
+const sharedBySchedule = new WeakMap<SeriesSchedule, ReturnType<typeof boundedCache<SharedContent>>>();
+
+function sharedContent(input: ReminderMailInput): SharedContent {
+  const { schedule } = input;
+  let cache = sharedBySchedule.get(schedule);
+  if (!cache) sharedBySchedule.set(schedule, (cache = boundedCache<SharedContent>(200)));
+  const key = JSON.stringify([input.language, input.memberTimeZone, input.reminder, input.joinUrlVisible]);
+  return cache.get(key, () => {
+    const tr = reminderTranslator(input.language, schedule.languages);
+    const names = seriesMailNames(input, schedule);
+    const body = reminderBody(input, tr, names);
+    const h = (id: ReminderMessageId, params?: MessageParams) => htmlMessage(tr, id, params);
+    const footer = (render: typeof tr.t): MailFooter => ({
+      replyNote: render('reminder.replyNote', { organiser: names.organiser }),
+      sentBy: render('reminder.sentBy', { organiser: names.organiser }),
+      unsubscribeIntro: render('reminder.unsubscribeIntro'),
+      unsubscribeLink: render('reminder.unsubscribeLink'),
+    });
+    return { tr, subject: tr.t(...body.subject), body, footerText: footer(tr.t), footerMarkup: footer(h) };
+  });
 }
 
 type Message = [ReminderMessageId, MessageParams];
