@@ -29,6 +29,17 @@ export function httpApp(deps: HttpAppDeps, mount: (app: Hono<AppEnv>) => void) {
     c.header('X-Request-Id', requestId);
     await next();
   });
+  // No route reads content on a GET or HEAD: refuse it rather than ignore it, so a cache or
+  // proxy in front cannot read the request differently from us. (On Lambda, hono's adapter
+  // already answers such a request with a plain-text 400; on Node it would be served.)
+  app.use(async (c, next) => {
+    const method = c.req.method;
+    const length = c.req.header('content-length');
+    if ((method === 'GET' || method === 'HEAD') && ((length !== undefined && length.trim() !== '0') || c.req.header('transfer-encoding') !== undefined)) {
+      throw new ApiError(400, 'unexpected-body', 'Bad request', `A ${method} request carries no body.`);
+    }
+    await next();
+  });
   app.use(
     bodyLimit({
       maxSize: MAX_BODY_BYTES,

@@ -12,9 +12,16 @@ export async function readBody<S extends z.ZodType>(c: Context, schema: S): Prom
   if (!/^application\/(?:[\w.+-]+\+)?json\s*(?:;|$)/i.test(contentType)) {
     throw new UnsupportedMediaTypeError(contentType);
   }
+  let bytes: ArrayBuffer;
+  try {
+    bytes = await c.req.arrayBuffer();
+  } catch {
+    // The client stopped before sending the Content-Length it announced.
+    throw new BadRequestError('unreadable-body', 'The body could not be read: it ended before its announced length.');
+  }
   let text: string;
   try {
-    text = utf8.decode(await c.req.arrayBuffer());
+    text = utf8.decode(bytes);
   } catch {
     throw new BadRequestError('invalid-utf8', 'The body is not valid UTF-8.');
   }
