@@ -1,7 +1,7 @@
 /**
  * Never twice, never lost: two dispatchers at once, a dispatcher killed (SIGKILL, by pid) in
- * the middle of a batch and another taking over, SES throttling and SES unreachable. Each
- * case counts the mail that reached the local SES endpoint.
+ * the middle of a batch of invitations or of reminders and another taking over, SES throttling
+ * and SES unreachable. Each case counts the mail that reached the local SES endpoint.
  */
 import { spawn } from 'node:child_process';
 import { SESClient } from '@aws-sdk/client-ses';
@@ -13,6 +13,8 @@ import { documentClient } from '../../functions/adapters/dynamodb-client.js';
 import { freePort } from '../../infra/local/free-port.js';
 import { LOCAL_CREDENTIALS } from '../../infra/local/clients.js';
 import { deliveryTable } from '../../infra/tables.js';
+import type { SeriesSchedule } from '../../events/projections/schedule.js';
+import { scheduleKey } from '../../functions/projector/projections.js';
 import { useTestApi } from '../support/api.js';
 import { dispatcherEnvironment, testDispatcher } from '../support/dispatcher.js';
 import { clients, localStackInfo } from '../support/local.js';
@@ -65,43 +67,69 @@ describe('two dispatchers at once', () => {
   });
 });
 
-describe('a dispatcher killed mid-batch', () => {
-  it('leaves claims that another takes over once their lease runs out: every mail once', { timeout: 90_000 }, async () => {
-    const { seriesId, sessionId, emails } = await seriesWithMembers(60, 'Killed dispatcher');
-    const info = localStackInfo();
-    const child = spawn(process.execPath, ['--import', 'tsx', 'test/support/dispatcher-child.ts'], {
-      env: {
-        ...process.env,
-        ...dispatcherEnvironment(api),
-        CONVENE_SES_ENDPOINT: info.ses.endpoint,
-        CONVENE_DYNAMODB_ENDPOINT: info.dynamodb.endpoint,
-        CONVENE_NOW: NOW.toISOString(),
-        CONVENE_GATE_AFTER: '20',
-      },
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
-    const exited = new Promise<NodeJS.Signals | null>((resolve) => child.once('exit', (_code, signal) => resolve(signal)));
-    await new Promise<void>((resolve, reject) => {
-      child.stdout.on('data', (chunk: Buffer) => (chunk.toString().includes('gated') ? resolve() : undefined));
-      child.once('exit', () => reject(new Error('the child dispatcher exited before the gate')));
-    });
-    // Wait until the 20 that reached SES are recorded, then kill it holding claims on the rest.
-    const ledger = createDeliveryLedger(documentClient(clients().dynamodb), api.names[deliveryTable.id]!);
-    const recorded = async () => (await ledger.items(ledgerKeys.invitesOf(seriesId))).filter((i) => i.sk.startsWith(sessionId) && i.sent).length;
-    for (let i = 0; i < 200 && (await recorded()) < 20; i++) await new Promise((r) => setTimeout(r, 25));
-    expect(await recorded()).toBe(20);
-    process.kill(child.pid!, 'SIGKILL');
-    expect(await exited).toBe('SIGKILL');
-    expect(await countsOf(emails, 'Invitation: Killed dispatcher')).toEqual(expect.arrayContaining([0, 1]));
+/**
+ * Runs a dispatcher child (test/support/dispatcher-child.ts) at `now` until `gateAfter` mails
+ * reached SES and `recorded()` says the ledger recorded them, then kills it (SIGKILL, by pid)
+ * holding claims on mail it never sent.
+ */
+async function killMidBatch(now: Date, gateAfter: number, recorded: () => Promise<number>) {
+  const info = localStackInfo();
+  const child = spawn(process.execPath, ['--import', 'tsx', 'test/support/dispatcher-child.ts'], {
+    env: {
+      ...process.env,
+      ...dispatcherEnvironment(api),
+      CONVENE_SES_ENDPOINT: info.ses.endpoint,
+      CONVENE_DYNAMODB_ENDPOINT: info.dynamodb.endpoint,
+      CONVENE_NOW: now.toISOString(),
+      CONVENE_GATE_AFTER: String(gateAfter),
+    },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const exited = new Promise<NodeJS.Signals | null>((resolve) => child.once('exit', (_code, signal) => resolve(signal)));
+  await new Promise<void>((resolve, reject) => {
+    child.stdout.on('data', (chunk: Buffer) => (chunk.toString().includes('gated') ? resolve() : undefined));
+    child.once('exit', () => reject(new Error('the child dispatcher exited before the gate')));
+  });
+  // Wait until the mails that reached SES are recorded (a kill before that is the one known duplicate window).
+  for (let i = 0; i < 200 && (await recorded()) < gateAfter; i++) await new Promise((r) => setTimeout(r, 25));
+  expect(await recorded()).toBe(gateAfter);
+  process.kill(child.pid!, 'SIGKILL');
+  expect(await exited).toBe('SIGKILL');
+}
 
-    // Restarted while the dead one's leases still hold: it sends what nobody claimed, nothing else.
-    const restarted = testDispatcher(api);
-    const early = await restarted.tick({ now: new Date(NOW.getTime() + 60_000) });
-    expect(early.outcomes.taken).toBeGreaterThan(0);
-    // After the lease (5 minutes): the rest, once.
-    await restarted.tick({ now: new Date(NOW.getTime() + 6 * 60_000) });
-    expect(await countsOf(emails, 'Invitation: Killed dispatcher')).toEqual(emails.map(() => 1));
-    expect((await restarted.tick({ now: new Date(NOW.getTime() + 7 * 60_000) })).planned).toBe(0);
+/**
+ * After a kill at `now`: a dispatcher restarted while the dead one's leases still hold sends
+ * what nobody claimed and nothing else; after the lease (5 minutes) the rest, each once.
+ */
+async function restartAfterKill(now: Date, emails: string[], subject: string) {
+  expect(await countsOf(emails, subject)).toEqual(expect.arrayContaining([0, 1]));
+  const restarted = testDispatcher(api);
+  const early = await restarted.tick({ now: new Date(now.getTime() + 60_000) });
+  expect(early.outcomes.taken).toBeGreaterThan(0);
+  await restarted.tick({ now: new Date(now.getTime() + 6 * 60_000) });
+  expect(await countsOf(emails, subject)).toEqual(emails.map(() => 1));
+  expect((await restarted.tick({ now: new Date(now.getTime() + 7 * 60_000) })).planned).toBe(0);
+}
+
+describe('a dispatcher killed mid-batch', () => {
+  const sentUnder = async (pk: string) => (await createDeliveryLedger(documentClient(clients().dynamodb), api.names[deliveryTable.id]!).items(pk)).filter((i) => i.sent).length;
+
+  it('leaves invitation claims that another takes over once their lease runs out: every invitation once', { timeout: 90_000 }, async () => {
+    const { seriesId, emails } = await seriesWithMembers(60, 'Killed dispatcher');
+    await killMidBatch(NOW, 20, () => sentUnder(ledgerKeys.invitesOf(seriesId)));
+    await restartAfterKill(NOW, emails, 'Invitation: Killed dispatcher');
+  });
+
+  it('leaves reminder claims that another takes over once their lease runs out: every reminder once', { timeout: 90_000 }, async () => {
+    const { seriesId, sessionId, emails } = await seriesWithMembers(60, 'Killed reminders');
+    expect((await testDispatcher(api).tick({ now: NOW })).invites).toBe(60);
+    const schedule = (await api.readModels.get<SeriesSchedule>(scheduleKey(seriesId)))!.doc;
+    const startsAt = schedule.sessions.find((s) => s.sessionId === sessionId)!.startsAt;
+    const due = new Date('2027-03-20T19:00:00Z'); // P1D before 15:00 New York (EDT) = 20:00 the day before in Paris (CET)
+    await killMidBatch(due, 20, () => sentUnder(ledgerKeys.remindersOf(seriesId, `session#${sessionId}#${startsAt}#P1D`)));
+    await restartAfterKill(due, emails, 'Reminder: Killed reminders starts in 1 day');
+    // Nor did the kill or the takeover send an invitation again.
+    expect(await countsOf(emails, 'Invitation: Killed reminders')).toEqual(emails.map(() => 1));
   });
 });
 

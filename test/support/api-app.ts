@@ -1,0 +1,126 @@
+/**
+ * The API as tests run it, on any DynamoDB: the same hono app `npm start` serves, wired to
+ * the given client and tables, served on a free port on 127.0.0.1, with a test signing key.
+ * useTestApi (./api.ts) builds it on the run's DynamoDB Local; a fault test builds it on a
+ * DynamoDB Local of its own that it stops and restarts.
+ */
+import { randomBytes } from 'node:crypto';
+import type { Server } from 'node:http';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { SESClient } from '@aws-sdk/client-ses';
+import { serve } from '@hono/node-server';
+import { conveneEventStore } from '../../functions/adapters/event-store/index.js';
+import { documentClient } from '../../functions/adapters/dynamodb-client.js';
+import { createSesMailer } from '../../functions/adapters/mailer/ses-mailer.js';
+import { createMemberDirectory, type MemberDirectory } from '../../functions/adapters/members/member-directory.js';
+import { createReadModelStore, type ReadModelStore } from '../../functions/adapters/read-models/read-model-store.js';
+import type { RecordingStore } from '../../functions/adapters/recordings/recording-store.js';
+import { createApi } from '../../functions/api/app.js';
+import { createTokenVerifier } from '../../functions/api/auth.js';
+import { confirmationSender } from '../../functions/mail/send-confirmation.js';
+import { createTokenSigner, type TokenSigner } from '../../functions/security/signed-token.js';
+import { freePort } from '../../infra/local/free-port.js';
+import { LOCAL_ISSUER, mintOrganiserToken, newSigningKey, type SigningKey } from '../../infra/local/organiser-token.js';
+import { membersTable, readModelTable, tableEnvironment, type TableNames } from '../../infra/tables.js';
+
+export interface ApiResponse<T = any> {
+  status: number;
+  headers: Headers;
+  body: T;
+  text: string;
+}
+
+export interface RequestOptions {
+  body?: unknown;
+  /** Sent as is (for malformed bodies); wins over `body`. */
+  raw?: string | Uint8Array;
+  headers?: Record<string, string>;
+  /** `null`: no Authorization header. Default: a valid organiser token. */
+  token?: string | null;
+}
+
+export interface TestAppOptions {
+  readonly dynamodb: DynamoDBClient;
+  readonly ses: SESClient;
+  readonly names: TableNames;
+  readonly recordings?: RecordingStore;
+  /** The API's clock. Default: the real time. */
+  readonly now?: () => Date;
+}
+
+export interface TestApp {
+  readonly url: string;
+  readonly port: number;
+  readonly key: SigningKey;
+  readonly organiserToken: string;
+  readonly store: ReturnType<typeof conveneEventStore>;
+  readonly readModels: ReadModelStore;
+  readonly members: MemberDirectory;
+  readonly signer: TokenSigner;
+  readonly signingSecret: string;
+  /** Serves the app on its port until `close`. */
+  listen(): Promise<Server>;
+}
+
+export async function buildTestApp(options: TestAppOptions): Promise<TestApp> {
+  const { names } = options;
+  const client = documentClient(options.dynamodb);
+  const store = conveneEventStore(tableEnvironment(names), client);
+  const readModels = createReadModelStore(client, names[readModelTable.id]!);
+  const members = createMemberDirectory(client, names[membersTable.id]!);
+  const key = await newSigningKey();
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const signingSecret = randomBytes(32).toString('base64url');
+  const signer = createTokenSigner([signingSecret]);
+  const app = createApi({
+    ...(options.recordings ? { recordings: options.recordings } : {}),
+    now: options.now ?? (() => new Date()),
+    store,
+    readModels,
+    members,
+    signer,
+    sendConfirmation: confirmationSender(createSesMailer(options.ses), { from: 'Convene <no-reply@convene.test>', messageIdDomain: 'convene.test' }),
+    baseUrl: url,
+    verifyOrganiserToken: createTokenVerifier({ issuer: LOCAL_ISSUER, publicJwk: key.publicJwk }),
+    logError: () => {},
+  });
+  return {
+    url,
+    port,
+    key,
+    organiserToken: await mintOrganiserToken(key, { sub: 'organiser-1' }),
+    store,
+    readModels,
+    members,
+    signer,
+    signingSecret,
+    listen: () =>
+      new Promise<Server>((resolve) => {
+        const s = serve({ fetch: app.fetch, port, hostname: '127.0.0.1' }, () => resolve(s as Server)) as Server;
+      }),
+  };
+}
+
+/** One request to `url + path`: JSON in and out (the text kept when the answer is not JSON). */
+export async function requestApi<T = any>(url: string, defaultToken: string, method: string, path: string, options: RequestOptions = {}): Promise<ApiResponse<T>> {
+  const headers: Record<string, string> = { ...options.headers };
+  const token = options.token === undefined ? defaultToken : options.token;
+  if (token !== null) headers.authorization ??= `Bearer ${token}`;
+  let body: string | Uint8Array | undefined = options.raw;
+  if (body === undefined && options.body !== undefined) {
+    body = JSON.stringify(options.body);
+    headers['content-type'] ??= 'application/json';
+  }
+  const res = await fetch(`${url}${path}`, { method, headers, ...(body !== undefined ? { body } : {}) });
+  const text = await res.text();
+  let parsed: unknown = text;
+  try {
+    parsed = text ? JSON.parse(text) : undefined;
+  } catch {
+    // not JSON: keep the text
+  }
+  return { status: res.status, headers: res.headers, body: parsed as T, text };
+}
+
+export const closeServer = (server: Server | undefined) => new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
