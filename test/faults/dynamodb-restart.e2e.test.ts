@@ -80,7 +80,7 @@ interface Intent {
 }
 
 describe('DynamoDB Local killed and restarted under load', () => {
-  it('answers 503 + Retry-After while down, serves again by itself, and nothing is half-written or lost', { timeout: 120_000 }, async () => {
+  it('answers 503 + Retry-After while down, serves again by itself, and nothing is half-written or lost', { timeout: 180_000 }, async () => {
     const tag = crypto.randomUUID().slice(0, 8);
     const send = (method: string, path: string, options?: RequestOptions) => requestApi(app.url, app.organiserToken, method, path, options);
     const created = async (body: unknown) => {
