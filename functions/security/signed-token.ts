@@ -36,6 +36,8 @@ export function createTokenSigner(secrets: readonly string[]): TokenSigner {
       if (!m) throw new SignedTokenError('the link is not one of ours', 'malformed');
       const [, body, signature] = m as unknown as [string, string, string];
       const given = Buffer.from(signature, 'base64url');
+      // The 43rd character carries 4 bits: refuse the other spellings, so a link is one string.
+      if (given.toString('base64url') !== signature) throw new SignedTokenError('the link is not one of ours', 'malformed');
       if (!secrets.some((secret) => { const expected = mac(secret, body); return expected.length === given.length && timingSafeEqual(expected, given); })) {
         throw new SignedTokenError('the link is not one of ours', 'bad-signature');
       }

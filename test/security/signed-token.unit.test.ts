@@ -25,6 +25,19 @@ describe('signed links', () => {
     expect(reason(() => signer.verify(token, Confirm, inADay))).toBe('expired');
   });
 
+  it('is one string: the other spellings of the last signature character are refused', () => {
+    const [body, sig] = token.split('.') as [string, string];
+    // The 43rd character holds 4 bits and 2 unused ones: three other letters decode to the same bytes.
+    const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+    const last = alphabet.indexOf(sig.at(-1)!);
+    const twins = [1, 2, 3].map((low) => alphabet[(last & ~3) | ((last + low) & 3)]!);
+    for (const twin of twins) {
+      const respelled = `${body}.${sig.slice(0, -1)}${twin}`;
+      expect(Buffer.from(respelled.split('.')[1]!, 'base64url')).toEqual(Buffer.from(sig, 'base64url'));
+      expect(reason(() => signer.verify(respelled, Confirm, now))).toBe('malformed');
+    }
+  });
+
   it('refuses a token altered in any character, forged with another secret, or malformed', () => {
     const [body, sig] = token.split('.') as [string, string];
     const tampered = Buffer.from(JSON.stringify({ action: 'confirm', memberId: 'm2', seriesId: 'care', exp: 9_999_999_999 })).toString('base64url');
