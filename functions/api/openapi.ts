@@ -2,6 +2,7 @@
 // A namespace import: esbuild then keeps only the parts of zod in use (not its 64 locales).
 import * as z from 'zod';
 import { routes, type RouteDefinition } from './route-table.js';
+import { BulkRegisterBody, RegisterBody } from './routes/registrations.js';
 import {
   CancelSessionBody,
   ChangeSeriesBody,
@@ -31,6 +32,8 @@ const bodies: Partial<Record<Key, z.ZodType>> = {
   'POST /admin/series/{seriesId}/sessions/{sessionId}/recording/uploads/{uploadId}/complete': CompleteUploadBody,
   'POST /admin/series/{seriesId}/sessions/{sessionId}/recording/publish': PublishRecordingBody,
   'POST /admin/series/{seriesId}/sessions/{sessionId}/recording/withdraw': WithdrawRecordingBody,
+  'POST /series/{seriesId}/registrations': RegisterBody,
+  'POST /admin/series/{seriesId}/registrations': BulkRegisterBody,
 };
 
 const results: Partial<Record<Key, [number, z.ZodType]>> = {

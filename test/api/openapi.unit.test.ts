@@ -28,5 +28,9 @@ describe('the OpenAPI document', () => {
       .content['application/json']!.schema;
     expect(Object.keys(body.properties)).toEqual(expect.arrayContaining(['title', 'start', 'durationMinutes', 'language', 'speakers', 'joinUrl', 'capacity']));
     expect(body.required).toEqual(expect.arrayContaining(['title', 'start']));
+    const registration = (doc.paths['/series/{seriesId}/registrations']!.post!.requestBody as { content: Record<string, { schema: { required: string[] } }> })
+      .content['application/json']!.schema;
+    expect(registration.required).toEqual(expect.arrayContaining(['email', 'name', 'language', 'timeZone']));
+    expect(doc.paths['/admin/series/{seriesId}/registrations']!.post!.requestBody).toBeDefined();
   });
 });
