@@ -28,11 +28,30 @@ export const LanguageTag = z
   });
 export type LanguageTag = z.infer<typeof LanguageTag>;
 
+/**
+ * Zone names already checked. Luxon checks a name by building an Intl.DateTimeFormat (~50 µs,
+ * uncached), and every stored event with a zone is validated on each read: a storm of
+ * registrations spent more time here than in its mail. The tz database does not change while
+ * the process lives; the cache is bounded, so made-up names cannot grow it without end.
+ */
+const checkedZones = new Map<string, boolean>();
+const CHECKED_ZONES_MAX = 2000;
+
+export function isKnownTimeZone(zone: string): boolean {
+  let known = checkedZones.get(zone);
+  if (known === undefined) {
+    known = IANAZone.isValidZone(zone);
+    if (checkedZones.size >= CHECKED_ZONES_MAX) checkedZones.clear();
+    checkedZones.set(zone, known);
+  }
+  return known;
+}
+
 /** An IANA time zone name known to this runtime's tz database. */
 export const TimeZone = z
   .string()
   .refine((zone) => zone.includes('/') || zone === 'UTC', 'must be an IANA time zone such as "America/New_York"')
-  .refine((zone) => IANAZone.isValidZone(zone), { message: 'is not a known IANA time zone' });
+  .refine(isKnownTimeZone, { message: 'is not a known IANA time zone' });
 export type TimeZone = z.infer<typeof TimeZone>;
 
 /** An instant in UTC, ISO 8601 with a `Z` (how every instant is stored). */

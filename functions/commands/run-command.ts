@@ -73,6 +73,12 @@ export interface RunOptions {
   readonly maxAttempts?: number;
   /** Waits between attempts: a random delay up to `backoffMs * attempt`. */
   readonly backoffMs?: number;
+  /**
+   * The caller has just created this stream's id (a new member): decide on the initial state
+   * without reading first. If the stream has events after all, the append conflicts and the
+   * runner reads and re-decides as usual, so a wrong hint costs a round trip, never an event.
+   */
+  readonly newStream?: boolean;
 }
 
 export async function runCommand<C, E extends DomainEvent, S>(
@@ -98,8 +104,11 @@ export async function runCommand<C, E extends DomainEvent, S>(
   let state = decider.initialState();
   let version = 0;
   const history: RecordedEvent<E>[] = [];
+  // With the new-stream hint the first decision is on the initial state, unread; anything but
+  // events to append (a refusal, nothing to do) is only believed after a real read.
+  let unread = options.newStream === true && options.expectedVersion === undefined;
   for (let attempt = 1; ; attempt++) {
-    const fresh = await store.read(streamId, version);
+    const fresh = unread ? [] : await store.read(streamId, version);
     for (const event of fresh) state = decider.evolve(state, event);
     history.push(...fresh);
     version = fresh.at(-1)?.metadata.version ?? version;
@@ -111,10 +120,18 @@ export async function runCommand<C, E extends DomainEvent, S>(
     try {
       decided = decider.decide(command, state);
     } catch (error) {
+      if (unread) {
+        unread = false;
+        continue;
+      }
       // A concurrent twin with the same key may have landed between our check and our read.
       const earlier = await earlierRun();
       if (earlier) return earlier;
       throw error;
+    }
+    if (decided.length === 0 && unread) {
+      unread = false;
+      continue;
     }
     if (decided.length === 0) {
       return (await earlierRun()) ?? { events: [], version, state, history, replayed: false };
@@ -136,6 +153,10 @@ export async function runCommand<C, E extends DomainEvent, S>(
         throw error;
       }
       if (!(error instanceof StreamConflictError)) throw error;
+      if (unread) {
+        unread = false;
+        continue;
+      }
       if (options.expectedVersion !== undefined) throw new VersionMismatchError(streamId, options.expectedVersion, undefined);
       if (attempt >= maxAttempts) throw new TooMuchContentionError(streamId, attempt);
       await sleep(Math.random() * backoffMs * attempt);

@@ -8,6 +8,7 @@ import {
   StoredEventInvalidError,
   StreamConflictError,
 } from '../../functions/adapters/event-store/index.js';
+import { cachedSeriesLoader } from '../../functions/api/routes/series-stream.js';
 import { runCommand, TooMuchContentionError } from '../../functions/commands/run-command.js';
 import { EVENT_STREAM_ID, EVENT_VERSION, eventTable } from '../../infra/tables.js';
 import { careCreated } from '../events/fixtures.js';
@@ -95,6 +96,26 @@ describe('appending', () => {
     const { state, events } = await load(seriesId);
     expect(events).toHaveLength(21);
     expect(state.status === 'active' && Object.keys(state.sessions).length).toBe(20);
+  });
+
+  it('a command told its stream is new, when it is not, still decides on what is there', async () => {
+    const seriesId = await newSeries();
+    // The hint is wrong: the series exists. The append conflicts, the runner reads, and the
+    // session lands at version 2 instead of a second SeriesCreated at version 1.
+    const result = await runCommand(store, seriesDecider, seriesStreamId(seriesId), scheduleCommand(seriesId, 'hinted'), organiser, { newStream: true });
+    expect(result.version).toBe(2);
+    expect((await load(seriesId)).events.map((e) => e.type)).toEqual(['SeriesCreated', 'SessionScheduled']);
+  });
+
+  it('a cached series load sees every change made since, by anyone', async () => {
+    const seriesId = await newSeries();
+    const loadCached = cachedSeriesLoader(store as never);
+    expect(Object.keys((await loadCached(seriesId)).sessions)).toEqual([]);
+    await runCommand(store, seriesDecider, seriesStreamId(seriesId), scheduleCommand(seriesId, 'later'), organiser);
+    expect((await loadCached(seriesId)).sessions.later?.status).toBe('scheduled');
+    await runCommand(store, seriesDecider, seriesStreamId(seriesId), { type: 'CancelSession', seriesId, sessionId: 'later', reason: 'speaker ill' }, organiser);
+    expect((await loadCached(seriesId)).sessions.later?.status).toBe('cancelled');
+    await expect(loadCached(uniqueId('nowhere'))).rejects.toThrow(/There is no series/);
   });
 
   it('refuses an append at a stale or a future version with a typed conflict', async () => {

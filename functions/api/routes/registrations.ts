@@ -21,7 +21,7 @@ import type { SeriesEvent } from '../../../events/series/events.js';
 import type { EventStore } from '../../adapters/event-store/event-store.js';
 import type { MemberDirectory } from '../../adapters/members/member-directory.js';
 import type { ReadModelStore } from '../../adapters/read-models/read-model-store.js';
-import { runCommand } from '../../commands/run-command.js';
+import { runCommand, type RunOptions } from '../../commands/run-command.js';
 import { rosterPk } from '../../projector/projections.js';
 import { seatsFor } from '../../../events/projections/seats.js';
 import type { TokenSigner } from '../../security/signed-token.js';
@@ -29,7 +29,7 @@ import { signedLinkReader } from '../signed-link.js';
 import type { OrganiserVariables } from '../auth.js';
 import { ApiError, NotFoundProblem, UnauthorizedError, UnprocessableError, fieldProblem } from '../problems.js';
 import { pathId, readBody } from '../request.js';
-import { loadSeries as loadSeriesFrom } from './series-stream.js';
+import { cachedSeriesLoader } from './series-stream.js';
 
 export interface RegistrationDeps {
   readonly store: EventStore<ConveneEvent>;
@@ -81,7 +81,7 @@ export function registrationRoutes(deps: RegistrationDeps) {
   const newId = deps.newId ?? (() => crypto.randomUUID());
   const memberStore = deps.store as unknown as EventStore<MemberEvent>;
 
-  const loadSeries = (seriesId: string) => loadSeriesFrom(deps.store as unknown as EventStore<SeriesEvent>, seriesId);
+  const loadSeries = cachedSeriesLoader(deps.store as unknown as EventStore<SeriesEvent>);
 
   const checkSessions = (series: ActiveSeries, sessions: 'all' | readonly string[]) => {
     if (sessions === 'all') return;
@@ -94,8 +94,8 @@ export function registrationRoutes(deps: RegistrationDeps) {
     if (problems.length > 0) throw new UnprocessableError('unknown-session', problems.map((p) => p.detail).join('; '), problems);
   };
 
-  const run = (c: Context<Env>, memberId: string, command: MemberCommand, actor: Actor) =>
-    runCommand(memberStore, memberDecider, memberStreamId(memberId), command, { actor, correlationId: c.get('requestId') ?? newId() });
+  const run = (c: Context<Env>, memberId: string, command: MemberCommand, actor: Actor, options: RunOptions = {}) =>
+    runCommand(memberStore, memberDecider, memberStreamId(memberId), command, { actor, correlationId: c.get('requestId') ?? newId() }, options);
 
   const verifyLink = signedLinkReader(deps.signer, clock);
 
@@ -115,12 +115,13 @@ export function registrationRoutes(deps: RegistrationDeps) {
     const body = await readBody(c, RegisterBody);
     const series = await loadSeries(c.req.param('seriesId'));
     checkSessions(series, body.sessions);
-    const { member } = await deps.members.findOrCreate(body.email, body.name, clock());
+    const { member, created } = await deps.members.findOrCreate(body.email, body.name, clock());
     const result = await run(
       c,
       member.memberId,
       { type: 'RequestRegistration', memberId: member.memberId, seriesId: series.seriesId, registrationId: newId(), sessions: body.sessions, language: body.language, timeZone: body.timeZone, source: 'self-service' },
       { kind: 'member', id: member.memberId },
+      { newStream: created },
     );
     const registration = result.state.registrations[series.seriesId]!;
     if (registration.status === 'requested') {
@@ -216,12 +217,13 @@ export function registrationRoutes(deps: RegistrationDeps) {
     const actor = c.get('actor');
     const out = [];
     for (const entry of body.members) {
-      const { member } = await deps.members.findOrCreate(entry.email, entry.name, clock());
+      const { member, created } = await deps.members.findOrCreate(entry.email, entry.name, clock());
       const result = await run(
         c,
         member.memberId,
         { type: 'RequestRegistration', memberId: member.memberId, seriesId: series.seriesId, registrationId: newId(), sessions: body.sessions, language: entry.language, timeZone: entry.timeZone, source: 'organiser' },
         actor,
+        { newStream: created },
       );
       out.push({ email: entry.email, memberId: member.memberId, status: result.state.registrations[series.seriesId]!.status, changed: result.events.length > 0 });
     }
