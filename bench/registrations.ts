@@ -1,0 +1,173 @@
+/**
+ * Registration storm: 5,000 self-service registrations to one session from 50 concurrent HTTP
+ * clients, next to raw conditional PutItems of one event item on the same DynamoDB Local in
+ * the same run. Then it checks what users would: every request answered 202 (no 5xx), every
+ * address one member with one registration, every confirmation mail sent once, the roster
+ * complete. Not a test: prints a table and writes bench/results/registrations.{json,md}.
+ *
+ *   npm run bench:registrations   (REGISTRATION_BENCH_N=5000 REGISTRATION_BENCH_CLIENTS=50)
+ */
+import { cpus } from 'node:os';
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
+import { memberStreamId } from '../events/member/index.js';
+import { seriesDecider, seriesStreamId } from '../events/series/index.js';
+import { inSequence } from '../events/shared/decider.js';
+import { runCommand } from '../functions/commands/run-command.js';
+import { rebuildReadModels } from '../functions/projector/rebuild.js';
+import { rosterPk } from '../functions/projector/projections.js';
+import type { RosterEntry } from '../events/projections/member-registrations.js';
+import { startLocalStack } from '../infra/local/stack.js';
+import { EVENT_STREAM_ID, EVENT_VERSION, eventTable } from '../infra/tables.js';
+import { startBenchApi } from './support/local-api.js';
+import { measure, ratio, writeResult, type Headline } from './support/measure.js';
+
+const N = Number(process.env.REGISTRATION_BENCH_N ?? 5000);
+const CLIENTS = Number(process.env.REGISTRATION_BENCH_CLIENTS ?? 50);
+const context = { actor: { kind: 'system', id: 'bench' }, correlationId: 'bench' } as const;
+
+async function main() {
+  const stack = await startLocalStack({ tablePrefix: 'benchreg' });
+  const api = await startBenchApi(stack);
+  try {
+    const table = stack.info.tables[eventTable.id]!;
+    const run = `${Date.now()}`;
+    const seriesId = 'storm-2027';
+    await runCommand(
+      api.store,
+      inSequence(seriesDecider),
+      seriesStreamId(seriesId),
+      [
+        { type: 'CreateSeries', seriesId, kind: 'lecture-series', title: { en: 'Care Economy: the keynote', es: 'Economía del cuidado' }, timeZone: 'Europe/Rome', languages: ['en', 'es'], organiser: { name: 'Training Centre', email: 'training@example.org' } },
+        { type: 'ScheduleSession', seriesId, sessionId: 'keynote', title: { en: 'Keynote: care work and the economy' }, start: '2027-03-25T15:00', durationMinutes: 90, speakers: [{ name: 'Guest speaker' }], joinUrl: 'https://webinar.example.org/keynote' },
+      ],
+      context,
+    );
+
+    // The item the event store writes for one registration, written raw with the store's condition.
+    const rawPut = (streamId: string) =>
+      api.doc.send(
+        new PutCommand({
+          TableName: table,
+          Item: {
+            [EVENT_STREAM_ID]: streamId,
+            [EVENT_VERSION]: 1,
+            eventId: crypto.randomUUID(),
+            type: 'RegistrationRequested',
+            schemaVersion: 1,
+            data: { memberId: streamId, seriesId, registrationId: crypto.randomUUID(), sessions: ['keynote'], language: 'en', timeZone: 'Asia/Kolkata', source: 'self-service' },
+            recordedAt: new Date().toISOString(),
+            actor: { kind: 'member', id: streamId },
+            correlationId: 'bench',
+            causationId: 'bench',
+          },
+          ConditionExpression: `attribute_not_exists(${EVENT_STREAM_ID})`,
+        }),
+      );
+
+    // Warm the JVM and the API (DynamoDB Local is slow right after start).
+    await measure(2000, CLIENTS, (i) => rawPut(`warm-${run}-${i}`));
+    const statuses = new Map<number, number>();
+    const register = async (email: string) => {
+      const res = await fetch(`${api.url}/series/${seriesId}/registrations`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ email, name: `Member ${email.split('@')[0]}`, language: email.length % 2 ? 'es' : 'en', timeZone: 'America/Bogota', sessions: ['keynote'] }),
+      });
+      await res.arrayBuffer();
+      statuses.set(res.status, (statuses.get(res.status) ?? 0) + 1);
+    };
+    await measure(200, CLIENTS, (i) => register(`warm-${i}@example.org`));
+    statuses.clear();
+
+    // Raw before and after the storm: DynamoDB Local drifts as its tables grow.
+    const rawBefore = await measure(N, CLIENTS, (i) => rawPut(`raw-${run}-a-${i}`));
+    const storm = await measure(N, CLIENTS, (i) => register(`storm-${i}@example.org`));
+    const rawAfter = await measure(N, CLIENTS, (i) => rawPut(`raw-${run}-b-${i}`));
+    const raw = { seconds: (rawBefore.seconds + rawAfter.seconds) / 2, perSecond: (rawBefore.perSecond + rawAfter.perSecond) / 2 };
+
+    // What a user would check: nobody lost, nobody twice.
+    const emails = Array.from({ length: N }, (_, i) => `storm-${i}@example.org`);
+    const memberIds = await mapInChunks(emails, (e) => api.members.memberIdForEmail(e));
+    const missingMembers = memberIds.filter((m) => !m).length;
+    const distinctMembers = new Set(memberIds).size;
+    const streams = await mapInChunks(memberIds.filter((m): m is string => !!m), (m) => api.store.read(memberStreamId(m)));
+    const requested = streams.map((s) => s.filter((e) => e.type === 'RegistrationRequested' && e.data.seriesId === seriesId).length);
+    const lost = requested.filter((n) => n === 0).length + missingMembers;
+    const duplicated = requested.filter((n) => n > 1).length + (N - missingMembers - distinctMembers);
+    const mails = await confirmationMailsTo(stack.info.ses.endpoint, new Set(emails));
+    await rebuildReadModels({ store: api.store, readModels: api.readModels, client: api.doc, eventsTable: table });
+    const roster = (await api.readModels.query<RosterEntry>(rosterPk(seriesId))).map((d) => d.doc);
+    const registered = new Set(memberIds);
+    const fiveHundreds = [...statuses].filter(([s]) => s >= 500).reduce((n, [, c]) => n + c, 0);
+
+    const result = {
+      date: new Date().toISOString(),
+      machine: { cpus: cpus().length, node: process.version },
+      registrations: N,
+      clients: CLIENTS,
+      raw: { perSecond: Math.round(raw.perSecond), before: Math.round(rawBefore.perSecond), after: Math.round(rawAfter.perSecond) },
+      storm: { perSecond: Math.round(storm.perSecond), seconds: Number(storm.seconds.toFixed(2)) },
+      ratio: ratio(storm.perSecond, raw.perSecond),
+      aim: 0.5,
+      checks: {
+        statuses: Object.fromEntries(statuses),
+        fiveHundreds,
+        lost,
+        duplicated,
+        confirmationMails: mails.total,
+        addressesMailedTwice: mails.twice,
+        rosterEntries: roster.filter((r) => registered.has(r.memberId)).length,
+      },
+    };
+    const ok = fiveHundreds === 0 && lost === 0 && duplicated === 0 && statuses.get(202) === N && mails.total === N && mails.twice === 0;
+    const headlines: Headline[] = [
+      {
+        benchmark: `registration storm: ${N} registrations to one session, ${CLIENTS} HTTP clients`,
+        figure: `${result.storm.perSecond} registrations/s`,
+        baseline: `${result.raw.perSecond} conditional PutItem/s`,
+        ratio: result.ratio,
+        aim: 'ratio ≥ 0.5, none lost or twice, no 5xx',
+        met: ok && result.ratio >= 0.5,
+        checked: `${statuses.get(202) ?? 0} answered 202, ${fiveHundreds} 5xx, ${lost} lost, ${duplicated} twice, ${mails.total} confirmation mails (${mails.twice} addresses twice), ${result.checks.rosterEntries} on the roster after a rebuild`,
+      },
+    ];
+    const md = [
+      `| ${N} registrations to one session, ${CLIENTS} clients | per second | ratio | aim |`,
+      '|---|---:|---:|---:|',
+      `| raw conditional PutItem of the event item (baseline, mean of before/after) | ${result.raw.perSecond} | 1.00 | |`,
+      `| POST /series/{id}/registrations over HTTP (validate, member, event, confirmation mail) | ${result.storm.perSecond} | ${result.ratio.toFixed(2)} | ≥ 0.5 |`,
+      '',
+      `Checked: ${statuses.get(202) ?? 0} answered 202, ${fiveHundreds} 5xx, ${lost} lost, ${duplicated} duplicated, ${mails.total} confirmation mails (${mails.twice} addresses twice), ${result.checks.rosterEntries} on the session's roster after a rebuild.`,
+    ].join('\n');
+    writeResult('registrations', { ...result, headlines }, md);
+    if (!ok) {
+      console.error('registration storm: checks FAILED', JSON.stringify(result.checks));
+      process.exitCode = 1;
+    }
+  } finally {
+    await api.stop();
+    await stack.stop();
+  }
+}
+
+async function mapInChunks<T, R>(xs: readonly T[], f: (x: T) => Promise<R>, size = 50): Promise<R[]> {
+  const out: R[] = [];
+  for (let i = 0; i < xs.length; i += size) out.push(...(await Promise.all(xs.slice(i, i + size).map(f))));
+  return out;
+}
+
+/** Confirmation mails in the SES endpoint's store addressed to any of `to`, and how many addresses got two. */
+async function confirmationMailsTo(endpoint: string, to: Set<string>) {
+  const { emails } = (await (await fetch(`${endpoint}/store`)).json()) as { emails: { destination: { to: string[] } }[] };
+  const counts = new Map<string, number>();
+  for (const mail of emails) for (const address of mail.destination.to) {
+    const bare = /<([^>]+)>/.exec(address)?.[1] ?? address;
+    if (to.has(bare)) counts.set(bare, (counts.get(bare) ?? 0) + 1);
+  }
+  return { total: [...counts.values()].reduce((a, b) => a + b, 0), twice: [...counts.values()].filter((n) => n > 1).length };
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exitCode = 1;
+});

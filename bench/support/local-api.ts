@@ -1,0 +1,72 @@
+/**
+ * The API as `npm start` serves it, on a local stack of the benchmark's own: one builder for
+ * every benchmark that talks HTTP, so each measures the same app.
+ */
+import { randomBytes } from 'node:crypto';
+import type { Server } from 'node:http';
+import { serve } from '@hono/node-server';
+import { documentClient } from '../../functions/adapters/dynamodb-client.js';
+import { conveneEventStore } from '../../functions/adapters/event-store/index.js';
+import { createSesMailer } from '../../functions/adapters/mailer/ses-mailer.js';
+import { createMemberDirectory } from '../../functions/adapters/members/member-directory.js';
+import { createReadModelStore } from '../../functions/adapters/read-models/read-model-store.js';
+import { createRecordingStore } from '../../functions/adapters/recordings/recording-store.js';
+import { createApi } from '../../functions/api/app.js';
+import { createTokenVerifier } from '../../functions/api/auth.js';
+import { confirmationSender } from '../../functions/mail/send-confirmation.js';
+import { createTokenSigner } from '../../functions/security/signed-token.js';
+import { localClients, type LocalClients } from '../../infra/local/clients.js';
+import { freePort } from '../../infra/local/free-port.js';
+import { LOCAL_ISSUER, newSigningKey } from '../../infra/local/organiser-token.js';
+import type { LocalStack } from '../../infra/local/stack.js';
+import { membersTable, readModelTable, tableEnvironment } from '../../infra/tables.js';
+
+export interface BenchApi {
+  readonly url: string;
+  readonly clients: LocalClients;
+  readonly doc: ReturnType<typeof documentClient>;
+  readonly store: ReturnType<typeof conveneEventStore>;
+  readonly readModels: ReturnType<typeof createReadModelStore>;
+  readonly members: ReturnType<typeof createMemberDirectory>;
+  stop(): Promise<void>;
+}
+
+export async function startBenchApi(stack: LocalStack): Promise<BenchApi> {
+  const clients = localClients(stack.info);
+  const doc = documentClient(clients.dynamodb);
+  const store = conveneEventStore(tableEnvironment(stack.info.tables), doc);
+  const readModels = createReadModelStore(doc, stack.info.tables[readModelTable.id]!);
+  const members = createMemberDirectory(doc, stack.info.tables[membersTable.id]!);
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const key = await newSigningKey();
+  const app = createApi({
+    store,
+    readModels,
+    members,
+    baseUrl: url,
+    signer: createTokenSigner([randomBytes(32).toString('base64url')]),
+    sendConfirmation: confirmationSender(createSesMailer(clients.ses), { from: 'Convene <no-reply@convene.local>', messageIdDomain: 'convene.local' }),
+    recordings: createRecordingStore(clients.s3, stack.info.s3.bucket),
+    verifyOrganiserToken: createTokenVerifier({ issuer: LOCAL_ISSUER, publicJwk: key.publicJwk }),
+  });
+  const server = await new Promise<Server>((resolve) => {
+    const s = serve({ fetch: app.fetch, port, hostname: '127.0.0.1' }, () => resolve(s as Server)) as Server;
+  });
+  return {
+    url,
+    clients,
+    doc,
+    store,
+    readModels,
+    members,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+        clients.dynamodb.destroy();
+        clients.ses.destroy();
+        clients.s3.destroy();
+      }),
+  };
+}
