@@ -10,6 +10,7 @@ import { adminSeriesRoutes } from './routes/admin-series.js';
 import { publicSeriesRoutes } from './routes/public-series.js';
 import { registrationRoutes, type RegistrationDeps } from './routes/registrations.js';
 import { memberFeedRoutes } from './routes/member-feed.js';
+import { feedReadsFrom, type FeedReads } from '../adapters/read-models/member-feed-reads.js';
 import { unsubscribeRoutes } from './routes/unsubscribe.js';
 import { recordingRoutes } from './routes/recordings.js';
 import { httpApp } from './http-app.js';
@@ -34,6 +35,11 @@ export interface ApiDeps {
   readonly recordings: RecordingStore;
   /** The API's clock; tests pass their own. */
   readonly now?: () => Date;
+  /**
+   * What personal feeds read: `batchedFeedReads` (one BatchGetItem per request) where the
+   * DynamoDB client is at hand; default: the same reads through the stores, in parallel.
+   */
+  readonly feedReads?: FeedReads;
   /** Where unexpected errors are reported (the Lambda's logger); default console.error. */
   readonly logError?: (message: string, error: unknown) => void;
 }
@@ -50,7 +56,7 @@ export function createApi(deps: Omit<ApiDeps, 'recordings'> & { readonly recordi
     app.route('/', adminSeriesRoutes({ store: deps.store, ...(deps.newId ? { newId: deps.newId } : {}) }));
     app.route('/', publicSeriesRoutes({ readModels: deps.readModels, baseUrl: deps.baseUrl }));
     app.route('/', registrationRoutes(deps));
-    app.route('/', memberFeedRoutes(deps));
+    app.route('/', memberFeedRoutes({ read: deps.feedReads ?? feedReadsFrom(deps), baseUrl: deps.baseUrl }));
     app.route('/', unsubscribeRoutes(deps));
     if (deps.recordings) app.route('/', recordingRoutes({ ...deps, recordings: deps.recordings }));
   });
