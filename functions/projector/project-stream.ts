@@ -6,9 +6,10 @@
  * both write the same fold, the newer winning.
  */
 import type { ConveneEvent } from '../../events/registry.js';
+import type { RecordedEvent } from '../../events/shared/event.js';
 import type { EventStore } from '../adapters/event-store/event-store.js';
 import { streamCategory } from '../adapters/event-store/event-store.js';
-import type { ReadModelStore } from '../adapters/read-models/read-model-store.js';
+import type { ReadModelStore, ReadModelWrite } from '../adapters/read-models/read-model-store.js';
 import { projections } from './projections.js';
 
 export interface ProjectorDeps {
@@ -17,6 +18,21 @@ export interface ProjectorDeps {
 }
 
 export type ProjectOutcome = 'projected' | 'up-to-date' | 'not-projected';
+
+/**
+ * The documents a whole stream folds into, each stamped with the stream's last version, the
+ * main one last: written in this order, a main document at a version means everything else of
+ * that version is written too. Incremental projection and the rebuild both write exactly these.
+ */
+export function streamDocuments(events: readonly RecordedEvent<ConveneEvent>[]): ReadModelWrite[] {
+  const last = events.at(-1);
+  const projection = last && projections[streamCategory(last.metadata.streamId)];
+  if (!projection) return [];
+  const [main, ...others] = projection.project(events);
+  if (!main) return [];
+  const version = last.metadata.version;
+  return [...others, main].map(({ key, doc }) => ({ key, version, doc }));
+}
 
 export async function projectStream(deps: ProjectorDeps, streamId: string, seenVersion?: number): Promise<ProjectOutcome> {
   const category = streamCategory(streamId);
@@ -27,14 +43,11 @@ export async function projectStream(deps: ProjectorDeps, streamId: string, seenV
     const current = await deps.readModels.get(key);
     if (current && current.version >= seenVersion) return 'up-to-date';
   }
-  const events = await deps.store.read(streamId);
-  const last = events.at(-1);
-  if (!last) return 'up-to-date';
-  const [main, ...others] = projection.project(events);
+  const documents = streamDocuments(await deps.store.read(streamId));
+  const main = documents.pop();
   if (!main) return 'up-to-date';
-  // Every document carries the stream's version, so each write is idempotent. The main one is
-  // written last: once it is at a version, everything else of that version is written too.
-  const written = await Promise.all(others.map(({ key: k, doc }) => deps.readModels.putIfNewer(k, last.metadata.version, doc)));
-  written.push(await deps.readModels.putIfNewer(main.key, last.metadata.version, main.doc));
+  // Every document carries the stream's version, so each write is idempotent.
+  const written = await Promise.all(documents.map((d) => deps.readModels.putIfNewer(d.key, d.version, d.doc)));
+  written.push(await deps.readModels.putIfNewer(main.key, main.version, main.doc));
   return written.includes('written') ? 'projected' : 'up-to-date';
 }

@@ -1,52 +1,180 @@
 /**
  * Rebuild: replay every stream of the event table into read models. The result equals what
- * incremental projection produced, because both are the same fold of each whole stream.
+ * incremental projection produced: both write streamDocuments() of each whole stream, and only
+ * over older versions (putIfNewer), so a rebuild can run beside a live projector.
+ *
+ * Every event is read once, by a parallel Scan: DynamoDB hands out a partition's items together
+ * and in sort-key order, so a stream is folded as soon as the scan moves past it. The rebuild
+ * does not bet correctness on that order: a stream whose events did not arrive as one gap-free
+ * run from version 1 is read again by Query and projected the way the projector does. The
+ * documents of many streams are written together (putAllIfNewer: transactions of up to 100
+ * conditional puts), a few transactions in flight.
  */
 import { ScanCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { eventRegistry } from '../../events/registry.js';
 import { EVENT_STREAM_ID, EVENT_VERSION } from '../../infra/tables.js';
-import { projectStream, type ProjectorDeps } from './project-stream.js';
+import { fromItem, streamCategory } from '../adapters/event-store/event-store.js';
+import { MAX_WRITES_PER_TRANSACTION, type ReadModelStore, type ReadModelWrite } from '../adapters/read-models/read-model-store.js';
 import { mapLimited } from '../map-limited.js';
+import { projections } from './projections.js';
+import { projectStream, streamDocuments, type ProjectorDeps } from './project-stream.js';
 
-/** Every stream id in the event table (a Scan for the first event of each stream). */
-export async function allStreamIds(client: DynamoDBDocumentClient, eventsTable: string, segments = 4): Promise<string[]> {
-  const ids: string[] = [];
+type Item = Record<string, unknown>;
+
+/** Every item of the event table, page by page, `segments` scans in parallel. */
+async function scanEvents(
+  client: DynamoDBDocumentClient,
+  eventsTable: string,
+  segments: number,
+  onPage: (segment: number, items: readonly Item[], last: boolean) => Promise<void>,
+  projection?: { expression: string; names: Record<string, string>; filter?: string; values?: Record<string, unknown> },
+): Promise<void> {
   await Promise.all(
     Array.from({ length: segments }, async (_, segment) => {
-      let ExclusiveStartKey: Record<string, unknown> | undefined;
+      let ExclusiveStartKey: Item | undefined;
       do {
         const page = await client.send(
           new ScanCommand({
             TableName: eventsTable,
             Segment: segment,
             TotalSegments: segments,
-            ProjectionExpression: '#s',
-            FilterExpression: '#v = :one',
-            ExpressionAttributeNames: { '#s': EVENT_STREAM_ID, '#v': EVENT_VERSION },
-            ExpressionAttributeValues: { ':one': 1 },
+            ConsistentRead: true,
             ExclusiveStartKey,
+            ...(projection
+              ? {
+                  ProjectionExpression: projection.expression,
+                  ExpressionAttributeNames: projection.names,
+                  ...(projection.filter ? { FilterExpression: projection.filter, ExpressionAttributeValues: projection.values } : {}),
+                }
+              : {}),
           }),
         );
-        for (const item of page.Items ?? []) ids.push(String(item[EVENT_STREAM_ID]));
         ExclusiveStartKey = page.LastEvaluatedKey;
+        await onPage(segment, page.Items ?? [], !ExclusiveStartKey);
       } while (ExclusiveStartKey);
     }),
+  );
+}
+
+/** Every stream id in the event table (a Scan for the first event of each stream). */
+export async function allStreamIds(client: DynamoDBDocumentClient, eventsTable: string, segments = 4): Promise<string[]> {
+  const ids: string[] = [];
+  await scanEvents(
+    client,
+    eventsTable,
+    segments,
+    async (_, items) => {
+      for (const item of items) ids.push(String(item[EVENT_STREAM_ID]));
+    },
+    { expression: '#s', names: { '#s': EVENT_STREAM_ID, '#v': EVENT_VERSION }, filter: '#v = :one', values: { ':one': 1 } },
   );
   return ids.sort();
 }
 
 export interface RebuildReport {
   readonly streams: number;
+  /** Events the scan read (each once). */
+  readonly events: number;
   readonly projected: number;
   readonly milliseconds: number;
 }
 
+export interface RebuildOptions {
+  /** Parallel Scan segments reading the event table. */
+  readonly segments?: number;
+  /** Write transactions (and, for streams read again, Queries) in flight. */
+  readonly concurrency?: number;
+}
+
 export async function rebuildReadModels(
   deps: ProjectorDeps & { readonly client: DynamoDBDocumentClient; readonly eventsTable: string },
-  concurrency = 16,
+  options: RebuildOptions | number = {},
 ): Promise<RebuildReport> {
+  const { segments = 4, concurrency = 8 } = typeof options === 'number' ? { concurrency: options } : options;
   const started = performance.now();
-  const ids = await allStreamIds(deps.client, deps.eventsTable);
-  const outcomes = await mapLimited(ids, concurrency, (id) => projectStream(deps, id));
-  const projected = outcomes.filter((o) => o === 'projected').length;
-  return { streams: ids.length, projected, milliseconds: Math.round(performance.now() - started) };
+  const writer = batchWriter(deps.readModels, concurrency);
+  /** Streams taken from the scan; those not trusted to it are read again afterwards. */
+  const seen = new Set<string>();
+  const again = new Set<string>();
+  const runs: (Item[] | undefined)[] = new Array(segments);
+  let events = 0;
+
+  const finish = async (run: readonly Item[]) => {
+    const streamId = String(run[0]![EVENT_STREAM_ID]);
+    if (seen.has(streamId)) return void again.add(streamId);
+    seen.add(streamId);
+    if (!projections[streamCategory(streamId)]) return;
+    if (!run.every((item, i) => Number(item[EVENT_VERSION]) === i + 1)) return void again.add(streamId);
+    await writer.add(streamDocuments(run.map((item) => fromItem(item, eventRegistry))));
+  };
+
+  await scanEvents(deps.client, deps.eventsTable, segments, async (segment, items, last) => {
+    let run = runs[segment];
+    events += items.length;
+    for (const item of items) {
+      if (run && run[0]![EVENT_STREAM_ID] !== item[EVENT_STREAM_ID]) {
+        await finish(run);
+        run = undefined;
+      }
+      (run ??= []).push(item);
+    }
+    runs[segment] = run;
+    if (last && run) await finish(run);
+  });
+  await writer.close();
+
+  const reread = await mapLimited([...again], concurrency, (id) => projectStream(deps, id));
+  const projected = writer.projected() + reread.filter((o) => o === 'projected').length;
+  return { streams: seen.size, events, projected, milliseconds: Math.round(performance.now() - started) };
+}
+
+/**
+ * Gathers the documents of whole streams into putAllIfNewer calls of up to 100 writes (a
+ * stream's documents never split between two calls running at once), `limit` calls in flight.
+ */
+function batchWriter(readModels: ReadModelStore, limit: number) {
+  let pending: ReadModelWrite[][] = [];
+  let count = 0;
+  let projected = 0;
+  let failure: unknown;
+  const inFlight = new Set<Promise<void>>();
+
+  const flush = async () => {
+    const streams = pending;
+    pending = [];
+    count = 0;
+    const call: Promise<void> = readModels.putAllIfNewer(streams.flat()).then(
+      (outcomes) => {
+        inFlight.delete(call);
+        let at = 0;
+        for (const writes of streams) {
+          if (outcomes.slice(at, at + writes.length).includes('written')) projected++;
+          at += writes.length;
+        }
+      },
+      (error: unknown) => {
+        inFlight.delete(call);
+        failure ??= error;
+      },
+    );
+    inFlight.add(call);
+    while (inFlight.size >= limit) await Promise.race(inFlight);
+    if (failure) throw failure;
+  };
+
+  return {
+    async add(writes: ReadModelWrite[]) {
+      if (writes.length === 0) return;
+      if (count > 0 && count + writes.length > MAX_WRITES_PER_TRANSACTION) await flush();
+      pending.push(writes);
+      count += writes.length;
+      if (count >= MAX_WRITES_PER_TRANSACTION) await flush();
+    },
+    async close() {
+      if (count > 0) await flush();
+      await Promise.all(inFlight);
+      if (failure) throw failure;
+    },
+    projected: () => projected,
+  };
 }

@@ -3,7 +3,7 @@
  * was folded from. A write lands only if it is newer than what is there, so redelivered,
  * reordered or concurrent projections of the same stream can never move a document back.
  */
-import { DeleteCommand, GetCommand, PutCommand, ScanCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { BatchWriteCommand, DeleteCommand, GetCommand, PutCommand, ScanCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { READ_MODEL_PK, READ_MODEL_SK } from '../../../infra/tables.js';
 import { queryAll } from '../dynamodb-pages.js';
 
@@ -17,10 +17,30 @@ export interface StoredDocument<T> {
   readonly doc: T;
 }
 
+/** One document to write at a version (see putIfNewer). */
+export interface ReadModelWrite {
+  readonly key: ReadModelKey;
+  readonly version: number;
+  readonly doc: unknown;
+}
+
+/** A DynamoDB transaction holds at most 100 items and 4 MB; a little is kept for the request around them. */
+export const MAX_WRITES_PER_TRANSACTION = 100;
+const MAX_TRANSACTION_BYTES = 3.5 * 1024 * 1024;
+
+export type PutOutcome = 'written' | 'already-newer';
+
 export interface ReadModelStore {
   get<T>(key: ReadModelKey): Promise<StoredDocument<T> | undefined>;
   /** Writes `doc` at `version` unless the stored one is at that version or newer; says which. */
-  putIfNewer(key: ReadModelKey, version: number, doc: unknown): Promise<'written' | 'already-newer'>;
+  putIfNewer(key: ReadModelKey, version: number, doc: unknown): Promise<PutOutcome>;
+  /**
+   * putIfNewer for many documents (distinct keys) in few round trips: TransactWriteItems of up
+   * to 100 conditional puts, one after the other, so no write lands before one listed earlier.
+   * A transaction refused because a document is already newer (or another writer holds one) is
+   * redone put by put, in order. Says what happened to each, in the order given.
+   */
+  putAllIfNewer(writes: readonly ReadModelWrite[]): Promise<PutOutcome[]>;
   /** Deletes the document if it is still at `version` (a work item taken); says whether it did. */
   deleteAtVersion(key: ReadModelKey, version: number): Promise<boolean>;
   /** Every document under one partition key (a roster), in sort-key order. */
@@ -34,7 +54,15 @@ export interface ReadModelStore {
 export const keyString = (key: ReadModelKey) => `${key.pk}|${key.sk}`;
 
 export function createReadModelStore(client: DynamoDBDocumentClient, table: string): ReadModelStore {
-  return {
+  const newerPut = ({ key, version, doc }: ReadModelWrite) => ({
+    TableName: table,
+    Item: { [READ_MODEL_PK]: key.pk, [READ_MODEL_SK]: key.sk, version, doc },
+    ConditionExpression: 'attribute_not_exists(#pk) OR #v < :v',
+    ExpressionAttributeNames: { '#pk': READ_MODEL_PK, '#v': 'version' },
+    ExpressionAttributeValues: { ':v': version },
+  });
+
+  const store: ReadModelStore = {
     async get<T>(key: ReadModelKey) {
       const { Item } = await client.send(
         new GetCommand({ TableName: table, Key: { [READ_MODEL_PK]: key.pk, [READ_MODEL_SK]: key.sk }, ConsistentRead: true }),
@@ -44,20 +72,30 @@ export function createReadModelStore(client: DynamoDBDocumentClient, table: stri
 
     async putIfNewer(key, version, doc) {
       try {
-        await client.send(
-          new PutCommand({
-            TableName: table,
-            Item: { [READ_MODEL_PK]: key.pk, [READ_MODEL_SK]: key.sk, version, doc },
-            ConditionExpression: 'attribute_not_exists(#pk) OR #v < :v',
-            ExpressionAttributeNames: { '#pk': READ_MODEL_PK, '#v': 'version' },
-            ExpressionAttributeValues: { ':v': version },
-          }),
-        );
+        await client.send(new PutCommand(newerPut({ key, version, doc })));
         return 'written';
       } catch (error) {
         if (error instanceof Error && error.name === 'ConditionalCheckFailedException') return 'already-newer';
         throw error;
       }
+    },
+
+    async putAllIfNewer(writes) {
+      const outcomes: PutOutcome[] = [];
+      for (const chunk of transactionChunks(writes)) {
+        if (chunk.length === 1) {
+          outcomes.push(await store.putIfNewer(chunk[0]!.key, chunk[0]!.version, chunk[0]!.doc));
+          continue;
+        }
+        try {
+          await client.send(new TransactWriteCommand({ TransactItems: chunk.map((w) => ({ Put: newerPut(w) })) }));
+          outcomes.push(...chunk.map(() => 'written' as const));
+        } catch (error) {
+          if (!(error instanceof Error && error.name === 'TransactionCanceledException')) throw error;
+          for (const w of chunk) outcomes.push(await store.putIfNewer(w.key, w.version, w.doc));
+        }
+      }
+      return outcomes;
     },
 
     async deleteAtVersion(key, version) {
@@ -109,13 +147,40 @@ export function createReadModelStore(client: DynamoDBDocumentClient, table: stri
         const page = await client.send(
           new ScanCommand({ TableName: table, ProjectionExpression: '#pk, #sk', ExpressionAttributeNames: { '#pk': READ_MODEL_PK, '#sk': READ_MODEL_SK }, ExclusiveStartKey }),
         );
-        for (const item of page.Items ?? []) {
-          await client.send(new DeleteCommand({ TableName: table, Key: { [READ_MODEL_PK]: item[READ_MODEL_PK], [READ_MODEL_SK]: item[READ_MODEL_SK] } }));
-          deleted++;
+        // 25 deletes a request (BatchWriteItem's limit), unprocessed ones sent again.
+        const keys = page.Items ?? [];
+        for (let start = 0; start < keys.length; start += 25) {
+          let pending = keys.slice(start, start + 25).map((Key) => ({ DeleteRequest: { Key } }));
+          for (let attempt = 0; pending.length > 0; attempt++) {
+            if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, 50 * attempt));
+            const { UnprocessedItems } = await client.send(new BatchWriteCommand({ RequestItems: { [table]: pending } }));
+            pending = (UnprocessedItems?.[table] ?? []) as typeof pending;
+          }
         }
+        deleted += keys.length;
         ExclusiveStartKey = page.LastEvaluatedKey;
       } while (ExclusiveStartKey);
       return deleted;
     },
   };
+  return store;
+}
+
+/** Consecutive runs of writes that fit one transaction (count, and size estimated as JSON). */
+function transactionChunks(writes: readonly ReadModelWrite[]): ReadModelWrite[][] {
+  const chunks: ReadModelWrite[][] = [];
+  let current: ReadModelWrite[] = [];
+  let bytes = 0;
+  for (const write of writes) {
+    const size = JSON.stringify(write.doc)?.length ?? 0;
+    if (current.length === MAX_WRITES_PER_TRANSACTION || (current.length > 0 && bytes + size > MAX_TRANSACTION_BYTES)) {
+      chunks.push(current);
+      current = [];
+      bytes = 0;
+    }
+    current.push(write);
+    bytes += size + 200;
+  }
+  if (current.length > 0) chunks.push(current);
+  return chunks;
 }
