@@ -22,7 +22,7 @@
  * 5. Optional: two dispatchers at once on a fresh delivery ledger, the same checks.
  */
 import { randomBytes } from 'node:crypto';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { cpus } from 'node:os';
 import { SendRawEmailCommand } from '@aws-sdk/client-ses';
@@ -40,7 +40,7 @@ import { createSuppressionList, type SuppressionList } from '../functions/adapte
 import { createReadModelStore, type ReadModelStore } from '../functions/adapters/read-models/read-model-store.js';
 import { MAIL_FROM_ENV, PUBLIC_BASE_URL_ENV, SIGNING_SECRETS_ENV } from '../functions/api/route-table.js';
 import { runCommand } from '../functions/commands/run-command.js';
-import type { Dispatcher, TickReport } from '../functions/dispatcher/dispatch.js';
+import { DEFAULT_CONCURRENCY, type Dispatcher, type TickReport } from '../functions/dispatcher/dispatch.js';
 import { dispatcherFromEnvironment } from '../functions/dispatcher/environment.js';
 import { MAIL_SEND_RATE_ENV } from '../functions/dispatcher/send-rate.js';
 import { composeReminderMail } from '../functions/mail/reminder-mail.js';
@@ -57,8 +57,8 @@ import { deliveryTable, eventTable, localTableNames, membersTable, readModelTabl
 const MEMBERS = Number(process.env.REMINDER_BENCH_MEMBERS ?? 10_000);
 const RAW_N = Number(process.env.REMINDER_BENCH_RAW_N ?? MEMBERS);
 const TWO_DISPATCHERS = (process.env.REMINDER_BENCH_TWO ?? '1') !== '0';
-/** The dispatcher's default sends in flight (functions/dispatcher/dispatch.ts). */
-const CONCURRENCY = 16;
+/** Sends in flight, raw and dispatcher alike: the dispatcher's default. */
+const CONCURRENCY = DEFAULT_CONCURRENCY;
 const SEED_CONCURRENCY = 32;
 const SEND_RATE = '100000';
 
@@ -77,6 +77,32 @@ const context = { actor: { kind: 'system', id: 'bench' }, correlationId: 'bench'
 const memberEmail = (i: number) => `member-${String(i).padStart(5, '0')}@example.org`;
 const seconds = (ms: number) => Number((ms / 1000).toFixed(2));
 const perSecond = (n: number, ms: number) => Math.round(n / (ms / 1000));
+
+// ---- CPU time: this process (dispatcher, SDK clients and the SES endpoint) and DynamoDB Local's JVM ----
+
+interface Cpu {
+  readonly nodeMs: number;
+  readonly dynamodbMs: number;
+}
+
+/** CPU used so far; DynamoDB Local's from /proc (Linux; 0 elsewhere), in clock ticks of 10 ms. */
+function cpuNow(dynamodbPid: number): Cpu {
+  const { user, system } = process.cpuUsage();
+  let dynamodbMs = 0;
+  try {
+    const fields = readFileSync(`/proc/${dynamodbPid}/stat`, 'utf8').replace(/^.*\) /s, '').split(' ');
+    dynamodbMs = (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    // not Linux: the JVM's share is left out
+  }
+  return { nodeMs: (user + system) / 1000, dynamodbMs };
+}
+
+/** CPU milliseconds per mail between two readings. */
+const cpuPerMail = (from: Cpu, to: Cpu, mails: number) => ({
+  nodeMs: Number(((to.nodeMs - from.nodeMs) / mails).toFixed(2)),
+  dynamodbMs: Number(((to.dynamodbMs - from.dynamodbMs) / mails).toFixed(2)),
+});
 
 // ---- timing of adapter calls (wall-clock boundaries and summed latency per method) ----
 
@@ -242,11 +268,13 @@ async function main() {
       });
 
     /** One tick, timed, with its phases from the adapters' call times. */
+    const cpu = () => cpuNow(stack.info.dynamodb.pid);
     const timedTick = async (d: Dispatcher, timings: Timings, now: Date) => {
       const start = performance.now();
+      const cpuStart = cpu();
       const report = await d.tick({ now });
       const end = performance.now();
-      return { report, ms: end - start, start, end, timings };
+      return { report, ms: end - start, start, end, timings, cpu: cpuPerMail(cpuStart, cpu(), MEMBERS) };
     };
     type Timed = Awaited<ReturnType<typeof timedTick>>;
     const phases = ({ start, end, timings }: Timed) => {
@@ -322,8 +350,10 @@ async function main() {
     for (let i = 0; i < 50; i++) await clients.ses.send(new SendRawEmailCommand({ RawMessage: { Data: rawMail(99_999) } }));
     await clearSesStore(sesEndpoint);
     const rawStarted = performance.now();
+    const rawCpuStart = cpu();
     await mapLimited(Array.from({ length: RAW_N }, (_, i) => i), CONCURRENCY, (i) => clients.ses.send(new SendRawEmailCommand({ RawMessage: { Data: rawMail(i) } })));
     const rawMs = performance.now() - rawStarted;
+    const rawCpu = cpuPerMail(rawCpuStart, cpu(), RAW_N);
     const rawCheck = checkMails(await sesStore(sesEndpoint), new Set(Array.from({ length: RAW_N }, (_, i) => `rawbase-${String(i).padStart(5, '0')}@example.org`)), isReminder);
     assertExactly('raw SendRawEmail', rawCheck, RAW_N);
     const rawPerSecond = RAW_N / (rawMs / 1000);
@@ -353,7 +383,7 @@ async function main() {
     log(`verified: ${reminderCheck.mails} mails, ${reminderCheck.distinctRecipients} distinct recipients, ${reminderCheck.duplicates} duplicates; ledger ${ledgerSent} sent; ticking again planned ${again.planned} (same dispatcher) and ${againFresh.planned} (a new one)`);
 
     // ---- 5. two dispatchers at once, on a fresh delivery ledger (the same slot, as if never sent) ----
-    let two: undefined | { ms: number; reports: TickReport[]; check: MailCheck; ledgerSent: number; againPlanned: number; ticks: Timed[] };
+    let two: undefined | { ms: number; cpu: ReturnType<typeof cpuPerMail>; reports: TickReport[]; check: MailCheck; ledgerSent: number; againPlanned: number; ticks: Timed[] };
     if (TWO_DISPATCHERS) {
       const fresh = localTableNames('benchrem2');
       await createTables(clients.dynamodb, fresh);
@@ -362,8 +392,10 @@ async function main() {
       const [ta, tb] = [new Timings(), new Timings()];
       const [a, b] = [dispatcher(ta, ledgerTable), dispatcher(tb, ledgerTable)];
       const started = performance.now();
+      const cpuStart = cpu();
       const ticks = await Promise.all([timedTick(a, ta, DUE_AT), timedTick(b, tb, DUE_AT)]);
       const ms = performance.now() - started;
+      const bothCpu = cpuPerMail(cpuStart, cpu(), MEMBERS);
       const reports = ticks.map((t) => t.report);
       const check = checkMails(await sesStore(sesEndpoint), expected, isReminder);
       const sentTotal = reports.reduce((n, r) => n + r.outcomes.sent, 0);
@@ -374,17 +406,38 @@ async function main() {
       if (sentTotal !== MEMBERS || freshLedgerSent !== MEMBERS || againPlanned !== 0 || reports.some((r) => r.lostLeases > 0)) {
         throw new Error(`two dispatchers: sent ${sentTotal}, ledger ${freshLedgerSent}, again planned ${againPlanned}, ${JSON.stringify(reports)}`);
       }
-      two = { ms, reports, check, ledgerSent: freshLedgerSent, againPlanned, ticks };
+      two = { ms, cpu: bothCpu, reports, check, ledgerSent: freshLedgerSent, againPlanned, ticks };
     }
 
     // ---- results ----
     const ratio = (rate: number) => Number((rate / rawPerSecond).toFixed(2));
-    const row = (what: string, mails: number, ms: number) => ({ what, mails, seconds: seconds(ms), mailsPerSecond: perSecond(mails, ms), rawPerSecond: Math.round(rawPerSecond), ratioToRaw: ratio(mails / (ms / 1000)) });
+    const row = (what: string, mails: number, ms: number, cpu: ReturnType<typeof cpuPerMail>) => ({
+      what,
+      mails,
+      seconds: seconds(ms),
+      mailsPerSecond: perSecond(mails, ms),
+      rawPerSecond: Math.round(rawPerSecond),
+      ratioToRaw: ratio(mails / (ms / 1000)),
+      cpuMsPerMail: cpu,
+    });
     const rows = [
-      row(`raw SendRawEmail, one composed reminder (baseline, ${CONCURRENCY} in flight)`, RAW_N, rawMs),
-      row(`reminders ${MEMBERS.toLocaleString('en')}: one dispatcher tick`, MEMBERS, reminders.ms),
-      ...(two ? [row(`reminders ${MEMBERS.toLocaleString('en')}: two dispatchers at once (fresh ledger)`, MEMBERS, two.ms)] : []),
-      row(`invitations ${MEMBERS.toLocaleString('en')}: one dispatcher tick (seeding; .ics attached)`, MEMBERS, invites.ms),
+      row(`raw SendRawEmail, one composed reminder (baseline, ${CONCURRENCY} in flight)`, RAW_N, rawMs, rawCpu),
+      row(`reminders ${MEMBERS.toLocaleString('en')}: one dispatcher tick`, MEMBERS, reminders.ms, reminders.cpu),
+      ...(two ? [row(`reminders ${MEMBERS.toLocaleString('en')}: two dispatchers at once (fresh ledger)`, MEMBERS, two.ms, two.cpu)] : []),
+      row(`invitations ${MEMBERS.toLocaleString('en')}: one dispatcher tick (seeding; .ics attached)`, MEMBERS, invites.ms, invites.cpu),
+    ];
+    const oneRatio = rows[1]!.ratioToRaw;
+    // The row bench/summary.ts gathers (its Headline shape).
+    const headlines = [
+      {
+        benchmark: `reminder fan-out, ${MEMBERS.toLocaleString('en')} reminders`,
+        figure: `${rows[1]!.mailsPerSecond} mails/s (one dispatcher)${two ? `, ${rows[2]!.mailsPerSecond} (two at once)` : ''}`,
+        baseline: `${Math.round(rawPerSecond)} SendRawEmail/s (${CONCURRENCY} in flight)`,
+        ratio: oneRatio,
+        aim: 'ratio ≥ 0.7, exactly 10,000 delivered',
+        met: oneRatio >= 0.7 && MEMBERS === 10_000,
+        checked: `exactly ${MEMBERS} mails, one per member, none twice${two ? ', also with two dispatchers at once' : ''}; a second tick plans nothing`,
+      },
     ];
     const reminderPhases = phases(reminders);
     const invitePhases = phases(invites);
@@ -399,6 +452,7 @@ async function main() {
       seeding: { membersAndRegistrationsSeconds: seconds(seedMs), rebuildSeconds: seconds(rebuild.milliseconds), streams: rebuild.streams },
       cpuPerMail: { composeMs: Number(composeMsPerMail.toFixed(2)), sesEndpointParseMs: Number(parseMsPerMail.toFixed(2)), samples: CPU_SAMPLES },
       rows,
+      headlines,
       verified: {
         invitations: inviteCheck,
         raw: rawCheck,
@@ -417,7 +471,11 @@ async function main() {
       '|---|---:|---:|---:|---:|---:|',
       ...rows.map((r) => `| ${r.what} | ${r.mails} | ${r.seconds} | ${r.mailsPerSecond} | ${r.rawPerSecond} | ${r.ratioToRaw.toFixed(2)} |`),
       '',
-      '| tick | total s | plan s | member + suppression lookup s | sends s (summed latency / 16 in flight) | finish s (slot, queue) |',
+      '| row | CPU ms per mail: this process (dispatcher, SDK, SES endpoint) | DynamoDB Local (JVM) |',
+      '|---|---:|---:|',
+      ...rows.map((r) => `| ${r.what} | ${r.cpuMsPerMail.nodeMs.toFixed(2)} | ${r.cpuMsPerMail.dynamodbMs.toFixed(2)} |`),
+      '',
+      `| tick | total s | plan s | member + suppression lookup s | sends s (summed latency / ${CONCURRENCY} in flight) | finish s (slot, queue) |`,
       '|---|---:|---:|---:|---|---:|',
       phaseRow('reminders, one dispatcher', reminderPhases, reminders.ms),
       ...(two ? two.ticks.map((t, i) => phaseRow(`reminders, two dispatchers: ${'AB'[i]} (sent ${t.report.outcomes.sent}, taken ${t.report.outcomes.taken})`, phases(t), t.ms)) : []),

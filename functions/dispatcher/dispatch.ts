@@ -43,7 +43,7 @@ export interface DispatcherDeps {
   readonly sendRate: () => Promise<number>;
   /** How long a claim holds: longer than any tick runs. Default 5 minutes. */
   readonly leaseMs?: number;
-  /** Sends in flight at once. Default 16. */
+  /** Sends in flight at once. Default 16 (DEFAULT_CONCURRENCY). */
   readonly concurrency?: number;
   /** Attempts of one send that SES throttles before the tick stops sending. Default 4. */
   readonly throttleAttempts?: number;
@@ -79,6 +79,11 @@ export interface Dispatcher {
 }
 
 const DEFAULT_LEASE_MS = 5 * 60_000;
+export const DEFAULT_CONCURRENCY = 16;
+/** Work items walked in a row: about one grouped ledger claim (delivery-ledger.ts). */
+const WORK_PAGE = 25;
+/** Queue deletes and slot marks in flight at the end of a tick. */
+const FINISH_CONCURRENCY = 16;
 
 export function createDispatcher(deps: DispatcherDeps): Dispatcher {
   const owner = `${hostname()}:${process.pid}:${randomUUID()}`;
@@ -99,7 +104,15 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
     const suppressed = await deps.suppression.suppressedAmong([...records.values()].map((r) => r.email));
     let stopped = false;
 
-    const results = await mapLimited(plan.work, deps.concurrency ?? 16, async (work): Promise<Outcome> => {
+    // Each dispatcher walks the work in its own random order of pages: twins running at once
+    // meet only where their orders cross, and then a whole grouped claim fails in one request.
+    const order = pagesInRandomOrder(plan.work.length, WORK_PAGE);
+    const results: Outcome[] = new Array(plan.work.length);
+    await mapLimited(order, deps.concurrency ?? DEFAULT_CONCURRENCY, async (index) => (results[index] = await send(plan.work[index]!)));
+    report.throttled = stopped;
+    return finish(plan, results, outcomes, report);
+
+    async function send(work: Work): Promise<Outcome> {
       if (stopped || (options.deadline !== undefined && Date.now() > options.deadline)) return 'deferred';
       const member = records.get(work.memberId);
       const ctx = plan.contexts.get(work.seriesId);
@@ -140,9 +153,7 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
       else if (work.kind === 'recording') report.recordings++;
       else report.reminders++;
       return 'sent';
-    });
-    report.throttled = stopped;
-    return finish(plan, results, outcomes, report);
+    }
   }
 
   async function sendWithBackoff(
@@ -201,22 +212,28 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
       if (w.kind === 'invite') owedInvites.add(w.seriesId);
       else owedSlots.add(`${w.seriesId}#${w.kind === 'recording' ? w.slotKey : w.slot.key}`);
     });
-    let queueDone = 0;
-    for (const task of plan.queue) {
-      if (task.seriesIds.some((id) => owedInvites.has(id))) continue;
-      if (await deps.readModels.deleteAtVersion(task.key, task.version)) queueDone++;
-    }
-    let slotsDone = 0;
-    for (const slot of plan.slots) {
-      if (owedSlots.has(`${slot.seriesId}#${slot.slotKey}`)) continue;
-      await deps.ledger.markDone(ledgerKeys.slot(slot.seriesId, slot.slotKey), new Date(), slot.expiresAt);
-      slotsDone++;
-    }
+    // Conditional deletes (only the version planned from), so not a BatchWriteItem: in parallel.
+    const done = plan.queue.filter((task) => !task.seriesIds.some((id) => owedInvites.has(id)));
+    const deleted = await mapLimited(done, FINISH_CONCURRENCY, (task) => deps.readModels.deleteAtVersion(task.key, task.version));
+    const queueDone = deleted.filter(Boolean).length;
+    const finished = plan.slots.filter((slot) => !owedSlots.has(`${slot.seriesId}#${slot.slotKey}`));
+    await mapLimited(finished, FINISH_CONCURRENCY, (slot) => deps.ledger.markDone(ledgerKeys.slot(slot.seriesId, slot.slotKey), new Date(), slot.expiresAt));
+    const slotsDone = finished.length;
     if (plan.work.length > 0) log('info', 'tick', { planned: plan.work.length, ...outcomes, queueDone, slotsDone });
     return { planned: plan.work.length, outcomes, ...report, queueDone, slotsDone };
   }
 
   return { owner, tick };
+}
+
+/** The indexes 0..n-1 in pages of `page` consecutive indexes, the pages in a random order. */
+export function pagesInRandomOrder(n: number, page: number): number[] {
+  const starts = Array.from({ length: Math.ceil(n / page) }, (_, i) => i * page);
+  for (let i = starts.length - 1; i > 0; i--) {
+    const j = Math.floor(Math.random() * (i + 1));
+    [starts[i], starts[j]] = [starts[j]!, starts[i]!];
+  }
+  return starts.flatMap((start) => Array.from({ length: Math.min(page, n - start) }, (_, i) => start + i));
 }
 
 function reminderSpec(work: Extract<Work, { kind: 'reminder' }>, now: Date): ReminderSpec {

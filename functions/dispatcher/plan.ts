@@ -11,7 +11,6 @@
  *   are skipped; for the rest the roster is read and `dueReminders` asked per member, minus
  *   the members the ledger says already have it.
  */
-import { DateTime } from 'luxon';
 import { nextInvite, inviteRank, type InviteMessage } from '../../events/delivery/invites.js';
 import { dueReminders, reminderSlots, ZONE_SLACK_MS, type ReminderSlot } from '../../events/delivery/reminders.js';
 import type { MemberRegistrations, RosterEntry } from '../../events/projections/member-registrations.js';
@@ -248,7 +247,8 @@ function sessionOf(schedule: SeriesSchedule, sessionId: string): ScheduledSessio
   return schedule.sessions.find((s) => s.sessionId === sessionId);
 }
 
+/** A fixed span after an instant (no calendar arithmetic: asked once per planned mail). */
 function keepUntil(instant: string): Date {
-  return DateTime.fromISO(instant).plus({ milliseconds: KEEP_AFTER_SESSION_MS }).toJSDate();
+  return new Date(Date.parse(instant) + KEEP_AFTER_SESSION_MS);
 }
 

@@ -455,6 +455,30 @@ describe('composeReminderMail: untrusted text', () => {
   });
 });
 
+describe('members of one language and zone', () => {
+  it('share what the reminder says but each get their own greeting and unsubscribe link', () => {
+    // The text shared by a language and zone is made once per schedule: it must not carry one member's parts to another.
+    const ana = reminderContent(input());
+    const ben = reminderContent(input({ to: { email: 'ben@example.org', name: 'Ben' }, unsubscribeUrl: `${UNSUBSCRIBE_URL}-ben` }));
+    const nameless = reminderContent(input({ to: { email: 'x@example.org', name: '' } }));
+    expect(ana.subject).toBe(ben.subject);
+    expect(ana.text).toContain('Ana Pérez');
+    expect(ben.text).toContain('Ben');
+    expect(ben.text).not.toContain('Ana');
+    expect(ben.html).not.toContain('Ana');
+    expect(nameless.text).not.toMatch(/Ana|Ben/);
+    expect(ben.text).toContain(`${UNSUBSCRIBE_URL}-ben`);
+    expect(ana.text).not.toContain(`${UNSUBSCRIBE_URL}-ben`);
+    expect(ben.html).toContain(`${UNSUBSCRIBE_URL}-ben`);
+    // Once the greeting and the link are taken out, the rest is the same text.
+    const rest = (text: string, name: string, url: string) => text.replace(name, 'NAME').replace(url, 'URL');
+    expect(rest(ben.text, 'Ben', `${UNSUBSCRIBE_URL}-ben`)).toBe(rest(ana.text, 'Ana Pérez', UNSUBSCRIBE_URL));
+    // Another zone or language of the same schedule says other things.
+    expect(reminderContent(input({ memberTimeZone: 'Asia/Kolkata' })).text).not.toBe(ana.text);
+    expect(reminderContent(input({ language: 'es' })).subject).not.toBe(ana.subject);
+  });
+});
+
 describe('the reminder catalogue', () => {
   it('has a table for every language the main catalogue has, each with every message', () => {
     expect(Object.keys(REMINDER_CATALOGUE).sort()).toEqual(Object.keys(CATALOGUE).sort());

@@ -12,10 +12,18 @@
  * A dispatcher that dies holding a lease leaves the item claimed until the lease runs out;
  * then another claims and sends it. That is the one window in which a mail can go twice: the
  * dead one had SES accept the mail but died before `record` (one DynamoDB write later).
+ *
+ * Claims and records made while others are in flight are grouped (./group-commit.ts) into one
+ * TransactWriteItems each, the same conditional update per item: a fan-out of ten thousand
+ * mails makes a few hundred ledger requests, not twenty thousand. Each caller still gets its
+ * own item's answer. A transaction is all or nothing, so when DynamoDB cancels one, the items
+ * whose condition failed are answered false and the others go again; what keeps conflicting is
+ * settled one item at a time.
  */
-import { UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DELIVERY_EXPIRES_AT, DELIVERY_PK, DELIVERY_SK } from '../../../infra/tables.js';
 import { queryAll } from '../dynamodb-pages.js';
+import { groupCommit } from './group-commit.js';
 
 export interface LedgerKey {
   readonly pk: string;
@@ -67,11 +75,34 @@ export const ledgerKeys = {
 };
 
 const conditionFailed = (error: unknown) => error instanceof Error && error.name === 'ConditionalCheckFailedException';
+
+/** The per-item reason codes of a cancelled transaction (`None` for an item that was fine), else undefined. */
+function cancellationReasons(error: unknown): (string | undefined)[] | undefined {
+  if (!(error instanceof Error) || error.name !== 'TransactionCanceledException') return undefined;
+  const reasons = (error as { CancellationReasons?: { Code?: string }[] }).CancellationReasons;
+  return reasons ? reasons.map((r) => r.Code) : undefined;
+}
 const epochSeconds = (at: Date) => Math.floor(at.getTime() / 1000);
+
+/** A conditional update of one item, as both UpdateItem and a transaction's Update take it. */
+interface UpdateInput {
+  readonly Key: Record<string, string>;
+  readonly UpdateExpression: string;
+  readonly ConditionExpression: string;
+  readonly ExpressionAttributeNames?: Record<string, string>;
+  readonly ExpressionAttributeValues: Record<string, unknown>;
+}
+
+/** Items per ledger transaction; DynamoDB takes up to 100. */
+const GROUP_SIZE = 25;
+/** Grouped ledger transactions running at once, per kind (claims, records). */
+const GROUPS_IN_FLIGHT = 2;
+/** Transactions tried for one group before what is left goes item by item. */
+const GROUP_ATTEMPTS = 3;
 
 export function createDeliveryLedger(client: DynamoDBDocumentClient, table: string): DeliveryLedger {
   const Key = (key: LedgerKey) => ({ [DELIVERY_PK]: key.pk, [DELIVERY_SK]: key.sk });
-  const update = async (input: Omit<ConstructorParameters<typeof UpdateCommand>[0], 'TableName'>) => {
+  const update = async (input: UpdateInput) => {
     try {
       await client.send(new UpdateCommand({ TableName: table, ...input }));
       return true;
@@ -81,9 +112,32 @@ export function createDeliveryLedger(client: DynamoDBDocumentClient, table: stri
     }
   };
 
+  /** Each update applied if its condition holds: true or false per input, in order. */
+  const updateAll = async (inputs: readonly UpdateInput[]): Promise<boolean[]> => {
+    const applied = inputs.map(() => false);
+    let pending = inputs.map((_, i) => i);
+    for (let attempt = 1; attempt <= GROUP_ATTEMPTS && pending.length > 1; attempt++) {
+      try {
+        await client.send(new TransactWriteCommand({ TransactItems: pending.map((i) => ({ Update: { TableName: table, ...inputs[i]! } })) }));
+        for (const i of pending) applied[i] = true;
+        return applied;
+      } catch (error) {
+        const reasons = cancellationReasons(error);
+        if (!reasons) throw error;
+        // A failed condition is that item's answer; the rest were not applied and go again.
+        pending = pending.filter((_, j) => reasons[j] !== 'ConditionalCheckFailed');
+      }
+    }
+    await Promise.all(pending.map(async (i) => (applied[i] = await update(inputs[i]!))));
+    return applied;
+  };
+  const grouped = () => groupCommit(updateAll, { maxBatch: GROUP_SIZE, inFlight: GROUPS_IN_FLIGHT, key: (input: UpdateInput) => JSON.stringify(input.Key) });
+  const claimGroup = grouped();
+  const recordGroup = grouped();
+
   return {
     claim: (key, rank, lease, expiresAt) =>
-      update({
+      claimGroup({
         Key: Key(key),
         UpdateExpression: 'SET leaseOwner = :owner, leaseUntil = :until, pendingRank = :rank, #exp = :exp',
         ConditionExpression: '(attribute_not_exists(sentRank) OR sentRank < :rank) AND (attribute_not_exists(leaseUntil) OR leaseUntil <= :now)',
@@ -98,7 +152,7 @@ export function createDeliveryLedger(client: DynamoDBDocumentClient, table: stri
       }),
 
     record: (key, owner, sent) =>
-      update({
+      recordGroup({
         Key: Key(key),
         UpdateExpression: 'SET sentRank = :rank, messageId = :id, sentAt = :at, detail = :detail REMOVE leaseOwner, leaseUntil, pendingRank',
         ConditionExpression: 'leaseOwner = :owner AND pendingRank = :rank',

@@ -1,0 +1,74 @@
+/**
+ * The delivery ledger on DynamoDB Local, with claims and records made at once so that they go
+ * out grouped in transactions: each caller still gets its own item's answer, a group in which
+ * some items are already sent or leased settles the others, and two ledgers (two dispatchers)
+ * claiming the same items win each item exactly once between them.
+ */
+import { beforeAll, describe, expect, it } from 'vitest';
+import { createDeliveryLedger, type DeliveryLedger, type LedgerKey } from '../../functions/adapters/deliveries/delivery-ledger.js';
+import { documentClient } from '../../functions/adapters/dynamodb-client.js';
+import { createTables } from '../../infra/local/create-tables.js';
+import { deliveryTable, localTableNames } from '../../infra/tables.js';
+import { clients } from '../support/local.js';
+
+let table: string;
+const ledger = (): DeliveryLedger => createDeliveryLedger(documentClient(clients().dynamodb), table);
+const NOW = new Date('2027-03-01T12:00:00Z');
+const LEASE_MS = 5 * 60_000;
+const EXPIRES = new Date('2027-06-01T00:00:00Z');
+const keys = (pk: string, n: number): LedgerKey[] => Array.from({ length: n }, (_, i) => ({ pk, sk: `m${String(i).padStart(3, '0')}` }));
+const lease = (owner: string, now = NOW) => ({ owner, now, leaseMs: LEASE_MS });
+const sentRecord = (rank = 1) => ({ rank, messageId: 'ses-1', sentAt: NOW.toISOString() });
+
+beforeAll(async () => {
+  const names = localTableNames(`ledger-${crypto.randomUUID().slice(0, 8)}`);
+  await createTables(clients().dynamodb, names);
+  table = names[deliveryTable.id]!;
+});
+
+describe('grouped claims and records', () => {
+  it('answer each caller for its own item when some of a group are already sent or leased', async () => {
+    const pk = `reminders#mixed-${crypto.randomUUID()}`;
+    const all = keys(pk, 60);
+    const a = ledger();
+    // Every third item sent before, every third + 1 leased by another dispatcher.
+    const sentBefore = all.filter((_, i) => i % 3 === 0);
+    const leasedByOther = all.filter((_, i) => i % 3 === 1);
+    expect(await Promise.all(sentBefore.map((k) => a.claim(k, 1, lease('earlier'), EXPIRES)))).toEqual(sentBefore.map(() => true));
+    expect(await Promise.all(sentBefore.map((k) => a.record(k, 'earlier', sentRecord())))).toEqual(sentBefore.map(() => true));
+    expect(await Promise.all(leasedByOther.map((k) => ledger().claim(k, 1, lease('other'), EXPIRES)))).toEqual(leasedByOther.map(() => true));
+
+    // 60 claims at once from one ledger: grouped, answered per item.
+    const claimed = await Promise.all(all.map((k) => a.claim(k, 1, lease('me'), EXPIRES)));
+    expect(claimed).toEqual(all.map((_, i) => i % 3 === 2));
+
+    // Records: only the holder of the lease records; the others' records are refused.
+    const recorded = await Promise.all(all.map((k) => a.record(k, 'me', sentRecord())));
+    expect(recorded).toEqual(all.map((_, i) => i % 3 === 2));
+    const items = await a.items(pk);
+    expect(items.filter((i) => i.sent).map((i) => i.sk)).toEqual(all.filter((_, i) => i % 3 !== 1).map((k) => k.sk));
+  });
+
+  it('let two ledgers claiming the same items at once win each exactly once', async () => {
+    const pk = `reminders#race-${crypto.randomUUID()}`;
+    const all = keys(pk, 80);
+    const [a, b] = [ledger(), ledger()];
+    // b walks the items in the other order, so their groups overlap partly.
+    const [wonA, wonB] = await Promise.all([
+      Promise.all(all.map((k) => a.claim(k, 1, lease('a'), EXPIRES))),
+      Promise.all([...all].reverse().map((k) => b.claim(k, 1, lease('b'), EXPIRES))).then((r) => r.reverse()),
+    ]);
+    expect(all.map((_, i) => Number(wonA[i]) + Number(wonB[i]))).toEqual(all.map(() => 1));
+  });
+
+  it('take over a lease that ran out, and refuse the record of the owner it was taken from', async () => {
+    const [key] = keys(`reminders#lease-${crypto.randomUUID()}`, 1);
+    const [dead, next] = [ledger(), ledger()];
+    expect(await dead.claim(key!, 1, lease('dead'), EXPIRES)).toBe(true);
+    expect(await next.claim(key!, 1, lease('next', new Date(NOW.getTime() + 60_000)), EXPIRES)).toBe(false);
+    expect(await next.claim(key!, 1, lease('next', new Date(NOW.getTime() + LEASE_MS)), EXPIRES)).toBe(true);
+    expect(await dead.record(key!, 'dead', sentRecord())).toBe(false);
+    expect(await next.record(key!, 'next', sentRecord())).toBe(true);
+    expect(await next.claim(key!, 1, lease('later', new Date(NOW.getTime() + 2 * LEASE_MS)), EXPIRES)).toBe(false);
+  });
+});
