@@ -109,13 +109,31 @@ describe('appending', () => {
 
   it('a cached series load sees every change made since, by anyone', async () => {
     const seriesId = await newSeries();
-    const loadCached = cachedSeriesLoader(store as never);
+    // Every load asks the store (freshMs 0); the next test gives states time to be trusted.
+    const loadCached = cachedSeriesLoader(store as never, { freshMs: 0 });
     expect(Object.keys((await loadCached(seriesId)).sessions)).toEqual([]);
     await runCommand(store, seriesDecider, seriesStreamId(seriesId), scheduleCommand(seriesId, 'later'), organiser);
     expect((await loadCached(seriesId)).sessions.later?.status).toBe('scheduled');
     await runCommand(store, seriesDecider, seriesStreamId(seriesId), { type: 'CancelSession', seriesId, sessionId: 'later', reason: 'speaker ill' }, organiser);
     expect((await loadCached(seriesId)).sessions.later?.status).toBe('cancelled');
     await expect(loadCached(uniqueId('nowhere'))).rejects.toThrow(/There is no series/);
+  });
+
+  it('a cached series is used as it is within its fresh window, and asked anew on demand', async () => {
+    const seriesId = await newSeries();
+    let clock = 0;
+    const loadCached = cachedSeriesLoader(store as never, { freshMs: 1000, now: () => clock });
+    await loadCached(seriesId);
+    await runCommand(store, seriesDecider, seriesStreamId(seriesId), scheduleCommand(seriesId, 'new'), organiser);
+    clock = 999;
+    expect((await loadCached(seriesId)).sessions.new).toBeUndefined();
+    expect((await loadCached(seriesId, { fresh: true })).sessions.new?.status).toBe('scheduled');
+    await runCommand(store, seriesDecider, seriesStreamId(seriesId), { type: 'CancelSession', seriesId, sessionId: 'new', reason: 'moved online' }, organiser);
+    // The fresh read at 999 restarted the window: trusted until 1999.
+    clock = 1998;
+    expect((await loadCached(seriesId)).sessions.new?.status).toBe('scheduled');
+    clock = 1999;
+    expect((await loadCached(seriesId)).sessions.new?.status).toBe('cancelled');
   });
 
   it('refuses an append at a stale or a future version with a typed conflict', async () => {

@@ -83,15 +83,26 @@ export function registrationRoutes(deps: RegistrationDeps) {
 
   const loadSeries = cachedSeriesLoader(deps.store as unknown as EventStore<SeriesEvent>);
 
-  const checkSessions = (series: ActiveSeries, sessions: 'all' | readonly string[]) => {
-    if (sessions === 'all') return;
-    const problems = sessions.flatMap((id, i) => {
-      const session = series.sessions[id];
-      if (!session) return [fieldProblem(['sessions', i], `there is no session ${id} in this series`)];
-      if (session.status === 'cancelled') return [fieldProblem(['sessions', i], `session ${id} is cancelled`)];
-      return [];
-    });
+  const sessionProblems = (series: ActiveSeries, sessions: 'all' | readonly string[]) =>
+    sessions === 'all'
+      ? []
+      : sessions.flatMap((id, i) => {
+          const session = series.sessions[id];
+          if (!session) return [fieldProblem(['sessions', i], `there is no session ${id} in this series`)];
+          if (session.status === 'cancelled') return [fieldProblem(['sessions', i], `session ${id} is cancelled`)];
+          return [];
+        });
+
+  /** The series, with the sessions asked for checked; a refusal is only made on a fresh read. */
+  const seriesWithSessions = async (seriesId: string, sessions: 'all' | readonly string[]) => {
+    let series = await loadSeries(seriesId);
+    let problems = sessionProblems(series, sessions);
+    if (problems.length > 0) {
+      series = await loadSeries(seriesId, { fresh: true });
+      problems = sessionProblems(series, sessions);
+    }
     if (problems.length > 0) throw new UnprocessableError('unknown-session', problems.map((p) => p.detail).join('; '), problems);
+    return series;
   };
 
   const run = (c: Context<Env>, memberId: string, command: MemberCommand, actor: Actor, options: RunOptions = {}) =>
@@ -113,8 +124,7 @@ export function registrationRoutes(deps: RegistrationDeps) {
 
   app.post('/series/:seriesId/registrations', async (c) => {
     const body = await readBody(c, RegisterBody);
-    const series = await loadSeries(c.req.param('seriesId'));
-    checkSessions(series, body.sessions);
+    const series = await seriesWithSessions(c.req.param('seriesId'), body.sessions);
     const { member, created } = await deps.members.findOrCreate(body.email, body.name, clock());
     const result = await run(
       c,
@@ -193,7 +203,7 @@ export function registrationRoutes(deps: RegistrationDeps) {
   });
 
   app.get('/admin/series/:seriesId/sessions/:sessionId/registrations', async (c) => {
-    const series = await loadSeries(c.req.param('seriesId'));
+    const series = await loadSeries(c.req.param('seriesId'), { fresh: true });
     const session = series.sessions[c.req.param('sessionId')];
     if (!session) throw new NotFoundProblem(`There is no session ${c.req.param('sessionId')} in series ${series.seriesId}.`);
     const seats = seatsFor(session, await loadRoster(series.seriesId));
@@ -212,8 +222,7 @@ export function registrationRoutes(deps: RegistrationDeps) {
 
   app.post('/admin/series/:seriesId/registrations', async (c) => {
     const body = await readBody(c, BulkRegisterBody);
-    const series = await loadSeries(c.req.param('seriesId'));
-    checkSessions(series, body.sessions);
+    const series = await seriesWithSessions(c.req.param('seriesId'), body.sessions);
     const actor = c.get('actor');
     const out = [];
     for (const entry of body.members) {

@@ -13,24 +13,39 @@ export async function readSeries(store: EventStore<SeriesEvent>, seriesId: strin
   return events;
 }
 
+/** How long a loaded series is used without asking the store whether it moved. */
+export const SERIES_FRESH_MS = 1000;
+
+export interface CachedSeriesLoaderOptions {
+  readonly capacity?: number;
+  readonly freshMs?: number;
+  readonly now?: () => number;
+}
+
 /**
- * Series states kept between requests with the version they are at: a load reads only the
- * events after that version (usually none, one small Query) instead of the whole stream, and
- * is as fresh as a full read. States are immutable (evolve returns new ones), so sharing is safe.
+ * Series states kept between requests with the version they are at. Within `freshMs` of its
+ * last check a state is used as it is (a storm of registrations reads the series once a
+ * second, not once a request); after that a load reads only the events past its version.
+ * `{ fresh: true }` always asks the store: callers use it before refusing anything on the
+ * strength of a cached state (a session scheduled a moment ago is not "unknown"). A state at
+ * most `freshMs` old accepts what a read an instant earlier would have, the same race any read
+ * has with a concurrent change. States are immutable (evolve returns new ones): sharing is safe.
  */
-export function cachedSeriesLoader(store: EventStore<SeriesEvent>, capacity = 200) {
-  const known = new Map<string, { readonly state: SeriesState; readonly version: number }>();
-  return async (seriesId: string): Promise<ActiveSeries> => {
+export function cachedSeriesLoader(store: EventStore<SeriesEvent>, options: CachedSeriesLoaderOptions = {}) {
+  const { capacity = 200, freshMs = SERIES_FRESH_MS, now = Date.now } = options;
+  const known = new Map<string, { readonly state: SeriesState; readonly version: number; readonly checkedAt: number }>();
+  return async (seriesId: string, { fresh: mustAsk = false } = {}): Promise<ActiveSeries> => {
     const streamId = seriesStreamId(pathId(seriesId, 'series'));
     const cached = known.get(streamId);
+    const checkedAt = now();
+    if (cached && !mustAsk && checkedAt - cached.checkedAt < freshMs) return cached.state as ActiveSeries;
     const fresh = await store.read(streamId, cached?.version ?? 0);
     if (!cached && fresh.length === 0) throw new NotFoundProblem(`There is no series ${seriesId}.`);
-    if (fresh.length === 0) return cached!.state as ActiveSeries;
     let state = cached?.state ?? seriesDecider.initialState();
     for (const event of fresh) state = seriesDecider.evolve(state, event);
     known.delete(streamId);
     if (known.size >= capacity) known.delete(known.keys().next().value!);
-    known.set(streamId, { state, version: fresh.at(-1)!.metadata.version });
+    known.set(streamId, { state, version: fresh.at(-1)?.metadata.version ?? cached!.version, checkedAt });
     return state as ActiveSeries;
   };
 }
