@@ -10,6 +10,7 @@ import { conveneEventStore } from '../../functions/adapters/event-store/index.js
 import { createSesMailer } from '../../functions/adapters/mailer/ses-mailer.js';
 import { createMemberDirectory } from '../../functions/adapters/members/member-directory.js';
 import { createReadModelStore } from '../../functions/adapters/read-models/read-model-store.js';
+import { batchedFeedReads, feedTablesOf } from '../../functions/adapters/read-models/member-feed-reads.js';
 import { createRecordingStore } from '../../functions/adapters/recordings/recording-store.js';
 import { createApi } from '../../functions/api/app.js';
 import { createTokenVerifier } from '../../functions/api/auth.js';
@@ -44,6 +45,7 @@ export async function startBenchApi(stack: LocalStack): Promise<BenchApi> {
     store,
     readModels,
     members,
+    feedReads: batchedFeedReads(doc, feedTablesOf(stack.info.tables), readModels),
     baseUrl: url,
     signer: createTokenSigner([randomBytes(32).toString('base64url')]),
     sendConfirmation: confirmationSender(createSesMailer(clients.ses), { from: 'Convene <no-reply@convene.local>', messageIdDomain: 'convene.local' }),

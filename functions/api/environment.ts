@@ -10,9 +10,10 @@ import { MAIL_CONFIGURATION_SET_ENV } from '../adapters/mailer/configuration-set
 import { createSesMailer } from '../adapters/mailer/ses-mailer.js';
 import { confirmationSender } from '../mail/send-confirmation.js';
 import { createTokenSigner } from '../security/signed-token.js';
-import { membersTable, readModelTable } from '../../infra/tables.js';
+import { eventTable, membersTable, readModelTable } from '../../infra/tables.js';
 import { documentClient } from '../adapters/dynamodb-client.js';
 import { createReadModelStore } from '../adapters/read-models/read-model-store.js';
+import { batchedFeedReads } from '../adapters/read-models/member-feed-reads.js';
 import { requireEnv } from '../environment.js';
 
 export function apiFromEnvironment(env: Record<string, string | undefined>, logger = new Logger({ serviceName: 'api' })) {
@@ -25,10 +26,13 @@ export function apiFromEnvironment(env: Record<string, string | undefined>, logg
   // Bounces and complaints of confirmation mail reach the suppression list through this set.
   const configurationSet = env[MAIL_CONFIGURATION_SET_ENV];
   const mailer = createSesMailer(new SESClient({}), configurationSet ? { configurationSet } : {});
+  const readModels = createReadModelStore(client, readModelTableName);
+  const membersTableName = required(membersTable.envVar);
   return createApi({
     store: conveneEventStore(env, client),
-    readModels: createReadModelStore(client, readModelTableName),
-    members: createMemberDirectory(client, required(membersTable.envVar)),
+    readModels,
+    members: createMemberDirectory(client, membersTableName),
+    feedReads: batchedFeedReads(client, { members: membersTableName, readModels: readModelTableName, events: required(eventTable.envVar) }, readModels),
     signer: createTokenSigner(required(SIGNING_SECRETS_ENV).split(',')),
     sendConfirmation: confirmationSender(mailer, { from, messageIdDomain: new URL(baseUrl).hostname }),
     baseUrl,

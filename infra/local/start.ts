@@ -13,6 +13,7 @@ import { createApi } from '../../functions/api/app.js';
 import { createTokenVerifier } from '../../functions/api/auth.js';
 import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import { createReadModelStore } from '../../functions/adapters/read-models/read-model-store.js';
+import { batchedFeedReads, feedTablesOf } from '../../functions/adapters/read-models/member-feed-reads.js';
 import { createProjectorHandler } from '../../functions/projector/handler.js';
 import { rebuildReadModels } from '../../functions/projector/rebuild.js';
 import { eventTable, membersTable, readModelTable, tableEnvironment } from '../tables.js';
@@ -145,6 +146,7 @@ async function main() {
     store,
     readModels,
     members: createMemberDirectory(doc, stack.info.tables[membersTable.id]!),
+    feedReads: batchedFeedReads(doc, feedTablesOf(stack.info.tables), readModels),
     signer: createTokenSigner([readFileSync(secretFile, 'utf8').trim()]),
     sendConfirmation: confirmationSender(createSesMailer(clients.ses), { from: mailFrom, messageIdDomain: 'convene.local' }),
     baseUrl: `http://127.0.0.1:${webPort}`,

@@ -14,6 +14,7 @@ import { documentClient } from '../../functions/adapters/dynamodb-client.js';
 import { createSesMailer } from '../../functions/adapters/mailer/ses-mailer.js';
 import { createMemberDirectory, type MemberDirectory } from '../../functions/adapters/members/member-directory.js';
 import { createReadModelStore, type ReadModelStore } from '../../functions/adapters/read-models/read-model-store.js';
+import { batchedFeedReads, feedTablesOf } from '../../functions/adapters/read-models/member-feed-reads.js';
 import type { RecordingStore } from '../../functions/adapters/recordings/recording-store.js';
 import { createApi } from '../../functions/api/app.js';
 import { createTokenVerifier } from '../../functions/api/auth.js';
@@ -79,6 +80,7 @@ export async function buildTestApp(options: TestAppOptions): Promise<TestApp> {
     store,
     readModels,
     members,
+    feedReads: batchedFeedReads(client, feedTablesOf(names), readModels),
     signer,
     sendConfirmation: confirmationSender(createSesMailer(options.ses), { from: 'Convene <no-reply@convene.test>', messageIdDomain: 'convene.test' }),
     baseUrl: url,

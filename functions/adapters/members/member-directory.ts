@@ -32,6 +32,10 @@ export interface MemberDirectory {
 export const sha256 = (text: string) => createHash('sha256').update(text).digest('base64url');
 /** Addresses are compared without case and surrounding space (the domain is case-insensitive; local parts are in practice). */
 export const normaliseEmail = (email: string) => email.trim().toLowerCase();
+/** What a personal feed token looks like (192 random bits, base64url). */
+export const FEED_TOKEN = /^[\w-]{32}$/;
+/** The key of the item naming a feed token's member: the token's hash, never the token. */
+export const feedTokenPk = (token: string) => `feed#${sha256(token)}`;
 
 export function createMemberDirectory(client: DynamoDBDocumentClient, table: string, newId: () => string = () => crypto.randomUUID()): MemberDirectory {
   const get = async (pk: string) =>
@@ -86,7 +90,7 @@ export function createMemberDirectory(client: DynamoDBDocumentClient, table: str
     async rotateFeedToken(memberId) {
       const token = randomBytes(24).toString('base64url'); // 192 bits
       const hash = sha256(token);
-      await client.send(new PutCommand({ TableName: table, Item: { [MEMBER_PK]: `feed#${hash}`, memberId } }));
+      await client.send(new PutCommand({ TableName: table, Item: { [MEMBER_PK]: feedTokenPk(token), memberId } }));
       const { Attributes } = await client.send(
         new UpdateCommand({
           TableName: table,
@@ -103,8 +107,8 @@ export function createMemberDirectory(client: DynamoDBDocumentClient, table: str
     },
 
     async memberIdForFeedToken(token) {
-      if (!/^[\w-]{32}$/.test(token)) return undefined;
-      const item = await get(`feed#${sha256(token)}`);
+      if (!FEED_TOKEN.test(token)) return undefined;
+      const item = await get(feedTokenPk(token));
       return item ? String(item.memberId) : undefined;
     },
 

@@ -9,14 +9,14 @@
  */
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { BatchGetCommand } from '@aws-sdk/lib-dynamodb';
-import { EVENT_STREAM_ID, EVENT_VERSION, MEMBER_PK, READ_MODEL_PK, READ_MODEL_SK } from '../../../infra/tables.js';
+import { EVENT_STREAM_ID, EVENT_VERSION, MEMBER_PK, READ_MODEL_PK, READ_MODEL_SK, eventTable, membersTable, readModelTable, type TableNames } from '../../../infra/tables.js';
 import type { MemberRegistrations, RosterEntry } from '../../../events/projections/member-registrations.js';
 import type { SeriesSchedule } from '../../../events/projections/schedule.js';
 import { seriesStreamId } from '../../../events/series/index.js';
 import type { ConveneEvent } from '../../../events/registry.js';
 import type { EventStore } from '../event-store/event-store.js';
 import { batchGetAll } from '../dynamodb-pages.js';
-import { sha256, type MemberDirectory } from '../members/member-directory.js';
+import { FEED_TOKEN, feedTokenPk, type MemberDirectory } from '../members/member-directory.js';
 import { memberRegistrationsKey, rosterPk, scheduleKey } from '../../projector/projections.js';
 import { keyString, type ReadModelKey, type ReadModelStore, type StoredDocument } from './read-model-store.js';
 
@@ -74,11 +74,16 @@ export interface FeedTables {
   readonly events: string;
 }
 
+/** The tables a feed reads, from the names of a stack's tables (local stacks, tests). */
+export const feedTablesOf = (names: TableNames): FeedTables => ({
+  members: names[membersTable.id]!,
+  readModels: names[readModelTable.id]!,
+  events: names[eventTable.id]!,
+});
+
 /** BatchGetItem reads at most 100 keys per request; the rest go through batchGetAll. */
 const BATCH_GET_LIMIT = 100;
-/** The key formats of member-directory.ts (`memberIdForFeedToken`), read here in the same batch. */
-const FEED_TOKEN = /^[\w-]{32}$/;
-const feedTokenKey = (token: string) => ({ [MEMBER_PK]: `feed#${sha256(token)}` });
+const feedTokenKey = (token: string) => ({ [MEMBER_PK]: feedTokenPk(token) });
 
 /**
  * One BatchGetItem over three tables (the token item, registrations and schedules, and the
