@@ -15,6 +15,7 @@ import { runCommand } from '../functions/commands/run-command.js';
 import { localClients } from '../infra/local/clients.js';
 import { startLocalStack } from '../infra/local/stack.js';
 import { EVENT_STREAM_ID, EVENT_VERSION, eventTable, tableEnvironment } from '../infra/tables.js';
+import { measure } from './support/measure.js';
 
 const N = Number(process.env.APPEND_BENCH_N ?? 3000);
 const CONCURRENCY = Number(process.env.APPEND_BENCH_CONCURRENCY ?? 32);
@@ -35,17 +36,8 @@ const delivery = (memberId: string, i: number): ConveneEvent => ({
   },
 });
 
-/** Run `n` operations with `concurrency` in flight; operations per second. */
-async function measure(n: number, concurrency: number, op: (i: number, slot: number) => Promise<unknown>): Promise<number> {
-  let next = 0;
-  const started = performance.now();
-  await Promise.all(
-    Array.from({ length: concurrency }, async (_, slot) => {
-      for (let i = next++; i < n; i = next++) await op(i, slot);
-    }),
-  );
-  return n / ((performance.now() - started) / 1000);
-}
+/** Operations per second of `n` operations with `concurrency` in flight. */
+const perSecond = async (...args: Parameters<typeof measure>): Promise<number> => (await measure(...args)).perSecond;
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
@@ -82,15 +74,15 @@ async function main() {
     const rows: Record<string, number[]> = { raw: [], newStream: [], existingStream: [], command: [] };
     for (let round = 0; round < ROUNDS; round++) {
       const tag = `${run}-${round}`;
-      rows.raw!.push(await measure(N, CONCURRENCY, (i) => rawPut(`raw-${tag}-${i}`)));
+      rows.raw!.push(await perSecond(N, CONCURRENCY, (i) => rawPut(`raw-${tag}-${i}`)));
       // One event to a new stream: expected version 0, a single conditional PutItem.
       rows.newStream!.push(
-        await measure(N, CONCURRENCY, (i) => store.append(memberStreamId(`new-${tag}-${i}`), [delivery('m', i)], 0, { actor, correlationId: 'bench' })),
+        await perSecond(N, CONCURRENCY, (i) => store.append(memberStreamId(`new-${tag}-${i}`), [delivery('m', i)], 0, { actor, correlationId: 'bench' })),
       );
       // One event to a stream that has events: a transaction with the expected-version check.
       const versions = new Map<number, number>();
       rows.existingStream!.push(
-        await measure(N, CONCURRENCY, async (i, slot) => {
+        await perSecond(N, CONCURRENCY, async (i, slot) => {
           // Each slot appends to its own stream, one append after the other.
           const v = versions.get(slot) ?? 0;
           versions.set(slot, v + 1);
@@ -99,7 +91,7 @@ async function main() {
       );
       // A whole command: read the stream, decide, append (one registration per member).
       rows.command!.push(
-        await measure(N, CONCURRENCY, (i) =>
+        await perSecond(N, CONCURRENCY, (i) =>
           runCommand(
             store,
             memberDecider,

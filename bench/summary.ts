@@ -6,9 +6,8 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { HEADLINES_KEY, writeResult, type Headline } from './support/measure.js';
+import { BENCHMARKS } from './summary-rows.js';
 
-/** In the order of the issue: registrations, reminders, feeds, rebuild, cold start. */
-export const BENCHMARKS = ['registrations', 'reminders', 'feeds', 'rebuild', 'cold-start'] as const;
 
 const rows: (Headline & { ranAt?: string })[] = [];
 for (const name of BENCHMARKS) {
