@@ -5,7 +5,6 @@
  *
  *   npm run bench:rebuild    (REBUILD_BENCH_EVENTS=100000 REBUILD_BENCH_ROUNDS=3 REBUILD_BENCH_CONCURRENCY=16)
  */
-import { writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { isDeepStrictEqual } from 'node:util';
 import { BatchWriteCommand, QueryCommand, ScanCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
@@ -22,6 +21,7 @@ import { createTables } from '../infra/local/create-tables.js';
 import { startLocalStack } from '../infra/local/stack.js';
 import { EVENT_STREAM_ID, eventTable, localTableNames, readModelTable, tableEnvironment } from '../infra/tables.js';
 import { benchHistory } from './rebuild-history.js';
+import { writeResult, type Headline } from './support/measure.js';
 
 const EVENTS = Number(process.env.REBUILD_BENCH_EVENTS ?? 100_000);
 const ROUNDS = Number(process.env.REBUILD_BENCH_ROUNDS ?? 3);
@@ -192,9 +192,19 @@ async function main() {
       `| ${result.baseline.what} (baseline) | ${result.baseline.eventsPerSecond} | 1.00 |`,
       ...result.rows.map((r) => `| ${r.what} | ${r.eventsPerSecond} | ${r.ratioToBaseline.toFixed(2)} |`),
     ].join('\n');
-    writeFileSync(new URL('./results/rebuild.json', import.meta.url), `${JSON.stringify(result, null, 2)}\n`);
-    writeFileSync(new URL('./results/rebuild.md', import.meta.url), `${md}\n`);
-    console.log(md);
+    const rebuilt = result.rows[1]!;
+    const headlines: Headline[] = [
+      {
+        benchmark: `rebuild: ${total.toLocaleString('en')} events replayed into read models`,
+        figure: `${rebuilt.eventsPerSecond} events/s`,
+        baseline: `${result.baseline.eventsPerSecond} events/s (raw Query per stream)`,
+        ratio: rebuilt.ratioToBaseline,
+        aim: 'ratio ≥ 0.5',
+        met: rebuilt.ratioToBaseline >= 0.5,
+        checked: `${expected.size.toLocaleString('en')} read models equal to the projection of each stream, every round`,
+      },
+    ];
+    writeResult('rebuild', { ...result, headlines }, md);
     console.log('\nall rounds (events/s):', JSON.stringify(result.allRounds));
     clients.dynamodb.destroy();
   } finally {
