@@ -19,6 +19,7 @@ export interface DynamoDbLocalOptions {
   readonly port: number;
   /** Absolute directory for a file database; omitted = in memory. */
   readonly path?: string;
+  /** How long to wait for its first answer: a JVM start on a busy 2-core machine took over 30 s. */
   readonly startTimeoutMs?: number;
 }
 
@@ -26,7 +27,7 @@ const OUTPUT_LIMIT = 8_192;
 
 /** Starts DynamoDB Local (java 17+) on the port and waits until it answers ListTables. */
 export async function startDynamoDbLocal(options: DynamoDbLocalOptions): Promise<DynamoDbLocal> {
-  const { port, path, startTimeoutMs = 30_000 } = options;
+  const { port, path, startTimeoutMs = 90_000 } = options;
   if (path !== undefined) {
     if (!isAbsolute(path)) throw new Error(`DynamoDB Local path must be absolute: ${path}`);
     await mkdir(path, { recursive: true });
