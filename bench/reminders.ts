@@ -4,7 +4,8 @@
  * in the same run. Not a test: prints a table and writes bench/results/reminders.{json,md}.
  *
  *   npm run bench:reminders
- *   (REMINDER_BENCH_MEMBERS=10000 REMINDER_BENCH_RAW_N=<members> REMINDER_BENCH_TWO=1 by default)
+ *   (REMINDER_BENCH_MEMBERS=10000 REMINDER_BENCH_RAW_N=<members> REMINDER_BENCH_TWO=1 by default;
+ *    REMINDER_BENCH_PROFILE=<file.cpuprofile> writes a CPU profile of the one-dispatcher tick)
  *
  * What runs, all in this process except DynamoDB Local (a Java child): aws-ses-v2-local
  * parses every mail it receives with mailparser on this process's event loop, so the SES
@@ -15,7 +16,7 @@
  *    (RequestRegistration, source organiser: confirmed at once); read models rebuilt.
  * 2. Invitations: one dispatcher tick well before the session sends N invites (timed, row 2).
  * 3. Raw baseline: RAW_N SendRawEmail calls of one composed reminder (a different To each
- *    time, same size), 16 in flight, the dispatcher's default concurrency.
+ *    time, same size), as many in flight as the dispatcher sends at once (DEFAULT_CONCURRENCY).
  * 4. One dispatcher ticks at the PT1H due instant (MAIL_SEND_RATE 100000: the limiter does
  *    not bound it). Verified: the SES store holds exactly N mails, N distinct recipients, each
  *    the reminder; the ledger has N sent; a second tick plans 0.
@@ -23,6 +24,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector/promises';
 import { createRequire } from 'node:module';
 import { cpus } from 'node:os';
 import { SendRawEmailCommand } from '@aws-sdk/client-ses';
@@ -57,6 +59,8 @@ import { deliveryTable, eventTable, localTableNames, membersTable, readModelTabl
 const MEMBERS = Number(process.env.REMINDER_BENCH_MEMBERS ?? 10_000);
 const RAW_N = Number(process.env.REMINDER_BENCH_RAW_N ?? MEMBERS);
 const TWO_DISPATCHERS = (process.env.REMINDER_BENCH_TWO ?? '1') !== '0';
+/** A file to write a CPU profile of the one-dispatcher tick to (open it in Chrome DevTools). */
+const PROFILE_TO = process.env.REMINDER_BENCH_PROFILE;
 /** Sends in flight, raw and dispatcher alike: the dispatcher's default. */
 const CONCURRENCY = DEFAULT_CONCURRENCY;
 const SEED_CONCURRENCY = 32;
@@ -103,6 +107,21 @@ const cpuPerMail = (from: Cpu, to: Cpu, mails: number) => ({
   nodeMs: Number(((to.nodeMs - from.nodeMs) / mails).toFixed(2)),
   dynamodbMs: Number(((to.dynamodbMs - from.dynamodbMs) / mails).toFixed(2)),
 });
+
+/** The V8 profiler of this process, started; `stop()` gives the profile. */
+async function startProfiling() {
+  const session = new Session();
+  session.connect();
+  await session.post('Profiler.enable');
+  await session.post('Profiler.start');
+  return {
+    async stop() {
+      const { profile } = await session.post('Profiler.stop');
+      session.disconnect();
+      return profile;
+    },
+  };
+}
 
 // ---- timing of adapter calls (wall-clock boundaries and summed latency per method) ----
 
@@ -363,7 +382,9 @@ async function main() {
     await clearSesStore(sesEndpoint);
     const reminderTimings = new Timings();
     const one = dispatcher(reminderTimings);
+    const profiler = PROFILE_TO ? await startProfiling() : undefined;
     const reminders = await timedTick(one, reminderTimings, DUE_AT);
+    if (profiler) writeFileSync(PROFILE_TO!, JSON.stringify(await profiler.stop()));
     log(`reminder tick: ${JSON.stringify(reminders.report)} in ${seconds(reminders.ms)} s`);
     const reminderCheck = checkMails(await sesStore(sesEndpoint), expected, isReminder);
     assertExactly('reminders, one dispatcher', reminderCheck, MEMBERS);
