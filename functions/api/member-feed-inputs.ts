@@ -19,7 +19,7 @@ import type { SeriesSchedule } from '../../events/projections/schedule.js';
 import { seatsFor } from '../../events/projections/seats.js';
 import type { FeedReads } from '../adapters/read-models/member-feed-reads.js';
 import type { StoredDocument } from '../adapters/read-models/read-model-store.js';
-import { boundedCache } from './bounded-cache.js';
+import { boundedCache } from '../bounded-cache.js';
 
 export interface FeedEntry {
   readonly schedule: SeriesSchedule;

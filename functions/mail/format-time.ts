@@ -5,7 +5,7 @@
  * with each zone's rules on that date, so each side of a DST change is right by construction.
  */
 import { DateTime, IANAZone } from 'luxon';
-import { boundedCache } from '../api/bounded-cache.js';
+import { boundedCache } from '../bounded-cache.js';
 import { translator } from './catalogue.js';
 
 export interface SessionTime {

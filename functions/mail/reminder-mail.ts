@@ -17,7 +17,7 @@
 import { DateTime, Duration, IANAZone } from 'luxon';
 import type { ScheduledSession, SeriesSchedule } from '../../events/projections/schedule.js';
 import { ReminderOffset } from '../../events/shared/values.js';
-import { boundedCache } from '../api/bounded-cache.js';
+import { boundedCache } from '../bounded-cache.js';
 import { htmlMessage, type MessageParams } from './catalogue.js';
 import { composeMime, escapeHtml, htmlDocument, memberMail, webUrl, type ComposeOptions, type MailContent, type MemberMailInput } from './compose.js';
 import { describeSessionTime } from './format-time.js';

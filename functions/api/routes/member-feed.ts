@@ -7,7 +7,7 @@
 import { Hono } from 'hono';
 import { createHash } from 'node:crypto';
 import { feedLastModified, memberFeed } from '../../feeds/ical.js';
-import { boundedCache } from '../bounded-cache.js';
+import { boundedCache } from '../../bounded-cache.js';
 import { memberFeedInputs, type FeedInputsOptions } from '../member-feed-inputs.js';
 import type { FeedReads } from '../../adapters/read-models/member-feed-reads.js';
 import { NotFoundProblem } from '../problems.js';

@@ -9,7 +9,7 @@ import type { ReadModelStore } from '../../adapters/read-models/read-model-store
 import { feedEtag, feedLastModified, seriesFeed } from '../../feeds/ical.js';
 import { scheduleKey } from '../../projector/projections.js';
 import { NotFoundProblem } from '../problems.js';
-import { boundedCache } from '../bounded-cache.js';
+import { boundedCache } from '../../bounded-cache.js';
 import { isNotModified, pathId } from '../request.js';
 import { publicFiles, recordingsArchiveUrl } from '../../recordings/links.js';
 
