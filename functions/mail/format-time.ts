@@ -4,7 +4,8 @@
  * when that is another zone. The instants are UTC; Luxon turns them into wall-clock times
  * with each zone's rules on that date, so each side of a DST change is right by construction.
  */
-import { DateTime, IANAZone } from 'luxon';
+import { DateTime } from 'luxon';
+import { isKnownTimeZone } from '../../events/shared/values.js';
 import { boundedCache } from '../bounded-cache.js';
 import { translator } from './catalogue.js';
 
@@ -68,13 +69,8 @@ function describe(session: SessionTime, memberTimeZone: string, language: string
   return t('time.withHome', { member, home });
 }
 
-/** Zones found valid so far (Luxon asks Intl anew each time); invalid names are not kept. */
-const validZones = new Set<string>();
-
 function knownZone(zone: string): string {
-  if (validZones.has(zone)) return zone;
-  if (!IANAZone.isValidZone(zone)) throw new RangeError(`"${zone}" is not a known IANA time zone`);
-  validZones.add(zone);
+  if (!isKnownTimeZone(zone)) throw new RangeError(`"${zone}" is not a known IANA time zone`);
   return zone;
 }
 
