@@ -15,7 +15,7 @@ import { runCommand } from '../functions/commands/run-command.js';
 import { localClients } from '../infra/local/clients.js';
 import { startLocalStack } from '../infra/local/stack.js';
 import { EVENT_STREAM_ID, EVENT_VERSION, eventTable, tableEnvironment } from '../infra/tables.js';
-import { measure } from './support/measure.js';
+import { measure, runBenchmark } from './support/measure.js';
 
 const N = Number(process.env.APPEND_BENCH_N ?? 3000);
 const CONCURRENCY = Number(process.env.APPEND_BENCH_CONCURRENCY ?? 32);
@@ -143,7 +143,4 @@ async function main() {
   }
 }
 
-main().catch((error: unknown) => {
-  console.error(error);
-  process.exitCode = 1;
-});
+runBenchmark(main);

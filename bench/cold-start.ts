@@ -31,12 +31,12 @@
  * the report prints tells whether the machine was busy.
  */
 import { spawnSync } from 'node:child_process';
-import type { Headline } from './support/measure.js';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { basename, dirname, join, relative, sep } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { build, type BuildOptions, type Loader, type Metafile } from 'esbuild';
+import { runBenchmark, type Headline } from './support/measure.js';
 
 const projectRoot = fileURLToPath(new URL('../', import.meta.url));
 const RUNS = Number(process.env.COLD_START_RUNS ?? 7);
@@ -554,10 +554,7 @@ async function main() {
   console.log(`\n${md}`);
 }
 
-main().catch((error: unknown) => {
-  console.error(error);
-  process.exitCode = 1;
-});
+runBenchmark(main);
 
 /** The summary row: the largest bundle and the slowest median import against their aims. */
 function coldStartHeadlines(fns: { name: string; bytes: number; importMs: number | undefined }[]): Headline[] {

@@ -30,7 +30,7 @@ import { LOCAL_ISSUER, newSigningKey } from '../infra/local/organiser-token.js';
 import { startLocalStack } from '../infra/local/stack.js';
 import { EVENT_STREAM_ID, EVENT_VERSION, MEMBER_PK, READ_MODEL_PK, READ_MODEL_SK, eventTable, membersTable, readModelTable, tableEnvironment } from '../infra/tables.js';
 
-import { writeResult, type Headline } from './support/measure.js';
+import { writeResult, type Headline, runBenchmark } from './support/measure.js';
 
 const SESSIONS = 200;
 const REQUESTS = Number(process.env.FEED_BENCH_REQUESTS ?? 300);
@@ -187,7 +187,4 @@ async function main() {
   }
 }
 
-main().catch((error: unknown) => {
-  console.error(error);
-  process.exitCode = 1;
-});
+runBenchmark(main);

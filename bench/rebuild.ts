@@ -21,7 +21,7 @@ import { createTables } from '../infra/local/create-tables.js';
 import { startLocalStack } from '../infra/local/stack.js';
 import { EVENT_STREAM_ID, eventTable, localTableNames, readModelTable, tableEnvironment } from '../infra/tables.js';
 import { benchHistory } from './rebuild-history.js';
-import { writeResult, type Headline } from './support/measure.js';
+import { writeResult, type Headline, runBenchmark } from './support/measure.js';
 
 const EVENTS = Number(process.env.REBUILD_BENCH_EVENTS ?? 100_000);
 const ROUNDS = Number(process.env.REBUILD_BENCH_ROUNDS ?? 3);
@@ -212,7 +212,4 @@ async function main() {
   }
 }
 
-main().catch((error: unknown) => {
-  console.error(error);
-  process.exitCode = 1;
-});
+runBenchmark(main);

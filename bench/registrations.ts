@@ -19,7 +19,7 @@ import type { RosterEntry } from '../events/projections/member-registrations.js'
 import { startLocalStack } from '../infra/local/stack.js';
 import { EVENT_STREAM_ID, EVENT_VERSION, eventTable } from '../infra/tables.js';
 import { startBenchApi } from './support/local-api.js';
-import { measure, ratio, writeResult, type Headline } from './support/measure.js';
+import { measure, ratio, writeResult, type Headline, runBenchmark } from './support/measure.js';
 
 const N = Number(process.env.REGISTRATION_BENCH_N ?? 5000);
 const CLIENTS = Number(process.env.REGISTRATION_BENCH_CLIENTS ?? 50);
@@ -167,7 +167,4 @@ async function confirmationMailsTo(endpoint: string, to: Set<string>) {
   return { total: [...counts.values()].reduce((a, b) => a + b, 0), twice: [...counts.values()].filter((n) => n > 1).length };
 }
 
-main().catch((error: unknown) => {
-  console.error(error);
-  process.exitCode = 1;
-});
+runBenchmark(main);

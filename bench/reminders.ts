@@ -55,6 +55,7 @@ import { localClients } from '../infra/local/clients.js';
 import { createTables } from '../infra/local/create-tables.js';
 import { startLocalStack } from '../infra/local/stack.js';
 import { deliveryTable, eventTable, localTableNames, membersTable, readModelTable, tableEnvironment } from '../infra/tables.js';
+import { runBenchmark } from './support/measure.js';
 
 const MEMBERS = Number(process.env.REMINDER_BENCH_MEMBERS ?? 10_000);
 const RAW_N = Number(process.env.REMINDER_BENCH_RAW_N ?? MEMBERS);
@@ -519,7 +520,4 @@ async function main() {
   }
 }
 
-main().catch((error: unknown) => {
-  console.error(error);
-  process.exitCode = 1;
-});
+runBenchmark(main);

@@ -48,3 +48,11 @@ export interface Headline {
 }
 
 export const HEADLINES_KEY = 'headlines';
+
+/** Runs a benchmark's main: a failure is printed and makes the exit code 1. */
+export function runBenchmark(main: () => Promise<void>): void {
+  main().catch((error: unknown) => {
+    console.error(error);
+    process.exitCode = 1;
+  });
+}
