@@ -26,7 +26,7 @@ async function main() {
       client,
       eventsTable: names[eventTable.id]!,
     });
-    console.log(`rebuilt the read models of ${report.projected} streams from ${report.events} events (${report.streams} streams) in ${report.milliseconds} ms (cleared ${cleared} documents first)`);
+    console.log(`rebuilt ${report.projected} read models from ${report.streams} streams (${report.events} events) in ${report.milliseconds} ms (cleared ${cleared} documents first)`);
   } catch (error) {
     if (error instanceof Error && /ECONNREFUSED|fetch failed/.test(`${error.message} ${String((error as { cause?: unknown }).cause)}`)) {
       console.error(`no DynamoDB Local at ${endpoint}: start the stack with \`npm start\` first`);
