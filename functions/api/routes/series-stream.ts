@@ -1,6 +1,5 @@
 /** Reading a series stream for a route: the id checked, an unknown series a 404. */
 import type { RecordedEvent } from '../../../events/shared/event.js';
-import { fold } from '../../../events/shared/decider.js';
 import { seriesDecider, seriesStreamId, type ActiveSeries, type SeriesState } from '../../../events/series/index.js';
 import type { SeriesEvent } from '../../../events/series/events.js';
 import type { EventStore } from '../../adapters/event-store/event-store.js';
@@ -48,9 +47,4 @@ export function cachedSeriesLoader(store: EventStore<SeriesEvent>, options: Cach
     known.set(streamId, { state, version: fresh.at(-1)?.metadata.version ?? cached!.version, checkedAt });
     return state as ActiveSeries;
   };
-}
-
-/** The series as it is now. */
-export async function loadSeries(store: EventStore<SeriesEvent>, seriesId: string): Promise<ActiveSeries> {
-  return fold(seriesDecider, await readSeries(store, seriesId)) as ActiveSeries;
 }
