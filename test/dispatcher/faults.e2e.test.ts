@@ -91,7 +91,8 @@ async function killMidBatch(now: Date, gateAfter: number, recorded: () => Promis
     child.once('exit', () => reject(new Error('the child dispatcher exited before the gate')));
   });
   // Wait until the mails that reached SES are recorded (a kill before that is the one known duplicate window).
-  for (let i = 0; i < 200 && (await recorded()) < gateAfter; i++) await new Promise((r) => setTimeout(r, 25));
+  // Up to 30 s: under the whole suite's load the child's last records took more than 5 s to land.
+  for (const deadline = Date.now() + 30_000; Date.now() < deadline && (await recorded()) < gateAfter; ) await new Promise((r) => setTimeout(r, 25));
   expect(await recorded()).toBe(gateAfter);
   process.kill(child.pid!, 'SIGKILL');
   expect(await exited).toBe('SIGKILL');
