@@ -7,10 +7,11 @@
  */
 import { cpus } from 'node:os';
 import { isDeepStrictEqual } from 'node:util';
-import { BatchWriteCommand, QueryCommand, ScanCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { QueryCommand, ScanCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { eventRegistry, type ConveneEvent } from '../events/registry.js';
 import type { RecordedEvent } from '../events/shared/event.js';
 import { documentClient } from '../functions/adapters/dynamodb-client.js';
+import { batchWriteAll } from '../functions/adapters/dynamodb-pages.js';
 import { conveneEventStore, streamCategory, toItem } from '../functions/adapters/event-store/index.js';
 import { createReadModelStore, keyString, type StoredDocument } from '../functions/adapters/read-models/read-model-store.js';
 import { mapLimited } from '../functions/map-limited.js';
@@ -21,32 +22,18 @@ import { createTables } from '../infra/local/create-tables.js';
 import { startLocalStack } from '../infra/local/stack.js';
 import { EVENT_STREAM_ID, eventTable, localTableNames, readModelTable, tableEnvironment } from '../infra/tables.js';
 import { benchHistory } from './rebuild-history.js';
-import { writeResult, type Headline, runBenchmark } from './support/measure.js';
+import { median, writeResult, type Headline, runBenchmark } from './support/measure.js';
 
 const EVENTS = Number(process.env.REBUILD_BENCH_EVENTS ?? 100_000);
 const ROUNDS = Number(process.env.REBUILD_BENCH_ROUNDS ?? 3);
 const CONCURRENCY = Number(process.env.REBUILD_BENCH_CONCURRENCY ?? 16);
 const context = { actor: { kind: 'system', id: 'bench' }, correlationId: 'bench-rebuild' } as const;
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const seconds = async (work: () => Promise<unknown>) => {
   const started = performance.now();
   await work();
   return (performance.now() - started) / 1000;
 };
-
-/** Every item put, 25 a request, unprocessed ones retried. */
-async function batchWriteAll(client: DynamoDBDocumentClient, table: string, items: readonly Record<string, unknown>[]): Promise<void> {
-  const chunks = Array.from({ length: Math.ceil(items.length / 25) }, (_, i) => items.slice(i * 25, i * 25 + 25));
-  await mapLimited(chunks, CONCURRENCY, async (chunk) => {
-    let pending = chunk.map((Item) => ({ PutRequest: { Item } }));
-    for (let attempt = 0; pending.length > 0; attempt++) {
-      if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, 50 * attempt));
-      const { UnprocessedItems } = await client.send(new BatchWriteCommand({ RequestItems: { [table]: pending } }));
-      pending = (UnprocessedItems?.[table] ?? []) as typeof pending;
-    }
-  });
-}
 
 /** The baseline: every stream's events by Query, paginated, as many in flight as the rebuild; items counted, nothing decoded. */
 async function rawQueryRead(client: DynamoDBDocumentClient, table: string, streamIds: readonly string[]): Promise<number> {
@@ -125,7 +112,7 @@ async function main() {
       }));
     });
     const items = recorded.flatMap((events) => (streamCategory(events[0]!.metadata.streamId) === 'series' ? [] : events.map(toItem)));
-    await batchWriteAll(doc, eventsTable, items);
+    await batchWriteAll(doc, eventsTable, items.map((Item) => ({ PutRequest: { Item } })), CONCURRENCY);
     const seededIn = performance.now() - started;
     const total = recorded.reduce((n, s) => n + s.length, 0);
     const members = history.filter((s) => s.streamId.startsWith('member-')).length;

@@ -3,9 +3,9 @@
  * was folded from. A write lands only if it is newer than what is there, so redelivered,
  * reordered or concurrent projections of the same stream can never move a document back.
  */
-import { BatchWriteCommand, DeleteCommand, GetCommand, PutCommand, ScanCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand, ScanCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { READ_MODEL_PK, READ_MODEL_SK } from '../../../infra/tables.js';
-import { queryAll } from '../dynamodb-pages.js';
+import { batchWriteAll, queryAll } from '../dynamodb-pages.js';
 
 export interface ReadModelKey {
   readonly pk: string;
@@ -147,16 +147,8 @@ export function createReadModelStore(client: DynamoDBDocumentClient, table: stri
         const page = await client.send(
           new ScanCommand({ TableName: table, ProjectionExpression: '#pk, #sk', ExpressionAttributeNames: { '#pk': READ_MODEL_PK, '#sk': READ_MODEL_SK }, ExclusiveStartKey }),
         );
-        // 25 deletes a request (BatchWriteItem's limit), unprocessed ones sent again.
         const keys = page.Items ?? [];
-        for (let start = 0; start < keys.length; start += 25) {
-          let pending = keys.slice(start, start + 25).map((Key) => ({ DeleteRequest: { Key } }));
-          for (let attempt = 0; pending.length > 0; attempt++) {
-            if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, 50 * attempt));
-            const { UnprocessedItems } = await client.send(new BatchWriteCommand({ RequestItems: { [table]: pending } }));
-            pending = (UnprocessedItems?.[table] ?? []) as typeof pending;
-          }
-        }
+        await batchWriteAll(client, table, keys.map((Key) => ({ DeleteRequest: { Key } })));
         deleted += keys.length;
         ExclusiveStartKey = page.LastEvaluatedKey;
       } while (ExclusiveStartKey);
