@@ -15,7 +15,7 @@ import { runCommand } from '../functions/commands/run-command.js';
 import { localClients } from '../infra/local/clients.js';
 import { startLocalStack } from '../infra/local/stack.js';
 import { EVENT_STREAM_ID, EVENT_VERSION, eventTable, tableEnvironment } from '../infra/tables.js';
-import { measure, runBenchmark } from './support/measure.js';
+import { median, measure, runBenchmark } from './support/measure.js';
 
 const N = Number(process.env.APPEND_BENCH_N ?? 3000);
 const CONCURRENCY = Number(process.env.APPEND_BENCH_CONCURRENCY ?? 32);
@@ -39,7 +39,6 @@ const delivery = (memberId: string, i: number): ConveneEvent => ({
 /** Operations per second of `n` operations with `concurrency` in flight. */
 const perSecond = async (...args: Parameters<typeof measure>): Promise<number> => (await measure(...args)).perSecond;
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 async function main() {
   const stack = await startLocalStack({ tablePrefix: 'bench' });

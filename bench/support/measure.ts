@@ -19,6 +19,9 @@ export async function measure(n: number, concurrency: number, op: (i: number, sl
   return { seconds, perSecond: n / seconds };
 }
 
+/** The middle value (the upper one of an even count). */
+export const median = (xs: readonly number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+
 export const ratio = (figure: number, baseline: number) => Number((figure / baseline).toFixed(2));
 
 /** bench/results/<name>.json and .md, and the table on stdout. */
