@@ -1,7 +1,7 @@
 /**
  * A member's personal calendar feed: `GET /feeds/members/{token}.ics`, every session the member
  * is confirmed (and seated) for, across series. Calendar clients poll it: the inputs are read
- * fresh on every request (member-feed/feed-inputs.ts says what memory saves), a 304 renders
+ * fresh on every request (../member-feed-inputs.ts says what memory saves), a 304 renders
  * nothing, and a rendered feed is kept by its ETag.
  */
 import { Hono } from 'hono';
