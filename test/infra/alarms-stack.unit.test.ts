@@ -13,7 +13,7 @@ import { ConveneStack } from '../../infra/stack/convene-stack.js';
 import { entryOf } from '../../infra/stack/node-function.js';
 import { arnKey } from './template-grants.js';
 import type { Resource } from './template-grants.js';
-import { TEST_CONTEXT, synthTestStack } from './test-stack.js';
+import { TEST_CONTEXT, publishOnlyThroughTls, synthTestStack } from './test-stack.js';
 import type { TestStack } from './test-stack.js';
 
 const FUNCTION_NAMES = ['api', 'recordings-api', 'projector', 'dispatcher', 'ses-feedback', 'archiver', 'publisher'];
@@ -36,11 +36,12 @@ describe('ConveneStack operational alarms', () => {
   let resources: Record<string, Resource>;
   let logicalId: TestStack['logicalId'];
   let resourcesOfType: TestStack['resourcesOfType'];
+  let topicPolicies: TestStack['topicPolicies'];
   let alarms: Resource['Properties'][];
   let ids: { topic: string; key: string };
 
   beforeAll(() => {
-    ({ stack, resources, logicalId, resourcesOfType } = synthTestStack());
+    ({ stack, resources, logicalId, resourcesOfType, topicPolicies } = synthTestStack());
     alarms = resourcesOfType('AWS::CloudWatch::Alarm').map(([, r]) => r.Properties);
     ids = { topic: logicalId(stack.alarms.topic), key: logicalId(stack.alarms.key) };
   });
@@ -168,19 +169,11 @@ describe('ConveneStack operational alarms', () => {
     });
 
     it('refuses publishes without TLS and lets CloudWatch alarms of this account publish', () => {
-      const policies = resourcesOfType('AWS::SNS::TopicPolicy')
-        .map(([, r]) => r.Properties)
-        .filter((p) => arnKey(p.Topics) === arnKey([{ Ref: ids.topic }]));
+      const policies = topicPolicies(ids.topic);
       expect(policies).toHaveLength(1);
+      expect(policies[0]!.Topics).toEqual([{ Ref: ids.topic }]);
       expect(policies[0]!.PolicyDocument.Statement).toEqual([
-        {
-          Sid: 'AllowPublishThroughSSLOnly',
-          Effect: 'Deny',
-          Principal: '*',
-          Action: 'sns:Publish',
-          Resource: { Ref: ids.topic },
-          Condition: { Bool: { 'aws:SecureTransport': 'false' } },
-        },
+        publishOnlyThroughTls(ids.topic),
         {
           Sid: 'CloudWatchAlarmsPublish',
           Effect: 'Allow',

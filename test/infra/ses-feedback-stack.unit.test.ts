@@ -9,18 +9,19 @@ import { entryOf } from '../../infra/stack/node-function.js';
 import { eventTable, idempotencyTable, membersTable, tables } from '../../infra/tables.js';
 import { TABLE_READ_WRITE_ACTIONS, arnKey, grantsOfRole, tableArns } from './template-grants.js';
 import type { Resource } from './template-grants.js';
-import { expectNodeFunction, synthTestStack } from './test-stack.js';
+import { expectNodeFunction, publishOnlyThroughTls, synthTestStack } from './test-stack.js';
 import type { TestStack } from './test-stack.js';
 
 let stack: ConveneStack;
 let resources: Record<string, Resource>;
 let logicalId: TestStack['logicalId'];
 let resourcesOfType: TestStack['resourcesOfType'];
+let topicPolicies: TestStack['topicPolicies'];
 let ids: { configurationSet: string; topic: string; key: string; fn: string; role: string; events: string; idempotency: string; members: string };
 
 beforeAll(() => {
   let tableId: TestStack['tableId'];
-  ({ stack, resources, logicalId, resourcesOfType, tableId } = synthTestStack());
+  ({ stack, resources, logicalId, resourcesOfType, topicPolicies, tableId } = synthTestStack());
   const { sesFeedback } = stack;
   ids = {
     configurationSet: logicalId(sesFeedback.configurationSet),
@@ -73,20 +74,11 @@ describe('ConveneStack SES feedback', () => {
     });
 
     it('refuses publishes without TLS and lets SES publish for this configuration set only', () => {
-      const policies = resourcesOfType('AWS::SNS::TopicPolicy')
-        .map(([, r]) => r.Properties)
-        .filter((p) => JSON.stringify(p.Topics).includes(JSON.stringify({ Ref: ids.topic })));
+      const policies = topicPolicies(ids.topic);
       expect(policies).toHaveLength(1);
       expect(policies[0]!.Topics).toEqual([{ Ref: ids.topic }]);
       expect(policies[0]!.PolicyDocument.Statement).toEqual([
-        {
-          Sid: 'AllowPublishThroughSSLOnly',
-          Effect: 'Deny',
-          Principal: '*',
-          Action: 'sns:Publish',
-          Resource: { Ref: ids.topic },
-          Condition: { Bool: { 'aws:SecureTransport': 'false' } },
-        },
+        publishOnlyThroughTls(ids.topic),
         {
           Sid: '1',
           Effect: 'Allow',

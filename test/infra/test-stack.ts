@@ -32,8 +32,23 @@ export function synthTestStack() {
     tableId: (definition: TableDefinition) => logicalId(stack.table(definition)),
     /** [logical id, resource] of every resource of a type. */
     resourcesOfType: (type: string) => Object.entries(resources).filter(([, r]) => r.Type === type),
+    /** The properties of every topic policy that names this topic (by logical id). */
+    topicPolicies: (topicId: string) =>
+      Object.values(resources)
+        .filter((r) => r.Type === 'AWS::SNS::TopicPolicy' && JSON.stringify(r.Properties.Topics).includes(JSON.stringify({ Ref: topicId })))
+        .map((r) => r.Properties),
   };
 }
+
+/** The statement `enforceSSL` puts first in a topic's policy: no publish without TLS. */
+export const publishOnlyThroughTls = (topicId: string) => ({
+  Sid: 'AllowPublishThroughSSLOnly',
+  Effect: 'Deny',
+  Principal: '*',
+  Action: 'sns:Publish',
+  Resource: { Ref: topicId },
+  Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+});
 
 /** What synthTestStack returns: the stack, its resources and lookups into them. */
 export type TestStack = ReturnType<typeof synthTestStack>;
