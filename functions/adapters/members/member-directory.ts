@@ -4,7 +4,7 @@
  * their SHA-256, so no key holds them in clear; a token itself is never stored.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { DeleteCommand, GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { MEMBER_PK } from '../../../infra/tables.js';
 import { batchGetAll } from '../dynamodb-pages.js';
 
@@ -51,29 +51,25 @@ export function createMemberDirectory(client: DynamoDBDocumentClient, table: str
   return {
     async findOrCreate(email, name, now) {
       const emailKey = `email#${sha256(normaliseEmail(email))}`;
-      const existing = await get(emailKey);
-      if (existing) {
-        const member = await get(`member#${existing.memberId}`);
-        if (member) return { member: memberItem(member), created: false };
+      for (let attempt = 1; ; attempt++) {
+        const existing = await get(emailKey);
+        if (existing) {
+          const member = await get(`member#${existing.memberId}`);
+          if (member) return { member: memberItem(member), created: false };
+        }
+        const memberId = String(existing?.memberId ?? newId());
+        const record: MemberRecord = { memberId, email: email.trim(), name, createdAt: now.toISOString() };
+        try {
+          await client.send(new TransactWriteCommand({ TransactItems: memberAndClaim(table, record, emailKey) }));
+          return { member: record, created: true };
+        } catch (error) {
+          // Another request claimed this address first (its member is the one: read it on the
+          // next turn), or is doing so right now (a transaction conflict: wait, read again).
+          const lostRace = error instanceof Error && (error.name === 'TransactionCanceledException' || error.name === 'TransactionConflictException');
+          if (!lostRace || attempt >= CLAIM_ATTEMPTS) throw error;
+          await sleep(Math.random() * 20 * attempt);
+        }
       }
-      const memberId = String(existing?.memberId ?? newId());
-      const record: MemberRecord = { memberId, email: email.trim(), name, createdAt: now.toISOString() };
-      // The member first, then the email claim: a crash between leaves an unreachable member, never a dangling claim.
-      await client.send(new PutCommand({ TableName: table, Item: { [MEMBER_PK]: `member#${memberId}`, ...record }, ConditionExpression: `attribute_not_exists(${MEMBER_PK})` })).catch((e: unknown) => {
-        if (!(e instanceof Error && e.name === 'ConditionalCheckFailedException')) throw e;
-      });
-      try {
-        await client.send(new PutCommand({ TableName: table, Item: { [MEMBER_PK]: emailKey, memberId }, ConditionExpression: `attribute_not_exists(${MEMBER_PK}) OR memberId = :m`, ExpressionAttributeValues: { ':m': memberId } }));
-      } catch (error) {
-        if (!(error instanceof Error && error.name === 'ConditionalCheckFailedException')) throw error;
-        // Another request registered this address first: use its member, drop ours.
-        await client.send(new DeleteCommand({ TableName: table, Key: { [MEMBER_PK]: `member#${memberId}` } }));
-        const winner = await get(emailKey);
-        const member = winner && (await get(`member#${winner.memberId}`));
-        if (!member) throw new Error(`member for ${emailKey} vanished`);
-        return { member: memberItem(member), created: false };
-      }
-      return { member: record, created: true };
     },
 
     async get(memberId) {
@@ -117,4 +113,26 @@ export function createMemberDirectory(client: DynamoDBDocumentClient, table: str
       return item ? String(item.memberId) : undefined;
     },
   };
+}
+
+/** Turns of read-then-claim before findOrCreate gives up on an address others keep claiming. */
+const CLAIM_ATTEMPTS = 6;
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * The member and its address claim, written in one transaction: both or neither, so no member
+ * is ever unreachable by its address and no claim names a member that is not there.
+ */
+function memberAndClaim(table: string, record: MemberRecord, emailKey: string) {
+  return [
+    { Put: { TableName: table, Item: { [MEMBER_PK]: `member#${record.memberId}`, ...record }, ConditionExpression: `attribute_not_exists(${MEMBER_PK})` } },
+    {
+      Put: {
+        TableName: table,
+        Item: { [MEMBER_PK]: emailKey, memberId: record.memberId },
+        ConditionExpression: `attribute_not_exists(${MEMBER_PK}) OR memberId = :m`,
+        ExpressionAttributeValues: { ':m': record.memberId },
+      },
+    },
+  ];
 }
