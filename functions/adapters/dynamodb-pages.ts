@@ -4,6 +4,7 @@
  * deletes (25 per request), what DynamoDB leaves unprocessed retried with growing delays. One
  * place, so paging and retry behave the same in every adapter.
  */
+import { setTimeout as sleep } from 'node:timers/promises';
 import {
   BatchGetCommand,
   BatchWriteCommand,
@@ -22,7 +23,6 @@ const BATCH_WRITE_LIMIT = 25;
 /** Rounds of UnprocessedKeys retries before giving up on a chunk. */
 const MAX_BATCH_ATTEMPTS = 8;
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Every item a Query returns, across all its pages. */
 export async function queryAll(client: DynamoDBDocumentClient, input: Omit<QueryCommandInput, 'ExclusiveStartKey'>): Promise<Record<string, unknown>[]> {

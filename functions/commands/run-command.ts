@@ -4,6 +4,7 @@
  * a retried command returns the first result and appends nothing.
  */
 import { createHash } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Decider } from '../../events/shared/decider.js';
 import type { Actor, DomainEvent, RecordedEvent } from '../../events/shared/event.js';
 import {
@@ -201,4 +202,3 @@ function stableJson(value: unknown): string {
   return JSON.stringify(value);
 }
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

@@ -4,6 +4,7 @@
  * their SHA-256, so no key holds them in clear; a token itself is never stored.
  */
 import { createHash, randomBytes } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { DeleteCommand, GetCommand, PutCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { MEMBER_PK } from '../../../infra/tables.js';
 import { batchGetAll } from '../dynamodb-pages.js';
@@ -117,7 +118,6 @@ export function createMemberDirectory(client: DynamoDBDocumentClient, table: str
 
 /** Turns of read-then-claim before findOrCreate gives up on an address others keep claiming. */
 const CLAIM_ATTEMPTS = 6;
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
  * The member and its address claim, written in one transaction: both or neither, so no member
