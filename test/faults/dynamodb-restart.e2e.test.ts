@@ -66,9 +66,12 @@ beforeAll(async () => {
 }, 120_000);
 
 afterAll(async () => {
+  // The JVM first: if the test failed mid-load its clients are still sending, and closing the
+  // server would wait for them (the hook then timed out and left DynamoDB Local running).
+  await dynamodb?.stop();
+  server?.closeAllConnections();
   await closeServer(server);
   client?.destroy();
-  await dynamodb?.stop();
   if (dataDir) await rm(dataDir, { recursive: true, force: true });
 });
 
