@@ -24,6 +24,7 @@ import { TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from
 import { DELIVERY_EXPIRES_AT, DELIVERY_PK, DELIVERY_SK } from '../../../infra/tables.js';
 import { queryAll } from '../dynamodb-pages.js';
 import { groupCommit } from './group-commit.js';
+import { isAwsError } from '../aws-errors.js';
 
 export interface LedgerKey {
   readonly pk: string;
@@ -74,7 +75,7 @@ export const ledgerKeys = {
   slotsOf: (seriesId: string) => `slots#${seriesId}`,
 };
 
-const conditionFailed = (error: unknown) => error instanceof Error && error.name === 'ConditionalCheckFailedException';
+const conditionFailed = (error: unknown) => isAwsError(error, 'ConditionalCheckFailedException');
 
 /** The per-item reason codes of a cancelled transaction (`None` for an item that was fine), else undefined. */
 function cancellationReasons(error: unknown): (string | undefined)[] | undefined {

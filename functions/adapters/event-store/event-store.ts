@@ -21,6 +21,7 @@ import {
   STREAMS_BY_CATEGORY_INDEX,
 } from '../../../infra/tables.js';
 import { AppendTooLargeError, IdempotencyKeyTakenError, StreamConflictError, StoredEventInvalidError } from './errors.js';
+import { isAwsError } from '../aws-errors.js';
 
 /** DynamoDB transactions hold at most 100 items: the expected-version check and an idempotency record take two. */
 export const MAX_EVENTS_PER_APPEND = 98;
@@ -255,9 +256,4 @@ export function fromItem<E extends DomainEvent>(item: Record<string, unknown>, r
   } catch (error) {
     throw new StoredEventInvalidError(streamId, version, error);
   }
-}
-
-/** SDK errors are matched by name: instanceof fails across duplicated SDK copies in a bundle. */
-function isAwsError(error: unknown, name: string): boolean {
-  return error instanceof Error && error.name === name;
 }

@@ -8,6 +8,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { DeleteCommand, GetCommand, PutCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { MEMBER_PK } from '../../../infra/tables.js';
 import { batchGetAll } from '../dynamodb-pages.js';
+import { isAwsError } from '../aws-errors.js';
 
 export interface MemberRecord {
   readonly memberId: string;
@@ -66,7 +67,7 @@ export function createMemberDirectory(client: DynamoDBDocumentClient, table: str
         } catch (error) {
           // Another request claimed this address first (its member is the one: read it on the
           // next turn), or is doing so right now (a transaction conflict: wait, read again).
-          const lostRace = error instanceof Error && (error.name === 'TransactionCanceledException' || error.name === 'TransactionConflictException');
+          const lostRace = isAwsError(error, 'TransactionCanceledException', 'TransactionConflictException');
           if (!lostRace || attempt >= CLAIM_ATTEMPTS) throw error;
           await sleep(Math.random() * 20 * attempt);
         }

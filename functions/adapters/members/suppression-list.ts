@@ -8,6 +8,7 @@ import { GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/li
 import { MEMBER_PK } from '../../../infra/tables.js';
 import { normaliseEmail, sha256 } from './member-directory.js';
 import { batchGetAll } from '../dynamodb-pages.js';
+import { isAwsError } from '../aws-errors.js';
 
 export type SuppressionReason = 'bounce' | 'complaint';
 
@@ -34,7 +35,7 @@ export function createSuppressionList(client: DynamoDBDocumentClient, table: str
         );
       } catch (error) {
         // Suppressed already: the first reason and time stand.
-        if (!(error instanceof Error && error.name === 'ConditionalCheckFailedException')) throw error;
+        if (!isAwsError(error, 'ConditionalCheckFailedException')) throw error;
       }
     },
 

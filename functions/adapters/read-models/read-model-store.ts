@@ -6,6 +6,7 @@
 import { DeleteCommand, GetCommand, PutCommand, ScanCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { READ_MODEL_PK, READ_MODEL_SK } from '../../../infra/tables.js';
 import { batchWriteAll, queryAll } from '../dynamodb-pages.js';
+import { isAwsError } from '../aws-errors.js';
 
 export interface ReadModelKey {
   readonly pk: string;
@@ -75,7 +76,7 @@ export function createReadModelStore(client: DynamoDBDocumentClient, table: stri
         await client.send(new PutCommand(newerPut({ key, version, doc })));
         return 'written';
       } catch (error) {
-        if (error instanceof Error && error.name === 'ConditionalCheckFailedException') return 'already-newer';
+        if (isAwsError(error, 'ConditionalCheckFailedException')) return 'already-newer';
         throw error;
       }
     },
@@ -91,7 +92,7 @@ export function createReadModelStore(client: DynamoDBDocumentClient, table: stri
           await client.send(new TransactWriteCommand({ TransactItems: chunk.map((w) => ({ Put: newerPut(w) })) }));
           outcomes.push(...chunk.map(() => 'written' as const));
         } catch (error) {
-          if (!(error instanceof Error && error.name === 'TransactionCanceledException')) throw error;
+          if (!isAwsError(error, 'TransactionCanceledException')) throw error;
           for (const w of chunk) outcomes.push(await store.putIfNewer(w.key, w.version, w.doc));
         }
       }
@@ -111,7 +112,7 @@ export function createReadModelStore(client: DynamoDBDocumentClient, table: stri
         );
         return true;
       } catch (error) {
-        if (error instanceof Error && error.name === 'ConditionalCheckFailedException') return false;
+        if (isAwsError(error, 'ConditionalCheckFailedException')) return false;
         throw error;
       }
     },
