@@ -28,7 +28,8 @@ import { localClients } from '../infra/local/clients.js';
 import { freePort } from '../infra/local/free-port.js';
 import { LOCAL_ISSUER, newSigningKey } from '../infra/local/organiser-token.js';
 import { startLocalStack } from '../infra/local/stack.js';
-import { EVENT_STREAM_ID, EVENT_VERSION, MEMBER_PK, READ_MODEL_PK, READ_MODEL_SK, eventTable, membersTable, readModelTable, tableEnvironment } from '../infra/tables.js';
+import { deliveryTable, EVENT_STREAM_ID, EVENT_VERSION, MEMBER_PK, READ_MODEL_PK, READ_MODEL_SK, eventTable, membersTable, readModelTable, tableEnvironment } from '../infra/tables.js';
+import { createFailureReader } from '../functions/adapters/deliveries/delivery-failures.js';
 
 import { writeResult, type Headline, runBenchmark } from './support/measure.js';
 
@@ -96,6 +97,7 @@ async function main() {
       const app = createApi({
         store,
         readModels,
+        failures: createFailureReader(doc, stack.info.tables[deliveryTable.id]!),
         members,
         baseUrl,
         signer: createTokenSigner([randomBytes(32).toString('base64url')]),

@@ -122,6 +122,15 @@ export const DELIVERY_PK = 'pk';
 export const DELIVERY_SK = 'sk';
 export const DELIVERY_EXPIRES_AT = 'expiresAt';
 
+/**
+ * A sparse index of the ledger items whose mail failed (functions/adapters/deliveries/
+ * delivery-failures.ts): only such an item carries these attributes, so the index holds a
+ * series' undeliverable mail and nothing else, newest first by its sort key.
+ */
+export const DELIVERY_FAILURE_SERIES = 'failureSeries';
+export const DELIVERY_FAILURE_SORT = 'failureSort';
+export const DELIVERY_FAILURES_INDEX = 'failuresBySeries';
+
 export const deliveryTable = {
   id: 'Deliveries',
   partitionKey: { name: DELIVERY_PK, type: 'S' },
@@ -129,6 +138,14 @@ export const deliveryTable = {
   timeToLiveAttribute: DELIVERY_EXPIRES_AT,
   systemOfRecord: true,
   envVar: 'DELIVERY_TABLE_NAME',
+  indexes: [
+    {
+      name: DELIVERY_FAILURES_INDEX,
+      partitionKey: { name: DELIVERY_FAILURE_SERIES, type: 'S' },
+      sortKey: { name: DELIVERY_FAILURE_SORT, type: 'S' },
+      projection: 'ALL',
+    },
+  ],
 } as const satisfies TableDefinition;
 
 /** Every table of the system, in creation order. */

@@ -20,7 +20,8 @@ import { localClients, type LocalClients } from '../../infra/local/clients.js';
 import { freePort } from '../../infra/local/free-port.js';
 import { LOCAL_ISSUER, newSigningKey } from '../../infra/local/organiser-token.js';
 import type { LocalStack } from '../../infra/local/stack.js';
-import { membersTable, readModelTable, tableEnvironment } from '../../infra/tables.js';
+import { deliveryTable, membersTable, readModelTable, tableEnvironment } from '../../infra/tables.js';
+import { createFailureReader } from '../../functions/adapters/deliveries/delivery-failures.js';
 
 export interface BenchApi {
   readonly url: string;
@@ -44,6 +45,7 @@ export async function startBenchApi(stack: LocalStack): Promise<BenchApi> {
   const app = createApi({
     store,
     readModels,
+    failures: createFailureReader(doc, stack.info.tables[deliveryTable.id]!),
     members,
     feedReads: batchedFeedReads(doc, feedTablesOf(stack.info.tables), readModels),
     baseUrl: url,

@@ -2,6 +2,7 @@
 import { emit, InvalidCommandError } from '../shared/decider.js';
 import { definedOnly, sameValue } from '../shared/objects.js';
 import { AlreadyExistsError, InvariantViolation, NotFoundError } from '../shared/errors.js';
+import { checkWebUrl } from '../shared/values.js';
 import { endOfDate, isLocalWallTime, resolveInstant, resolveWallTime, startOfDate } from '../time/wall-clock.js';
 import type { SeriesCommand } from './commands.js';
 import { assetFor, baseType, formatRefusal, sizeRefusal } from './recording-files.js';
@@ -69,7 +70,7 @@ export function decideSeries(command: SeriesCommand, state: SeriesState): Series
         description: command.description,
         language: command.language ?? series.languages[0]!,
         speakers: command.speakers ?? [],
-        joinUrl: command.joinUrl,
+        joinUrl: joinUrlOf(command.joinUrl),
         capacity: command.capacity,
       });
       checkSessionLanguage(series, scheduled.data.language);
@@ -102,7 +103,7 @@ export function decideSeries(command: SeriesCommand, state: SeriesState): Series
     case 'ChangeSessionDetails': {
       const session = requireOpenSession(series, command.sessionId, 'changed');
       const { type: _t, seriesId, sessionId, ...input } = command;
-      const { data } = emit(SessionDetailsChanged, { seriesId, sessionId, ...input });
+      const { data } = emit(SessionDetailsChanged, { seriesId, sessionId, ...input, joinUrl: joinUrlOf(input.joinUrl) });
       if (data.language !== undefined) checkSessionLanguage(series, data.language);
       const { seriesId: _s, sessionId: _i, ...changed } = data;
       const actual = Object.fromEntries(
@@ -258,6 +259,18 @@ function checkWithinWindow(
       field,
     );
   }
+}
+
+/**
+ * A join URL goes into every invitation, reminder and personal feed: it must be a link the
+ * mail composer accepts (values.ts checkWebUrl), so no mail is ever refused for it later.
+ * Stored events may hold older http links (HttpUrl); the dispatcher reports those per mail.
+ */
+function joinUrlOf<T extends string | null | undefined>(joinUrl: T): T {
+  if (joinUrl === undefined || joinUrl === null) return joinUrl;
+  const checked = checkWebUrl(joinUrl);
+  if ('problem' in checked) throw new InvalidCommandError(`joinUrl: ${checked.problem}`, 'joinUrl');
+  return checked.href as T;
 }
 
 function checkSessionLanguage(series: ActiveSeries, language: string): void {

@@ -11,18 +11,23 @@ export const Id = z
   .string()
   .regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/, 'must be 1 to 64 letters, digits, "-" or "_"');
 
+/** The canonical form of a BCP 47 language tag (`es-419`, `pt-BR`), or undefined for anything else. */
+export function canonicalLanguageTag(tag: string): string | undefined {
+  try {
+    return Intl.getCanonicalLocales(tag)[0];
+  } catch {
+    return undefined;
+  }
+}
+
 /** A BCP 47 language tag, stored in its canonical form (`es-419`, `pt-BR`). */
 export const LanguageTag = z
   .string()
   .min(2)
   .max(35)
   .transform((tag, ctx) => {
-    try {
-      const [canonical] = Intl.getCanonicalLocales(tag);
-      if (canonical) return canonical;
-    } catch {
-      // fall through to the issue below
-    }
+    const canonical = canonicalLanguageTag(tag);
+    if (canonical) return canonical;
     ctx.addIssue({ code: 'custom', message: `"${tag}" is not a BCP 47 language tag` });
     return z.NEVER;
   });
@@ -116,8 +121,60 @@ export const ReminderOffset = z
     return ms > 0 && ms <= 90 * 24 * 3600 * 1000;
   }, 'must be longer than zero and at most 90 days');
 
-export const Email = z.email({ message: 'must be an email address' }).max(254);
+/**
+ * One addr-spec, nothing an address parser could read as a second address or a group: the
+ * rule every address that reaches a mail header (To, Reply-To) or a mailto: URL obeys.
+ */
+const ADDR_SPEC = /^[^\s@<>()[\]\\,;:"\p{Cc}]+@[^\s@<>()[\]\\,;:"\p{Cc}]+\.[^\s@<>()[\]\\,;:"\p{Cc}]+$/u;
 
+export function isSingleAddress(email: string): boolean {
+  return ADDR_SPEC.test(email);
+}
+
+/** A member's or organiser's address: what the mail composer will put in To or Reply-To. */
+export const Email = z
+  .email({ message: 'must be an email address' })
+  .max(254)
+  .refine(isSingleAddress, 'must be one plain address (no name, group or second address)');
+
+/** The longest link a mail header or an HTML attribute of ours carries. */
+export const MAX_WEB_URL_LENGTH = 900;
+
+/**
+ * A link Convene puts in mail, pages and feeds: https (http only on a loopback host, for the
+ * local stack), as the WHATWG URL parser serialises it, in visible ASCII without `"`, `<` or
+ * `>` (so it cannot end a `<...>` in a header or an attribute in HTML), at most 900
+ * characters. Returns that serialisation, or why the text is not such a link.
+ */
+export function checkWebUrl(raw: string): { readonly href: string } | { readonly problem: string } {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    return { problem: 'is not a URL' };
+  }
+  const loopback = ['localhost', '127.0.0.1', '[::1]'].includes(url.hostname);
+  if (!(url.protocol === 'https:' || (url.protocol === 'http:' && loopback))) return { problem: 'must be an https URL (http only on a loopback host)' };
+  if (!/^[!#-;=?-~]+$/.test(url.href)) return { problem: 'has characters a mail header cannot carry' };
+  if (url.href.length > MAX_WEB_URL_LENGTH) return { problem: `must be at most ${MAX_WEB_URL_LENGTH} characters` };
+  return { href: url.href };
+}
+
+/** A link members are sent (a session's join URL): checkWebUrl's rule, stored as it serialises. */
+export const WebUrl = z
+  .string()
+  .max(2000, `must be at most ${MAX_WEB_URL_LENGTH} characters`)
+  .transform((raw, ctx) => {
+    const checked = checkWebUrl(raw);
+    if ('href' in checked) return checked.href;
+    ctx.addIssue({ code: 'custom', message: checked.problem });
+    return z.NEVER;
+  });
+
+/**
+ * Any http(s) URL of at most 2,000 characters: what stored events of the first schema versions
+ * accepted as a join URL. Only for reading those events back; everything written takes WebUrl.
+ */
 export const HttpUrl = z
   .url({ protocol: /^https?$/, message: 'must be an http(s) URL' })
   .max(2000);

@@ -18,12 +18,16 @@ import type { RecordingStore } from '../adapters/recordings/recording-store.js';
 import type { MemberDirectory } from '../adapters/members/member-directory.js';
 import type { TokenSigner } from '../security/signed-token.js';
 import type { ReadModelStore } from '../adapters/read-models/read-model-store.js';
+import type { FailureReader } from '../adapters/deliveries/delivery-failures.js';
+import { undeliverableRoutes } from './routes/undeliverable.js';
 
 export { MAX_BODY_BYTES } from './http-app.js';
 
 export interface ApiDeps {
   readonly store: EventStore<ConveneEvent>;
   readonly readModels: ReadModelStore;
+  /** The dispatcher's record of mail it could not send (the delivery ledger's failures index). */
+  readonly failures: FailureReader;
   /** Public base URL of the API, for links in feeds. */
   readonly baseUrl: string;
   readonly members: MemberDirectory;
@@ -58,6 +62,7 @@ export function createApi(deps: Omit<ApiDeps, 'recordings'> & { readonly recordi
     app.route('/', registrationRoutes(deps));
     app.route('/', memberFeedRoutes({ read: deps.feedReads ?? feedReadsFrom(deps), baseUrl: deps.baseUrl }));
     app.route('/', unsubscribeRoutes(deps));
+    app.route('/', undeliverableRoutes(deps));
     if (deps.recordings) app.route('/', recordingRoutes({ ...deps, recordings: deps.recordings }));
   });
 }

@@ -10,7 +10,8 @@ import { MAIL_CONFIGURATION_SET_ENV } from '../adapters/mailer/configuration-set
 import { createSesMailer } from '../adapters/mailer/ses-mailer.js';
 import { confirmationSender } from '../mail/send-confirmation.js';
 import { createTokenSigner } from '../security/signed-token.js';
-import { eventTable, membersTable, readModelTable } from '../../infra/tables.js';
+import { deliveryTable, eventTable, membersTable, readModelTable } from '../../infra/tables.js';
+import { createFailureReader } from '../adapters/deliveries/delivery-failures.js';
 import { documentClient } from '../adapters/dynamodb-client.js';
 import { createReadModelStore } from '../adapters/read-models/read-model-store.js';
 import { batchedFeedReads } from '../adapters/read-models/member-feed-reads.js';
@@ -31,6 +32,7 @@ export function apiFromEnvironment(env: Record<string, string | undefined>, logg
   return createApi({
     store: conveneEventStore(env, client),
     readModels,
+    failures: createFailureReader(client, required(deliveryTable.envVar)),
     members: createMemberDirectory(client, membersTableName),
     feedReads: batchedFeedReads(client, { members: membersTableName, readModels: readModelTableName, events: required(eventTable.envVar) }, readModels),
     signer: createTokenSigner(required(SIGNING_SECRETS_ENV).split(',')),

@@ -18,6 +18,7 @@ import {
   ScheduleSessionBody,
   SeriesListView,
   SeriesView,
+  UndeliverableView,
 } from './schemas.js';
 
 type Key = `${RouteDefinition['method']} ${string}`;
@@ -45,6 +46,7 @@ const results: Partial<Record<Key, [number, z.ZodType]>> = {
   'POST /admin/series/{seriesId}/sessions': [201, ScheduledSessionView],
   'PATCH /admin/series/{seriesId}/sessions/{sessionId}': [200, ScheduledSessionView],
   'POST /admin/series/{seriesId}/sessions/{sessionId}/cancel': [200, ScheduledSessionView],
+  'GET /admin/series/{seriesId}/undeliverable': [200, UndeliverableView],
 };
 
 const jsonSchema = (schema: z.ZodType, io: 'input' | 'output') => {

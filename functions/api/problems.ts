@@ -3,7 +3,7 @@
  * status; `toProblem` maps every error the API can meet (domain, store, HTTP) in one place.
  */
 import { AlreadyExistsError, DomainError, NotFoundError } from '../../events/shared/errors.js';
-import { IdempotencyKeyReusedError } from '../adapters/event-store/errors.js';
+import { IdempotencyKeyReusedError, StoredEventInvalidError } from '../adapters/event-store/errors.js';
 import { MailerError, MailSendError } from '../adapters/mailer/mailer.js';
 import { isStorageUnavailable } from '../adapters/storage-unavailable.js';
 import { TooMuchContentionError, VersionMismatchError } from '../commands/run-command.js';
@@ -95,7 +95,7 @@ export function toProblem(error: unknown): { problem: ProblemDocument; headers: 
   if (error instanceof IdempotencyKeyReusedError) {
     return make(422, 'idempotency-key-reused', 'Idempotency key already used', `${error.message}: use a new key for a new request`);
   }
-  if (error instanceof MailSendError && !error.retryable) {
+  if (error instanceof MailSendError && !error.retryable && error.scope === 'message') {
     return make(422, 'mail-refused', 'Mail refused', 'The mail service refused to send to this address; check it and register again.');
   }
   if (error instanceof MailerError) {
@@ -119,6 +119,15 @@ export function toProblem(error: unknown): { problem: ProblemDocument; headers: 
       'Our data store could not be reached or is busy; nothing was written. Send the same request again shortly: repeating it is harmless.',
       undefined,
       { 'Retry-After': '5' },
+    );
+  }
+  if (error instanceof StoredEventInvalidError) {
+    // Ours to mend (an upcaster or a schema that does not fit what was stored), not the caller's.
+    return make(
+      500,
+      'stored-event-invalid',
+      'Stored data cannot be read',
+      `Event ${error.version} of ${error.streamId} does not match its schema, so it cannot be read right now; nothing was written. The operators are told by the logs.`,
     );
   }
   return make(500, 'internal', 'Internal server error', 'Something went wrong on our side; nothing you sent was wrong.');

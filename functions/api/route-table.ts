@@ -25,6 +25,7 @@ export const routes = [
   { method: 'POST', path: '/admin/series/{seriesId}/sessions/{sessionId}/cancel', auth: 'organiser', summary: 'Cancel a session, with a reason' },
   { method: 'GET', path: '/admin/series/{seriesId}/sessions/{sessionId}/registrations', auth: 'organiser', summary: 'Who has a seat and who waits, in order' },
   { method: 'POST', path: '/admin/series/{seriesId}/registrations', auth: 'organiser', summary: 'Register members in bulk (already consented: no confirmation mail)' },
+  { method: 'GET', path: '/admin/series/{seriesId}/undeliverable', auth: 'organiser', summary: 'Mail that could not reach its members (who, why, since when, how often) and streams the projector set aside' },
   { method: 'POST', path: '/admin/series/{seriesId}/sessions/{sessionId}/recording/uploads', auth: 'organiser', summary: 'Announce a recording, captions, transcript or slides file: returns a presigned upload URL (or one per part)', fn: 'recordings' },
   { method: 'POST', path: '/admin/series/{seriesId}/sessions/{sessionId}/recording/uploads/{uploadId}/complete', auth: 'organiser', summary: 'Complete a multipart upload with the ETag of every part', fn: 'recordings' },
   { method: 'GET', path: '/admin/series/{seriesId}/sessions/{sessionId}/recording', auth: 'organiser', summary: "A session's recording: its publication, its files and every upload with its fate", fn: 'recordings' },

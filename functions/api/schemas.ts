@@ -5,9 +5,9 @@
  */
 // A namespace import: esbuild then keeps only the parts of zod in use (not its 64 locales).
 import * as z from 'zod';
+import { FAILURE_CODES } from '../adapters/deliveries/delivery-failures.js';
 import { DialogueWindow, Organiser, RecordingAsset, SeriesKind, Sha256Base64, Speaker } from '../../events/series/events.js';
 import {
-  HttpUrl,
   LanguageTag,
   LocalizedDescription,
   LocalizedTitle,
@@ -15,6 +15,7 @@ import {
   ReminderOffset,
   SingleLine,
   TimeZone,
+  WebUrl,
 } from '../../events/shared/values.js';
 
 const Start = z
@@ -58,7 +59,7 @@ export const ScheduleSessionBody = z
     end: Start.optional(),
     language: LanguageTag.optional().describe("Defaults to the series' first language"),
     speakers: z.array(SpeakerBody).max(50).optional(),
-    joinUrl: HttpUrl.optional(),
+    joinUrl: WebUrl.optional().describe('https link to the meeting (at most 900 characters)'),
     capacity: Capacity.optional().describe('Seats; unlimited when absent'),
   })
   .refine((b) => b.durationMinutes !== undefined || b.end !== undefined, { message: 'give durationMinutes or end', path: ['durationMinutes'] });
@@ -72,7 +73,7 @@ export const ChangeSessionBody = z
     description: LocalizedDescription.nullable(),
     language: LanguageTag,
     speakers: z.array(SpeakerBody).max(50),
-    joinUrl: HttpUrl.nullable(),
+    joinUrl: WebUrl.nullable(),
     capacity: Capacity.nullable(),
   })
   .partial()
@@ -141,6 +142,39 @@ export const HistoryView = z.object({
 
 export const SeriesListView = z.object({
   series: z.array(SeriesView.pick({ id: true, version: true, kind: true, title: true, timeZone: true, languages: true, window: true, createdAt: true, updatedAt: true }).extend({ sessionCount: z.number() })),
+  unreadable: z.array(z.object({ id: z.string(), detail: z.string() })).optional().describe('Series whose stored events cannot be read right now'),
+});
+
+const MemberRef = z.object({ memberId: z.string(), name: z.string().optional().describe('Never the address') });
+
+export const UndeliverableView = z.object({
+  seriesId: z.string(),
+  mail: z.array(
+    z.object({
+      kind: z.enum(['invite', 'reminder', 'recording']),
+      member: MemberRef,
+      sessionId: z.string().optional(),
+      slot: z.string().optional().describe('The reminder slot or recording announcement'),
+      code: z.enum(FAILURE_CODES),
+      reason: z.string(),
+      retry: z.enum(['after-change', 'next-tick', 'never']).describe('after-change: held until the series or the member changes; next-tick: tried again within a minute; never: not while the reason holds'),
+      firstFailedAt: Instant,
+      lastFailedAt: Instant,
+      attempts: z.number(),
+    }),
+  ),
+  streams: z
+    .array(
+      z.object({
+        streamId: z.string(),
+        member: MemberRef.optional(),
+        version: z.number().describe('The first event that cannot be read'),
+        eventType: z.string().optional(),
+        reason: z.string(),
+        at: Instant,
+      }),
+    )
+    .describe("Streams of the series' data the projector set aside: changes from that event on do not reach members"),
 });
 
 export const Problem = z.object({

@@ -11,12 +11,21 @@
  * The one window that can still send twice is between SES accepting a mail and the ledger
  * recording it (one DynamoDB write): a crash exactly there leaves a claimed item whose mail
  * went out, and it is sent again once the lease runs out.
+ *
+ * Failure is per mail: nothing about one mail (data no mail can be made of, an address SES
+ * refuses, a ledger record that does not parse, a member with no address) stops another, in
+ * this tick or later ones. Each is recorded on its ledger item with its reason
+ * (../adapters/deliveries/delivery-failures.ts), listed for organisers, and held until what
+ * the mail is made of changes (`basisOf`); a series whose planning fails is left out of this
+ * tick alone (./plan.ts). A tick always finishes.
  */
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
+import { isSingleAddress } from '../../events/shared/values.js';
 import { normaliseEmail, type MemberRecord, type MemberDirectory } from '../adapters/members/member-directory.js';
 import type { SuppressionList } from '../adapters/members/suppression-list.js';
 import { ledgerKeys, type DeliveryLedger } from '../adapters/deliveries/delivery-ledger.js';
+import { RETRY_OF, type FailureCode, type FailureNote } from '../adapters/deliveries/delivery-failures.js';
 import { MailSendError, MailThrottledError, type Mailer } from '../adapters/mailer/mailer.js';
 import type { ReadModelStore } from '../adapters/read-models/read-model-store.js';
 import type { ComposeOptions } from '../mail/compose.js';
@@ -27,7 +36,8 @@ import { unsubscribeLinks } from '../mail/unsubscribe-links.js';
 import type { TokenSigner } from '../security/signed-token.js';
 import { mapLimited } from '../map-limited.js';
 import { offsetToSay } from '../../events/delivery/reminders.js';
-import { planDispatch, type Plan, type SeriesContext, type Work } from './plan.js';
+import { planDispatch } from './plan.js';
+import { errorText, type Plan, type PlanFailure, type SeriesContext, type Work } from './work.js';
 import { createRateLimiter, type RateLimiter } from './rate-limiter.js';
 
 export interface DispatcherDeps {
@@ -57,7 +67,14 @@ export interface TickOptions {
   readonly deadline?: number;
 }
 
-export type Outcome = 'sent' | 'taken' | 'skipped' | 'deferred' | 'failed' | 'rejected';
+/**
+ * What became of one planned mail: `sent`; `taken` by another dispatcher; `skipped` (the
+ * address is suppressed, or the series is gone); `deferred` to the next tick (throttled,
+ * sending paused, out of time); `failed` for now (SES unreachable: the next tick tries again);
+ * `rejected` (no mail can be made of it, or SES refused it: recorded, tried again once what it
+ * is made of changes); `held` (rejected before, and nothing it is made of changed since).
+ */
+export type Outcome = 'sent' | 'taken' | 'skipped' | 'deferred' | 'failed' | 'rejected' | 'held';
 
 export interface TickReport {
   readonly planned: number;
@@ -71,6 +88,10 @@ export interface TickReport {
   readonly slotsDone: number;
   /** Records refused because the lease had run out: each may be a mail sent twice. */
   readonly lostLeases: number;
+  /** Failures recorded this tick, by reason (a held failure is not counted again). */
+  readonly failures: Readonly<Partial<Record<FailureCode, number>>>;
+  /** Series (or members' queue items) whose planning failed: nothing of them was sent this tick. */
+  readonly planFailures: readonly PlanFailure[];
 }
 
 export interface Dispatcher {
@@ -95,13 +116,14 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
     // The tick's clock: its `now`, advancing with the wall clock while the tick runs.
     const clock = () => new Date(options.now.getTime() + (Date.now() - started));
     const plan = await planDispatch(deps, options.now);
-    const outcomes: Record<Outcome, number> = { sent: 0, taken: 0, skipped: 0, deferred: 0, failed: 0, rejected: 0 };
-    const report = { invites: 0, reminders: 0, recordings: 0, throttled: false, lostLeases: 0 };
+    for (const failure of plan.failures) log('error', 'could not plan this stream\'s mail: the next tick tries again', { ...failure });
+    const outcomes: Record<Outcome, number> = { sent: 0, taken: 0, skipped: 0, deferred: 0, failed: 0, rejected: 0, held: 0 };
+    const report: Counters = { invites: 0, reminders: 0, recordings: 0, throttled: false, lostLeases: 0, failures: {} };
     if (plan.work.length === 0) return finish(plan, [], outcomes, report);
 
     const limiter = createRateLimiter(await deps.sendRate());
     const records = await deps.members.getMany(plan.work.map((w) => w.memberId));
-    const suppressed = await deps.suppression.suppressedAmong([...records.values()].map((r) => r.email));
+    const suppressed = await deps.suppression.suppressedAmong([...records.values()].flatMap((r) => (isSingleAddress(r.email) ? [r.email] : [])));
     let stopped = false;
 
     // Each dispatcher walks the work in its own random order of pages: twins running at once
@@ -112,32 +134,85 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
     report.throttled = stopped;
     return finish(plan, results, outcomes, report);
 
+    /** One mail: whatever happens to it is its own outcome, never another's. */
     async function send(work: Work): Promise<Outcome> {
+      let claimed = false;
+      try {
+        return await attempt(work, () => (claimed = true));
+      } catch (error) {
+        // A ledger write or a read that failed (DynamoDB busy, say): nothing was recorded; the
+        // claim, if taken, is given back so the next tick tries again.
+        log('error', 'mail failed unexpectedly; the next tick tries again', { key: work.key, error: errorText(error) });
+        if (claimed) await deps.ledger.release(work.key, owner).catch(() => undefined);
+        return 'failed';
+      }
+    }
+
+    async function attempt(work: Work, onClaim: () => void): Promise<Outcome> {
       if (stopped || (options.deadline !== undefined && Date.now() > options.deadline)) return 'deferred';
-      const member = records.get(work.memberId);
       const ctx = plan.contexts.get(work.seriesId);
-      // An erased member, an address that bounced or complained: nothing to send, nothing to retry.
-      if (!member || !ctx || suppressed.has(normaliseEmail(member.email))) return 'skipped';
+      if (!ctx) return 'skipped';
+      const member = records.get(work.memberId);
+      const basis = basisOf(ctx, work.memberId, member);
+      const note = (code: FailureCode, reason: string): FailureNote => ({
+        code,
+        reason: member ? withoutAddress(reason, member.email) : reason,
+        kind: work.kind,
+        seriesId: work.seriesId,
+        memberId: work.memberId,
+        ...(work.kind === 'reminder' ? { slot: work.slot.key, ...(work.slot.sessionId ? { sessionId: work.slot.sessionId } : {}) } : {}),
+        ...(work.kind === 'invite' ? { sessionId: work.sessionId } : {}),
+        ...(work.kind === 'recording' ? { sessionId: work.sessionId, slot: work.slotKey } : {}),
+        basis,
+        at: clock(),
+      });
+      /** A failure found before any claim: written once per cause, then only counted as held. */
+      const noteOnce = async (code: FailureCode, reason: string, outcome: Outcome): Promise<Outcome> => {
+        if (work.failure?.code === code && work.failure.basis === basis) return outcome === 'skipped' ? 'skipped' : 'held';
+        if (await deps.ledger.note(work.key, note(code, reason), work.expiresAt)) counted(code);
+        return outcome;
+      };
+      const counted = (code: FailureCode) => {
+        report.failures[code] = (report.failures[code] ?? 0) + 1;
+        log('warn', 'mail not sent', { key: work.key, code, retry: RETRY_OF[code] });
+      };
+
+      if (work.unreadable) return noteOnce('ledger-unreadable', `The delivery record ${work.key.pk} / ${work.key.sk} cannot be read (${work.unreadable}), so nothing is sent over it.`, 'rejected');
+      if (!member) return noteOnce('no-address', 'The member has no record in the member directory, so there is no address to send to.', 'rejected');
+      if (!isSingleAddress(member.email)) return noteOnce('no-address', "The member's record holds no usable mail address.", 'rejected');
+      // An address that bounced or complained: nothing to send, nothing to retry while it stays so.
+      if (suppressed.has(normaliseEmail(member.email))) return noteOnce('suppressed', 'The address bounced or complained, so SES is not asked to send to it.', 'skipped');
+      // Refused before, and nothing the mail is made of changed since.
+      if (work.failure?.retry === 'after-change' && work.failure.basis === basis) return 'held';
+
       if (!(await deps.ledger.claim(work.key, work.rank, { owner, now: clock(), leaseMs }, work.expiresAt))) return 'taken';
+      onClaim();
+      const failed = async (code: FailureCode, reason: string, outcome: Outcome): Promise<Outcome> => {
+        if (await deps.ledger.fail(work.key, owner, note(code, reason), work.expiresAt)) counted(code);
+        return outcome;
+      };
 
       let raw: Buffer;
       try {
         raw = await compose(work, member, ctx, clock());
       } catch (error) {
-        // Data no mail can be made of (a broken address, say): logged, left for a fix, not retried in a loop.
-        log('error', 'could not compose mail', { key: work.key, error: String(error) });
-        await deps.ledger.record(work.key, owner, { rank: work.rank, messageId: `not-composed:${String(error).slice(0, 200)}`, sentAt: clock().toISOString() });
-        return 'rejected';
+        // Data no mail can be made of (a join link the composer refuses, say): kept with its
+        // reason for the organiser, tried again once the series or the member changes.
+        return failed('not-composed', `No mail could be made of it: ${errorText(error)}`, 'rejected');
       }
       const sent = await sendWithBackoff(raw, limiter);
-      if (sent.outcome !== 'sent') {
-        if (sent.outcome === 'rejected') {
-          await deps.ledger.record(work.key, owner, { rank: work.rank, messageId: `rejected:${sent.code}`, sentAt: clock().toISOString() });
-          return 'rejected';
-        }
-        if (sent.outcome === 'deferred') stopped = true;
+      if (sent.outcome === 'deferred') {
+        stopped = true;
         await deps.ledger.release(work.key, owner);
-        return sent.outcome;
+        return 'deferred';
+      }
+      if (sent.outcome === 'failed') return failed('send-failed', `SES could not be reached or failed: ${sent.reason}`, 'failed');
+      if (sent.outcome === 'refused') {
+        if (sent.scope === 'message') return failed('refused', `SES refused this mail (${sent.code}): ${sent.reason}`, 'rejected');
+        // The sender is refused (account or configuration set paused...): no other mail would go either.
+        stopped = true;
+        log('error', 'SES refuses every send for now: the rest waits for the next tick', { code: sent.code });
+        return failed('sending-paused', `SES refused to send anything (${sent.code}): ${sent.reason}`, 'deferred');
       }
       const recorded = await deps.ledger.record(work.key, owner, {
         rank: work.rank,
@@ -159,7 +234,12 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
   async function sendWithBackoff(
     raw: Buffer,
     limiter: RateLimiter,
-  ): Promise<{ outcome: 'sent'; messageId: string } | { outcome: 'deferred' | 'failed' } | { outcome: 'rejected'; code: string }> {
+  ): Promise<
+    | { outcome: 'sent'; messageId: string }
+    | { outcome: 'deferred' }
+    | { outcome: 'failed'; reason: string }
+    | { outcome: 'refused'; code: string; scope: 'message' | 'sender'; reason: string }
+  > {
     const attempts = deps.throttleAttempts ?? 4;
     for (let attempt = 1; ; attempt++) {
       await limiter.take();
@@ -176,9 +256,9 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
           limiter.pause(Math.min(10_000, 200 * 2 ** attempt) * (0.5 + Math.random() / 2));
           continue;
         }
-        if (error instanceof MailSendError && !error.retryable) return { outcome: 'rejected', code: error.code };
-        log('warn', 'send failed; retried next tick', { error: String(error) });
-        return { outcome: 'failed' };
+        if (error instanceof MailSendError && !error.retryable) return { outcome: 'refused', code: error.code, scope: error.scope, reason: errorText(error.message) };
+        log('warn', 'send failed; retried next tick', { error: errorText(error) });
+        return { outcome: 'failed', reason: errorText(error) };
       }
     }
   }
@@ -201,29 +281,68 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
     return composeReminderMail({ ...base, reminder: reminderSpec(work, now) }, deps.compose);
   }
 
-  async function finish(plan: Plan, results: readonly Outcome[], outcomes: Record<Outcome, number>, report: { invites: number; reminders: number; recordings: number; throttled: boolean; lostLeases: number }): Promise<TickReport> {
+  async function finish(plan: Plan, results: readonly Outcome[], outcomes: Record<Outcome, number>, report: Counters): Promise<TickReport> {
     for (const outcome of results) outcomes[outcome]++;
     // Work still owed keeps its queue item and slot for the next tick: deferred, failed, and
     // taken (another dispatcher holds it, and may die before sending; the next plan sees).
+    // A rejected or held invitation is not owed: a change of what it is made of queues it
+    // again. A rejected or held reminder keeps its slot open while the slot is useful, so a
+    // fix made in time still reminds.
     const owedInvites = new Set<string>();
     const owedSlots = new Set<string>();
     plan.work.forEach((w, i) => {
-      if (!['deferred', 'failed', 'taken'].includes(results[i]!)) return;
-      if (w.kind === 'invite') owedInvites.add(w.seriesId);
-      else owedSlots.add(`${w.seriesId}#${w.kind === 'recording' ? w.slotKey : w.slot.key}`);
+      const result = results[i]!;
+      const owed = ['deferred', 'failed', 'taken'].includes(result);
+      if (w.kind === 'invite') {
+        if (owed) owedInvites.add(w.seriesId);
+      } else if (owed || result === 'rejected' || result === 'held') {
+        owedSlots.add(`${w.seriesId}#${w.kind === 'recording' ? w.slotKey : w.slot.key}`);
+      }
     });
     // Conditional deletes (only the version planned from), so not a BatchWriteItem: in parallel.
+    // Each on its own: one that fails is done again on the next tick.
+    const settled = <T>(what: string, work: () => Promise<T>) =>
+      work().catch((error: unknown) => (log('warn', `could not ${what}; the next tick does it`, { error: errorText(error) }), undefined));
     const done = plan.queue.filter((task) => !task.seriesIds.some((id) => owedInvites.has(id)));
-    const deleted = await mapLimited(done, FINISH_CONCURRENCY, (task) => deps.readModels.deleteAtVersion(task.key, task.version));
+    const deleted = await mapLimited(done, FINISH_CONCURRENCY, (task) => settled('finish a queue item', () => deps.readModels.deleteAtVersion(task.key, task.version)));
     const queueDone = deleted.filter(Boolean).length;
     const finished = plan.slots.filter((slot) => !owedSlots.has(`${slot.seriesId}#${slot.slotKey}`));
-    await mapLimited(finished, FINISH_CONCURRENCY, (slot) => deps.ledger.markDone(ledgerKeys.slot(slot.seriesId, slot.slotKey), new Date(), slot.expiresAt));
-    const slotsDone = finished.length;
-    if (plan.work.length > 0) log('info', 'tick', { planned: plan.work.length, ...outcomes, queueDone, slotsDone });
-    return { planned: plan.work.length, outcomes, ...report, queueDone, slotsDone };
+    const marked = await mapLimited(finished, FINISH_CONCURRENCY, (slot) =>
+      settled('mark a reminder slot done', () => deps.ledger.markDone(ledgerKeys.slot(slot.seriesId, slot.slotKey), new Date(), slot.expiresAt).then(() => true)),
+    );
+    const slotsDone = marked.filter(Boolean).length;
+    if (plan.work.length > 0 || plan.failures.length > 0) {
+      log('info', 'tick', { planned: plan.work.length, ...outcomes, queueDone, slotsDone, failures: report.failures, planFailures: plan.failures.length });
+    }
+    return { planned: plan.work.length, outcomes, ...report, queueDone, slotsDone, planFailures: plan.failures };
   }
 
   return { owner, tick };
+}
+
+interface Counters {
+  invites: number;
+  reminders: number;
+  recordings: number;
+  throttled: boolean;
+  lostLeases: number;
+  failures: Partial<Record<FailureCode, number>>;
+}
+
+/**
+ * What a mail to a member is made of, as a short string: the series (its schedule version),
+ * the member's registration (their stream's version) and their directory record. A mail held
+ * for a failure is tried again once this changes.
+ */
+export function basisOf(ctx: SeriesContext, memberId: string, member: MemberRecord | undefined): string {
+  const record = member ? createHash('sha256').update(`${member.email}\n${member.name}`).digest('base64url').slice(0, 12) : 'none';
+  return `series@${ctx.version}/member@${ctx.rosterVersions.get(memberId) ?? 0}/record:${record}`;
+}
+
+/** A reason as organisers see it: the member's address never in it. */
+function withoutAddress(reason: string, email: string): string {
+  if (!email) return reason;
+  return reason.replace(new RegExp(email.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'), 'gi'), '<address>');
 }
 
 /** The indexes 0..n-1 in pages of `page` consecutive indexes, the pages in a random order. */

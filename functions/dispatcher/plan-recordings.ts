@@ -8,26 +8,16 @@
 import { DateTime } from 'luxon';
 import type { RosterEntry } from '../../events/projections/member-registrations.js';
 import { coversSession } from '../../events/projections/seats.js';
-import type { LedgerKey } from '../adapters/deliveries/delivery-ledger.js';
 import { ledgerKeys } from '../adapters/deliveries/delivery-ledger.js';
 import type { SeriesTimetable } from '../projector/projections.js';
-import type { PlanDeps, SeriesContext, SlotTask } from './plan.js';
+import type { ContextOf, PlanDeps, RecordingWork, SlotTask } from './work.js';
+
+export type { RecordingWork } from './work.js';
 
 /** Published longer ago than this, a recording is no longer announced (the dispatcher was down for a week). */
 export const ANNOUNCE_WITHIN_MS = 7 * 24 * 3600_000;
 /** How long the ledger keeps who was told. */
 const KEEP_MS = 90 * 24 * 3600_000;
-
-export interface RecordingWork {
-  readonly kind: 'recording';
-  readonly seriesId: string;
-  readonly memberId: string;
-  readonly sessionId: string;
-  readonly slotKey: string;
-  readonly key: LedgerKey;
-  readonly rank: number;
-  readonly expiresAt: Date;
-}
 
 export const recordingSlotKey = (sessionId: string) => `recording#${sessionId}`;
 
@@ -35,7 +25,7 @@ export async function planRecordings(
   deps: PlanDeps,
   now: Date,
   timetable: SeriesTimetable,
-  context: (seriesId: string) => Promise<SeriesContext | undefined>,
+  context: ContextOf,
 ): Promise<{ work: RecordingWork[]; slots: SlotTask[] }> {
   const at = now.getTime();
   const published = timetable.sessions.filter(
@@ -53,11 +43,23 @@ export async function planRecordings(
   const slots: SlotTask[] = [];
   for (const session of open) {
     const slotKey = recordingSlotKey(session.sessionId);
-    const told = new Set((await deps.ledger.items(ledgerKeys.remindersOf(seriesId, slotKey))).filter((i) => i.sent).map((i) => i.sk));
+    const items = new Map((await deps.ledger.items(ledgerKeys.remindersOf(seriesId, slotKey))).map((i) => [i.sk, i]));
     const expiresAt = DateTime.fromISO(session.recordingPublishedAt!).plus({ milliseconds: KEEP_MS }).toJSDate();
     for (const entry of ctx.roster.values()) {
-      if (!wantsRecording(entry, session.sessionId) || told.has(entry.memberId)) continue;
-      work.push({ kind: 'recording', seriesId, memberId: entry.memberId, sessionId: session.sessionId, slotKey, key: ledgerKeys.reminder(seriesId, slotKey, entry.memberId), rank: 1, expiresAt });
+      const item = items.get(entry.memberId);
+      if (!wantsRecording(entry, session.sessionId) || item?.sent) continue;
+      work.push({
+        kind: 'recording',
+        seriesId,
+        memberId: entry.memberId,
+        sessionId: session.sessionId,
+        slotKey,
+        key: ledgerKeys.reminder(seriesId, slotKey, entry.memberId),
+        rank: 1,
+        expiresAt,
+        ...(item?.failure ? { failure: item.failure } : {}),
+        ...(item?.unreadable ? { unreadable: item.unreadable } : {}),
+      });
     }
     slots.push({ seriesId, slotKey, expiresAt });
   }

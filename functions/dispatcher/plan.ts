@@ -12,15 +12,13 @@
  *   the members the ledger says already have it.
  */
 import { nextInvite, inviteRank, type InviteMessage } from '../../events/delivery/invites.js';
-import { dueReminders, reminderSlots, ZONE_SLACK_MS, type ReminderSlot } from '../../events/delivery/reminders.js';
-import type { MemberRegistrations, RosterEntry } from '../../events/projections/member-registrations.js';
+import { dueReminders, reminderSlots, ZONE_SLACK_MS } from '../../events/delivery/reminders.js';
+import type { MemberRegistrations } from '../../events/projections/member-registrations.js';
 import type { ScheduledSession, SeriesSchedule } from '../../events/projections/schedule.js';
-import { coversSession, seatsFor } from '../../events/projections/seats.js';
-import type { DeliveryLedger, LedgerKey } from '../adapters/deliveries/delivery-ledger.js';
+import type { LedgerItem } from '../adapters/deliveries/delivery-ledger.js';
 import { ledgerKeys } from '../adapters/deliveries/delivery-ledger.js';
-import type { ReadModelKey, ReadModelStore } from '../adapters/read-models/read-model-store.js';
 import { mapLimited } from '../map-limited.js';
-import { planRecordings, type RecordingWork } from './plan-recordings.js';
+import { planRecordings } from './plan-recordings.js';
 import { streamCategory } from '../adapters/event-store/event-store.js';
 import {
   MAIL_QUEUE_PK,
@@ -28,70 +26,16 @@ import {
   customOffsetsPk,
   mailQueueKey,
   memberRegistrationsKey,
-  rosterPk,
-  scheduleKey,
   type CustomOffsets,
   type MailQueueItem,
   type SeriesTimetable,
 } from '../projector/projections.js';
+import { attends, errorText, loadContext, type ContextOf, type Plan, type PlanDeps, type PlanFailure, type QueueTask, type SeriesContext, type SlotTask, type Work } from './work.js';
+
+export type { InviteWork, Plan, PlanDeps, QueueTask, RecordingWork, ReminderWork, SeriesContext, SlotTask, Work } from './work.js';
 
 /** How long after its session the ledger keeps what was sent about it. */
 const KEEP_AFTER_SESSION_MS = 90 * 24 * 3600_000;
-
-interface WorkBase {
-  readonly seriesId: string;
-  readonly memberId: string;
-  readonly key: LedgerKey;
-  readonly rank: number;
-  readonly expiresAt: Date;
-}
-
-export interface InviteWork extends WorkBase {
-  readonly kind: 'invite';
-  readonly sessionId: string;
-  readonly message: InviteMessage;
-}
-
-export interface ReminderWork extends WorkBase {
-  readonly kind: 'reminder';
-  readonly slot: ReminderSlot;
-}
-
-export type Work = InviteWork | ReminderWork | RecordingWork;
-
-/** What the work needs to be composed: the series as members see it, and its roster. */
-export interface SeriesContext {
-  readonly schedule: SeriesSchedule;
-  readonly roster: ReadonlyMap<string, RosterEntry>;
-  /** Members with a seat, for sessions with a capacity (others seat everyone registered). */
-  readonly seated: ReadonlyMap<string, ReadonlySet<string>>;
-}
-
-/** A queue item, done once every series it names was reconciled without a failure. */
-export interface QueueTask {
-  readonly key: ReadModelKey;
-  readonly version: number;
-  readonly seriesIds: readonly string[];
-}
-
-/** A reminder slot finished for everyone once its work succeeded (its last zone's due time is past). */
-export interface SlotTask {
-  readonly seriesId: string;
-  readonly slotKey: string;
-  readonly expiresAt: Date;
-}
-
-export interface Plan {
-  readonly work: readonly Work[];
-  readonly contexts: ReadonlyMap<string, SeriesContext>;
-  readonly queue: readonly QueueTask[];
-  readonly slots: readonly SlotTask[];
-}
-
-export interface PlanDeps {
-  readonly readModels: ReadModelStore;
-  readonly ledger: DeliveryLedger;
-}
 
 const READ_CONCURRENCY = 8;
 
@@ -102,57 +46,59 @@ export async function planDispatch(deps: PlanDeps, now: Date): Promise<Plan> {
     if (!known) contexts.set(seriesId, (known = loadContext(deps.readModels, seriesId)));
     return known;
   };
+  const failures: PlanFailure[] = [];
+  /** One stream's part of the plan; if it fails, the stream is reported and the others go on. */
+  const perStream: PerStream = async (streamId, empty, plan) => {
+    try {
+      return await plan();
+    } catch (error) {
+      failures.push({ streamId, reason: errorText(error) });
+      return empty;
+    }
+  };
   const timetables = (await deps.readModels.query<SeriesTimetable>(TIMETABLE_PK)).map(({ doc }) => doc);
+  const none = { work: [], slots: [] };
   const [invites, reminders, recordings] = await Promise.all([
-    planInvites(deps, now, context),
-    planReminders(deps, now, timetables, context),
-    mapLimited(timetables, READ_CONCURRENCY, (timetable) => planRecordings(deps, now, timetable, context)),
+    planInvites(deps, now, context, perStream),
+    mapLimited(timetables, READ_CONCURRENCY, (timetable) => perStream(seriesStream(timetable.seriesId), none, () => planReminders(deps, now, timetable, context))),
+    mapLimited(timetables, READ_CONCURRENCY, (timetable) => perStream(seriesStream(timetable.seriesId), none, () => planRecordings(deps, now, timetable, context))),
   ]);
+  const failed = new Set(failures.map((f) => f.streamId));
   const resolved = new Map<string, SeriesContext>();
   for (const [id, promise] of contexts) {
-    const value = await promise;
-    if (value) resolved.set(id, value);
+    const value = await promise.catch(() => undefined);
+    if (value && !failed.has(seriesStream(id))) resolved.set(id, value);
   }
+  // A series that failed anywhere sends nothing this tick (its context may be what failed).
+  const kept = <T extends { seriesId: string }>(items: readonly T[]) => items.filter((item) => !failed.has(seriesStream(item.seriesId)));
   return {
-    work: [...invites.work, ...reminders.work, ...recordings.flatMap((r) => r.work)],
+    work: kept([...invites.work, ...reminders.flatMap((r) => r.work), ...recordings.flatMap((r) => r.work)]),
     contexts: resolved,
-    queue: invites.queue,
-    slots: [...reminders.slots, ...recordings.flatMap((r) => r.slots)],
+    // Queue items naming a failed series stay for the next tick.
+    queue: invites.queue.filter((task) => !task.seriesIds.some((id) => failed.has(seriesStream(id)))),
+    slots: kept([...reminders.flatMap((r) => r.slots), ...recordings.flatMap((r) => r.slots)]),
+    failures,
   };
 }
 
-async function loadContext(readModels: ReadModelStore, seriesId: string): Promise<SeriesContext | undefined> {
-  const [schedule, roster] = await Promise.all([
-    readModels.get<SeriesSchedule>(scheduleKey(seriesId)),
-    readModels.query<RosterEntry>(rosterPk(seriesId)),
-  ]);
-  if (!schedule) return undefined;
-  const entries = roster.map(({ doc }) => doc);
-  const seated = new Map(
-    schedule.doc.sessions.filter((s) => s.capacity !== undefined).map((s) => [s.sessionId, new Set(seatsFor(s, entries).seated)] as const),
-  );
-  return { schedule: schedule.doc, roster: new Map(entries.map((e) => [e.memberId, e])), seated };
-}
+type PerStream = <T>(streamId: string, empty: T, plan: () => Promise<T>) => Promise<T>;
 
-/** Registered for the session, and seated where it has a capacity. */
-function attends(ctx: SeriesContext, entry: RosterEntry, sessionId: string): boolean {
-  return coversSession(entry, sessionId) && (ctx.seated.get(sessionId)?.has(entry.memberId) ?? true);
-}
+const seriesStream = (seriesId: string) => `series-${seriesId}`;
 
-type ContextOf = (seriesId: string) => Promise<SeriesContext | undefined>;
-
-async function planInvites(deps: PlanDeps, now: Date, context: ContextOf): Promise<{ work: Work[]; queue: QueueTask[] }> {
+async function planInvites(deps: PlanDeps, now: Date, context: ContextOf, perStream: PerStream): Promise<{ work: Work[]; queue: QueueTask[] }> {
   const items = await deps.readModels.query<MailQueueItem>(MAIL_QUEUE_PK);
   const wholeSeries = new Set<string>();
   const membersOf = new Map<string, Set<string>>();
-  const queue = await mapLimited(items, READ_CONCURRENCY, async ({ version, doc }): Promise<QueueTask> => {
+  const queue = await mapLimited(items, READ_CONCURRENCY, async ({ version, doc }): Promise<QueueTask | undefined> => {
     const category = streamCategory(doc.streamId);
     const id = doc.streamId.slice(category.length + 1);
     if (category === 'series') {
       wholeSeries.add(id);
       return { key: mailQueueKey(doc.streamId), version, seriesIds: [id] };
     }
-    const registrations = (await deps.readModels.get<MemberRegistrations>(memberRegistrationsKey(id)))?.doc;
+    // A member's registrations that cannot be read leave their queue item for the next tick.
+    const registrations = await perStream(doc.streamId, undefined, async () => (await deps.readModels.get<MemberRegistrations>(memberRegistrationsKey(id)))?.doc ?? null);
+    if (registrations === undefined) return undefined;
     const seriesIds = Object.keys(registrations?.registrations ?? {});
     for (const seriesId of seriesIds) {
       const members = membersOf.get(seriesId) ?? new Set<string>();
@@ -162,85 +108,127 @@ async function planInvites(deps: PlanDeps, now: Date, context: ContextOf): Promi
   });
 
   const seriesIds = [...new Set([...wholeSeries, ...membersOf.keys()])].sort();
-  const perSeries = await mapLimited(seriesIds, READ_CONCURRENCY, async (seriesId) => {
+  const work = await mapLimited(seriesIds, READ_CONCURRENCY, (seriesId) => perStream(seriesStream(seriesId), [], async () => {
     const ctx = await context(seriesId);
     if (!ctx) return [];
     // A change to one member can move seats of others: with capacity, reconcile everyone.
     const everyone = wholeSeries.has(seriesId) || ctx.schedule.sessions.some((s) => s.capacity !== undefined);
     const inScope = everyone ? [...ctx.roster.values()] : [...(membersOf.get(seriesId) ?? [])].flatMap((m) => ctx.roster.get(m) ?? []);
-    const sent = new Map((await deps.ledger.items(ledgerKeys.invitesOf(seriesId))).map((item) => [item.sk, item.sent]));
+    const ledger = new Map((await deps.ledger.items(ledgerKeys.invitesOf(seriesId))).map((item) => [item.sk, item]));
     const work: Work[] = [];
     for (const entry of inScope) {
       if (!entry.mailAllowed) continue;
       for (const session of ctx.schedule.sessions) {
         const key = ledgerKeys.invite(seriesId, session.sessionId, entry.memberId);
-        const detail = sent.get(key.sk)?.detail as (Omit<InviteMessage, 'basis'> & { basis?: number }) | undefined;
-        const last = detail ? { ...detail, basis: detail.basis ?? detail.sequence } : undefined;
+        const item = ledger.get(key.sk);
+        const last = lastInvite(item);
         const wanted = entry.active && attends(ctx, entry, session.sessionId);
-        const message = nextInvite({ session, wanted, now: now.toISOString(), ...(last ? { sent: last } : {}) });
+        const message = nextInvite({ session, wanted, now: now.toISOString(), ...(last.sent ? { sent: last.sent } : {}) });
         if (!message) continue;
-        work.push({ kind: 'invite', seriesId, memberId: entry.memberId, sessionId: session.sessionId, message, key, rank: inviteRank(message), expiresAt: keepUntil(session.endsAt) });
+        work.push({
+          kind: 'invite',
+          seriesId,
+          memberId: entry.memberId,
+          sessionId: session.sessionId,
+          message,
+          key,
+          rank: inviteRank(message),
+          expiresAt: keepUntil(session.endsAt),
+          ...(item?.failure ? { failure: item.failure } : {}),
+          ...(last.unreadable ? { unreadable: last.unreadable } : {}),
+        });
       }
     }
     return work;
-  });
-  return { work: perSeries.flat(), queue };
+  }));
+  return { work: work.flat(), queue: queue.filter((task) => task !== undefined) };
 }
 
-async function planReminders(deps: PlanDeps, now: Date, timetables: readonly SeriesTimetable[], context: ContextOf): Promise<{ work: Work[]; slots: SlotTask[] }> {
-  const at = now.getTime();
-  const perSeries = await mapLimited(timetables, READ_CONCURRENCY, async (timetable) => {
-    const upcoming = timetable.sessions.some((s) => s.status === 'scheduled' && Date.parse(s.startsAt) > at) ||
-      (timetable.window !== undefined && Date.parse(timetable.window.closes) + 2 * 24 * 3600_000 > at);
-    if (!upcoming) return { work: [], slots: [] };
-    const { seriesId } = timetable;
-    const custom = await deps.readModels.query<CustomOffsets>(customOffsetsPk(seriesId));
-    const offsets = [...new Set([...timetable.reminderOffsets, ...custom.flatMap(({ doc }) => doc.offsets)])];
-    const open = reminderSlots(timetable, offsets, timetable.timeZone).filter(
-      (slot) => Date.parse(slot.dueAt) - ZONE_SLACK_MS <= at && at < Date.parse(slot.until),
-    );
-    if (open.length === 0) return { work: [], slots: [] };
-    const finished = new Set((await deps.ledger.items(ledgerKeys.slotsOf(seriesId))).filter((i) => i.sent).map((i) => i.sk));
-    const candidates = new Map(open.filter((slot) => !finished.has(slot.key)).map((slot) => [slot.key, slot]));
-    if (candidates.size === 0) return { work: [], slots: [] };
+/** The invitation an item says was sent last, read strictly: a record that does not say it is reported. */
+function lastInvite(item: LedgerItem | undefined): { sent?: InviteMessage; unreadable?: string } {
+  if (!item) return {};
+  if (item.unreadable) return { unreadable: item.unreadable };
+  if (!item.sent) return {};
+  if (item.notSent) {
+    // An earlier version recorded a mail it did not send as sent at the rank it meant to send
+    // (an empty detail). Read it as a REQUEST just below that rank: what goes next ranks above.
+    return { sent: { method: 'REQUEST', sequence: Math.floor(item.sent.rank / 2), basis: -1 } };
+  }
+  const { method, sequence, basis } = item.sent.detail ?? {};
+  if ((method !== 'REQUEST' && method !== 'CANCEL') || !isCount(sequence) || (basis !== undefined && !isCount(basis))) {
+    return { unreadable: `its invitation detail does not say what was sent (${JSON.stringify(item.sent.detail ?? {}).slice(0, 100)})` };
+  }
+  if (inviteRank({ method, sequence, basis: 0 }) !== item.sent.rank) {
+    return { unreadable: `its rank ${item.sent.rank} is not that of ${method} ${sequence}` };
+  }
+  return { sent: { method, sequence, basis: basis ?? sequence } };
+}
 
-    const ctx = await context(seriesId);
-    if (!ctx) return { work: [], slots: [] };
-    const work: Work[] = [];
-    const sentTo = new Map<string, Promise<Set<string>>>();
-    const alreadySent = (slotKey: string) => {
-      let known = sentTo.get(slotKey);
-      if (!known) {
-        known = deps.ledger.items(ledgerKeys.remindersOf(seriesId, slotKey)).then((items) => new Set(items.filter((i) => i.sent).map((i) => i.sk)));
-        sentTo.set(slotKey, known);
-      }
-      return known;
-    };
-    for (const entry of ctx.roster.values()) {
-      if (!entry.active || !entry.mailAllowed || !entry.confirmedAt) continue;
-      const due = dueReminders(
-        timetable,
-        {
-          confirmedAt: entry.confirmedAt,
-          timeZone: entry.timeZone,
-          ...(entry.reminderOffsets ? { reminderOffsets: entry.reminderOffsets } : {}),
-          attends: (sessionId) => attends(ctx, entry, sessionId),
-        },
-        now.toISOString(),
-      );
-      for (const slot of due) {
-        if (!candidates.has(slot.key) || (await alreadySent(slot.key)).has(entry.memberId)) continue;
-        const endsAt = slot.sessionId ? sessionOf(ctx.schedule, slot.sessionId)?.endsAt ?? slot.until : slot.until;
-        work.push({ kind: 'reminder', seriesId, memberId: entry.memberId, slot, key: ledgerKeys.reminder(seriesId, slot.key, entry.memberId), rank: 1, expiresAt: keepUntil(endsAt) });
-      }
+const isCount = (value: unknown): value is number => typeof value === 'number' && Number.isInteger(value) && value >= 0;
+
+async function planReminders(deps: PlanDeps, now: Date, timetable: SeriesTimetable, context: ContextOf): Promise<{ work: Work[]; slots: SlotTask[] }> {
+  const at = now.getTime();
+  const upcoming = timetable.sessions.some((s) => s.status === 'scheduled' && Date.parse(s.startsAt) > at) ||
+    (timetable.window !== undefined && Date.parse(timetable.window.closes) + 2 * 24 * 3600_000 > at);
+  if (!upcoming) return { work: [], slots: [] };
+  const { seriesId } = timetable;
+  const custom = await deps.readModels.query<CustomOffsets>(customOffsetsPk(seriesId));
+  const offsets = [...new Set([...timetable.reminderOffsets, ...custom.flatMap(({ doc }) => doc.offsets)])];
+  const open = reminderSlots(timetable, offsets, timetable.timeZone).filter(
+    (slot) => Date.parse(slot.dueAt) - ZONE_SLACK_MS <= at && at < Date.parse(slot.until),
+  );
+  if (open.length === 0) return { work: [], slots: [] };
+  const finished = new Set((await deps.ledger.items(ledgerKeys.slotsOf(seriesId))).filter((i) => i.sent).map((i) => i.sk));
+  const candidates = new Map(open.filter((slot) => !finished.has(slot.key)).map((slot) => [slot.key, slot]));
+  if (candidates.size === 0) return { work: [], slots: [] };
+
+  const ctx = await context(seriesId);
+  if (!ctx) return { work: [], slots: [] };
+  const work: Work[] = [];
+  const itemsOf = new Map<string, Promise<Map<string, LedgerItem>>>();
+  const ledgerOf = (slotKey: string) => {
+    let known = itemsOf.get(slotKey);
+    if (!known) {
+      known = deps.ledger.items(ledgerKeys.remindersOf(seriesId, slotKey)).then((items) => new Map(items.map((i) => [i.sk, i])));
+      itemsOf.set(slotKey, known);
     }
-    // A slot is finished once it is past due in every zone; members who were due have their work above.
-    const slots = [...candidates.values()]
-      .filter((slot) => Date.parse(slot.dueAt) + ZONE_SLACK_MS <= at)
-      .map((slot) => ({ seriesId, slotKey: slot.key, expiresAt: keepUntil(slot.until) }));
-    return { work, slots };
-  });
-  return { work: perSeries.flatMap((p) => p.work), slots: perSeries.flatMap((p) => p.slots) };
+    return known;
+  };
+  for (const entry of ctx.roster.values()) {
+    if (!entry.active || !entry.mailAllowed || !entry.confirmedAt) continue;
+    const due = dueReminders(
+      timetable,
+      {
+        confirmedAt: entry.confirmedAt,
+        timeZone: entry.timeZone,
+        ...(entry.reminderOffsets ? { reminderOffsets: entry.reminderOffsets } : {}),
+        attends: (sessionId) => attends(ctx, entry, sessionId),
+      },
+      now.toISOString(),
+    );
+    for (const slot of due) {
+      if (!candidates.has(slot.key)) continue;
+      const item = (await ledgerOf(slot.key)).get(entry.memberId);
+      if (item?.sent) continue;
+      const endsAt = slot.sessionId ? sessionOf(ctx.schedule, slot.sessionId)?.endsAt ?? slot.until : slot.until;
+      work.push({
+        kind: 'reminder',
+        seriesId,
+        memberId: entry.memberId,
+        slot,
+        key: ledgerKeys.reminder(seriesId, slot.key, entry.memberId),
+        rank: 1,
+        expiresAt: keepUntil(endsAt),
+        ...(item?.failure ? { failure: item.failure } : {}),
+        ...(item?.unreadable ? { unreadable: item.unreadable } : {}),
+      });
+    }
+  }
+  // A slot is finished once it is past due in every zone; members who were due have their work above.
+  const slots = [...candidates.values()]
+    .filter((slot) => Date.parse(slot.dueAt) + ZONE_SLACK_MS <= at)
+    .map((slot) => ({ seriesId, slotKey: slot.key, expiresAt: keepUntil(slot.until) }));
+  return { work, slots };
 }
 
 function sessionOf(schedule: SeriesSchedule, sessionId: string): ScheduledSession | undefined {

@@ -13,6 +13,7 @@ import * as base64 from 'nodemailer/lib/base64';
 import MailComposer from 'nodemailer/lib/mail-composer';
 import type MimeNode from 'nodemailer/lib/mime-node';
 import * as qp from 'nodemailer/lib/qp';
+import { canonicalLanguageTag, checkWebUrl, isSingleAddress, MAX_WEB_URL_LENGTH } from '../../events/shared/values.js';
 
 export interface ComposeOptions {
   /** The From header, e.g. `Convene <no-reply@convene.example.org>`. */
@@ -201,18 +202,16 @@ export function escapeHtml(text: string): string {
 const HTML_ENTITIES: Readonly<Record<string, string>> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
 
 /**
- * An https URL (http only on a loopback host, for the local stack), serialised by the WHATWG
- * URL parser. Throws a TypeError for anything else: links in mail and in List-Unsubscribe
- * must not be `javascript:` or plain http, nor carry characters that could end an
- * `<...>` in a header or an attribute in HTML.
+ * A link for mail: the rule of checkWebUrl (events/shared/values.ts), the same one the API and
+ * the deciders apply to every link they accept, so what they accept is never refused here.
+ * Throws a TypeError for anything else: links in mail and in List-Unsubscribe must not be
+ * `javascript:` or plain http, nor carry characters that could end an `<...>` in a header or
+ * an attribute in HTML.
  */
 export function webUrl(raw: string, what: string): string {
-  const url = parseUrl(raw, what);
-  const loopback = ['localhost', '127.0.0.1', '[::1]'].includes(url.hostname);
-  if (!(url.protocol === 'https:' || (url.protocol === 'http:' && loopback))) {
-    throw new TypeError(`${what} must be an https URL (http only on a loopback host): ${JSON.stringify(raw)}`);
-  }
-  return safeUrlText(url.href, what);
+  const checked = checkWebUrl(raw);
+  if ('problem' in checked) throw new TypeError(`${what} ${checked.problem}: ${JSON.stringify(raw.slice(0, 200))}`);
+  return checked.href;
 }
 
 /** A mailto: URL with at least one address. */
@@ -235,20 +234,14 @@ function parseUrl(raw: string, what: string): URL {
 /** Visible ASCII without `"`, `<`, `>` (the parser percent-encodes them in hierarchical URLs, not in mailto:). */
 function safeUrlText(href: string, what: string): string {
   if (!/^[!#-;=?-~]+$/.test(href)) throw new TypeError(`${what} has characters a mail header cannot carry: ${JSON.stringify(href)}`);
-  if (href.length > 900) throw new TypeError(`${what} is longer than 900 characters`);
+  if (href.length > MAX_WEB_URL_LENGTH) throw new TypeError(`${what} is longer than ${MAX_WEB_URL_LENGTH} characters`);
   return href;
 }
 
-/** One addr-spec, nothing that an address parser could read as a second address or a group. */
-const ADDR_SPEC = /^[^\s@<>()[\]\\,;:"\p{Cc}]+@[^\s@<>()[\]\\,;:"\p{Cc}]+\.[^\s@<>()[\]\\,;:"\p{Cc}]+$/u;
-
-/** True for one addr-spec, nothing an address parser could read as a second address or a group. */
-export function isSingleAddress(email: string): boolean {
-  return ADDR_SPEC.test(email);
-}
+export { isSingleAddress };
 
 function mailbox(box: Mailbox, field: string): { name: string; address: string } {
-  if (!ADDR_SPEC.test(box.email)) throw new TypeError(`${field} address is not a single mail address: ${JSON.stringify(box.email)}`);
+  if (!isSingleAddress(box.email)) throw new TypeError(`${field} address is not a single mail address: ${JSON.stringify(box.email)}`);
   return { name: singleLine(box.name), address: box.email };
 }
 
@@ -264,11 +257,7 @@ function newMessageId(domain: string): string {
 }
 
 function languageTag(tag: string): string {
-  try {
-    const [canonical] = Intl.getCanonicalLocales(tag);
-    if (canonical) return canonical;
-  } catch {
-    // fall through
-  }
-  throw new TypeError(`not a BCP 47 language tag: ${JSON.stringify(tag)}`);
+  const canonical = canonicalLanguageTag(tag);
+  if (!canonical) throw new TypeError(`not a BCP 47 language tag: ${JSON.stringify(tag)}`);
+  return canonical;
 }

@@ -6,15 +6,20 @@
  * both write the same fold, the newer winning.
  */
 import type { ConveneEvent } from '../../events/registry.js';
+import type { MemberRegistrations } from '../../events/projections/member-registrations.js';
+import { StoredEventError } from '../../events/shared/registry.js';
+import { StoredEventInvalidError } from '../adapters/event-store/errors.js';
 import type { RecordedEvent } from '../../events/shared/event.js';
 import type { EventStore } from '../adapters/event-store/event-store.js';
 import { streamCategory } from '../adapters/event-store/event-store.js';
 import type { ReadModelStore, ReadModelWrite } from '../adapters/read-models/read-model-store.js';
-import { projections } from './projections.js';
+import { memberRegistrationsKey, projectionFailureKey, projections, type ProjectionFailure } from './projections.js';
 
 export interface ProjectorDeps {
   readonly store: EventStore<ConveneEvent>;
   readonly readModels: ReadModelStore;
+  /** When failures are noted; default the real time. */
+  readonly now?: () => Date;
 }
 
 export type ProjectOutcome = 'projected' | 'up-to-date' | 'not-projected';
@@ -50,4 +55,32 @@ export async function projectStream(deps: ProjectorDeps, streamId: string, seenV
   const written = await Promise.all(documents.map((d) => deps.readModels.putIfNewer(d.key, d.version, d.doc)));
   written.push(await deps.readModels.putIfNewer(main.key, main.version, main.doc));
   return written.includes('written') ? 'projected' : 'up-to-date';
+}
+
+/**
+ * Notes, for the organisers of every series the stream concerns, that one of its events cannot
+ * be read: a series stream concerns its series, a member stream the series its last readable
+ * registrations name. The first note of a version stays (when it first failed). Returns the
+ * series noted.
+ */
+export async function noteUnreadableStream(deps: ProjectorDeps, error: StoredEventInvalidError): Promise<string[]> {
+  const { streamId, version } = error;
+  const category = streamCategory(streamId);
+  const id = streamId.slice(category.length + 1);
+  const seriesIds =
+    category === 'series'
+      ? [id]
+      : category === 'member'
+        ? Object.keys((await deps.readModels.get<MemberRegistrations>(memberRegistrationsKey(id)))?.doc.registrations ?? {})
+        : [];
+  const cause = error.cause;
+  const failure: ProjectionFailure = {
+    streamId,
+    version,
+    ...(cause instanceof StoredEventError ? { eventType: cause.type } : {}),
+    reason: (cause instanceof Error ? cause.message : String(cause)).replace(/\s+/g, ' ').slice(0, 500),
+    at: (deps.now ?? (() => new Date()))().toISOString(),
+  };
+  await Promise.all(seriesIds.map((seriesId) => deps.readModels.putIfNewer(projectionFailureKey(seriesId, streamId), version, failure)));
+  return seriesIds;
 }

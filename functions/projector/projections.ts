@@ -38,6 +38,23 @@ export const timetableKey = (seriesId: string): ReadModelKey => ({ pk: TIMETABLE
 export const customOffsetsPk = (seriesId: string) => `offsets#${seriesId}`;
 
 /**
+ * Streams of a series whose events no longer fold (one fails its schema on read): one item per
+ * stream, written by the projector when it sets such a record aside, shown to the series'
+ * organisers until the stream projects past it (its main document reaches `version`).
+ */
+export const projectionFailuresPk = (seriesId: string) => `projection-failures#${seriesId}`;
+export const projectionFailureKey = (seriesId: string, streamId: string): ReadModelKey => ({ pk: projectionFailuresPk(seriesId), sk: streamId });
+
+export interface ProjectionFailure {
+  readonly streamId: string;
+  /** The first event that cannot be read, and its type when known. */
+  readonly version: number;
+  readonly eventType?: string;
+  readonly reason: string;
+  readonly at: string;
+}
+
+/**
  * A series' timing, all its reminders and recordings need: kept small, as the dispatcher and the
  * publisher read every one each tick.
  */

@@ -17,7 +17,8 @@ import { fromItem, streamCategory } from '../adapters/event-store/event-store.js
 import { MAX_WRITES_PER_TRANSACTION, type ReadModelStore, type ReadModelWrite } from '../adapters/read-models/read-model-store.js';
 import { mapLimited } from '../map-limited.js';
 import { projections } from './projections.js';
-import { projectStream, streamDocuments, type ProjectorDeps } from './project-stream.js';
+import { StoredEventInvalidError } from '../adapters/event-store/errors.js';
+import { noteUnreadableStream, projectStream, streamDocuments, type ProjectorDeps } from './project-stream.js';
 
 type Item = Record<string, unknown>;
 
@@ -73,6 +74,8 @@ export async function allStreamIds(client: DynamoDBDocumentClient, eventsTable: 
 
 export interface RebuildReport {
   readonly streams: number;
+  /** Streams with an event that cannot be read: left as they were, noted for their series' organisers. */
+  readonly unreadable: readonly { readonly streamId: string; readonly version: number; readonly reason: string }[];
   /** Events the scan read (each once). */
   readonly events: number;
   readonly projected: number;
@@ -97,7 +100,19 @@ export async function rebuildReadModels(
   const seen = new Set<string>();
   const again = new Set<string>();
   const runs: (Item[] | undefined)[] = new Array(segments);
+  const unreadable: { streamId: string; version: number; reason: string }[] = [];
   let events = 0;
+  /** One stream that cannot be read never stops the others. */
+  const readable = async <T>(work: () => Promise<T>): Promise<T | undefined> => {
+    try {
+      return await work();
+    } catch (error) {
+      if (!(error instanceof StoredEventInvalidError)) throw error;
+      unreadable.push({ streamId: error.streamId, version: error.version, reason: error.message });
+      await noteUnreadableStream(deps, error);
+      return undefined;
+    }
+  };
 
   const finish = async (run: readonly Item[]) => {
     const streamId = String(run[0]![EVENT_STREAM_ID]);
@@ -105,7 +120,8 @@ export async function rebuildReadModels(
     seen.add(streamId);
     if (!projections[streamCategory(streamId)]) return;
     if (!run.every((item, i) => Number(item[EVENT_VERSION]) === i + 1)) return void again.add(streamId);
-    await writer.add(streamDocuments(run.map((item) => fromItem(item, eventRegistry))));
+    const documents = await readable(async () => streamDocuments(run.map((item) => fromItem(item, eventRegistry))));
+    if (documents) await writer.add(documents);
   };
 
   await scanEvents(deps.client, deps.eventsTable, segments, async (segment, items, last) => {
@@ -123,9 +139,9 @@ export async function rebuildReadModels(
   });
   await writer.close();
 
-  const reread = await mapLimited([...again], concurrency, (id) => projectStream(deps, id));
+  const reread = await mapLimited([...again], concurrency, (id) => readable(() => projectStream(deps, id)));
   const projected = writer.projected() + reread.filter((o) => o === 'projected').length;
-  return { streams: seen.size, events, projected, milliseconds: Math.round(performance.now() - started) };
+  return { streams: seen.size, unreadable, events, projected, milliseconds: Math.round(performance.now() - started) };
 }
 
 /**

@@ -27,6 +27,7 @@ async function main() {
       eventsTable: names[eventTable.id]!,
     });
     console.log(`rebuilt ${report.projected} read models from ${report.streams} streams (${report.events} events) in ${report.milliseconds} ms (cleared ${cleared} documents first)`);
+    for (const stream of report.unreadable) console.log(`left as it was: ${stream.streamId} (${stream.reason})`);
   } catch (error) {
     if (error instanceof Error && /ECONNREFUSED|fetch failed/.test(`${error.message} ${String((error as { cause?: unknown }).cause)}`)) {
       console.error(`no DynamoDB Local at ${endpoint}: start the stack with \`npm start\` first`);

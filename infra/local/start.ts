@@ -3,7 +3,7 @@
  * the API and health page on one port. Ctrl-C stops everything this process started.
  */
 import { randomBytes } from 'node:crypto';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { join, resolve } from 'node:path';
 import { serve } from '@hono/node-server';
@@ -16,7 +16,8 @@ import { createReadModelStore } from '../../functions/adapters/read-models/read-
 import { batchedFeedReads, feedTablesOf } from '../../functions/adapters/read-models/member-feed-reads.js';
 import { createProjectorHandler } from '../../functions/projector/handler.js';
 import { rebuildReadModels } from '../../functions/projector/rebuild.js';
-import { eventTable, membersTable, readModelTable, tableEnvironment } from '../tables.js';
+import { deliveryTable, eventTable, membersTable, readModelTable, tableEnvironment } from '../tables.js';
+import { createFailureReader } from '../../functions/adapters/deliveries/delivery-failures.js';
 import { createMemberDirectory } from '../../functions/adapters/members/member-directory.js';
 import { createSesMailer } from '../../functions/adapters/mailer/ses-mailer.js';
 import { confirmationSender } from '../../functions/mail/send-confirmation.js';
@@ -90,12 +91,18 @@ async function main() {
 
   // Read models: catch up with everything already in the event table, then follow its stream.
   const readModels = createReadModelStore(doc, stack.info.tables[readModelTable.id]!);
+  const deadLetterFile = join(dataDir, 'projector-dead-letters.jsonl');
   const rebuild = await rebuildReadModels({ store, readModels, client: doc, eventsTable: stack.info.tables[eventTable.id]! });
   poller = await startStreamPoller({
     dynamodb: clients.dynamodb,
     streams: new DynamoDBStreamsClient({ region: stack.info.region, endpoint: stack.info.dynamodb.endpoint, credentials: LOCAL_CREDENTIALS }),
     table: stack.info.tables[eventTable.id]!,
     handler: createProjectorHandler({ store, readModels }),
+    // As the projector's dead-letter queue on AWS: what it gave up on, kept with a log line.
+    onDeadLetter: (letter) => {
+      appendFileSync(deadLetterFile, `${JSON.stringify(letter)}\n`);
+      console.error(`projector: set aside stream record ${letter.sequenceNumber} (${JSON.stringify(letter.keys)}) after ${letter.attempts} attempts; kept in ${deadLetterFile}`);
+    },
   });
 
   const key = await loadOrCreateSigningKey(join(dataDir, 'organiser-key.json'));
@@ -145,6 +152,7 @@ async function main() {
   const app = createApi({
     store,
     readModels,
+    failures: createFailureReader(doc, stack.info.tables[deliveryTable.id]!),
     members: createMemberDirectory(doc, stack.info.tables[membersTable.id]!),
     feedReads: batchedFeedReads(doc, feedTablesOf(stack.info.tables), readModels),
     signer: createTokenSigner([readFileSync(secretFile, 'utf8').trim()]),
@@ -168,7 +176,8 @@ async function main() {
   S3            ${stack.info.s3.endpoint}  folder ${stack.info.s3.directory}
   tables        ${Object.values(stack.info.tables).join(', ')}
   demo data     ${seed.appended} new events in ${seed.streams.length} streams
-  read models   ${rebuild.projected} rebuilt from ${rebuild.streams} streams; the projector follows the event stream
+  read models   ${rebuild.projected} rebuilt from ${rebuild.streams} streams; the projector follows the event stream${rebuild.unreadable.length > 0 ? `\n  unreadable    ${rebuild.unreadable.map((u) => u.streamId).join(', ')} (left as they were; see GET /admin/series/{id}/undeliverable)` : ''}
+  dead letters  stream records the projector gives up on go to ${deadLetterFile}
   mail          the dispatcher sends invites and reminders every minute (see the mailbox)
   recordings    uploads are archived on arrival; the publisher posts due recordings every minute
   organiser token (also in ${tokenFile}, valid 30 days):

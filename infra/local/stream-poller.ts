@@ -2,6 +2,12 @@
  * Reads DynamoDB Local's stream of a table, shard by shard, and hands the real records to a
  * handler in the shape Lambda's DynamoDB event source gives them, honouring partial batch
  * failures (a failed record and those after it in its shard are delivered again).
+ *
+ * As the event source mapping does on AWS (retryAttempts, then the on-failure destination), a
+ * record that keeps failing is retried a bounded number of times, with a growing pause, then
+ * set aside: it goes to the poller's dead-letter list with a log line, and the records behind
+ * it go on. A handler that throws for a whole batch counts as a failure of its first record
+ * (Lambda bisects such a batch down to that record).
  */
 import { DescribeTableCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
@@ -21,11 +27,29 @@ export interface StreamPollerOptions {
   readonly batchSize?: number;
   readonly intervalMs?: number;
   readonly onError?: (error: unknown) => void;
+  /** Deliveries of one record before it is set aside. Default 4 (one try and three retries). */
+  readonly maxAttempts?: number;
+  /** The pause before the first retry of a failed record, doubled for each next one. Default 100 ms. */
+  readonly retryDelayMs?: number;
+  /** Told of each record set aside; default: a line on stderr. */
+  readonly onDeadLetter?: (letter: DeadLetter) => void;
+}
+
+/** A record the handler failed on `attempts` times, set aside (Lambda's on-failure destination gets the same pointers). */
+export interface DeadLetter {
+  readonly shardId: string;
+  readonly sequenceNumber: string;
+  /** The record's keys, as the handler got them. */
+  readonly keys: Record<string, unknown>;
+  readonly attempts: number;
+  readonly at: string;
 }
 
 export interface StreamPoller {
-  /** Resolves once every record written before the call has been handled successfully. */
+  /** Resolves once every record written before the call has been handled successfully or set aside. */
   drain(timeoutMs?: number): Promise<void>;
+  /** The records set aside so far, oldest first. */
+  deadLetters(): readonly DeadLetter[];
   stop(): Promise<void>;
 }
 
@@ -33,6 +57,14 @@ export async function startStreamPoller(options: StreamPollerOptions): Promise<S
   const { dynamodb, streams, table, handler } = options;
   const batchSize = options.batchSize ?? 100;
   const intervalMs = options.intervalMs ?? 100;
+  const maxAttempts = options.maxAttempts ?? 4;
+  const retryDelayMs = options.retryDelayMs ?? 100;
+  const onDeadLetter =
+    options.onDeadLetter ??
+    ((letter: DeadLetter) => console.error(`stream poller: set aside record ${letter.sequenceNumber} of ${table} (${JSON.stringify(letter.keys)}) after ${letter.attempts} attempts`));
+  const deadLetters: DeadLetter[] = [];
+  /** Failed deliveries of the record that failed last, per shard. */
+  const failing = new Map<string, { sequenceNumber: string; attempts: number }>();
   const { Table } = await dynamodb.send(new DescribeTableCommand({ TableName: table }));
   const streamArn = Table?.LatestStreamArn;
   if (!streamArn) throw new Error(`table ${table} has no stream`);
@@ -60,6 +92,11 @@ export async function startStreamPoller(options: StreamPollerOptions): Promise<S
     } while (ExclusiveStartShardId);
   };
 
+  const iteratorAt = async (shardId: string, type: 'AT_SEQUENCE_NUMBER' | 'AFTER_SEQUENCE_NUMBER', sequenceNumber: string) => {
+    const { ShardIterator } = await streams.send(new GetShardIteratorCommand({ StreamArn: streamArn, ShardId: shardId, ShardIteratorType: type, SequenceNumber: sequenceNumber }));
+    return ShardIterator!;
+  };
+
   const pass = async (): Promise<boolean> => {
     await discoverShards();
     let busy = false;
@@ -75,15 +112,36 @@ export async function startStreamPoller(options: StreamPollerOptions): Promise<S
         continue;
       }
       busy = true;
-      const response = await handler({ Records: records.map((r) => toLambdaRecord(r, streamArn)) });
-      const failed = response?.batchItemFailures?.[0]?.itemIdentifier;
+      let failed: string | undefined;
+      try {
+        const response = await handler({ Records: records.map((r) => toLambdaRecord(r, streamArn)) });
+        failed = response?.batchItemFailures?.[0]?.itemIdentifier;
+      } catch (error) {
+        const say = (e: unknown) => console.error(`stream poller: the handler failed a whole batch of ${records.length} from ${table}: ${e instanceof Error ? e.message.split('\n')[0] : String(e)}`);
+        (options.onError ?? say)(error);
+        failed = records[0]!.dynamodb!.SequenceNumber!;
+      }
       if (failed) {
-        // Deliver again from the first failed record, as Lambda's event source does.
-        const { ShardIterator } = await streams.send(
-          new GetShardIteratorCommand({ StreamArn: streamArn, ShardId: shardId, ShardIteratorType: 'AT_SEQUENCE_NUMBER', SequenceNumber: failed }),
-        );
-        iterators.set(shardId, ShardIterator!);
-      } else if (page.NextShardIterator) iterators.set(shardId, page.NextShardIterator);
+        const record = records.find((r) => r.dynamodb?.SequenceNumber === failed) ?? records[0]!;
+        const before = failing.get(shardId);
+        const attempts = before?.sequenceNumber === failed ? before.attempts + 1 : 1;
+        if (attempts < maxAttempts) {
+          failing.set(shardId, { sequenceNumber: failed, attempts });
+          // Deliver again from the first failed record, as Lambda's event source does, after a pause.
+          await new Promise((r) => setTimeout(r, retryDelayMs * 2 ** (attempts - 1)));
+          iterators.set(shardId, await iteratorAt(shardId, 'AT_SEQUENCE_NUMBER', failed));
+        } else {
+          // Set it aside and go on with the records behind it.
+          failing.delete(shardId);
+          const letter: DeadLetter = { shardId, sequenceNumber: failed, keys: (record.dynamodb?.Keys ?? {}) as Record<string, unknown>, attempts, at: new Date().toISOString() };
+          deadLetters.push(letter);
+          onDeadLetter(letter);
+          iterators.set(shardId, await iteratorAt(shardId, 'AFTER_SEQUENCE_NUMBER', failed));
+        }
+        continue;
+      }
+      failing.delete(shardId);
+      if (page.NextShardIterator) iterators.set(shardId, page.NextShardIterator);
       else {
         iterators.delete(shardId);
         finished.add(shardId);
@@ -120,6 +178,7 @@ export async function startStreamPoller(options: StreamPollerOptions): Promise<S
         await new Promise((r) => setTimeout(r, intervalMs));
       }
     },
+    deadLetters: () => [...deadLetters],
     async stop() {
       stopped = true;
       await loop;

@@ -10,6 +10,7 @@ import { Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { DISPATCHER_SERVICE, METRICS_NAMESPACE, TICK_METRICS } from '../../functions/dispatcher/metrics.js';
 
 /** The address alarm notifications are mailed to: `-c alarmEmail=ops@convene.example.org` or cdk.json. Optional. */
 export const ALARM_EMAIL_CONTEXT = 'alarmEmail';
@@ -49,8 +50,9 @@ export interface OperationalAlarmsProps {
 
 /**
  * CloudWatch alarms for operators, all notifying one SNS topic: errors and throttles of every
- * function, the projector's dead-letter queue, the account's SES reputation (bounce and
- * complaint rates) and 5xx responses of the HTTP API. Missing data is not breaching: a
+ * function, the projector's dead-letter queue, mail the dispatcher could not send and series it
+ * could not plan, the account's SES reputation (bounce and complaint rates) and 5xx responses
+ * of the HTTP API. Missing data is not breaching: a
  * function that did not run, or a queue that is empty and idle, is fine.
  *
  * The topic is encrypted with a customer managed key and refuses publishes without TLS.
@@ -159,6 +161,22 @@ export class OperationalAlarms extends Construct {
     );
 
     alarm(
+      'UndeliverableMail',
+      dispatcherMetric(TICK_METRICS.undeliverable),
+      1,
+      'The Convene dispatcher could not send at least one mail in 5 minutes (no mail could be made of it, SES refused it or could not be reached, ' +
+        'the member has no usable address, or its delivery record cannot be read). Organisers see each one with its reason at ' +
+        'GET /admin/series/{seriesId}/undeliverable; the dispatcher log says which series. Other mail keeps going.',
+    );
+    alarm(
+      'SeriesNotPlanned',
+      dispatcherMetric(TICK_METRICS.planFailures),
+      1,
+      "The Convene dispatcher could not plan a series' mail in 5 minutes (one of its read models does not fit): nothing of that series is sent until it can. " +
+        "The dispatcher log names the stream and the error; rebuilding the read models (or fixing the projection) clears it. Other series' mail keeps going.",
+    );
+
+    alarm(
       'SesBounceRate',
       sesReputationMetric('Reputation.BounceRate'),
       SES_BOUNCE_RATE_THRESHOLD,
@@ -183,6 +201,11 @@ export class OperationalAlarms extends Construct {
 
     this.alarms = alarms;
   }
+}
+
+/** A count the dispatcher publishes each tick (functions/dispatcher/metrics.ts), summed over 5 minutes. */
+function dispatcherMetric(metricName: string): Metric {
+  return new Metric({ namespace: METRICS_NAMESPACE, metricName, dimensionsMap: { service: DISPATCHER_SERVICE }, statistic: Stats.SUM, period: Duration.minutes(5) });
 }
 
 /** SES publishes reputation per account and region, without dimensions; the rate is a fraction (0.05 = 5%). */

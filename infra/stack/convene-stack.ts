@@ -72,7 +72,8 @@ export class ConveneStack extends Stack {
     this.apiFunction = createApiFunction(this, 'ApiFunction', {
       tableNames: this.tableNames(),
       readWriteTables: [this.table(eventTable), this.table(idempotencyTable), this.table(membersTable)],
-      readTables: [this.table(readModelTable)],
+      // The delivery ledger only for its failures index (GET /admin/series/{id}/undeliverable).
+      readTables: [this.table(readModelTable), this.table(deliveryTable)],
       organisers: this.organisers,
       publicBaseUrl,
       mail,
@@ -111,7 +112,7 @@ export class ConveneStack extends Stack {
       api: this.api,
       alarmEmail: alarmEmailContext(this),
     });
-    acknowledgeTableIndexGrants(this, [this.table(eventTable)]);
+    acknowledgeTableIndexGrants(this, [this.table(eventTable), this.table(deliveryTable)]);
     Validations.of(this.signingSecret).acknowledge({
       id: 'AwsSolutions-SMG4',
       reason: 'Rotated by hand without breaking links already mailed: SIGNING_SECRETS takes several secrets, the first signs and all verify; a rotation Lambda could not know when old links may lapse.',

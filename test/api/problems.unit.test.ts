@@ -11,7 +11,9 @@ describe('problem documents', () => {
   it('mail that can go later is a 503 with Retry-After; mail refused for the address is a 422', () => {
     expect(toProblem(new MailThrottledError('Throttling', 'slow down'))).toMatchObject({ problem: { status: 503, type: '/problems/mail-unavailable' }, headers: { 'Retry-After': '60' } });
     expect(toProblem(new MailSendError('InternalFailure', 'oops', true)).problem.status).toBe(503);
-    expect(toProblem(new MailSendError('MessageRejected', 'no', false)).problem).toMatchObject({ status: 422, type: '/problems/mail-refused' });
+    expect(toProblem(new MailSendError('MessageRejected', 'no', false, { scope: 'message' })).problem).toMatchObject({ status: 422, type: '/problems/mail-refused' });
+    // A refusal of every send (the account is paused) is nobody's address: later, not 422.
+    expect(toProblem(new MailSendError('AccountSendingPausedException', 'paused', false, { scope: 'sender' })).problem).toMatchObject({ status: 503, type: '/problems/mail-unavailable' });
   });
 
   it('maps conflicts, contention and broken rules, and hides unknown errors', () => {

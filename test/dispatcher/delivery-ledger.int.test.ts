@@ -6,6 +6,7 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createDeliveryLedger, type DeliveryLedger, type LedgerKey } from '../../functions/adapters/deliveries/delivery-ledger.js';
+import { createFailureReader } from '../../functions/adapters/deliveries/delivery-failures.js';
 import { documentClient } from '../../functions/adapters/dynamodb-client.js';
 import { createTables } from '../../infra/local/create-tables.js';
 import { deliveryTable, localTableNames } from '../../infra/tables.js';
@@ -70,5 +71,47 @@ describe('grouped claims and records', () => {
     expect(await dead.record(key!, 'dead', sentRecord())).toBe(false);
     expect(await next.record(key!, 'next', sentRecord())).toBe(true);
     expect(await next.claim(key!, 1, lease('later', new Date(NOW.getTime() + 2 * LEASE_MS)), EXPIRES)).toBe(false);
+  });
+});
+
+describe('failures', () => {
+  const reader = () => createFailureReader(documentClient(clients().dynamodb), table);
+  const note = (seriesId: string, memberId: string, at = NOW) =>
+    ({ code: 'not-composed', reason: 'join URL must be an https URL', kind: 'invite', seriesId, memberId, sessionId: 'web', basis: 'b1', at }) as const;
+
+  it("are recorded by the lease's holder, keep what was sent before, count attempts, and are listed by series until a send succeeds", async () => {
+    const seriesId = `s-${crypto.randomUUID().slice(0, 8)}`;
+    const [key] = keys(`invites#${seriesId}`, 1);
+    const a = ledger();
+    // Sent once (rank 2), then an update fails twice.
+    expect(await a.claim(key!, 2, lease('me'), EXPIRES)).toBe(true);
+    expect(await a.record(key!, 'me', { ...sentRecord(2), detail: { method: 'REQUEST', sequence: 1, basis: 1 } })).toBe(true);
+    expect(await a.claim(key!, 4, lease('me'), EXPIRES)).toBe(true);
+    expect(await a.fail(key!, 'someone-else', note(seriesId, 'm000'), EXPIRES)).toBe(false);
+    expect(await a.fail(key!, 'me', note(seriesId, 'm000'), EXPIRES)).toBe(true);
+    // The lease is given back: the next tick may claim it at once.
+    expect(await a.claim(key!, 4, lease('me', new Date(NOW.getTime() + 1000)), EXPIRES)).toBe(true);
+    expect(await a.fail(key!, 'me', note(seriesId, 'm000', new Date(NOW.getTime() + 60_000)), EXPIRES)).toBe(true);
+
+    const [item] = await a.items(key!.pk);
+    expect(item!.sent).toMatchObject({ rank: 2, detail: { method: 'REQUEST', sequence: 1 } });
+    expect(item!.failure).toMatchObject({ code: 'not-composed', attempts: 2, firstAt: NOW.toISOString(), lastAt: new Date(NOW.getTime() + 60_000).toISOString(), retry: 'after-change' });
+    expect((await reader().failuresOf(seriesId)).map((f) => [f.memberId, f.attempts])).toEqual([['m000', 2]]);
+
+    expect(await a.claim(key!, 4, lease('me', new Date(NOW.getTime() + 120_000)), EXPIRES)).toBe(true);
+    expect(await a.record(key!, 'me', { ...sentRecord(4), detail: { method: 'REQUEST', sequence: 2, basis: 2 } })).toBe(true);
+    expect((await a.items(key!.pk))[0]!.failure).toBeUndefined();
+    expect(await reader().failuresOf(seriesId)).toEqual([]);
+  });
+
+  it('noted without a claim never touch an item another dispatcher holds', async () => {
+    const seriesId = `s-${crypto.randomUUID().slice(0, 8)}`;
+    const [held, free] = keys(`invites#${seriesId}`, 2);
+    expect(await ledger().claim(held!, 1, lease('other'), EXPIRES)).toBe(true);
+    expect(await ledger().note(held!, { ...note(seriesId, 'm000'), code: 'no-address' }, EXPIRES)).toBe(false);
+    expect(await ledger().note(free!, { ...note(seriesId, 'm001'), code: 'no-address' }, EXPIRES)).toBe(true);
+    expect((await reader().failuresOf(seriesId)).map((f) => [f.memberId, f.code])).toEqual([['m001', 'no-address']]);
+    // A noted item has no send record: a claim of any rank may still take it.
+    expect(await ledger().claim(free!, 0, lease('me'), EXPIRES)).toBe(true);
   });
 });

@@ -199,6 +199,22 @@ describe('rescheduling, changing and cancelling a session', () => {
       .thenNothing();
   });
 
+  it('takes only a join link every mail can carry: https, at most 900 characters, stored as it serialises', () => {
+    const change = (joinUrl: string) => ({ type: 'ChangeSessionDetails', seriesId: dialogueId, sessionId: 'webinar', joinUrl }) as const;
+    for (const [joinUrl, why] of [
+      ['http://meet.example.org/room-42', /https/],
+      ['javascript:alert(1)', /https/],
+      ['not a link', /not a URL/],
+      [`https://meet.example.org/${'x'.repeat(900)}`, /at most 900/],
+    ] as const) {
+      spec([dialogueCreated, webinarScheduled]).when(change(joinUrl)).thenThrows(InvalidCommandError, why, 'joinUrl');
+      spec([dialogueCreated]).when({ ...schedule({ seriesId: dialogueId, start: '2027-05-03T10:00', durationMinutes: 60 }), joinUrl }).thenThrows(InvalidCommandError, why, 'joinUrl');
+    }
+    spec([dialogueCreated, webinarScheduled])
+      .when(change('https://Meet.Example.org/room 42'))
+      .then([{ type: 'SessionDetailsChanged', data: { seriesId: dialogueId, sessionId: 'webinar', joinUrl: 'https://meet.example.org/room%2042' } }]);
+  });
+
   it('changes details field by field, and null removes an optional one', () => {
     spec([dialogueCreated, webinarScheduled])
       .when({ type: 'ChangeSessionDetails', seriesId: dialogueId, sessionId: 'webinar', title: { en: 'Live webinar' }, capacity: 300, joinUrl: null })

@@ -1,10 +1,13 @@
 /**
  * The projector on real DynamoDB Streams records from DynamoDB Local: incremental projection
  * equals a clean rebuild, also when batches are redelivered, interleaved across streams in
- * reverse, or handled by two projectors at once.
+ * reverse, or handled by two projectors at once. A stream with an event that fails its schema
+ * is retried, then set aside without holding up the records behind it, and noted for the
+ * organisers of its series; a rebuild leaves it as it was and rebuilds everything else.
  */
 import { DynamoDBStreamsClient, GetRecordsCommand, GetShardIteratorCommand, DescribeStreamCommand } from '@aws-sdk/client-dynamodb-streams';
 import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { DynamoDBRecord } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { memberDecider, memberStreamId } from '../../events/member/index.js';
@@ -15,10 +18,11 @@ import { conveneEventStore } from '../../functions/adapters/event-store/index.js
 import { createReadModelStore, type ReadModelStore } from '../../functions/adapters/read-models/read-model-store.js';
 import { runCommand } from '../../functions/commands/run-command.js';
 import { createProjectorHandler } from '../../functions/projector/handler.js';
-import { scheduleKey } from '../../functions/projector/projections.js';
+import { projectionFailuresPk, scheduleKey, type ProjectionFailure } from '../../functions/projector/projections.js';
+import { toItem } from '../../functions/adapters/event-store/event-store.js';
 import { rebuildReadModels } from '../../functions/projector/rebuild.js';
 import { createTables } from '../../infra/local/create-tables.js';
-import { startStreamPoller, toLambdaRecord, type StreamPoller } from '../../infra/local/stream-poller.js';
+import { startStreamPoller, toLambdaRecord, type DeadLetter, type StreamPoller } from '../../infra/local/stream-poller.js';
 import { eventTable, localTableNames, readModelTable, tableEnvironment, type TableNames } from '../../infra/tables.js';
 import { clients, localStackInfo } from '../support/local.js';
 import { careRequest, dialogueRequest } from '../support/seed-requests.js';
@@ -135,5 +139,93 @@ describe('the projector', () => {
     const bad: DynamoDBRecord = { ...good!, dynamodb: { ...good!.dynamodb, Keys: { streamId: { S: 'series-x' } } as never, SequenceNumber: '999' } };
     const response = await handler({ Records: [good!, bad] });
     expect(response.batchItemFailures).toEqual([{ itemIdentifier: '999' }]);
+  });
+});
+
+/** An event as a bug or a hand edit would leave it: past the deciders, not matching its schema. */
+async function plantUnreadable(streamId: string, version: number) {
+  const item = toItem({
+    type: 'SessionRescheduled',
+    data: { seriesId: streamId.slice('series-'.length), sessionId: 'l0', startsAt: 'tomorrow', endsAt: 'later', timeZone: 'America/New_York' },
+    metadata: { eventId: crypto.randomUUID(), streamId, version, schemaVersion: 1, recordedAt: new Date().toISOString(), actor: { kind: 'system', id: 'test' }, correlationId: 'c', causationId: 'c' },
+  });
+  await documentClient(clients().dynamodb).send(new PutCommand({ TableName: names[eventTable.id], Item: item }));
+}
+
+describe('a stream record that keeps failing', () => {
+  it('is retried a bounded number of times, then set aside with a note, and the records behind it go on', async () => {
+    const poisoned = await writeSomeHistory('poison');
+    const letters: DeadLetter[] = [];
+    const poller = await startStreamPoller({
+      dynamodb: clients().dynamodb,
+      streams: streamsClient,
+      table: names[eventTable.id]!,
+      handler: createProjectorHandler({ store, readModels }),
+      intervalMs: 50,
+      maxAttempts: 3,
+      retryDelayMs: 20,
+      onDeadLetter: (letter) => letters.push(letter),
+      onError: () => {},
+    });
+    try {
+      await poller.drain();
+      await plantUnreadable(seriesStreamId(poisoned), 7);
+      // Written after the poison, in the same shard: must not wait behind it for ever.
+      const after = await writeSomeHistory('after');
+      await poller.drain();
+      expect(letters).toHaveLength(1);
+      expect(letters[0]).toMatchObject({ attempts: 3, keys: { streamId: { S: seriesStreamId(poisoned) }, version: { N: '7' } } });
+      expect(poller.deadLetters()).toEqual(letters);
+      expect((await readModels.get<SeriesSchedule>(scheduleKey(after)))?.version).toBe(6);
+      // The poisoned series keeps its last readable schedule, and its organisers are told.
+      expect((await readModels.get<SeriesSchedule>(scheduleKey(poisoned)))?.version).toBe(6);
+      const notes = await readModels.query<ProjectionFailure>(projectionFailuresPk(poisoned));
+      expect(notes.map((n) => n.doc)).toEqual([expect.objectContaining({ streamId: seriesStreamId(poisoned), version: 7, eventType: 'SessionRescheduled', reason: expect.stringMatching(/startsAt/) })]);
+    } finally {
+      await poller.stop();
+    }
+  });
+
+  it('that succeeds on a retry is not set aside', async () => {
+    const seriesId = await writeSomeHistory('flaky');
+    const projector = createProjectorHandler({ store, readModels });
+    let failures = 0;
+    const letters: DeadLetter[] = [];
+    const poller = await startStreamPoller({
+      dynamodb: clients().dynamodb,
+      streams: streamsClient,
+      table: names[eventTable.id]!,
+      // The first two deliveries of every batch fail as a whole (DynamoDB busy, say).
+      handler: async (event) => (failures++ < 2 ? Promise.reject(new Error('busy')) : projector(event)),
+      intervalMs: 50,
+      maxAttempts: 3,
+      retryDelayMs: 20,
+      onDeadLetter: (letter) => letters.push(letter),
+      onError: () => {},
+    });
+    try {
+      await poller.drain();
+      expect(failures).toBeGreaterThanOrEqual(2);
+      // This poller reads the shard from its start: nothing of this test's streams is set aside.
+      expect(letters.filter((l) => JSON.stringify(l.keys).includes('flaky'))).toEqual([]);
+      expect((await readModels.get<SeriesSchedule>(scheduleKey(seriesId)))?.version).toBe(6);
+    } finally {
+      await poller.stop();
+    }
+  });
+
+  it('leaves a rebuild whole: the stream is left as it was and noted, every other stream is rebuilt', async () => {
+    await writeSomeHistory('rb');
+    await plantUnreadable(seriesStreamId('care-rb'), 7);
+    const fresh = localTableNames(`rbp-${crypto.randomUUID().slice(0, 8)}`);
+    await createTables(clients().dynamodb, fresh);
+    const target = createReadModelStore(documentClient(clients().dynamodb), fresh[readModelTable.id]!);
+    const report = await rebuildReadModels({ store, readModels: target, client: documentClient(clients().dynamodb), eventsTable: names[eventTable.id]! });
+    expect(report.unreadable.map((u) => [u.streamId, u.version])).toContainEqual([seriesStreamId('care-rb'), 7]);
+    expect(await target.get(scheduleKey('care-rb'))).toBeUndefined();
+    // The same history's dialogue and members, and everything else, are rebuilt.
+    expect((await target.get(scheduleKey('vd-rb')))?.version).toBe(1);
+    expect((await target.query<ProjectionFailure>(projectionFailuresPk('care-rb'))).map((n) => n.doc.version)).toEqual([7]);
+    expect(report.projected).toBe(report.streams - report.unreadable.length);
   });
 });

@@ -8,6 +8,7 @@ import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { DISPATCHER_SERVICE, METRICS_NAMESPACE, TICK_METRICS } from '../../functions/dispatcher/metrics.js';
 import { ALARM_EMAIL_CONTEXT, alarmEmailContext } from '../../infra/stack/alarms.js';
 import { ConveneStack } from '../../infra/stack/convene-stack.js';
 import { entryOf } from '../../infra/stack/node-function.js';
@@ -131,8 +132,19 @@ describe('ConveneStack operational alarms', () => {
     expect(found[0]).toMatchObject({ ...COMMON, Statistic: 'Sum', Period: 300, Threshold: 5 });
   });
 
+  it("alarms on any mail the dispatcher could not send, and on any series it could not plan, summed over 5 minutes", () => {
+    const service = { Name: 'service', Value: DISPATCHER_SERVICE };
+    for (const metric of [TICK_METRICS.undeliverable, TICK_METRICS.planFailures]) {
+      const found = alarmsOn(METRICS_NAMESPACE, metric, service);
+      expect(found, metric).toHaveLength(1);
+      expect(found[0]).toMatchObject({ ...COMMON, Statistic: 'Sum', Period: 300, Threshold: 1 });
+    }
+    expect(alarmsOn(METRICS_NAMESPACE, TICK_METRICS.undeliverable, service)[0]!.AlarmDescription).toContain('/admin/series/{seriesId}/undeliverable');
+    expect(alarms.filter((a) => a.Namespace === METRICS_NAMESPACE)).toHaveLength(2);
+  });
+
   it('has no other alarm, and exposes them all on the construct', () => {
-    expect(alarms).toHaveLength(2 * FUNCTION_NAMES.length + 4);
+    expect(alarms).toHaveLength(2 * FUNCTION_NAMES.length + 6);
     expect(stack.alarms.alarms.map((a) => logicalId(a))).toEqual(resourcesOfType('AWS::CloudWatch::Alarm').map(([id]) => id));
   });
 

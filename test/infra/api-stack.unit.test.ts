@@ -153,7 +153,7 @@ describe('ConveneStack API', () => {
       });
     });
 
-    it('may read and write the event table, its indexes, the idempotency table and the member directory, read the read-model table, send raw mail as its domain with the configuration set, and nothing else: no S3 at all', () => {
+    it('may read and write the event table, its indexes, the idempotency table and the member directory, read the read-model table and the delivery ledger (its failures index), send raw mail as its domain with the configuration set, and nothing else: no S3 at all', () => {
       const events = tableArns(ids.events);
       const idempotency = tableArns(ids.idempotency);
       const readModels = tableArns(ids.readModels);
@@ -168,6 +168,9 @@ describe('ConveneStack API', () => {
         [arnKey(tableArns(ids.members).table)]: TABLE_READ_WRITE_ACTIONS,
         // Schedules are served from the read models, which only the projector writes.
         [arnKey(readModels.table)]: TABLE_READ_ACTIONS,
+        // Undeliverable mail is listed from the ledger's failures index, which only the dispatcher writes.
+        [arnKey(tableArns(ids.deliveries).table)]: TABLE_READ_ACTIONS,
+        [arnKey(tableArns(ids.deliveries).indexes)]: TABLE_READ_ACTIONS,
         // Confirmation mail, sent as the one verified domain...
         [arnKey({ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':ses:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, ':identity/convene.example.org']] })]: ['ses:SendRawEmail'],
         // ...with the configuration set (SES checks SendRawEmail on it too).

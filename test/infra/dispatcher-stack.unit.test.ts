@@ -8,7 +8,7 @@ import { MAIL_FROM_ENV, PUBLIC_BASE_URL_ENV, SIGNING_SECRETS_ENV } from '../../f
 import { MAIL_SEND_RATE_ENV } from '../../functions/dispatcher/send-rate.js';
 import type { ConveneStack } from '../../infra/stack/convene-stack.js';
 import { entryOf } from '../../infra/stack/node-function.js';
-import { DELIVERY_EXPIRES_AT, DELIVERY_PK, DELIVERY_SK, deliveryTable, eventTable, idempotencyTable, membersTable, readModelTable, tables } from '../../infra/tables.js';
+import { DELIVERY_EXPIRES_AT, DELIVERY_FAILURE_SERIES, DELIVERY_FAILURE_SORT, DELIVERY_FAILURES_INDEX, DELIVERY_PK, DELIVERY_SK, deliveryTable, eventTable, idempotencyTable, membersTable, readModelTable, tables } from '../../infra/tables.js';
 import { TABLE_READ_ACTIONS, TABLE_READ_WRITE_ACTIONS, TABLE_WRITE_ACTIONS, arnKey, grantsOfRole, tableArns } from './template-grants.js';
 import type { Resource } from './template-grants.js';
 import { expectNodeFunction, synthTestStack } from './test-stack.js';
@@ -109,8 +109,10 @@ describe('ConveneStack dispatcher', () => {
       expect(grants).toEqual({
         // Schedules and registrations: what is due, and to whom.
         [arnKey(tableArns(ids.readModels).table)]: TABLE_READ_ACTIONS,
-        // The ledger: claims before sends, sends recorded after.
+        // The ledger: claims before sends, sends (and failures) recorded after. CDK grants a
+        // table's indexes with it; the dispatcher never queries the failures index.
         [arnKey(tableArns(ids.deliveries).table)]: TABLE_READ_WRITE_ACTIONS,
+        [arnKey(tableArns(ids.deliveries).indexes)]: TABLE_READ_WRITE_ACTIONS,
         // Member records (addresses, names) and the suppression list.
         [arnKey(tableArns(ids.members).table)]: TABLE_READ_ACTIONS,
         // SES checks SendRawEmail on the sending identity and on the configuration set.
@@ -132,7 +134,7 @@ describe('ConveneStack dispatcher', () => {
     });
   });
 
-  it('keeps its ledger in a table keyed by pk and sk, expiring on expiresAt, retained with the stack', () => {
+  it('keeps its ledger in a table keyed by pk and sk, expiring on expiresAt, retained with the stack, with a sparse index of failed mail by series', () => {
     expect(resources[ids.deliveries]).toMatchObject({
       Type: 'AWS::DynamoDB::GlobalTable',
       DeletionPolicy: 'Retain',
@@ -143,6 +145,16 @@ describe('ConveneStack dispatcher', () => {
         ],
         TimeToLiveSpecification: { AttributeName: DELIVERY_EXPIRES_AT, Enabled: true },
         Replicas: [{ DeletionProtectionEnabled: true, PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true } }],
+        GlobalSecondaryIndexes: [
+          {
+            IndexName: DELIVERY_FAILURES_INDEX,
+            KeySchema: [
+              { AttributeName: DELIVERY_FAILURE_SERIES, KeyType: 'HASH' },
+              { AttributeName: DELIVERY_FAILURE_SORT, KeyType: 'RANGE' },
+            ],
+            Projection: { ProjectionType: 'ALL' },
+          },
+        ],
       },
     });
   });

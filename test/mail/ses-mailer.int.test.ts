@@ -125,8 +125,19 @@ describe('createSesMailer error mapping through the SDK (stub SES endpoint)', ()
     const before = requests;
     const error = await mailer().sendRaw(Buffer.from('From: a@example.org\r\n\r\nx')).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(MailSendError);
-    expect(error).toMatchObject({ code: 'MessageRejected', retryable: false });
+    expect(error).toMatchObject({ code: 'MessageRejected', retryable: false, scope: 'message' });
     expect(requests - before).toBe(1);
+  });
+
+  it.each([
+    ['AccountSendingPausedException', 'Email sending is disabled for your entire Amazon SES account.'],
+    ['ConfigurationSetSendingPausedException', 'Email sending is disabled for the configuration set.'],
+    ['MailFromDomainNotVerifiedException', 'The MAIL FROM domain is not verified.'],
+  ])('an SES %s answer is a refusal of every send, not of this message', async (code, message) => {
+    answer = { status: 400, code, message };
+    const error = await mailer().sendRaw(Buffer.from('From: a@example.org\r\n\r\nx')).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(MailSendError);
+    expect(error).toMatchObject({ code, retryable: false, scope: 'sender' });
   });
 
   it('a server fault is a retryable MailSendError', async () => {

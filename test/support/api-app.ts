@@ -22,7 +22,8 @@ import { confirmationSender } from '../../functions/mail/send-confirmation.js';
 import { createTokenSigner, type TokenSigner } from '../../functions/security/signed-token.js';
 import { freePort } from '../../infra/local/free-port.js';
 import { LOCAL_ISSUER, mintOrganiserToken, newSigningKey, type SigningKey } from '../../infra/local/organiser-token.js';
-import { membersTable, readModelTable, tableEnvironment, type TableNames } from '../../infra/tables.js';
+import { deliveryTable, membersTable, readModelTable, tableEnvironment, type TableNames } from '../../infra/tables.js';
+import { createFailureReader } from '../../functions/adapters/deliveries/delivery-failures.js';
 
 export interface ApiResponse<T = any> {
   status: number;
@@ -79,6 +80,7 @@ export async function buildTestApp(options: TestAppOptions): Promise<TestApp> {
     now: options.now ?? (() => new Date()),
     store,
     readModels,
+    failures: createFailureReader(client, names[deliveryTable.id]!),
     members,
     feedReads: batchedFeedReads(client, feedTablesOf(names), readModels),
     signer,

@@ -9,6 +9,9 @@
  * - record: writes what was sent and drops the lease, only while the caller still holds it.
  * - release: drops the caller's lease without recording (nothing was sent): the next tick may
  *   claim the item again at once.
+ * - fail: records why the caller's claimed mail was not sent (./delivery-failures.ts) and drops
+ *   the lease; what was sent before stays as it was. `note` does the same for mail nobody
+ *   claimed (a member with no address). A later successful `record` removes the failure.
  * A dispatcher that dies holding a lease leaves the item claimed until the lease runs out;
  * then another claims and sends it. That is the one window in which a mail can go twice: the
  * dead one had SES accept the mail but died before `record` (one DynamoDB write later).
@@ -23,8 +26,10 @@
 import { TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DELIVERY_EXPIRES_AT, DELIVERY_PK, DELIVERY_SK } from '../../../infra/tables.js';
 import { queryAll } from '../dynamodb-pages.js';
+import * as z from 'zod';
 import { groupCommit } from './group-commit.js';
 import { isAwsError } from '../aws-errors.js';
+import { FAILURE_ATTRIBUTES, FAILURE_NAMES, failureOf, setFailure, type DeliveryFailure, type FailureNote } from './delivery-failures.js';
 
 export interface LedgerKey {
   readonly pk: string;
@@ -43,6 +48,18 @@ export interface SentRecord {
 export interface LedgerItem {
   readonly sk: string;
   readonly sent?: SentRecord;
+  /** Why the last attempt failed, while it stands. */
+  readonly failure?: DeliveryFailure;
+  /**
+   * The item says something was sent but not what (its send record does not parse): nothing
+   * may be sent over it, as its rank is unknown. Says what is wrong with it.
+   */
+  readonly unreadable?: string;
+  /**
+   * Written by an earlier version for a mail it did not send (`not-composed:`/`rejected:` in
+   * place of a message id, an empty detail): `sent` then holds the rank it meant to send.
+   */
+  readonly notSent?: string;
 }
 
 export interface Lease {
@@ -61,6 +78,10 @@ export interface DeliveryLedger {
   items(pk: string): Promise<LedgerItem[]>;
   /** Marks an item done with no send (a finished reminder slot). Idempotent. */
   markDone(key: LedgerKey, at: Date, expiresAt: Date): Promise<void>;
+  /** Records why the caller's claimed mail was not sent and drops the lease; false if the lease was lost. */
+  fail(key: LedgerKey, owner: string, note: FailureNote, expiresAt: Date): Promise<boolean>;
+  /** Records why mail nobody claimed is not sent (no live lease on it); false if someone holds one. */
+  note(key: LedgerKey, note: FailureNote, expiresAt: Date): Promise<boolean>;
 }
 
 export const ledgerKeys = {
@@ -155,10 +176,33 @@ export function createDeliveryLedger(client: DynamoDBDocumentClient, table: stri
     record: (key, owner, sent) =>
       recordGroup({
         Key: Key(key),
-        UpdateExpression: 'SET sentRank = :rank, messageId = :id, sentAt = :at, detail = :detail REMOVE leaseOwner, leaseUntil, pendingRank',
+        UpdateExpression: `SET sentRank = :rank, messageId = :id, sentAt = :at, detail = :detail REMOVE leaseOwner, leaseUntil, pendingRank, ${FAILURE_ATTRIBUTES}`,
         ConditionExpression: 'leaseOwner = :owner AND pendingRank = :rank',
+        ExpressionAttributeNames: FAILURE_NAMES,
         ExpressionAttributeValues: { ':owner': owner, ':rank': sent.rank, ':id': sent.messageId, ':at': sent.sentAt, ':detail': sent.detail ?? {} },
       }),
+
+    fail(key, owner, failure, expiresAt) {
+      const { set, names, values } = setFailure(failure);
+      return update({
+        Key: Key(key),
+        UpdateExpression: `SET ${set}, #exp = if_not_exists(#exp, :exp) REMOVE leaseOwner, leaseUntil, pendingRank`,
+        ConditionExpression: 'leaseOwner = :owner',
+        ExpressionAttributeNames: { ...names, '#exp': DELIVERY_EXPIRES_AT },
+        ExpressionAttributeValues: { ...values, ':owner': owner, ':exp': epochSeconds(expiresAt) },
+      });
+    },
+
+    note(key, failure, expiresAt) {
+      const { set, names, values } = setFailure(failure);
+      return update({
+        Key: Key(key),
+        UpdateExpression: `SET ${set}, #exp = if_not_exists(#exp, :exp)`,
+        ConditionExpression: 'attribute_not_exists(leaseUntil) OR leaseUntil <= :now',
+        ExpressionAttributeNames: { ...names, '#exp': DELIVERY_EXPIRES_AT },
+        ExpressionAttributeValues: { ...values, ':now': failure.at.getTime(), ':exp': epochSeconds(expiresAt) },
+      });
+    },
 
     async release(key, owner) {
       await update({
@@ -177,12 +221,7 @@ export function createDeliveryLedger(client: DynamoDBDocumentClient, table: stri
         ExpressionAttributeValues: { ':pk': pk },
         ConsistentRead: true,
       });
-      return items.map((item): LedgerItem => {
-        const sk = String(item[DELIVERY_SK]);
-        return item.sentRank === undefined
-          ? { sk }
-          : { sk, sent: { rank: Number(item.sentRank), messageId: String(item.messageId), sentAt: String(item.sentAt), detail: item.detail as SentRecord['detail'] } };
-      });
+      return items.map(ledgerItem);
     },
 
     async markDone(key, at, expiresAt) {
@@ -197,4 +236,26 @@ export function createDeliveryLedger(client: DynamoDBDocumentClient, table: stri
       );
     },
   };
+}
+
+/** What a send record must hold; anything else on the item is not ours to read here. */
+const StoredSend = z.object({
+  sentRank: z.number().int().min(0),
+  messageId: z.string().min(1),
+  sentAt: z.string().min(1),
+  detail: z.record(z.string(), z.union([z.string(), z.number().finite()])).optional(),
+});
+
+/** An item as stored, read with zod: a send record that does not parse is reported, not guessed. */
+export function ledgerItem(item: Record<string, unknown>): LedgerItem {
+  const sk = String(item[DELIVERY_SK]);
+  const failure = failureOf(item);
+  const withFailure = failure ? { failure } : {};
+  if (item.sentRank === undefined && item.messageId === undefined) return { sk, ...withFailure };
+  const parsed = StoredSend.safeParse(item);
+  if (!parsed.success) return { sk, ...withFailure, unreadable: `its send record does not parse: ${z.prettifyError(parsed.error).replace(/\s+/g, ' ')}` };
+  const { sentRank, messageId, sentAt, detail } = parsed.data;
+  const sent: SentRecord = { rank: sentRank, messageId, sentAt, ...(detail ? { detail } : {}) };
+  const legacy = /^(not-composed|rejected):/.exec(messageId);
+  return { sk, sent, ...withFailure, ...(legacy ? { notSent: messageId.slice(0, 200) } : {}) };
 }

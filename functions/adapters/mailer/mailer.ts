@@ -27,6 +27,13 @@ export class MailThrottledError extends MailerError {
   }
 }
 
+/**
+ * What a refusal is about: this one message (its content or recipient: SES `MessageRejected`,
+ * `InvalidParameterValue`), or every send for now (the account or configuration set is paused,
+ * the sender is not verified, the credentials are refused): sending anything else is no use.
+ */
+export type RefusalScope = 'message' | 'sender';
+
 /** Any other failure: the mail was refused (`MessageRejected`, unverified sender...) or never arrived. */
 export class MailSendError extends MailerError {
   constructor(
@@ -35,8 +42,12 @@ export class MailSendError extends MailerError {
     message: string,
     /** Whether the same send may succeed later: a server fault or no answer, not a refusal. */
     readonly retryable: boolean,
-    options?: { cause?: unknown },
+    options?: { cause?: unknown; scope?: RefusalScope },
   ) {
     super(message, options);
+    this.scope = options?.scope ?? 'sender';
   }
+
+  /** For a refusal (not retryable): whether it is about this message or about every send. */
+  readonly scope: RefusalScope;
 }

@@ -15,6 +15,14 @@ export { MailerError, MailSendError, MailThrottledError, type Mailer } from './m
 /** Error codes with which SES says "not now": sending rate or daily quota exceeded. */
 const THROTTLING_CODES: ReadonlySet<string> = new Set(['Throttling', 'ThrottlingException', 'MaxSendingRateExceeded']);
 
+/**
+ * Refusals of one message (its content or its recipients). Every other refusal
+ * (AccountSendingPausedException, ConfigurationSetSendingPausedException,
+ * MailFromDomainNotVerifiedException, ConfigurationSetDoesNotExistException, AccessDenied...)
+ * is about the sender: no other mail would go either, and it is no member's fault.
+ */
+const MESSAGE_REFUSALS: ReadonlySet<string> = new Set(['MessageRejected', 'InvalidParameterValue']);
+
 export interface SesMailerOptions {
   /** The SES configuration set that publishes bounces and complaints (infra/stack/ses-feedback.ts). */
   readonly configurationSet?: string;
@@ -58,5 +66,6 @@ function mapSesError(err: unknown): MailThrottledError | MailSendError {
   const retryable = Boolean(shape.$retryable) || shape.$fault === 'server' || (status !== undefined ? status >= 500 : true);
   return new MailSendError(code, `SES did not send the mail (${code}${status ? `, HTTP ${status}` : ''}): ${detail}`, retryable, {
     cause: err,
+    scope: MESSAGE_REFUSALS.has(code) ? 'message' : 'sender',
   });
 }

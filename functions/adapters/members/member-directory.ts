@@ -42,10 +42,12 @@ export const feedTokenPk = (token: string) => `feed#${sha256(token)}`;
 export function createMemberDirectory(client: DynamoDBDocumentClient, table: string, newId: () => string = () => crypto.randomUUID()): MemberDirectory {
   const get = async (pk: string) =>
     (await client.send(new GetCommand({ TableName: table, Key: { [MEMBER_PK]: pk }, ConsistentRead: true }))).Item;
+  // A record without an address or name reads as empty ones (the dispatcher reports such a member), never as "undefined".
+  const text = (value: unknown) => (typeof value === 'string' ? value : '');
   const memberItem = (item: Record<string, unknown>): MemberRecord => ({
     memberId: String(item.memberId),
-    email: String(item.email),
-    name: String(item.name),
+    email: text(item.email),
+    name: text(item.name),
     createdAt: String(item.createdAt),
     ...(item.feedTokenHash ? { feedTokenHash: String(item.feedTokenHash) } : {}),
   });

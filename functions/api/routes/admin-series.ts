@@ -6,6 +6,7 @@ import { seriesDecider, type ActiveSeries, type SeriesCommand } from '../../../e
 import type { SeriesEvent } from '../../../events/series/events.js';
 import type { RecordedEvent } from '../../../events/shared/event.js';
 import type { EventStore } from '../../adapters/event-store/event-store.js';
+import { StoredEventInvalidError } from '../../adapters/event-store/errors.js';
 import { BadRequestError, NotFoundProblem } from '../problems.js';
 import { etag, isNotModified, pathId, readBody } from '../request.js';
 import { activeSeries, respondWithVersion, seriesCommandRunner, type OrganiserEnv, type SeriesResult } from '../series-command.js';
@@ -40,12 +41,21 @@ export function adminSeriesRoutes(deps: AdminDeps) {
 
   app.get('/admin/series', async (c) => {
     const ids = await store.listStreams('series');
+    const unreadable: { id: string; detail: string }[] = [];
     const views = await mapLimited(ids, 8, async (streamId) => {
-      const events = (await store.read(streamId)) as RecordedEvent<SeriesEvent>[];
+      let events: RecordedEvent<SeriesEvent>[];
+      try {
+        events = (await store.read(streamId)) as RecordedEvent<SeriesEvent>[];
+      } catch (error) {
+        // One series that cannot be read is named, and never hides the others.
+        if (!(error instanceof StoredEventInvalidError)) throw error;
+        unreadable.push({ id: streamId.slice('series-'.length), detail: `event ${error.version} does not match its schema` });
+        return undefined;
+      }
       const state = fold(events);
       return state.status === 'active' ? seriesSummary(seriesView(state, events)) : undefined;
     });
-    return c.json({ series: views.filter((v) => v !== undefined) });
+    return c.json({ series: views.filter((v) => v !== undefined), ...(unreadable.length > 0 ? { unreadable } : {}) });
   });
 
   app.get('/admin/series/:seriesId', async (c) => {

@@ -1,0 +1,125 @@
+/**
+ * What a dispatcher tick works on: the mail it plans (./plan.ts, ./plan-recordings.ts) and
+ * sends (./dispatch.ts), and the read models that mail is made from.
+ */
+import type { InviteMessage } from '../../events/delivery/invites.js';
+import type { ReminderSlot } from '../../events/delivery/reminders.js';
+import type { RosterEntry } from '../../events/projections/member-registrations.js';
+import type { SeriesSchedule } from '../../events/projections/schedule.js';
+import { coversSession, seatsFor } from '../../events/projections/seats.js';
+import type { DeliveryFailure } from '../adapters/deliveries/delivery-failures.js';
+import type { DeliveryLedger, LedgerKey } from '../adapters/deliveries/delivery-ledger.js';
+import type { ReadModelKey, ReadModelStore } from '../adapters/read-models/read-model-store.js';
+import { rosterPk, scheduleKey } from '../projector/projections.js';
+
+interface WorkBase {
+  readonly seriesId: string;
+  readonly memberId: string;
+  readonly key: LedgerKey;
+  readonly rank: number;
+  readonly expiresAt: Date;
+  /** The failure the ledger item holds from an earlier attempt. */
+  readonly failure?: DeliveryFailure;
+  /** Why nothing may be sent over this item (its ledger record does not parse). */
+  readonly unreadable?: string;
+}
+
+export interface InviteWork extends WorkBase {
+  readonly kind: 'invite';
+  readonly sessionId: string;
+  readonly message: InviteMessage;
+}
+
+export interface ReminderWork extends WorkBase {
+  readonly kind: 'reminder';
+  readonly slot: ReminderSlot;
+}
+
+export interface RecordingWork extends WorkBase {
+  readonly kind: 'recording';
+  readonly sessionId: string;
+  readonly slotKey: string;
+}
+
+export type Work = InviteWork | ReminderWork | RecordingWork;
+
+/** What the work needs to be composed: the series as members see it, and its roster. */
+export interface SeriesContext {
+  readonly schedule: SeriesSchedule;
+  /** The schedule's version: a failed mail is tried again once it moved. */
+  readonly version: number;
+  readonly roster: ReadonlyMap<string, RosterEntry>;
+  /** Each roster entry's version (its member stream's). */
+  readonly rosterVersions: ReadonlyMap<string, number>;
+  /** Members with a seat, for sessions with a capacity (others seat everyone registered). */
+  readonly seated: ReadonlyMap<string, ReadonlySet<string>>;
+}
+
+/** A queue item, done once every series it names was reconciled without a failure. */
+export interface QueueTask {
+  readonly key: ReadModelKey;
+  readonly version: number;
+  readonly seriesIds: readonly string[];
+}
+
+/** A reminder slot finished for everyone once its work succeeded (its last zone's due time is past). */
+export interface SlotTask {
+  readonly seriesId: string;
+  readonly slotKey: string;
+  readonly expiresAt: Date;
+}
+
+/**
+ * A stream whose part of the plan failed this tick (a read model that does not fit, say):
+ * nothing of that series (or member's queue item) is sent or finished; the next tick tries again.
+ */
+export interface PlanFailure {
+  /** `series-<id>` or `member-<id>`. */
+  readonly streamId: string;
+  readonly reason: string;
+}
+
+export interface Plan {
+  readonly work: readonly Work[];
+  readonly contexts: ReadonlyMap<string, SeriesContext>;
+  readonly queue: readonly QueueTask[];
+  readonly slots: readonly SlotTask[];
+  readonly failures: readonly PlanFailure[];
+}
+
+export interface PlanDeps {
+  readonly readModels: ReadModelStore;
+  readonly ledger: DeliveryLedger;
+}
+
+export type ContextOf = (seriesId: string) => Promise<SeriesContext | undefined>;
+
+export async function loadContext(readModels: ReadModelStore, seriesId: string): Promise<SeriesContext | undefined> {
+  const [schedule, roster] = await Promise.all([
+    readModels.get<SeriesSchedule>(scheduleKey(seriesId)),
+    readModels.query<RosterEntry>(rosterPk(seriesId)),
+  ]);
+  if (!schedule) return undefined;
+  const entries = roster.map(({ doc }) => doc);
+  const seated = new Map(
+    schedule.doc.sessions.filter((s) => s.capacity !== undefined).map((s) => [s.sessionId, new Set(seatsFor(s, entries).seated)] as const),
+  );
+  return {
+    schedule: schedule.doc,
+    version: schedule.version,
+    roster: new Map(entries.map((e) => [e.memberId, e])),
+    rosterVersions: new Map(roster.map(({ version, doc }) => [doc.memberId, version])),
+    seated,
+  };
+}
+
+/** Registered for the session, and seated where it has a capacity. */
+export function attends(ctx: SeriesContext, entry: RosterEntry, sessionId: string): boolean {
+  return coversSession(entry, sessionId) && (ctx.seated.get(sessionId)?.has(entry.memberId) ?? true);
+}
+
+/** What an error says, in one line of at most 300 characters. */
+export function errorText(error: unknown): string {
+  const text = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+  return text.replace(/\s+/g, ' ').slice(0, 300);
+}
