@@ -104,7 +104,9 @@ export function useTestApi(options: TestApiOptions = {}): TestApi {
       const reports: ArchiveReport[] = [];
       const s3Events: S3Event[] = [];
       const info = localStackInfo();
-      const s3Client = ownS3 ? localClients({ ...info, s3: { ...info.s3, endpoint: ownS3.endpoint } }).s3 : clients().s3;
+      const ownClients = ownS3 ? localClients({ ...info, s3: { ...info.s3, endpoint: ownS3.endpoint } }) : undefined;
+      if (ownClients) cleanups.push(async () => Object.values(ownClients).forEach((client) => client.destroy()));
+      const s3Client = ownClients?.s3 ?? clients().s3;
       const bucket = ownS3 ? RECORDINGS_BUCKET : info.s3.bucket;
       const recordings = createRecordingStore(s3Client, bucket);
       const built = await buildTestApp({ dynamodb, ses: clients().ses, names, recordings, now: () => clock.now ?? new Date() });
