@@ -13,6 +13,17 @@ const nodeMainFields: Plugin = {
   configEnvironment: () => ({ resolve: { mainFields: ['main'] } }),
 };
 
+/**
+ * The integration and e2e projects run against the local stack: one in-memory stack for the
+ * whole run, shared by both projects when they run together (see the global setup), which
+ * provides 'localStack'.
+ */
+const onLocalStack = {
+  globalSetup: ['./test/support/global-setup.ts'],
+  testTimeout: 30_000,
+  hookTimeout: 60_000,
+};
+
 export default defineConfig({
   // This file lives in test/ (the top level of the repository is fixed); paths are from the root.
   root: fileURLToPath(new URL('..', import.meta.url)),
@@ -29,14 +40,11 @@ export default defineConfig({
       },
       {
         extends: true,
-        test: {
-          name: 'integration',
-          include: ['test/**/*.int.test.ts', 'test/**/*.e2e.test.ts'],
-          // Starts one in-memory local stack for the whole run and provides 'localStack'.
-          globalSetup: ['./test/support/global-setup.ts'],
-          testTimeout: 30_000,
-          hookTimeout: 60_000,
-        },
+        test: { name: 'integration', include: ['test/**/*.int.test.ts'], ...onLocalStack },
+      },
+      {
+        extends: true,
+        test: { name: 'e2e', include: ['test/**/*.e2e.test.ts'], ...onLocalStack },
       },
     ],
   },

@@ -3,7 +3,7 @@
  * Dialogue created, a session rescheduled across a DST change, one cancelled; history and
  * asOf tell what happened, in order.
  */
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { HistoryView, ScheduledSessionView, SeriesListView, SeriesView } from '../../functions/api/schemas.js';
 import { useTestApi } from '../support/api.js';
 import { careRequest, dialogueRequest } from '../support/seed-requests.js';
@@ -63,6 +63,9 @@ describe('the 10th Virtual Dialogue', () => {
 
 describe('the Care Economy lecture series', () => {
   it('four sessions in English and Spanish; one moved across DST, one cancelled; history and asOf in order', async () => {
+    // On the API's clock (commands and recordedAt alike): created and scheduled at 09:00, changed at 10:00.
+    onTestFinished(() => void (api.clock.now = undefined));
+    api.clock.now = new Date('2027-01-15T09:00:00Z');
     const created = await api.request('POST', '/admin/series', { body: care });
     expect(created.status).toBe(201);
     const id = created.body.id as string;
@@ -78,8 +81,8 @@ describe('the Care Economy lecture series', () => {
       expect(res.body.startsAt).toBe(`${start.slice(0, 10)}T19:00:00.000Z`);
       sessionIds.push(res.body.sessionId);
     }
-    const beforeChanges = new Date().toISOString();
-    await new Promise((r) => setTimeout(r, 20));
+    const beforeChanges = '2027-01-15T09:30:00.000Z';
+    api.clock.now = new Date('2027-01-15T10:00:00Z');
 
     // Move the last lecture to 4 November, after New York falls back (7 November)... and then
     // to 8 November, across the change: same wall-clock time, one hour later in UTC.
@@ -105,6 +108,7 @@ describe('the Care Economy lecture series', () => {
       'SessionCancelled',
     ]);
     expect(events.map((e) => e.version)).toEqual([1, 2, 3, 4, 5, 6, 7]);
+    expect(events.map((e) => e.recordedAt)).toEqual([...Array(5).fill('2027-01-15T09:00:00.000Z'), '2027-01-15T10:00:00.000Z', '2027-01-15T10:00:00.000Z']);
     expect(events.every((e) => e.actor.kind === 'organiser' && e.actor.id === 'organiser-1')).toBe(true);
     expect(events[5]!.data).toMatchObject({ previousStartsAt: '2027-06-27T19:00:00.000Z', startsAt: '2027-11-08T20:00:00.000Z' });
     expect(events[6]!.data).toMatchObject({ reason: 'La ponente no está disponible' });

@@ -2,10 +2,13 @@
  * Never twice, never lost: two dispatchers at once, a dispatcher killed (SIGKILL, by pid) in
  * the middle of a batch of invitations or of reminders and another taking over, SES throttling
  * and SES unreachable. Each case counts the mail that reached the local SES endpoint.
+ *
+ * Each test has tables of its own (`scope: 'test'`): a tick plans over every series in its
+ * tables, so with shared ones a test would count, and send, what an earlier one left due.
  */
 import { spawn } from 'node:child_process';
 import { SESClient } from '@aws-sdk/client-ses';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { MailThrottledError, type Mailer } from '../../functions/adapters/mailer/mailer.js';
 import { createSesMailer } from '../../functions/adapters/mailer/ses-mailer.js';
 import { createDeliveryLedger, ledgerKeys } from '../../functions/adapters/deliveries/delivery-ledger.js';
@@ -21,7 +24,7 @@ import { clients, localStackInfo } from '../support/local.js';
 import { mailTo } from '../support/mailbox.js';
 import { careRequest } from '../support/seed-requests.js';
 
-const api = useTestApi();
+const api = useTestApi({ scope: 'test' });
 const NOW = new Date('2027-02-01T12:00:00Z');
 
 /** A series with one session and `count` registered members; returns their addresses. */
@@ -70,7 +73,9 @@ describe('two dispatchers at once', () => {
 /**
  * Runs a dispatcher child (test/support/dispatcher-child.ts) at `now` until `gateAfter` mails
  * reached SES and `recorded()` says the ledger recorded them, then kills it (SIGKILL, by pid)
- * holding claims on mail it never sent.
+ * holding claims on mail it never sent. A child that exits before (it found fewer than
+ * `gateAfter` mails to send, or crashed) fails the test saying so; whatever fails, the child is
+ * killed before this returns, and its mail stays in this test's tables.
  */
 async function killMidBatch(now: Date, gateAfter: number, recorded: () => Promise<number>) {
   const info = localStackInfo();
@@ -85,16 +90,29 @@ async function killMidBatch(now: Date, gateAfter: number, recorded: () => Promis
     },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
-  const exited = new Promise<NodeJS.Signals | null>((resolve) => child.once('exit', (_code, signal) => resolve(signal)));
-  await new Promise<void>((resolve, reject) => {
-    child.stdout.on('data', (chunk: Buffer) => (chunk.toString().includes('gated') ? resolve() : undefined));
-    child.once('exit', () => reject(new Error('the child dispatcher exited before the gate')));
-  });
-  // Wait until the mails that reached SES are recorded (a kill before that is the one known duplicate window).
-  for (const deadline = Date.now() + 10_000; Date.now() < deadline && (await recorded()) < gateAfter; ) await new Promise((r) => setTimeout(r, 25));
-  expect(await recorded()).toBe(gateAfter);
-  process.kill(child.pid!, 'SIGKILL');
-  expect(await exited).toBe('SIGKILL');
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
+  const running = () => child.exitCode === null && child.signalCode === null;
+  try {
+    await new Promise<void>((resolve, reject) => {
+      let out = '';
+      child.stdout.on('data', (chunk: Buffer) => ((out += chunk.toString()).includes('gated\n') ? resolve() : undefined));
+      child.once('error', reject);
+      void exited.then(({ code, signal }) =>
+        reject(new Error(`the child dispatcher exited (code ${code}, signal ${signal}) before the gate: it had fewer than ${gateAfter + 1} mails to send, or it failed (its stderr is above); stdout: ${JSON.stringify(out)}`)),
+      );
+    });
+    // Wait until the mails that reached SES are recorded (a kill before that is the one known duplicate window).
+    for (const deadline = Date.now() + 10_000; Date.now() < deadline && (await recorded()) < gateAfter; ) await new Promise((r) => setTimeout(r, 25));
+    expect(await recorded()).toBe(gateAfter);
+    expect(running(), 'the gated child dispatcher is still running').toBe(true);
+    process.kill(child.pid!, 'SIGKILL');
+    expect((await exited).signal).toBe('SIGKILL');
+  } finally {
+    if (child.pid !== undefined && running()) {
+      process.kill(child.pid!, 'SIGKILL');
+      await exited;
+    }
+  }
 }
 
 /**
@@ -121,8 +139,6 @@ describe('a dispatcher killed mid-batch', () => {
   });
 
   it('leaves reminder claims that another takes over once their lease runs out: every reminder once', { timeout: 90_000 }, async () => {
-    // Two weeks after the other tests' sessions: at this tick only this series' reminders are due
-    // (with theirs due too, the child's first 20 sends were split between two series).
     const { seriesId, sessionId, emails } = await seriesWithMembers(60, 'Killed reminders', '2027-04-04T15:00');
     expect((await testDispatcher(api).tick({ now: NOW })).invites).toBe(60);
     const schedule = (await api.readModels.get<SeriesSchedule>(scheduleKey(seriesId)))!.doc;

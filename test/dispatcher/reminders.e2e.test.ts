@@ -3,15 +3,18 @@
  * each due time, and at it) against the real read models, ledger and SES endpoint. The first
  * session is the Sunday the US moves its clocks (14 March 2027): "P1D" is the same wall-clock
  * time the day before in each member's zone, 23 hours earlier in New York, 24 in London.
+ *
+ * Each test has tables of its own: what a tick sends is every mail due in its tables, which
+ * must be this test's series only.
  */
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { useTestApi } from '../support/api.js';
 import { recordingMailer, testDispatcher } from '../support/dispatcher.js';
 import { mailTo } from '../support/mailbox.js';
 import { careRequest, dialogueRequest } from '../support/seed-requests.js';
 import { simpleParser } from '../mail/mailparser.js';
 
-const api = useTestApi();
+const api = useTestApi({ scope: 'test' });
 const unique = (name: string) => `${name}-${crypto.randomUUID().slice(0, 8)}@example.org`;
 
 async function createSeries(body: Record<string, unknown>, sessions: { title: string; start: string }[]) {
@@ -51,7 +54,7 @@ describe('reminders before a session, across a DST change', () => {
   const london = unique('london');
   let seriesId = '';
 
-  beforeAll(async () => {
+  beforeEach(async () => {
     ({ seriesId } = await createSeries({ ...careRequest, reminderOffsets: ['P7D', 'P1D', 'PT1H'] }, [{ title: 'Care after the clocks change', start: '2027-03-14T15:00' }]));
     await registerMembers(seriesId, [
       { email: ny, timeZone: 'America/New_York' },

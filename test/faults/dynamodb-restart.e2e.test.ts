@@ -19,7 +19,7 @@
  * session whose scheduling was rolled back) get the 404 a user would; everything answered
  * earlier must have its effect, and the test reports how many answers the stand-in dropped.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import type { Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -54,10 +54,28 @@ let client: DynamoDBClient;
 let app: TestApp;
 let server: Server | undefined;
 
+/**
+ * This file's DynamoDB Local on `port` and `dataDir`, with the JVM's temp folder in `dataDir`
+ * too: a JVM killed by SIGKILL leaves the SQLite library it unpacked (libsqlite4java.so) in its
+ * temp folder (the system's, /tmp, whatever TMPDIR says), and this one goes with `dataDir`.
+ */
+async function startOwnDynamoDb(): Promise<DynamoDbLocal> {
+  const jvmTmp = join(dataDir, 'jvm-tmp');
+  await mkdir(jvmTmp, { recursive: true });
+  const saved = process.env.JAVA_TOOL_OPTIONS;
+  process.env.JAVA_TOOL_OPTIONS = [saved, `-Djava.io.tmpdir=${jvmTmp}`].filter(Boolean).join(' ');
+  try {
+    return await startDynamoDbLocal({ port, path: dataDir, startTimeoutMs: 60_000 });
+  } finally {
+    if (saved === undefined) delete process.env.JAVA_TOOL_OPTIONS;
+    else process.env.JAVA_TOOL_OPTIONS = saved;
+  }
+}
+
 beforeAll(async () => {
   dataDir = await mkdtemp(join(tmpdir(), 'convene-dynamodb-restart-'));
   port = await freePort();
-  dynamodb = await startDynamoDbLocal({ port, path: dataDir, startTimeoutMs: 60_000 });
+  dynamodb = await startOwnDynamoDb();
   // The SDK's defaults, as the API Lambda has them (3 attempts): nothing tuned for the test.
   client = new DynamoDBClient({ region: 'us-east-1', credentials: LOCAL_CREDENTIALS, endpoint: dynamodb.endpoint });
   await createTables(client, names);
@@ -211,7 +229,7 @@ describe('DynamoDB Local killed and restarted under load', () => {
     await new Promise((r) => setTimeout(r, DOWN_MS));
 
     clock.restarting = Date.now();
-    dynamodb = await startDynamoDbLocal({ port, path: dataDir, startTimeoutMs: 60_000 });
+    dynamodb = await startOwnDynamoDb();
     clock.restarted = Date.now();
     await until(() => attempts.some((a) => a.started >= clock.restarted && typeof a.response.status === 'number' && a.response.status < 300), 15_000, 'the API to serve again');
     const firstServed = Math.min(...attempts.filter((a) => a.started >= clock.restarted && a.response.status !== 503).map((a) => a.ended)) - clock.restarted;

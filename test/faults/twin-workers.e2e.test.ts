@@ -6,6 +6,10 @@
  * the end the local SES endpoint must hold no mail twice (per member and session the calendar
  * messages go strictly upward, and end at the session as it is), one reminder per member, and
  * the read models must equal a clean rebuild from the events.
+ *
+ * The interleaving is waited for, not timed: after each step of the session changes both
+ * projectors have caught up and a round of both dispatchers has run over the result before the
+ * next step is written; the bulk registrations go in after the first and the second step.
  */
 import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -17,14 +21,14 @@ import { MAIL_QUEUE_PK, scheduleKey } from '../../functions/projector/projection
 import { rebuildReadModels } from '../../functions/projector/rebuild.js';
 import { sessionUid } from '../../functions/feeds/ical.js';
 import { LOCAL_CREDENTIALS } from '../../infra/local/clients.js';
-import { createTables } from '../../infra/local/create-tables.js';
 import { startStreamPoller, type StreamPoller } from '../../infra/local/stream-poller.js';
-import { eventTable, localTableNames, readModelTable } from '../../infra/tables.js';
+import { eventTable, readModelTable } from '../../infra/tables.js';
 import { useTestApi } from '../support/api.js';
 import { testDispatcher } from '../support/dispatcher.js';
 import { clients, localStackInfo } from '../support/local.js';
 import { linkIn, mailTo, type StoredMail } from '../support/mailbox.js';
 import { careRequest } from '../support/seed-requests.js';
+import { createTestTables, deleteTestTables } from '../support/tables.js';
 
 const api = useTestApi();
 /** The tick instant: a minute after the P1D reminder of the first session is due (it stays open for hours). */
@@ -62,16 +66,34 @@ describe('two projectors and two dispatchers while commands are written', () => 
     // The two dispatchers, ticking together until the writes are done.
     const [a, b] = [testDispatcher(api, { concurrency: 8 }), testDispatcher(api, { concurrency: 8 })];
     let writing = true;
-    let rounds = 0;
+    let rounds = 0; // rounds finished
+    let roundsStarted = 0;
     let raced = 0;
+    /** Callers of nextRound(): resolved once round `after` + 1 (one that started after the call) has finished. */
+    const waiting: { after: number; resolve: () => void; reject: (error: Error) => void }[] = [];
     const ticking = (async () => {
-      while (writing) {
-        const [ra, rb] = await Promise.all([a.tick({ now: TICK }), b.tick({ now: TICK })]);
-        rounds++;
-        raced += ra.outcomes.taken + rb.outcomes.taken;
+      try {
+        while (writing) {
+          roundsStarted++;
+          const [ra, rb] = await Promise.all([a.tick({ now: TICK }), b.tick({ now: TICK })]);
+          rounds++;
+          raced += ra.outcomes.taken + rb.outcomes.taken;
+          for (const w of waiting.filter((w) => rounds > w.after)) {
+            waiting.splice(waiting.indexOf(w), 1);
+            w.resolve();
+          }
+        }
+      } finally {
+        for (const w of waiting.splice(0)) w.reject(new Error(`the dispatchers stopped after ${rounds} rounds`));
       }
     })();
     ticking.catch(() => (writing = false)); // a failed tick stops the loop; `await ticking` below reports it
+    const nextRound = () => new Promise<void>((resolve, reject) => waiting.push({ after: roundsStarted, resolve, reject }));
+    /** Both projectors have handled every event written so far, and then both dispatchers have ticked over that. */
+    const projectedAndDispatched = async () => {
+      await Promise.all([api.settle(), second!.drain()]);
+      await nextRound();
+    };
 
     const emails = { bulk: [] as string[], self: [] as string[] };
     const bulk = async (batch: number) => {
@@ -87,24 +109,32 @@ describe('two projectors and two dispatchers while commands are written', () => 
       expect(link, email).toBeDefined();
       await ok('GET', pathOf(link!), undefined, null);
     };
-    const pause = () => new Promise((r) => setTimeout(r, 150));
+    /** The session changes in steps; `stepped[i]` resolves once step i has been projected and dispatched. */
+    const stepped: Promise<void>[] = [];
+    const stepDone: (() => void)[] = [];
+    for (let i = 0; i < 3; i++) stepped.push(new Promise((resolve) => stepDone.push(resolve)));
+    const step = async (i: number) => {
+      await projectedAndDispatched();
+      stepDone[i]!();
+    };
     const sessions = async () => {
       const moved = await schedule('To be moved', '2027-06-06T15:00');
       const retitled = await schedule('To be retitled', '2027-06-13T15:00');
       const cancelled = await schedule('To be cancelled', '2027-06-20T15:00');
       const movedThenCancelled = await schedule('Moved, then cancelled', '2027-06-27T15:00');
-      await pause();
+      await step(0);
       await ok('PATCH', `/admin/series/${seriesId}/sessions/${moved}`, { start: '2027-06-07T16:00' });
       await ok('PATCH', `/admin/series/${seriesId}/sessions/${movedThenCancelled}`, { start: '2027-06-28T16:00' });
-      await pause();
+      await step(1);
       await ok('PATCH', `/admin/series/${seriesId}/sessions/${retitled}`, { title: { en: 'Retitled' } });
       await ok('POST', `/admin/series/${seriesId}/sessions/${cancelled}/cancel`, { reason: 'The speaker is ill' });
-      await pause();
+      await step(2);
       await ok('PATCH', `/admin/series/${seriesId}/sessions/${moved}`, { start: '2027-06-08T17:00' });
       await ok('POST', `/admin/series/${seriesId}/sessions/${movedThenCancelled}/cancel`, { reason: 'Moved to next year' });
     };
     try {
-      await Promise.all([sessions(), ...[0, 1].map((i) => pause().then(() => bulk(i))), ...Array.from({ length: 6 }, (_, i) => selfService(i))]);
+      // Self-service members register from the start; the bulk batches once the first and the second step are out.
+      await Promise.all([sessions(), ...[0, 1].map((i) => stepped[i]!.then(() => bulk(i))), ...Array.from({ length: 6 }, (_, i) => selfService(i))]);
       await Promise.all([api.settle(), second.drain()]);
     } finally {
       writing = false;
@@ -161,11 +191,14 @@ describe('two projectors and two dispatchers while commands are written', () => 
   });
 });
 
-/** Every stream of the test API's event table replayed into the read-model table of fresh tables. */
+/** Every stream of the test API's event table replayed into the read-model table of fresh tables (deleted after). */
 async function rebuild() {
-  const fresh = localTableNames(`twin-rb-${crypto.randomUUID().slice(0, 8)}`);
-  await createTables(clients().dynamodb, fresh);
-  const target = createReadModelStore(documentClient(clients().dynamodb), fresh[readModelTable.id]!);
-  await rebuildReadModels({ store: api.store, readModels: target, client: documentClient(clients().dynamodb), eventsTable: api.names[eventTable.id]! });
-  return target.all();
+  const fresh = await createTestTables(clients().dynamodb, 'twin-rb');
+  try {
+    const target = createReadModelStore(documentClient(clients().dynamodb), fresh[readModelTable.id]!);
+    await rebuildReadModels({ store: api.store, readModels: target, client: documentClient(clients().dynamodb), eventsTable: api.names[eventTable.id]! });
+    return await target.all();
+  } finally {
+    await deleteTestTables(clients().dynamodb, fresh);
+  }
 }

@@ -4,7 +4,6 @@
  * encrypted TLS-only topic that CloudWatch may publish to. Synthesised once per describe,
  * without bundling (STACK trap 7).
  */
-import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -14,14 +13,14 @@ import { ConveneStack } from '../../infra/stack/convene-stack.js';
 import { entryOf } from '../../infra/stack/node-function.js';
 import { arnKey } from './template-grants.js';
 import type { Resource } from './template-grants.js';
-import { TEST_CONTEXT, publishOnlyThroughTls, synthTestStack } from './test-stack.js';
+import { TEST_CONTEXT, publishOnlyThroughTls, synthTestStack, testApp } from './test-stack.js';
 import type { TestStack } from './test-stack.js';
 
 const FUNCTION_NAMES = ['api', 'recordings-api', 'projector', 'dispatcher', 'ses-feedback', 'archiver', 'publisher'];
 
 /** The ConveneStack with extra context (synthTestStack takes none). */
 function stackWithContext(context: Record<string, unknown>): ConveneStack {
-  return new ConveneStack(new App({ builtinCloudFormationValidation: false, context: { ...TEST_CONTEXT, ...context } }), 'Test');
+  return new ConveneStack(testApp({ builtinCloudFormationValidation: false, context: { ...TEST_CONTEXT, ...context } }), 'Test');
 }
 
 /** Properties every alarm here shares: one 1-period evaluation, >= threshold, quiet when there is no data. */
@@ -224,7 +223,7 @@ describe('ConveneStack operational alarms with alarmEmail', () => {
 });
 
 describe('the alarmEmail context', () => {
-  const read = (value: unknown) => alarmEmailContext(new App({ context: value === undefined ? {} : { [ALARM_EMAIL_CONTEXT]: value } }));
+  const read = (value: unknown) => alarmEmailContext(testApp({ context: value === undefined ? {} : { [ALARM_EMAIL_CONTEXT]: value } }));
 
   it('is optional, and trimmed', () => {
     expect(read(undefined)).toBeUndefined();

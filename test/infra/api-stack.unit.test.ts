@@ -3,7 +3,6 @@
  * one route per entry of functions/api/route-table.ts. Synthesised without bundling (STACK
  * trap 7), so functions/api need not compile for these tests.
  */
-import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { AUTH_ENV, MAIL_FROM_ENV, ORGANISERS_GROUP, PUBLIC_BASE_URL_ENV, SIGNING_SECRETS_ENV, routes } from '../../functions/api/route-table.js';
@@ -12,6 +11,7 @@ import { MAIL_CONFIGURATION_SET_ENV } from '../../functions/adapters/mailer/conf
 import { deliveryTable, eventTable, idempotencyTable, membersTable, readModelTable } from '../../infra/tables.js';
 import { TABLE_READ_ACTIONS, TABLE_READ_WRITE_ACTIONS, TABLE_WRITE_ACTIONS, arnKey, grantsOfRole, tableArns } from './template-grants.js';
 import type { Resource } from './template-grants.js';
+import { testApp } from './test-stack.js';
 
 describe('ConveneStack API', () => {
   let stack: ConveneStack;
@@ -39,7 +39,7 @@ describe('ConveneStack API', () => {
 
   beforeAll(() => {
     // No bundling (STACK trap 7) and no WASM validation (about 8 s per synth), as in stack.unit.test.ts.
-    const app = new App({ builtinCloudFormationValidation: false, context: { 'aws:cdk:bundling-stacks': [], publicBaseUrl: 'https://convene.example.org', mailFrom: 'Convene <no-reply@convene.example.org>' } });
+    const app = testApp({ builtinCloudFormationValidation: false, context: { 'aws:cdk:bundling-stacks': [], publicBaseUrl: 'https://convene.example.org', mailFrom: 'Convene <no-reply@convene.example.org>' } });
     stack = new ConveneStack(app, 'Test');
     template = Template.fromStack(stack);
     resources = template.toJSON().Resources;

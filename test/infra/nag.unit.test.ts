@@ -2,24 +2,17 @@
  * cdk-nag's AWS Solutions rules over the whole app, as `npm run synth` runs them: no finding
  * may be left. A finding is fixed, or acknowledged beside its construct with a reason.
  */
-import { mkdtempSync, readFileSync, existsSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { App } from 'aws-cdk-lib';
 import { Queue } from 'aws-cdk-lib/aws-sqs';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ConveneStack } from '../../infra/stack/convene-stack.js';
 import { addNagChecks } from '../../infra/stack/nag.js';
-import { TEST_CONTEXT } from './test-stack.js';
-
-const outdirs: string[] = [];
-afterAll(() => outdirs.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
+import { TEST_CONTEXT, testApp } from './test-stack.js';
 
 /** Synthesises the app with the checks; every finding as "rule path: description". */
 function nagFindings(extend?: (stack: ConveneStack) => void): { findings: string[]; failed: boolean } {
-  const outdir = mkdtempSync(join(tmpdir(), 'convene-nag-'));
-  outdirs.push(outdir);
-  const app = new App({ outdir, builtinCloudFormationValidation: false, context: { ...TEST_CONTEXT } });
+  const app = testApp({ builtinCloudFormationValidation: false, context: { ...TEST_CONTEXT } });
   const stack = new ConveneStack(app, 'Nag');
   extend?.(stack);
   addNagChecks(app);
@@ -29,7 +22,7 @@ function nagFindings(extend?: (stack: ConveneStack) => void): { findings: string
   } catch {
     failed = true;
   }
-  const file = join(outdir, 'validation-report.json');
+  const file = join(app.outdir, 'validation-report.json');
   if (!existsSync(file)) return { findings: [], failed };
   const report = JSON.parse(readFileSync(file, 'utf8')) as {
     pluginReports: { violations: { ruleName: string; description: string; violatingConstructs: { constructPath: string }[] }[] }[];

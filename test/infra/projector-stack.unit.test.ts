@@ -5,7 +5,6 @@
  */
 import { readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -23,7 +22,7 @@ import {
   tableArns,
 } from './template-grants.js';
 import type { Resource } from './template-grants.js';
-import { bucketNotificationsHandler } from './test-stack.js';
+import { bucketNotificationsHandler, testApp } from './test-stack.js';
 
 const projectRoot = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -46,7 +45,7 @@ describe('ConveneStack projector', () => {
 
   beforeAll(() => {
     // No bundling (STACK trap 7) and no WASM validation (about 8 s per synth), as in stack.unit.test.ts.
-    const app = new App({ builtinCloudFormationValidation: false, context: { 'aws:cdk:bundling-stacks': [], publicBaseUrl: 'https://convene.example.org', mailFrom: 'Convene <no-reply@convene.example.org>' } });
+    const app = testApp({ builtinCloudFormationValidation: false, context: { 'aws:cdk:bundling-stacks': [], publicBaseUrl: 'https://convene.example.org', mailFrom: 'Convene <no-reply@convene.example.org>' } });
     stack = new ConveneStack(app, 'Test');
     template = Template.fromStack(stack);
     resources = template.toJSON().Resources;

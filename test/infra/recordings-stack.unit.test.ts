@@ -4,7 +4,7 @@
  * grants of both functions, and that every S3 grant of the stack is on `recordings/*`.
  * Synthesised without bundling (STACK trap 7).
  */
-import { App, Stack } from 'aws-cdk-lib';
+import { Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { RECORDINGS_BUCKET_ENV } from '../../functions/adapters/recordings/recording-store.js';
@@ -16,7 +16,7 @@ import { entryOf } from '../../infra/stack/node-function.js';
 import { deliveryTable, eventTable, idempotencyTable, membersTable, readModelTable, tables } from '../../infra/tables.js';
 import { TABLE_READ_ACTIONS, TABLE_READ_WRITE_ACTIONS, TABLE_WRITE_ACTIONS, arnKey, grantsOfRole, tableArns } from './template-grants.js';
 import type { Resource } from './template-grants.js';
-import { TEST_CONTEXT, bucketNotificationsHandler, expectNodeFunction, synthTestStack } from './test-stack.js';
+import { TEST_CONTEXT, bucketNotificationsHandler, expectNodeFunction, synthTestStack, testApp } from './test-stack.js';
 import type { TestStack } from './test-stack.js';
 
 let stack: ConveneStack;
@@ -159,7 +159,7 @@ describe('ConveneStack recordings', () => {
     });
 
     it('takes the upload origins from the uploadOrigins context when given', () => {
-      const app = new App({
+      const app = testApp({
         builtinCloudFormationValidation: false,
         context: { ...TEST_CONTEXT, [UPLOAD_ORIGINS_CONTEXT]: 'https://convene.example.org, https://admin.example.org:8443' },
       });
@@ -173,7 +173,7 @@ describe('ConveneStack recordings', () => {
 
   describe('upload origins context', () => {
     const origins = (value: unknown, publicBaseUrl = 'https://convene.example.org/api') =>
-      uploadOriginsContext(new Stack(new App({ context: value === undefined ? {} : { [UPLOAD_ORIGINS_CONTEXT]: value } })), publicBaseUrl);
+      uploadOriginsContext(new Stack(testApp({ context: value === undefined ? {} : { [UPLOAD_ORIGINS_CONTEXT]: value } })), publicBaseUrl);
 
     it('defaults to the origin of the public base URL, without its path', () => {
       expect(origins(undefined)).toEqual(['https://convene.example.org']);

@@ -1,4 +1,3 @@
-import { App } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ConveneStack } from '../../infra/stack/convene-stack.js';
@@ -13,6 +12,7 @@ import {
   idempotencyTable,
   tables,
 } from '../../infra/tables.js';
+import { testApp } from './test-stack.js';
 
 const TABLE = 'AWS::DynamoDB::GlobalTable';
 
@@ -23,7 +23,7 @@ describe('ConveneStack', () => {
   beforeAll(() => {
     // The built-in WASM CloudFormation validation costs ~8 s per synth here (and only warns
     // unless opted in); `cdk synth` keeps it. No bundling: STACK trap 7.
-    const app = new App({ builtinCloudFormationValidation: false, context: { 'aws:cdk:bundling-stacks': [], publicBaseUrl: 'https://convene.example.org', mailFrom: 'Convene <no-reply@convene.example.org>' } });
+    const app = testApp({ builtinCloudFormationValidation: false, context: { 'aws:cdk:bundling-stacks': [], publicBaseUrl: 'https://convene.example.org', mailFrom: 'Convene <no-reply@convene.example.org>' } });
     stack = new ConveneStack(app, 'Test');
     template = Template.fromStack(stack);
   });
@@ -122,11 +122,10 @@ describe('ConveneStack', () => {
 
 describe('operator settings', () => {
   it('refuses to synthesise without the public base URL, saying how to give it', async () => {
-    const { App } = await import('aws-cdk-lib');
     const { ConveneStack } = await import('../../infra/stack/convene-stack.js');
-    const app = new App({ builtinCloudFormationValidation: false, context: { 'aws:cdk:bundling-stacks': [] } });
+    const app = testApp({ builtinCloudFormationValidation: false, context: { 'aws:cdk:bundling-stacks': [] } });
     expect(() => new ConveneStack(app, 'NoUrl')).toThrow(/publicBaseUrl.*-c publicBaseUrl=/);
-    const http = new App({ builtinCloudFormationValidation: false, context: { 'aws:cdk:bundling-stacks': [], publicBaseUrl: 'http://plain.example.org' } });
+    const http = testApp({ builtinCloudFormationValidation: false, context: { 'aws:cdk:bundling-stacks': [], publicBaseUrl: 'http://plain.example.org' } });
     expect(() => new ConveneStack(http, 'PlainHttp')).toThrow(/https/);
   });
 });

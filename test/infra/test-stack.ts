@@ -3,10 +3,13 @@
  * `npm run synth`, without bundling (STACK trap 7) and without the built-in WASM
  * CloudFormation validation (about 8 s per synth here; `cdk synth` keeps it).
  */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { App } from 'aws-cdk-lib';
-import type { CfnElement, Stack } from 'aws-cdk-lib';
+import type { AppProps, CfnElement, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
-import { expect } from 'vitest';
+import { afterAll, expect } from 'vitest';
 import { ConveneStack } from '../../infra/stack/convene-stack.js';
 import type { TableDefinition } from '../../infra/tables.js';
 import type { Resource } from './template-grants.js';
@@ -17,8 +20,27 @@ export const TEST_CONTEXT = {
   mailFrom: 'Convene <no-reply@convene.example.org>',
 };
 
+/** The calling test file's folder of App outdirs (made on first use), removed after the file. */
+let outdirs: string | undefined;
+let apps = 0;
+// Registered when a test file imports this module (each file has its own module instance).
+afterAll(() => {
+  if (outdirs) rmSync(outdirs, { recursive: true, force: true });
+  outdirs = undefined;
+});
+
+/**
+ * `new App(props)` for a test, with an outdir of its own in a folder this test file removes when
+ * done. Every App a test makes comes from here: without an outdir, each `new App()` makes a
+ * fresh `cdk.out*` folder in the system temp folder that nothing removes.
+ */
+export function testApp(props: Omit<AppProps, 'outdir'> = {}): App {
+  outdirs ??= mkdtempSync(join(tmpdir(), 'convene-cdk-'));
+  return new App({ ...props, outdir: join(outdirs, `app-${++apps}`) });
+}
+
 export function synthTestStack() {
-  const stack = new ConveneStack(new App({ builtinCloudFormationValidation: false, context: { ...TEST_CONTEXT } }), 'Test');
+  const stack = new ConveneStack(testApp({ builtinCloudFormationValidation: false, context: { ...TEST_CONTEXT } }), 'Test');
   const template = Template.fromStack(stack);
   const resources: Record<string, Resource> = template.toJSON().Resources;
   /** The logical id of a construct's CloudFormation resource. */

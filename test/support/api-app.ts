@@ -9,7 +9,7 @@ import type { Server } from 'node:http';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { SESClient } from '@aws-sdk/client-ses';
 import { serve } from '@hono/node-server';
-import { conveneEventStore } from '../../functions/adapters/event-store/index.js';
+import { createEventStore, type conveneEventStore } from '../../functions/adapters/event-store/index.js';
 import { documentClient } from '../../functions/adapters/dynamodb-client.js';
 import { createSesMailer } from '../../functions/adapters/mailer/ses-mailer.js';
 import { createMemberDirectory, type MemberDirectory } from '../../functions/adapters/members/member-directory.js';
@@ -22,7 +22,8 @@ import { confirmationSender } from '../../functions/mail/send-confirmation.js';
 import { createTokenSigner, type TokenSigner } from '../../functions/security/signed-token.js';
 import { freePort } from '../../infra/local/free-port.js';
 import { LOCAL_ISSUER, mintOrganiserToken, newSigningKey, type SigningKey } from '../../infra/local/organiser-token.js';
-import { deliveryTable, membersTable, readModelTable, tableEnvironment, type TableNames } from '../../infra/tables.js';
+import { eventRegistry } from '../../events/registry.js';
+import { deliveryTable, eventTable, idempotencyTable, membersTable, readModelTable, type TableNames } from '../../infra/tables.js';
 import { createFailureReader } from '../../functions/adapters/deliveries/delivery-failures.js';
 
 export interface ApiResponse<T = any> {
@@ -46,7 +47,7 @@ export interface TestAppOptions {
   readonly ses: SESClient;
   readonly names: TableNames;
   readonly recordings?: RecordingStore;
-  /** The API's clock. Default: the real time. */
+  /** The API's clock, for its commands and the events' `recordedAt` alike. Default: the real time. */
   readonly now?: () => Date;
 }
 
@@ -66,8 +67,17 @@ export interface TestApp {
 
 export async function buildTestApp(options: TestAppOptions): Promise<TestApp> {
   const { names } = options;
+  const now = options.now ?? (() => new Date());
   const client = documentClient(options.dynamodb);
-  const store = conveneEventStore(tableEnvironment(names), client);
+  // conveneEventStore as the handlers wire it, but on the API's clock: with the real time for
+  // `recordedAt` and a test's for the commands, `asOf` and reminders (due after confirmation)
+  // would compare instants of two clocks.
+  const store: ReturnType<typeof conveneEventStore> = createEventStore({
+    client,
+    tables: { events: names[eventTable.id]!, idempotency: names[idempotencyTable.id]! },
+    registry: eventRegistry,
+    clock: now,
+  });
   const readModels = createReadModelStore(client, names[readModelTable.id]!);
   const members = createMemberDirectory(client, names[membersTable.id]!);
   const key = await newSigningKey();
@@ -77,7 +87,7 @@ export async function buildTestApp(options: TestAppOptions): Promise<TestApp> {
   const signer = createTokenSigner([signingSecret]);
   const app = createApi({
     ...(options.recordings ? { recordings: options.recordings } : {}),
-    now: options.now ?? (() => new Date()),
+    now,
     store,
     readModels,
     failures: createFailureReader(client, names[deliveryTable.id]!),
