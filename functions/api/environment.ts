@@ -3,12 +3,9 @@ import { conveneEventStore } from '../adapters/event-store/index.js';
 import { createApi } from './app.js';
 import { tokenVerifierFromEnvironment } from './auth.js';
 import { Logger } from '@aws-lambda-powertools/logger';
-import { SESClient } from '@aws-sdk/client-ses';
-import { MAIL_FROM_ENV, PUBLIC_BASE_URL_ENV, SIGNING_SECRETS_ENV } from './route-table.js';
+import { PUBLIC_BASE_URL_ENV, SIGNING_SECRETS_ENV } from './route-table.js';
 import { createMemberDirectory } from '../adapters/members/member-directory.js';
-import { MAIL_CONFIGURATION_SET_ENV } from '../adapters/mailer/configuration-set.js';
-import { createSesMailer } from '../adapters/mailer/ses-mailer.js';
-import { confirmationSender } from '../mail/send-confirmation.js';
+import { createManageAttempts } from '../adapters/members/manage-attempts.js';
 import { createTokenSigner } from '../security/signed-token.js';
 import { deliveryTable, eventTable, membersTable, readModelTable } from '../../infra/tables.js';
 import { createFailureReader } from '../adapters/deliveries/delivery-failures.js';
@@ -23,10 +20,6 @@ export function apiFromEnvironment(env: Record<string, string | undefined>, logg
   const readModelTableName = required(readModelTable.envVar);
   const baseUrl = required(PUBLIC_BASE_URL_ENV);
   const client = documentClient();
-  const from = required(MAIL_FROM_ENV);
-  // Bounces and complaints of confirmation mail reach the suppression list through this set.
-  const configurationSet = env[MAIL_CONFIGURATION_SET_ENV];
-  const mailer = createSesMailer(new SESClient({}), configurationSet ? { configurationSet } : {});
   const readModels = createReadModelStore(client, readModelTableName);
   const membersTableName = required(membersTable.envVar);
   return createApi({
@@ -36,7 +29,7 @@ export function apiFromEnvironment(env: Record<string, string | undefined>, logg
     members: createMemberDirectory(client, membersTableName),
     feedReads: batchedFeedReads(client, { members: membersTableName, readModels: readModelTableName, events: required(eventTable.envVar) }, readModels),
     signer: createTokenSigner(required(SIGNING_SECRETS_ENV).split(',')),
-    sendConfirmation: confirmationSender(mailer, { from, messageIdDomain: new URL(baseUrl).hostname }),
+    manageAttempts: createManageAttempts(client, membersTableName),
     baseUrl,
     verifyOrganiserToken,
     logError: (message, error) => logger.error(message, error as Error),

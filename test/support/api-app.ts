@@ -11,14 +11,13 @@ import type { SESClient } from '@aws-sdk/client-ses';
 import { serve } from '@hono/node-server';
 import { createEventStore, type conveneEventStore } from '../../functions/adapters/event-store/index.js';
 import { documentClient } from '../../functions/adapters/dynamodb-client.js';
-import { createSesMailer } from '../../functions/adapters/mailer/ses-mailer.js';
 import { createMemberDirectory, type MemberDirectory } from '../../functions/adapters/members/member-directory.js';
 import { createReadModelStore, type ReadModelStore } from '../../functions/adapters/read-models/read-model-store.js';
 import { batchedFeedReads, feedTablesOf } from '../../functions/adapters/read-models/member-feed-reads.js';
 import type { RecordingStore } from '../../functions/adapters/recordings/recording-store.js';
 import { createApi } from '../../functions/api/app.js';
 import { createTokenVerifier } from '../../functions/api/auth.js';
-import { confirmationSender } from '../../functions/mail/send-confirmation.js';
+import { createManageAttempts } from '../../functions/adapters/members/manage-attempts.js';
 import { createTokenSigner, type TokenSigner } from '../../functions/security/signed-token.js';
 import { freePort } from '../../infra/local/free-port.js';
 import { LOCAL_ISSUER, mintOrganiserToken, newSigningKey, type SigningKey } from '../../infra/local/organiser-token.js';
@@ -94,7 +93,7 @@ export async function buildTestApp(options: TestAppOptions): Promise<TestApp> {
     members,
     feedReads: batchedFeedReads(client, feedTablesOf(names), readModels),
     signer,
-    sendConfirmation: confirmationSender(createSesMailer(options.ses), { from: 'Convene <no-reply@convene.test>', messageIdDomain: 'convene.test' }),
+    manageAttempts: createManageAttempts(client, names[membersTable.id]!),
     baseUrl: url,
     verifyOrganiserToken: createTokenVerifier({ issuer: LOCAL_ISSUER, publicJwk: key.publicJwk }),
     logError: () => {},
