@@ -9,6 +9,7 @@ import {
   CompleteUploadBody,
   PublishRecordingBody,
   RecordingUploadBody,
+  RecordingUploadView,
   WithdrawRecordingBody,
   ChangeSessionBody,
   CreateSeriesBody,
@@ -47,6 +48,7 @@ const results: Partial<Record<Key, [number, z.ZodType]>> = {
   'PATCH /admin/series/{seriesId}/sessions/{sessionId}': [200, ScheduledSessionView],
   'POST /admin/series/{seriesId}/sessions/{sessionId}/cancel': [200, ScheduledSessionView],
   'GET /admin/series/{seriesId}/undeliverable': [200, UndeliverableView],
+  'POST /admin/series/{seriesId}/sessions/{sessionId}/recording/uploads': [201, RecordingUploadView],
 };
 
 const jsonSchema = (schema: z.ZodType, io: 'input' | 'output') => {

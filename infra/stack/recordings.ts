@@ -21,7 +21,7 @@ export const ARCHIVER_OBJECT_ACTIONS: readonly string[] = ['s3:GetObject', 's3:G
 
 /**
  * What the recordings API may do to objects under `recordings/`: PutObject covers the presigned
- * PUT and every step of a multipart upload (create, upload part, complete); abort a multipart
+ * POST form and every step of a multipart upload (create, upload part, complete); abort a multipart
  * upload; GetObject and GetObjectVersion for presigned downloads (of the archived version).
  */
 export const RECORDINGS_API_OBJECT_ACTIONS: readonly string[] = ['s3:PutObject', 's3:AbortMultipartUpload', 's3:GetObject', 's3:GetObjectVersion'];
