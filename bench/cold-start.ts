@@ -85,6 +85,7 @@ const MIRRORED_OPTIONS = {
     ORGANISER_JWT_ISSUER: 'https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_bench',
     ORGANISER_JWKS_URL: 'https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_bench/.well-known/jwks.json',
     ORGANISER_JWT_CLIENT_ID: 'bench-client',
+    ORGANISER_JWT_MAX_AGE_SECONDS: '3600',
     PUBLIC_BASE_URL: CDK_CONTEXT.publicBaseUrl,
     MAIL_FROM: CDK_CONTEXT.mailFrom,
     SIGNING_SECRETS: 'S'.repeat(48),

@@ -68,6 +68,11 @@ export const AUTH_ENV = {
   jwksUrl: 'ORGANISER_JWKS_URL',
   /** Or a public key as a JWK (JSON), for the local stack. */
   publicJwk: 'ORGANISER_JWT_PUBLIC_JWK',
-  /** When set, the token's `client_id` (Cognito access token) or `aud` must equal it. */
+  /** The token's `client_id` (a Cognito access token's) must equal it. */
   clientId: 'ORGANISER_JWT_CLIENT_ID',
+  /**
+   * The maximum age of a token in seconds, counted from its `iat` whatever its `exp` says: on
+   * AWS the client's access-token validity (1 hour), locally the 30 days the local stack mints.
+   */
+  maxAgeSeconds: 'ORGANISER_JWT_MAX_AGE_SECONDS',
 } as const;

@@ -49,6 +49,8 @@ export function createApiFunction(scope: Construct, id: string, props: ApiFuncti
       [AUTH_ENV.issuer]: organisers.issuer,
       [AUTH_ENV.jwksUrl]: organisers.jwksUrl,
       [AUTH_ENV.clientId]: organisers.client.userPoolClientId,
+      // A token older than the client's access-token validity is refused, whatever its exp says.
+      [AUTH_ENV.maxAgeSeconds]: String(organisers.accessTokenValidity.toSeconds()),
       [PUBLIC_BASE_URL_ENV]: props.publicBaseUrl,
       [MAIL_FROM_ENV]: props.mail.from,
       // A CloudFormation dynamic reference: the value is not in the template.

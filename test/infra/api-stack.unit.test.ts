@@ -99,6 +99,8 @@ describe('ConveneStack API', () => {
       expect(client.Properties).toMatchObject({ UserPoolId: { Ref: ids.pool }, GenerateSecret: false, AllowedOAuthFlowsUserPoolClient: false });
       expect([...client.Properties.ExplicitAuthFlows].sort()).toEqual(['ALLOW_REFRESH_TOKEN_AUTH', 'ALLOW_USER_SRP_AUTH']);
       expect(client.Properties.AllowedOAuthFlows).toBeUndefined();
+      // Access tokens last an hour: the API function's maximum token age (ORGANISER_JWT_MAX_AGE_SECONDS) is the same.
+      expect([client.Properties.AccessTokenValidity, client.Properties.TokenValidityUnits?.AccessToken]).toEqual([60, 'minutes']);
       expect(client.Properties.CallbackURLs).toBeUndefined();
       template.resourceCountIs('AWS::Cognito::UserPoolClient', 1);
     });
@@ -144,6 +146,8 @@ describe('ConveneStack API', () => {
           ],
         },
         [AUTH_ENV.clientId]: { Ref: ids.client },
+        // The client's access-token validity (1 hour): an older token is refused whatever its exp.
+        [AUTH_ENV.maxAgeSeconds]: '3600',
         [PUBLIC_BASE_URL_ENV]: 'https://convene.example.org',
         [MAIL_FROM_ENV]: 'Convene <no-reply@convene.example.org>',
         // Resolved by CloudFormation at deploy: the secret itself is not in the template.

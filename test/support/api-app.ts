@@ -17,11 +17,10 @@ import { createReadModelStore, type ReadModelStore } from '../../functions/adapt
 import { batchedFeedReads, feedTablesOf } from '../../functions/adapters/read-models/member-feed-reads.js';
 import type { RecordingStore } from '../../functions/adapters/recordings/recording-store.js';
 import { createApi } from '../../functions/api/app.js';
-import { createTokenVerifier } from '../../functions/api/auth.js';
 import { confirmationSender } from '../../functions/mail/send-confirmation.js';
 import { createTokenSigner, type TokenSigner } from '../../functions/security/signed-token.js';
 import { freePort } from '../../infra/local/free-port.js';
-import { LOCAL_ISSUER, mintOrganiserToken, newSigningKey, type SigningKey } from '../../infra/local/organiser-token.js';
+import { localTokenVerifier, mintOrganiserToken, newSigningKey, type SigningKey } from '../../infra/local/organiser-token.js';
 import { deliveryTable, membersTable, readModelTable, tableEnvironment, type TableNames } from '../../infra/tables.js';
 import { createFailureReader } from '../../functions/adapters/deliveries/delivery-failures.js';
 
@@ -86,7 +85,7 @@ export async function buildTestApp(options: TestAppOptions): Promise<TestApp> {
     signer,
     sendConfirmation: confirmationSender(createSesMailer(options.ses), { from: 'Convene <no-reply@convene.test>', messageIdDomain: 'convene.test' }),
     baseUrl: url,
-    verifyOrganiserToken: createTokenVerifier({ issuer: LOCAL_ISSUER, publicJwk: key.publicJwk }),
+    verifyOrganiserToken: localTokenVerifier(key.publicJwk),
     logError: () => {},
   });
   return {
