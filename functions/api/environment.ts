@@ -16,6 +16,7 @@ import { documentClient } from '../adapters/dynamodb-client.js';
 import { createReadModelStore } from '../adapters/read-models/read-model-store.js';
 import { batchedFeedReads } from '../adapters/read-models/member-feed-reads.js';
 import { requireEnv } from '../environment.js';
+import { logErrorsTo } from './http-app.js';
 
 export function apiFromEnvironment(env: Record<string, string | undefined>, logger = new Logger({ serviceName: 'api' })) {
   const verifyOrganiserToken = tokenVerifierFromEnvironment(env);
@@ -39,6 +40,6 @@ export function apiFromEnvironment(env: Record<string, string | undefined>, logg
     sendConfirmation: confirmationSender(mailer, { from, messageIdDomain: new URL(baseUrl).hostname }),
     baseUrl,
     verifyOrganiserToken,
-    logError: (message, error) => logger.error(message, error as Error),
+    logError: logErrorsTo(logger),
   });
 }

@@ -47,6 +47,8 @@ export interface TestAppOptions {
   readonly recordings?: RecordingStore;
   /** The API's clock. Default: the real time. */
   readonly now?: () => Date;
+  /** Where the API reports unexpected errors (5xx), as the Lambda's logger does. Default: nowhere. */
+  readonly logError?: (message: string, error: unknown) => void;
 }
 
 export interface TestApp {
@@ -86,7 +88,7 @@ export async function buildTestApp(options: TestAppOptions): Promise<TestApp> {
     sendConfirmation: confirmationSender(createSesMailer(options.ses), { from: 'Convene <no-reply@convene.test>', messageIdDomain: 'convene.test' }),
     baseUrl: url,
     verifyOrganiserToken: localTokenVerifier(key.publicJwk),
-    logError: () => {},
+    logError: options.logError ?? (() => {}),
   });
   return {
     url,

@@ -4,7 +4,7 @@
  * (so a test can assert the whole event table is unchanged), and a test signing key.
  */
 import type { Server } from 'node:http';
-import { ScanCommand } from '@aws-sdk/client-dynamodb';
+import { ScanCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { S3Event } from 'aws-lambda';
@@ -58,6 +58,10 @@ export interface TestApiOptions {
    * notifications as S3 invokes the Lambda (the run's shared s3rver lives in another process).
    */
   readonly ownS3?: boolean;
+  /** The DynamoDB client the API (and the projector) use; default: the run's. E.g. one that fails on demand. */
+  readonly dynamodb?: DynamoDBClient;
+  /** Where the API reports unexpected errors (5xx), as the Lambda's logger does; default: nowhere. */
+  readonly logError?: (message: string, error: unknown) => void;
 }
 
 /** Start the API for the calling test file (with the projector following its events); stopped after it. */
@@ -82,7 +86,14 @@ export function useTestApi(options: TestApiOptions = {}): TestApi {
     const s3Client = ownS3 ? localClients({ ...localStackInfo(), s3: { ...localStackInfo().s3, endpoint: ownS3.endpoint } }).s3 : clients().s3;
     const bucket = ownS3 ? RECORDINGS_BUCKET : localStackInfo().s3.bucket;
     const recordings = createRecordingStore(s3Client, bucket);
-    const built = await buildTestApp({ dynamodb: clients().dynamodb, ses: clients().ses, names, recordings, now: () => clock.now ?? new Date() });
+    const built = await buildTestApp({
+      dynamodb: options.dynamodb ?? clients().dynamodb,
+      ses: clients().ses,
+      names,
+      recordings,
+      now: () => clock.now ?? new Date(),
+      ...(options.logError ? { logError: options.logError } : {}),
+    });
     const { store, readModels } = built;
     archiver = createArchiver({ store, recordings });
     const info = localStackInfo();
