@@ -13,12 +13,11 @@ import { createReadModelStore } from '../../functions/adapters/read-models/read-
 import { batchedFeedReads, feedTablesOf } from '../../functions/adapters/read-models/member-feed-reads.js';
 import { createRecordingStore } from '../../functions/adapters/recordings/recording-store.js';
 import { createApi } from '../../functions/api/app.js';
-import { createTokenVerifier } from '../../functions/api/auth.js';
 import { confirmationSender } from '../../functions/mail/send-confirmation.js';
 import { createTokenSigner } from '../../functions/security/signed-token.js';
 import { localClients, type LocalClients } from '../../infra/local/clients.js';
 import { freePort } from '../../infra/local/free-port.js';
-import { LOCAL_ISSUER, newSigningKey } from '../../infra/local/organiser-token.js';
+import { localTokenVerifier, newSigningKey } from '../../infra/local/organiser-token.js';
 import type { LocalStack } from '../../infra/local/stack.js';
 import { deliveryTable, membersTable, readModelTable, tableEnvironment } from '../../infra/tables.js';
 import { createFailureReader } from '../../functions/adapters/deliveries/delivery-failures.js';
@@ -52,7 +51,7 @@ export async function startBenchApi(stack: LocalStack): Promise<BenchApi> {
     signer: createTokenSigner([randomBytes(32).toString('base64url')]),
     sendConfirmation: confirmationSender(createSesMailer(clients.ses), { from: 'Convene <no-reply@convene.local>', messageIdDomain: 'convene.local' }),
     recordings: createRecordingStore(clients.s3, stack.info.s3.bucket),
-    verifyOrganiserToken: createTokenVerifier({ issuer: LOCAL_ISSUER, publicJwk: key.publicJwk }),
+    verifyOrganiserToken: localTokenVerifier(key.publicJwk),
   });
   const server = await new Promise<Server>((resolve) => {
     const s = serve({ fetch: app.fetch, port, hostname: '127.0.0.1' }, () => resolve(s as Server)) as Server;

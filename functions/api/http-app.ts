@@ -3,8 +3,10 @@
  * recordings-api) and on Node: request ids, the body limit, organiser auth on /admin, and every
  * error as an RFC 9457 problem document.
  */
-import { Hono } from 'hono';
+import type { Logger } from '@aws-lambda-powertools/logger';
+import { Hono, type Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
+import { routePath } from 'hono/route';
 import { requireOrganiser, type OrganiserVariables, type TokenVerifier } from './auth.js';
 import { ApiError, toProblem } from './problems.js';
 
@@ -16,6 +18,21 @@ export interface HttpAppDeps {
   readonly verifyOrganiserToken: TokenVerifier;
   /** Where unexpected errors are reported (the Lambda's logger); default console.error. */
   readonly logError?: (message: string, error: unknown) => void;
+}
+
+/**
+ * The route a request matched, in the route table's form (`/feeds/members/{file}`, as API
+ * Gateway's access logs name it), for log lines: never the path or the query, which carry feed
+ * tokens and signed links. The last matched route is the handler's, also when the error came
+ * from a middleware before it.
+ */
+export function routePatternOf(c: Context): string {
+  return routePath(c, -1).replace(/:(\w+)(\{[^}]*\})?/g, '{$1}') || '(no route)';
+}
+
+/** The report of an unexpected error (a 5xx) as an error line of a Lambda's Powertools logger. */
+export function logErrorsTo(logger: Logger): (message: string, error: unknown) => void {
+  return (message, error) => logger.error(message, error as Error);
 }
 
 export function httpApp(deps: HttpAppDeps, mount: (app: Hono<AppEnv>) => void) {
@@ -57,7 +74,8 @@ export function httpApp(deps: HttpAppDeps, mount: (app: Hono<AppEnv>) => void) {
   });
   app.onError((error, c) => {
     const { problem, headers } = toProblem(error);
-    if (problem.status >= 500) logError(`${c.req.method} ${c.req.path} failed`, error);
+    // The route pattern, never the path: feed paths and link queries carry credentials.
+    if (problem.status >= 500) logError(`${c.req.method} ${routePatternOf(c)} failed`, error);
     return c.body(JSON.stringify(problem), problem.status as 500, { ...headers, 'Content-Type': 'application/problem+json' });
   });
   return app;

@@ -107,7 +107,15 @@ export function openApiDocument(): Record<string, unknown> {
     },
     paths,
     components: {
-      securitySchemes: { organiserToken: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'A token with the "organisers" group' } },
+      securitySchemes: {
+        organiserToken: {
+          type: 'http',
+          scheme: 'bearer',
+          bearerFormat: 'JWT',
+          description:
+            'A Cognito access token of the API client, with the "organisers" group: `token_use` "access" (not an ID or refresh token), `client_id` the API\'s client, `exp` and `iat` present, and issued at most the maximum token age ago (on AWS the access-token validity, 1 hour) whatever its `exp` says.',
+        },
+      },
       schemas: { Problem: jsonSchema(Problem, 'output') },
     },
   };

@@ -50,8 +50,16 @@ export const routes = [
 /** `/admin/series/{seriesId}` -> `/admin/series/:seriesId` for hono. */
 export const honoPath = (path: string) => path.replace(/\{(\w+)\}/g, ':$1');
 
-/** Secrets that sign links in mail (comma-separated, at least 32 characters each; the first signs). */
+/**
+ * Secrets that sign links in mail (comma-separated, at least 32 characters each; the first
+ * signs), in the environment itself: locally only (`npm start`, tests, benches).
+ */
 export const SIGNING_SECRETS_ENV = 'SIGNING_SECRETS';
+/**
+ * On Lambda: the ARN of the Secrets Manager secret holding them (the same comma-separated
+ * form), read at run time (functions/security/signing-secrets.ts), never put in the environment.
+ */
+export const SIGNING_SECRET_ARN_ENV = 'SIGNING_SECRET_ARN';
 /** The From address of every mail, e.g. "Convene <no-reply@convene.example.org>". */
 export const MAIL_FROM_ENV = 'MAIL_FROM';
 
@@ -68,6 +76,11 @@ export const AUTH_ENV = {
   jwksUrl: 'ORGANISER_JWKS_URL',
   /** Or a public key as a JWK (JSON), for the local stack. */
   publicJwk: 'ORGANISER_JWT_PUBLIC_JWK',
-  /** When set, the token's `client_id` (Cognito access token) or `aud` must equal it. */
+  /** The token's `client_id` (a Cognito access token's) must equal it. */
   clientId: 'ORGANISER_JWT_CLIENT_ID',
+  /**
+   * The maximum age of a token in seconds, counted from its `iat` whatever its `exp` says: on
+   * AWS the client's access-token validity (1 hour), locally the 30 days the local stack mints.
+   */
+  maxAgeSeconds: 'ORGANISER_JWT_MAX_AGE_SECONDS',
 } as const;

@@ -10,7 +10,6 @@ import { serve } from '@hono/node-server';
 import { conveneEventStore } from '../../functions/adapters/event-store/index.js';
 import { documentClient } from '../../functions/adapters/dynamodb-client.js';
 import { createApi } from '../../functions/api/app.js';
-import { createTokenVerifier } from '../../functions/api/auth.js';
 import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import { createReadModelStore } from '../../functions/adapters/read-models/read-model-store.js';
 import { batchedFeedReads, feedTablesOf } from '../../functions/adapters/read-models/member-feed-reads.js';
@@ -26,7 +25,7 @@ import { LOCAL_CREDENTIALS, localClients } from './clients.js';
 import { startStreamPoller, type StreamPoller } from './stream-poller.js';
 import { seedDemoData } from './demo-data.js';
 import { healthRoutes } from './health-page.js';
-import { LOCAL_ISSUER, loadOrCreateSigningKey, mintOrganiserToken } from './organiser-token.js';
+import { loadOrCreateSigningKey, localTokenVerifier, mintOrganiserToken } from './organiser-token.js';
 import { startLocalStack } from './stack.js';
 import { dispatcherFromEnvironment } from '../../functions/dispatcher/environment.js';
 import { MAIL_SEND_RATE_ENV } from '../../functions/dispatcher/send-rate.js';
@@ -159,7 +158,7 @@ async function main() {
     sendConfirmation: confirmationSender(createSesMailer(clients.ses), { from: mailFrom, messageIdDomain: 'convene.local' }),
     baseUrl: `http://127.0.0.1:${webPort}`,
     recordings,
-    verifyOrganiserToken: createTokenVerifier({ issuer: LOCAL_ISSUER, publicJwk: key.publicJwk }),
+    verifyOrganiserToken: localTokenVerifier(key.publicJwk),
   });
   app.route('/', healthRoutes({ info: stack.info, clients, store, seriesStreams: seed.streams.filter((s) => s.startsWith('series-')) }));
   server = await new Promise<Server>((resolveServer, reject) => {

@@ -103,6 +103,8 @@ export class Recordings extends Construct {
         [AUTH_ENV.issuer]: props.organisers.issuer,
         [AUTH_ENV.jwksUrl]: props.organisers.jwksUrl,
         [AUTH_ENV.clientId]: props.organisers.client.userPoolClientId,
+        // A token older than the client's access-token validity is refused, whatever its exp says.
+        [AUTH_ENV.maxAgeSeconds]: String(props.organisers.accessTokenValidity.toSeconds()),
         [PUBLIC_BASE_URL_ENV]: props.publicBaseUrl,
         [RECORDINGS_BUCKET_ENV]: this.bucket.bucketName,
       },

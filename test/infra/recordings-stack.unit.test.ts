@@ -215,6 +215,7 @@ describe('ConveneStack recordings', () => {
         [AUTH_ENV.issuer]: { 'Fn::Join': ['', ['https://cognito-idp.', { Ref: 'AWS::Region' }, '.amazonaws.com/', { Ref: pool }]] },
         [AUTH_ENV.jwksUrl]: { 'Fn::Join': ['', ['https://cognito-idp.', { Ref: 'AWS::Region' }, '.amazonaws.com/', { Ref: pool }, '/.well-known/jwks.json']] },
         [AUTH_ENV.clientId]: { Ref: logicalId(stack.organisers.client) },
+        [AUTH_ENV.maxAgeSeconds]: '3600',
         [PUBLIC_BASE_URL_ENV]: 'https://convene.example.org',
         [RECORDINGS_BUCKET_ENV]: { Ref: ids.bucket },
       });

@@ -17,11 +17,10 @@ import { createReadModelStore, type ReadModelStore } from '../../functions/adapt
 import { batchedFeedReads, feedTablesOf } from '../../functions/adapters/read-models/member-feed-reads.js';
 import type { RecordingStore } from '../../functions/adapters/recordings/recording-store.js';
 import { createApi } from '../../functions/api/app.js';
-import { createTokenVerifier } from '../../functions/api/auth.js';
 import { confirmationSender } from '../../functions/mail/send-confirmation.js';
 import { createTokenSigner, type TokenSigner } from '../../functions/security/signed-token.js';
 import { freePort } from '../../infra/local/free-port.js';
-import { LOCAL_ISSUER, mintOrganiserToken, newSigningKey, type SigningKey } from '../../infra/local/organiser-token.js';
+import { localTokenVerifier, mintOrganiserToken, newSigningKey, type SigningKey } from '../../infra/local/organiser-token.js';
 import { eventRegistry } from '../../events/registry.js';
 import { deliveryTable, eventTable, idempotencyTable, membersTable, readModelTable, type TableNames } from '../../infra/tables.js';
 import { createFailureReader } from '../../functions/adapters/deliveries/delivery-failures.js';
@@ -49,6 +48,8 @@ export interface TestAppOptions {
   readonly recordings?: RecordingStore;
   /** The API's clock, for its commands and the events' `recordedAt` alike. Default: the real time. */
   readonly now?: () => Date;
+  /** Where the API reports unexpected errors (5xx), as the Lambda's logger does. Default: nowhere. */
+  readonly logError?: (message: string, error: unknown) => void;
 }
 
 export interface TestApp {
@@ -96,8 +97,8 @@ export async function buildTestApp(options: TestAppOptions): Promise<TestApp> {
     signer,
     sendConfirmation: confirmationSender(createSesMailer(options.ses), { from: 'Convene <no-reply@convene.test>', messageIdDomain: 'convene.test' }),
     baseUrl: url,
-    verifyOrganiserToken: createTokenVerifier({ issuer: LOCAL_ISSUER, publicJwk: key.publicJwk }),
-    logError: () => {},
+    verifyOrganiserToken: localTokenVerifier(key.publicJwk),
+    logError: options.logError ?? (() => {}),
   });
   return {
     url,

@@ -9,7 +9,7 @@
  * left behind, and one failure would cascade into the next test.
  */
 import type { Server } from 'node:http';
-import { ScanCommand } from '@aws-sdk/client-dynamodb';
+import { ScanCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { S3Event } from 'aws-lambda';
@@ -74,6 +74,10 @@ export interface TestApiOptions {
    * stays the same and points at the current test's. About 0.1 s per test here.
    */
   readonly scope?: 'file' | 'test';
+  /** The DynamoDB client the API (and the projector) use; default: the run's. E.g. one that fails on demand. */
+  readonly dynamodb?: DynamoDBClient;
+  /** Where the API reports unexpected errors (5xx), as the Lambda's logger does; default: nowhere. */
+  readonly logError?: (message: string, error: unknown) => void;
 }
 
 /** One API: its tables, server and projector, and how to stop it and delete its tables. */
@@ -111,7 +115,14 @@ export function useTestApi(options: TestApiOptions = {}): TestApi {
       const s3Client = ownClients?.s3 ?? clients().s3;
       const bucket = ownS3 ? RECORDINGS_BUCKET : info.s3.bucket;
       const recordings = createRecordingStore(s3Client, bucket);
-      const built = await buildTestApp({ dynamodb, ses: clients().ses, names, recordings, now: () => clock.now ?? new Date() });
+      const built = await buildTestApp({
+        dynamodb: options.dynamodb ?? dynamodb,
+        ses: clients().ses,
+        names,
+        recordings,
+        now: () => clock.now ?? new Date(),
+        ...(options.logError ? { logError: options.logError } : {}),
+      });
       const { store, readModels } = built;
       if (ownS3) {
         const archiver = createArchiver({ store, recordings });
