@@ -1,7 +1,7 @@
 /**
  * What every route of the HTTP API shares, in either Lambda (functions/api, functions/
- * recordings-api) and on Node: request ids, the body limit, organiser auth on /admin, and every
- * error as an RFC 9457 problem document.
+ * recordings-api) and on Node: security headers on every answer, request ids, the body limit,
+ * organiser auth on /admin, and every error as an RFC 9457 problem document.
  */
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
@@ -9,6 +9,50 @@ import { requireOrganiser, type OrganiserVariables, type TokenVerifier } from '.
 import { ApiError, toProblem } from './problems.js';
 
 export const MAX_BODY_BYTES = 64 * 1024;
+
+/**
+ * The policy of every HTML answer (the pages behind the links in mail). The pages are markup
+ * and a form, without script: nothing may load (`default-src 'none'`, and no `script-src`, so
+ * no script of any kind runs, inline or not); inline `style` attributes are what their look
+ * needs (functions/mail/compose.ts htmlDocument), so `style-src-attr` allows those and nothing
+ * else (no `<style>` element, no stylesheet: `style-src` falls back to 'none'); a form may only
+ * post to this origin; no `<base>` may redirect relative links; no other site may frame a page
+ * (clickjacking the "Stop mail" button).
+ */
+export const HTML_CONTENT_SECURITY_POLICY = [
+  "default-src 'none'",
+  "style-src-attr 'unsafe-inline'",
+  "form-action 'self'",
+  "base-uri 'none'",
+  "frame-ancestors 'none'",
+].join('; ');
+
+/** The policy of every other answer (JSON, problems, feeds): nothing to load, nothing to frame. */
+export const NON_HTML_CONTENT_SECURITY_POLICY = "default-src 'none'; frame-ancestors 'none'";
+
+/**
+ * On every answer: browsers take the declared type only (no sniffing a JSON or calendar answer
+ * into a page), and send no Referer from anything we serve: feed tokens and signed links travel
+ * in URLs, and a Referer would hand them to the next site.
+ */
+export const SECURITY_HEADERS: Readonly<Record<string, string>> = {
+  'X-Content-Type-Options': 'nosniff',
+  'Referrer-Policy': 'no-referrer',
+};
+
+/** Sets the security headers on an answer, by its type; what a route set itself (Cache-Control) stays. */
+function secureAnswer(headers: Headers) {
+  for (const [name, value] of Object.entries(SECURITY_HEADERS)) headers.set(name, value);
+  if (/^text\/html\b/i.test(headers.get('content-type') ?? '')) {
+    headers.set('Content-Security-Policy', HTML_CONTENT_SECURITY_POLICY);
+    // frame-ancestors for browsers that predate it.
+    headers.set('X-Frame-Options', 'DENY');
+    // A page is made for the token in its URL: no cache keeps it.
+    if (!headers.has('cache-control')) headers.set('Cache-Control', 'no-store');
+  } else {
+    headers.set('Content-Security-Policy', NON_HTML_CONTENT_SECURITY_POLICY);
+  }
+}
 
 export type AppEnv = { Variables: OrganiserVariables & { requestId: string } };
 
@@ -22,6 +66,17 @@ export function httpApp(deps: HttpAppDeps, mount: (app: Hono<AppEnv>) => void) {
   const app = new Hono<AppEnv>();
   const logError = deps.logError ?? ((message, error) => console.error(message, error));
 
+  // First, so it sees every answer: a route's, a middleware's refusal, the not-found and error handlers'.
+  app.use(async (c, next) => {
+    await next();
+    try {
+      secureAnswer(c.res.headers);
+    } catch {
+      // A Response with immutable headers (one fetched from elsewhere): copy it.
+      c.res = new Response(c.res.body, c.res);
+      secureAnswer(c.res.headers);
+    }
+  });
   app.use(async (c, next) => {
     const given = c.req.header('x-request-id');
     const requestId = given && /^[\w.:-]{1,100}$/.test(given) ? given : crypto.randomUUID();
