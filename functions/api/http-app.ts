@@ -1,12 +1,15 @@
 /**
  * What every route of the HTTP API shares, in either Lambda (functions/api, functions/
- * recordings-api) and on Node: security headers on every answer, request ids, the body limit,
- * organiser auth on /admin, and every error as an RFC 9457 problem document.
+ * recordings-api) and on Node: security headers on every answer, request ids, the per-client
+ * rate limit of the public routes that act (./rate-limit.ts), the body limit, organiser auth on
+ * /admin, and every error as an RFC 9457 problem document.
  */
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { requireOrganiser, type OrganiserVariables, type TokenVerifier } from './auth.js';
 import { ApiError, toProblem } from './problems.js';
+import { rateLimitedRoutes, rateLimiter, type RateLimitDeps } from './rate-limit.js';
+import { honoPath } from './route-table.js';
 
 export const MAX_BODY_BYTES = 64 * 1024;
 
@@ -60,6 +63,13 @@ export interface HttpAppDeps {
   readonly verifyOrganiserToken: TokenVerifier;
   /** Where unexpected errors are reported (the Lambda's logger); default console.error. */
   readonly logError?: (message: string, error: unknown) => void;
+  /**
+   * The per-client limit of the public routes that act (./rate-limit.ts). Required when the app
+   * serves any of them: building such an app without it throws.
+   */
+  readonly rateLimit?: RateLimitDeps;
+  /** The clock of the rate limit's windows; tests pass their own. */
+  readonly now?: () => Date;
 }
 
 export function httpApp(deps: HttpAppDeps, mount: (app: Hono<AppEnv>) => void) {
@@ -95,6 +105,11 @@ export function httpApp(deps: HttpAppDeps, mount: (app: Hono<AppEnv>) => void) {
     }
     await next();
   });
+  // Before the body is read: a script sending garbage is counted as much as one sending forms.
+  if (deps.rateLimit) {
+    const limit = rateLimiter({ ...deps.rateLimit, logError, ...(deps.now ? { now: deps.now } : {}) });
+    for (const route of rateLimitedRoutes) app.on(route.method, honoPath(route.path), limit);
+  }
   app.use(
     bodyLimit({
       maxSize: MAX_BODY_BYTES,
@@ -104,7 +119,13 @@ export function httpApp(deps: HttpAppDeps, mount: (app: Hono<AppEnv>) => void) {
     }),
   );
   app.use('/admin/*', requireOrganiser(deps.verifyOrganiserToken));
+  const before = app.routes.length;
   mount(app);
+  if (!deps.rateLimit) {
+    const mounted = new Set(app.routes.slice(before).map((r) => `${r.method} ${r.path}`));
+    const unlimited = rateLimitedRoutes.filter((r) => mounted.has(`${r.method} ${honoPath(r.path)}`));
+    if (unlimited.length > 0) throw new Error(`${unlimited.map((r) => `${r.method} ${r.path}`).join(', ')} must be rate limited: pass rateLimit`);
+  }
 
   app.notFound((c) => {
     const { problem } = toProblem(new ApiError(404, 'not-found', 'Not found', `There is no ${c.req.method} ${c.req.path}.`));

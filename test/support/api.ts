@@ -22,7 +22,7 @@ import { mintOrganiserToken, type SigningKey, type TokenClaims } from '../../inf
 import { RECORDINGS_BUCKET, startS3Local, type S3Local } from '../../infra/local/s3-local.js';
 import { startStreamPoller, type StreamPoller } from '../../infra/local/stream-poller.js';
 import { eventTable, localTableNames, type TableNames } from '../../infra/tables.js';
-import { buildTestApp, closeServer, requestApi, type ApiResponse, type RequestOptions } from './api-app.js';
+import { buildTestApp, closeServer, requestApi, type ApiResponse, type RequestOptions, type TestAppOptions } from './api-app.js';
 import { clients, localStackInfo } from './local.js';
 
 export type { ApiResponse, RequestOptions } from './api-app.js';
@@ -58,6 +58,8 @@ export interface TestApiOptions {
    * notifications as S3 invokes the Lambda (the run's shared s3rver lives in another process).
    */
   readonly ownS3?: boolean;
+  /** The rate limit of the public routes that act, and where the app reports errors (see TestAppOptions). */
+  readonly app?: Pick<TestAppOptions, 'rateLimit' | 'logError'>;
 }
 
 /** Start the API for the calling test file (with the projector following its events); stopped after it. */
@@ -82,7 +84,7 @@ export function useTestApi(options: TestApiOptions = {}): TestApi {
     const s3Client = ownS3 ? localClients({ ...localStackInfo(), s3: { ...localStackInfo().s3, endpoint: ownS3.endpoint } }).s3 : clients().s3;
     const bucket = ownS3 ? RECORDINGS_BUCKET : localStackInfo().s3.bucket;
     const recordings = createRecordingStore(s3Client, bucket);
-    const built = await buildTestApp({ dynamodb: clients().dynamodb, ses: clients().ses, names, recordings, now: () => clock.now ?? new Date() });
+    const built = await buildTestApp({ dynamodb: clients().dynamodb, ses: clients().ses, names, recordings, now: () => clock.now ?? new Date(), ...options.app });
     const { store, readModels } = built;
     archiver = createArchiver({ store, recordings });
     const info = localStackInfo();
