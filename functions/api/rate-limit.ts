@@ -24,7 +24,7 @@ import { isIP } from 'node:net';
 import type { RateLimitCounter } from '../adapters/rate-limits/rate-limit-counter.js';
 import { escapeHtml, htmlDocument } from '../mail/compose.js';
 import { ApiError } from './problems.js';
-import { routes, type RouteDefinition } from './route-table.js';
+import { publicWriteRoutes, type RouteDefinition } from './route-table.js';
 
 export interface RateLimit {
   readonly windowSeconds: number;
@@ -63,7 +63,7 @@ export interface RateLimitDeps {
 }
 
 /** The routes a client's requests are counted on: public, and not a read. */
-export const rateLimitedRoutes: readonly RouteDefinition[] = (routes as readonly RouteDefinition[]).filter((r) => r.auth === 'public' && r.method !== 'GET');
+export const rateLimitedRoutes: readonly RouteDefinition[] = publicWriteRoutes;
 
 interface ConnectionEnv {
   /** API Gateway (hono/aws-lambda): HTTP API payload 2.0, or REST API 1.0. */
