@@ -113,7 +113,7 @@ export const SeriesView = z.object({
   description: z.record(z.string(), z.string()),
   timeZone: z.string(),
   languages: z.array(z.string()),
-  organiser: z.object({ name: z.string(), email: z.string() }),
+  organiser: z.object({ name: z.string(), email: z.string(), contactEmail: z.string().optional() }),
   reminderOffsets: z.array(z.string()),
   window: z.object({ opens: z.string(), closes: z.string() }).optional(),
   sessions: z.array(SessionView),
