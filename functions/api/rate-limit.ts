@@ -22,7 +22,6 @@
 import type { Context, MiddlewareHandler } from 'hono';
 import { isIP } from 'node:net';
 import type { RateLimitCounter } from '../adapters/rate-limits/rate-limit-counter.js';
-import { escapeHtml, htmlDocument } from '../mail/compose.js';
 import { ApiError } from './problems.js';
 import { publicWriteRoutes, type RouteDefinition } from './route-table.js';
 
@@ -127,6 +126,30 @@ export function prefersHtml(accept: string | undefined): boolean {
   return html > 0 && html >= quality(/^(application\/(problem\+)?json|application\/\*|\*\/\*)$/i);
 }
 
+/**
+ * The page a browser gets over the limit: markup and style attributes only (the page policy of
+ * http-app.ts), the look of the other pages (functions/mail/compose.ts htmlDocument), written
+ * here so neither Lambda carries the mail composer for it.
+ */
+function limitPage(title: string, text: string): string {
+  const esc = (s: string) => s.replace(/[&<>"']/g, (ch) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[ch]!);
+  return `<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${esc(title)}</title>
+</head>
+<body style="margin:0;padding:0;background:#f4f4f5;">
+<div style="max-width:600px;margin:0 auto;padding:24px;background:#ffffff;color:#1f2937;font-family:Arial,Helvetica,sans-serif;font-size:16px;line-height:1.5;">
+<h1 style="font-size:22px;">${esc(title)}</h1>
+<p>${esc(text)}</p>
+</div>
+</body>
+</html>
+`;
+}
+
 const inWords = (seconds: number) => (seconds < 120 ? `${seconds} seconds` : `${Math.ceil(seconds / 60)} minutes`);
 
 /** The middleware, for the routes of `rateLimitedRoutes`. */
@@ -172,11 +195,8 @@ export function rateLimiter(deps: RateLimitDeps & { readonly now?: () => Date; r
     const per = limit.windowSeconds === 60 ? 'a minute' : limit.windowSeconds === 3600 ? 'an hour' : `${limit.windowSeconds} seconds`;
     const headers = { 'Retry-After': String(retryAfter) };
     if (prefersHtml(c.req.header('accept'))) {
-      const title = 'Too many requests';
-      const body =
-        `<h1 style="font-size:22px;">${escapeHtml(title)}</h1>\n` +
-        `<p>More requests came from your connection than a person sends: at most ${limit.requests} in ${per}. Nothing was done. Please try again in ${escapeHtml(inWords(retryAfter))}.</p>\n`;
-      return c.html(htmlDocument('en', title, body), 429, headers);
+      const text = `More requests came from your connection than a person sends: at most ${limit.requests} in ${per}. Nothing was done. Please try again in ${inWords(retryAfter)}.`;
+      return c.html(limitPage('Too many requests', text), 429, headers);
     }
     throw new ApiError(
       429,
