@@ -19,7 +19,9 @@ import { localClients, type LocalClients } from '../../infra/local/clients.js';
 import { freePort } from '../../infra/local/free-port.js';
 import { localTokenVerifier, newSigningKey } from '../../infra/local/organiser-token.js';
 import type { LocalStack } from '../../infra/local/stack.js';
-import { deliveryTable, membersTable, readModelTable, tableEnvironment } from '../../infra/tables.js';
+import { deliveryTable, idempotencyTable, membersTable, readModelTable, tableEnvironment } from '../../infra/tables.js';
+import { createRateLimitCounter } from '../../functions/adapters/rate-limits/rate-limit-counter.js';
+import { COUNT_ONLY_LIMITS } from '../../functions/api/rate-limit.js';
 import { createFailureReader } from '../../functions/adapters/deliveries/delivery-failures.js';
 
 export interface BenchApi {
@@ -52,6 +54,8 @@ export async function startBenchApi(stack: LocalStack): Promise<BenchApi> {
     sendConfirmation: confirmationSender(createSesMailer(clients.ses), { from: 'Convene <no-reply@convene.local>', messageIdDomain: 'convene.local' }),
     recordings: createRecordingStore(clients.s3, stack.info.s3.bucket),
     verifyOrganiserToken: localTokenVerifier(key.publicJwk),
+    // The benchmark is one address sending what thousands of members would: counted, never limited.
+    rateLimit: { counter: createRateLimitCounter(doc, stack.info.tables[idempotencyTable.id]!), limits: COUNT_ONLY_LIMITS },
   });
   const server = await new Promise<Server>((resolve) => {
     const s = serve({ fetch: app.fetch, port, hostname: '127.0.0.1' }, () => resolve(s as Server)) as Server;

@@ -13,7 +13,8 @@ import { createSesMailer } from '../adapters/mailer/ses-mailer.js';
 import { confirmationSender } from '../mail/send-confirmation.js';
 import type { TokenSigner } from '../security/signed-token.js';
 import { linkSigningFromEnvironment } from '../security/signing-secrets.js';
-import { deliveryTable, eventTable, membersTable, readModelTable } from '../../infra/tables.js';
+import { deliveryTable, eventTable, idempotencyTable, membersTable, readModelTable } from '../../infra/tables.js';
+import { createRateLimitCounter } from '../adapters/rate-limits/rate-limit-counter.js';
 import { createFailureReader } from '../adapters/deliveries/delivery-failures.js';
 import { documentClient } from '../adapters/dynamodb-client.js';
 import { createReadModelStore } from '../adapters/read-models/read-model-store.js';
@@ -45,6 +46,8 @@ export function apiFromEnvironment(env: Record<string, string | undefined>, { lo
     sendConfirmation: confirmationSender(mailer, { from, messageIdDomain: new URL(baseUrl).hostname }),
     baseUrl,
     verifyOrganiserToken,
+    // Counted in the idempotency table (it has a TTL); PUBLIC_WRITE_LIMITS.
+    rateLimit: { counter: createRateLimitCounter(client, required(idempotencyTable.envVar)) },
     logError: logErrorsTo(logger),
   });
 }

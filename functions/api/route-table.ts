@@ -47,6 +47,13 @@ export const routes = [
   { method: 'GET', path: '/openapi.json', auth: 'public', summary: 'This API as an OpenAPI 3.1 document' },
 ] as const satisfies readonly RouteDefinition[];
 
+/**
+ * The public routes that act (not a read): what a script can abuse without any credential. The
+ * API limits each client on them (rate-limit.ts); the HTTP API throttles each of them across
+ * all clients (infra/stack/http-api.ts).
+ */
+export const publicWriteRoutes: readonly RouteDefinition[] = (routes as readonly RouteDefinition[]).filter((r) => r.auth === 'public' && r.method !== 'GET');
+
 /** `/admin/series/{seriesId}` -> `/admin/series/:seriesId` for hono. */
 export const honoPath = (path: string) => path.replace(/\{(\w+)\}/g, ':$1');
 

@@ -113,7 +113,7 @@ export const SeriesView = z.object({
   description: z.record(z.string(), z.string()),
   timeZone: z.string(),
   languages: z.array(z.string()),
-  organiser: z.object({ name: z.string(), email: z.string() }),
+  organiser: z.object({ name: z.string(), email: z.string(), contactEmail: z.string().optional() }),
   reminderOffsets: z.array(z.string()),
   window: z.object({ opens: z.string(), closes: z.string() }).optional(),
   sessions: z.array(SessionView),
@@ -122,6 +122,49 @@ export const SeriesView = z.object({
 });
 
 export const ScheduledSessionView = SessionView.extend({ seriesId: z.string(), version: z.number() });
+
+/** What anyone sees of the organiser (routes/public-series.ts): never the organiser's own address. */
+export const PublicOrganiserView = z.strictObject({
+  name: z.string(),
+  contactEmail: z.string().optional().describe('The public contact address, if the organiser set one'),
+});
+
+/** GET /series/{seriesId}: the public schedule (no personal data, no join links). */
+export const PublicSeriesView = z.object({
+  id: z.string(),
+  version: z.number(),
+  kind: SeriesKind,
+  title: z.record(z.string(), z.string()),
+  description: z.record(z.string(), z.string()),
+  timeZone: z.string(),
+  languages: z.array(z.string()),
+  organiser: PublicOrganiserView,
+  window: z.object({ opens: z.string(), closes: z.string() }).optional(),
+  updatedAt: Instant,
+  sessions: z.array(
+    z.strictObject({
+      sessionId: z.string(),
+      status: z.enum(['scheduled', 'cancelled']),
+      title: z.record(z.string(), z.string()),
+      description: z.record(z.string(), z.string()).optional(),
+      startsAt: Instant,
+      endsAt: Instant,
+      timeZone: z.string(),
+      localStart: z.string().describe('Start in the session time zone, with its offset'),
+      language: z.string(),
+      speakers: z.array(z.object({ name: z.string(), affiliation: z.string().optional(), bio: z.string().optional() })),
+      capacity: z.number().optional(),
+      sequence: z.number(),
+      recording: z
+        .object({
+          publishedAt: Instant,
+          files: z.array(z.object({ asset: RecordingAsset, fileName: z.string(), contentType: z.string(), size: z.number(), url: z.string() })),
+        })
+        .optional(),
+    }),
+  ),
+  recordingsUrl: z.string(),
+});
 
 export const HistoryView = z.object({
   id: z.string(),

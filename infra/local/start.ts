@@ -15,7 +15,8 @@ import { createReadModelStore } from '../../functions/adapters/read-models/read-
 import { batchedFeedReads, feedTablesOf } from '../../functions/adapters/read-models/member-feed-reads.js';
 import { createProjectorHandler } from '../../functions/projector/handler.js';
 import { rebuildReadModels } from '../../functions/projector/rebuild.js';
-import { deliveryTable, eventTable, membersTable, readModelTable, tableEnvironment } from '../tables.js';
+import { deliveryTable, eventTable, idempotencyTable, membersTable, readModelTable, tableEnvironment } from '../tables.js';
+import { createRateLimitCounter } from '../../functions/adapters/rate-limits/rate-limit-counter.js';
 import { createFailureReader } from '../../functions/adapters/deliveries/delivery-failures.js';
 import { createMemberDirectory } from '../../functions/adapters/members/member-directory.js';
 import { createSesMailer } from '../../functions/adapters/mailer/ses-mailer.js';
@@ -159,6 +160,8 @@ async function main() {
     baseUrl: `http://127.0.0.1:${webPort}`,
     recordings,
     verifyOrganiserToken: localTokenVerifier(key.publicJwk),
+    // The real limits, per client address as on AWS.
+    rateLimit: { counter: createRateLimitCounter(doc, stack.info.tables[idempotencyTable.id]!) },
   });
   app.route('/', healthRoutes({ info: stack.info, clients, store, seriesStreams: seed.streams.filter((s) => s.startsWith('series-')) }));
   server = await new Promise<Server>((resolveServer, reject) => {

@@ -24,6 +24,9 @@ import { localTokenVerifier, mintOrganiserToken, newSigningKey, type SigningKey 
 import { eventRegistry } from '../../events/registry.js';
 import { deliveryTable, eventTable, idempotencyTable, membersTable, readModelTable, type TableNames } from '../../infra/tables.js';
 import { createFailureReader } from '../../functions/adapters/deliveries/delivery-failures.js';
+import { createRateLimitCounter } from '../../functions/adapters/rate-limits/rate-limit-counter.js';
+import { COUNT_ONLY_LIMITS, type RateLimitDeps } from '../../functions/api/rate-limit.js';
+import { memoryRateLimitCounter } from './memory-rate-limit.js';
 
 export interface ApiResponse<T = any> {
   status: number;
@@ -48,6 +51,14 @@ export interface TestAppOptions {
   readonly recordings?: RecordingStore;
   /** The API's clock, for its commands and the events' `recordedAt` alike. Default: the real time. */
   readonly now?: () => Date;
+  /**
+   * The per-client rate limit of the public routes that act, counted in the idempotency table
+   * as on AWS (the real limits unless `limits` says otherwise); test/api/rate-limit.e2e.test.ts
+   * passes it. Default: every request goes through the limiter, counted in memory and never
+   * refused (COUNT_ONLY_LIMITS): every test client is 127.0.0.1, some tests send thousands of
+   * requests, and a counter without I/O leaves their timing as it was (./memory-rate-limit.ts).
+   */
+  readonly rateLimit?: Omit<RateLimitDeps, 'counter'>;
   /** Where the API reports unexpected errors (5xx), as the Lambda's logger does. Default: nowhere. */
   readonly logError?: (message: string, error: unknown) => void;
 }
@@ -98,6 +109,9 @@ export async function buildTestApp(options: TestAppOptions): Promise<TestApp> {
     sendConfirmation: confirmationSender(createSesMailer(options.ses), { from: 'Convene <no-reply@convene.test>', messageIdDomain: 'convene.test' }),
     baseUrl: url,
     verifyOrganiserToken: localTokenVerifier(key.publicJwk),
+    rateLimit: options.rateLimit
+      ? { counter: createRateLimitCounter(client, names[idempotencyTable.id]!), ...options.rateLimit }
+      : { counter: memoryRateLimitCounter(), limits: COUNT_ONLY_LIMITS },
     logError: options.logError ?? (() => {}),
   });
   return {

@@ -26,7 +26,7 @@ import { mintOrganiserToken, type SigningKey, type TokenClaims } from '../../inf
 import { RECORDINGS_BUCKET, startS3Local, type S3Local } from '../../infra/local/s3-local.js';
 import { startStreamPoller, type DeadLetter, type StreamPoller } from '../../infra/local/stream-poller.js';
 import { eventTable, type TableNames } from '../../infra/tables.js';
-import { buildTestApp, closeServer, requestApi, type ApiResponse, type RequestOptions } from './api-app.js';
+import { buildTestApp, closeServer, requestApi, type ApiResponse, type RequestOptions, type TestAppOptions } from './api-app.js';
 import { clients, localStackInfo } from './local.js';
 import { createTestTables, deleteTestTables } from './tables.js';
 
@@ -78,6 +78,8 @@ export interface TestApiOptions {
   readonly dynamodb?: DynamoDBClient;
   /** Where the API reports unexpected errors (5xx), as the Lambda's logger does; default: nowhere. */
   readonly logError?: (message: string, error: unknown) => void;
+  /** The rate limit of the public routes that act, and where the app reports errors (see TestAppOptions). */
+  readonly app?: Pick<TestAppOptions, 'rateLimit' | 'logError'>;
 }
 
 /** One API: its tables, server and projector, and how to stop it and delete its tables. */
@@ -122,6 +124,7 @@ export function useTestApi(options: TestApiOptions = {}): TestApi {
         recordings,
         now: () => clock.now ?? new Date(),
         ...(options.logError ? { logError: options.logError } : {}),
+        ...options.app,
       });
       const { store, readModels } = built;
       if (ownS3) {
