@@ -85,9 +85,11 @@ const MIRRORED_OPTIONS = {
     ORGANISER_JWT_ISSUER: 'https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_bench',
     ORGANISER_JWKS_URL: 'https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_bench/.well-known/jwks.json',
     ORGANISER_JWT_CLIENT_ID: 'bench-client',
+    ORGANISER_JWT_MAX_AGE_SECONDS: '3600',
     PUBLIC_BASE_URL: CDK_CONTEXT.publicBaseUrl,
     MAIL_FROM: CDK_CONTEXT.mailFrom,
-    SIGNING_SECRETS: 'S'.repeat(48),
+    // The secret's ARN only: handlers read the secret on their first invocation, not at import.
+    SIGNING_SECRET_ARN: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:bench-link-signing',
     MAIL_CONFIGURATION_SET: 'bench-configuration-set',
     RECORDINGS_BUCKET_NAME: 'bench-recordings',
   } as Record<string, string>,
@@ -129,7 +131,7 @@ const functionName = (entry: string) => dirname(entry).replace(/^functions\//, '
 /** A CloudFormation value as a string a deployed function could have seen. */
 function render(value: unknown): string {
   if (typeof value === 'string') {
-    // Dynamic references are resolved by CloudFormation at deploy time (the signing secret: 48 characters).
+    // Dynamic references are resolved by CloudFormation at deploy time (none is used now: test/infra/secrets-at-run-time.unit.test.ts).
     return value.replace(/\{\{resolve:[^}]*\}\}/g, 'S'.repeat(48));
   }
   if (typeof value === 'number' || typeof value === 'boolean') return String(value);

@@ -19,16 +19,16 @@ import { batchedFeedReads, feedReadsFrom, type FeedReads } from '../functions/ad
 import { createReadModelStore } from '../functions/adapters/read-models/read-model-store.js';
 import { createRecordingStore } from '../functions/adapters/recordings/recording-store.js';
 import { createApi } from '../functions/api/app.js';
-import { createTokenVerifier } from '../functions/api/auth.js';
 import { runCommand } from '../functions/commands/run-command.js';
 import { rebuildReadModels } from '../functions/projector/rebuild.js';
 import { memberRegistrationsKey, scheduleKey } from '../functions/projector/projections.js';
 import { createTokenSigner } from '../functions/security/signed-token.js';
 import { localClients } from '../infra/local/clients.js';
 import { freePort } from '../infra/local/free-port.js';
-import { LOCAL_ISSUER, newSigningKey } from '../infra/local/organiser-token.js';
+import { localTokenVerifier, newSigningKey } from '../infra/local/organiser-token.js';
 import { startLocalStack } from '../infra/local/stack.js';
-import { deliveryTable, EVENT_STREAM_ID, EVENT_VERSION, MEMBER_PK, READ_MODEL_PK, READ_MODEL_SK, eventTable, membersTable, readModelTable, tableEnvironment } from '../infra/tables.js';
+import { deliveryTable, EVENT_STREAM_ID, EVENT_VERSION, MEMBER_PK, READ_MODEL_PK, READ_MODEL_SK, eventTable, idempotencyTable, membersTable, readModelTable, tableEnvironment } from '../infra/tables.js';
+import { createRateLimitCounter } from '../functions/adapters/rate-limits/rate-limit-counter.js';
 import { createFailureReader } from '../functions/adapters/deliveries/delivery-failures.js';
 
 import { writeResult, type Headline, runBenchmark } from './support/measure.js';
@@ -103,8 +103,10 @@ async function main() {
         signer: createTokenSigner([randomBytes(32).toString('base64url')]),
         manageAttempts: { note: async () => {} },
         recordings: createRecordingStore(localClients(stack.info).s3, stack.info.s3.bucket),
-        verifyOrganiserToken: createTokenVerifier({ issuer: LOCAL_ISSUER, publicJwk: key.publicJwk }),
+        verifyOrganiserToken: localTokenVerifier(key.publicJwk),
         feedReads,
+        // Only feeds are read here: nothing is counted.
+        rateLimit: { counter: createRateLimitCounter(doc, stack.info.tables[idempotencyTable.id]!) },
       });
       servers.push(await new Promise<Server>((resolve) => { const s = serve({ fetch: app.fetch, port, hostname: '127.0.0.1' }, () => resolve(s as Server)) as Server; }));
       return `http://127.0.0.1:${port}/feeds/members/${token}.ics`;

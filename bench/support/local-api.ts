@@ -12,14 +12,15 @@ import { createReadModelStore } from '../../functions/adapters/read-models/read-
 import { batchedFeedReads, feedTablesOf } from '../../functions/adapters/read-models/member-feed-reads.js';
 import { createRecordingStore } from '../../functions/adapters/recordings/recording-store.js';
 import { createApi } from '../../functions/api/app.js';
-import { createTokenVerifier } from '../../functions/api/auth.js';
 import { createManageAttempts } from '../../functions/adapters/members/manage-attempts.js';
 import { createTokenSigner } from '../../functions/security/signed-token.js';
 import { localClients, type LocalClients } from '../../infra/local/clients.js';
 import { freePort } from '../../infra/local/free-port.js';
-import { LOCAL_ISSUER, newSigningKey } from '../../infra/local/organiser-token.js';
+import { localTokenVerifier, newSigningKey } from '../../infra/local/organiser-token.js';
 import type { LocalStack } from '../../infra/local/stack.js';
-import { deliveryTable, membersTable, readModelTable, tableEnvironment } from '../../infra/tables.js';
+import { deliveryTable, idempotencyTable, membersTable, readModelTable, tableEnvironment } from '../../infra/tables.js';
+import { createRateLimitCounter } from '../../functions/adapters/rate-limits/rate-limit-counter.js';
+import { COUNT_ONLY_LIMITS } from '../../functions/api/rate-limit.js';
 import { createFailureReader } from '../../functions/adapters/deliveries/delivery-failures.js';
 
 export interface BenchApi {
@@ -51,7 +52,9 @@ export async function startBenchApi(stack: LocalStack): Promise<BenchApi> {
     signer: createTokenSigner([randomBytes(32).toString('base64url')]),
     manageAttempts: createManageAttempts(doc, stack.info.tables[membersTable.id]!),
     recordings: createRecordingStore(clients.s3, stack.info.s3.bucket),
-    verifyOrganiserToken: createTokenVerifier({ issuer: LOCAL_ISSUER, publicJwk: key.publicJwk }),
+    verifyOrganiserToken: localTokenVerifier(key.publicJwk),
+    // The benchmark is one address sending what thousands of members would: counted, never limited.
+    rateLimit: { counter: createRateLimitCounter(doc, stack.info.tables[idempotencyTable.id]!), limits: COUNT_ONLY_LIMITS },
   });
   const server = await new Promise<Server>((resolve) => {
     const s = serve({ fetch: app.fetch, port, hostname: '127.0.0.1' }, () => resolve(s as Server)) as Server;

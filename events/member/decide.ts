@@ -48,7 +48,9 @@ export function decideMember(command: MemberCommand, state: MemberState): Member
       }
       const ids = { memberId: command.memberId, seriesId: command.seriesId, registrationId: current.registrationId, requestId };
       const sameAsAsked = !added && command.language === current.language && command.timeZone === current.timeZone;
-      if (sameAsAsked) return current.status === 'requested' ? [emit(RegistrationRequestRepeated, ids)] : [];
+      // Asked again for what the member has: recorded (a pending one's confirmation may go again;
+      // a confirmed one's nothing), so that every request with an address does the same work.
+      if (sameAsAsked) return [emit(RegistrationRequestRepeated, ids)];
       return [emit(RegistrationChangeRequested, { ...ids, ...(added ? { sessions: added } : {}), language: command.language, timeZone: command.timeZone })];
     }
 

@@ -36,8 +36,9 @@ export const RegistrationRequested = defineEvent(
 );
 
 /**
- * A self-service request for a registration still waiting for its confirmation, asking for
- * nothing new: the confirmation mail may go again (at most once per 15 minutes and 5 a day).
+ * A self-service request for a registration the member has, asking for nothing new: for one
+ * still waiting for its confirmation, the confirmation mail may go again (at most once per 15
+ * minutes and 5 a day); for a confirmed one nothing happens.
  */
 export const RegistrationRequestRepeated = defineEvent(
   'RegistrationRequestRepeated',

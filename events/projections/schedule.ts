@@ -48,7 +48,8 @@ export interface SeriesSchedule {
   readonly description: Readonly<Record<string, string>>;
   readonly timeZone: string;
   readonly languages: readonly string[];
-  readonly organiser: { readonly name: string; readonly email: string };
+  /** `email` private (members' mail and calendars); `contactEmail`, when set, is what the public schedule and feed show. */
+  readonly organiser: { readonly name: string; readonly email: string; readonly contactEmail?: string };
   readonly reminderOffsets: readonly string[];
   readonly window?: { readonly opens: string; readonly closes: string };
   readonly createdAt: string;

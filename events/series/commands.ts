@@ -1,6 +1,13 @@
 /** What organisers and the system can ask of a series stream. */
 import type { LocalizedText } from '../shared/values.js';
 import type { DialogueWindow, RecordingAsset, SeriesKind } from './events.js';
+
+/** The organiser of a series: `email` private, `contactEmail` (optional) what the public sees. */
+export interface OrganiserInput {
+  name: string;
+  email: string;
+  contactEmail?: string;
+}
 import type { FileFormat } from './recording-files.js';
 
 export interface SeriesDetailsInput {
@@ -8,7 +15,7 @@ export interface SeriesDetailsInput {
   description?: LocalizedText;
   timeZone?: string;
   languages?: string[];
-  organiser?: { name: string; email: string };
+  organiser?: OrganiserInput;
   reminderOffsets?: string[];
   window?: DialogueWindow;
 }
@@ -34,7 +41,7 @@ export type SeriesCommand =
       description?: LocalizedText;
       timeZone: string;
       languages: string[];
-      organiser: { name: string; email: string };
+      organiser: OrganiserInput;
       reminderOffsets?: string[];
       window?: DialogueWindow;
     }

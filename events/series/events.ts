@@ -23,7 +23,18 @@ import {
 export const SeriesKind = z.enum(['lecture-series', 'virtual-dialogue']);
 export type SeriesKind = z.infer<typeof SeriesKind>;
 
-export const Organiser = z.object({ name: SingleLine(200), email: Email });
+/**
+ * Who organises a series. `email` is private: members' mail replies to it and their calendars
+ * get it as ORGANIZER (iTIP), but nothing public shows it. `contactEmail`, if the organiser
+ * sets one, is the address the public schedule and feed show (optional, so events written
+ * before it existed read as they were: no public contact).
+ */
+export const Organiser = z.object({
+  name: SingleLine(200),
+  email: Email,
+  contactEmail: Email.optional().describe('A public contact address: the public schedule and feed show it (never `email`)'),
+});
+export type Organiser = z.infer<typeof Organiser>;
 
 /** A dialogue's discussion window: dates in the home time zone, both days included. */
 export const DialogueWindow = z.object({ opens: CalendarDate, closes: CalendarDate });

@@ -66,8 +66,14 @@ export function describeBytes(bytes: number): string {
   return bytes >= GiB ? `${bytes / GiB} GiB` : `${bytes / MiB} MiB`;
 }
 
-/** How many parts an upload of this size has (1: a single PUT). */
+/** How many parts an upload of this size has (1: a single upload, not multipart). */
 export const partCount = (size: number): number => (size < MULTIPART_THRESHOLD_BYTES ? 1 : Math.ceil(size / MULTIPART_PART_BYTES));
+
+/** The size of each part of a multipart upload of this size, in order: `MULTIPART_PART_BYTES` each, the rest last. */
+export function partSizes(size: number): number[] {
+  const count = partCount(size);
+  return Array.from({ length: count }, (_, i) => (i < count - 1 ? MULTIPART_PART_BYTES : size - MULTIPART_PART_BYTES * (count - 1)));
+}
 
 /**
  * What the first bytes of a file show it to be. `binary`: nothing recognised, not text.

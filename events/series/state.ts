@@ -50,7 +50,8 @@ export interface SeriesDetails {
   readonly description: LocalizedText;
   readonly timeZone: string;
   readonly languages: readonly string[];
-  readonly organiser: { readonly name: string; readonly email: string };
+  /** `email` private; `contactEmail`, when set, is what the public sees. */
+  readonly organiser: { readonly name: string; readonly email: string; readonly contactEmail?: string };
   readonly reminderOffsets: readonly string[];
   readonly window?: DialogueWindow;
 }

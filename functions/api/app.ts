@@ -25,6 +25,7 @@ import type { TokenSigner } from '../security/signed-token.js';
 import type { ReadModelStore } from '../adapters/read-models/read-model-store.js';
 import type { FailureReader } from '../adapters/deliveries/delivery-failures.js';
 import { undeliverableRoutes } from './routes/undeliverable.js';
+import type { RateLimitDeps } from './rate-limit.js';
 
 export { MAX_BODY_BYTES } from './http-app.js';
 
@@ -53,6 +54,8 @@ export interface ApiDeps {
   readonly feedReads?: FeedReads;
   /** Where unexpected errors are reported (the Lambda's logger); default console.error. */
   readonly logError?: (message: string, error: unknown) => void;
+  /** The per-client limit of the public routes that act (./rate-limit.ts): its counter, and its limits where not the real ones. */
+  readonly rateLimit: RateLimitDeps;
 }
 
 /**

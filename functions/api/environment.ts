@@ -1,20 +1,27 @@
-/** The API wired from a Lambda's (or `npm start`'s) environment. */
+/** The API wired from a Lambda's environment, and the Lambda handler that serves it. */
+import type { SecretsProvider } from '@aws-lambda-powertools/parameters/secrets';
+import { handle, type APIGatewayProxyResult, type LambdaContext, type LambdaEvent } from 'hono/aws-lambda';
 import { conveneEventStore } from '../adapters/event-store/index.js';
 import { createApi } from './app.js';
 import { tokenVerifierFromEnvironment } from './auth.js';
 import { Logger } from '@aws-lambda-powertools/logger';
-import { PUBLIC_BASE_URL_ENV, SIGNING_SECRETS_ENV } from './route-table.js';
+import { PUBLIC_BASE_URL_ENV } from './route-table.js';
 import { createMemberDirectory } from '../adapters/members/member-directory.js';
 import { createManageAttempts } from '../adapters/members/manage-attempts.js';
-import { createTokenSigner } from '../security/signed-token.js';
-import { deliveryTable, eventTable, membersTable, readModelTable } from '../../infra/tables.js';
+import type { TokenSigner } from '../security/signed-token.js';
+import { linkSigningFromEnvironment } from '../security/signing-secrets.js';
+import { deliveryTable, eventTable, idempotencyTable, membersTable, readModelTable } from '../../infra/tables.js';
+import { createRateLimitCounter } from '../adapters/rate-limits/rate-limit-counter.js';
 import { createFailureReader } from '../adapters/deliveries/delivery-failures.js';
 import { documentClient } from '../adapters/dynamodb-client.js';
 import { createReadModelStore } from '../adapters/read-models/read-model-store.js';
 import { batchedFeedReads } from '../adapters/read-models/member-feed-reads.js';
 import { requireEnv } from '../environment.js';
+import { logErrorsTo } from './http-app.js';
+import { ApiError, toProblem } from './problems.js';
 
-export function apiFromEnvironment(env: Record<string, string | undefined>, logger = new Logger({ serviceName: 'api' })) {
+/** The app, wired from the environment; links are signed by `signer` (see apiHandlerFromEnvironment). */
+export function apiFromEnvironment(env: Record<string, string | undefined>, { logger, signer }: { readonly logger: Logger; readonly signer: TokenSigner }) {
   const verifyOrganiserToken = tokenVerifierFromEnvironment(env);
   const required = (name: string) => requireEnv(env, name);
   const readModelTableName = required(readModelTable.envVar);
@@ -28,10 +35,45 @@ export function apiFromEnvironment(env: Record<string, string | undefined>, logg
     failures: createFailureReader(client, required(deliveryTable.envVar)),
     members: createMemberDirectory(client, membersTableName),
     feedReads: batchedFeedReads(client, { members: membersTableName, readModels: readModelTableName, events: required(eventTable.envVar) }, readModels),
-    signer: createTokenSigner(required(SIGNING_SECRETS_ENV).split(',')),
+    signer,
     manageAttempts: createManageAttempts(client, membersTableName),
     baseUrl,
     verifyOrganiserToken,
-    logError: (message, error) => logger.error(message, error as Error),
+    // Counted in the idempotency table (it has a TTL); PUBLIC_WRITE_LIMITS.
+    rateLimit: { counter: createRateLimitCounter(client, required(idempotencyTable.envVar)) },
+    logError: logErrorsTo(logger),
   });
+}
+
+export interface ApiHandlerOptions {
+  /** Where the link-signing secrets are read from; default: Secrets Manager through a Powertools provider of its own. */
+  readonly secrets?: SecretsProvider;
+  readonly logger?: Logger;
+}
+
+/**
+ * The API Lambda's handler. Building it reads nothing over the network: the link-signing
+ * secrets (SIGNING_SECRET_ARN) are read on the first request and then kept, read again once
+ * older than their maximum age (functions/security/signing-secrets.ts). If they cannot be read
+ * at all, requests get a 503 problem and may be retried.
+ */
+export function apiHandlerFromEnvironment(env: Record<string, string | undefined>, options: ApiHandlerOptions = {}) {
+  const logger = options.logger ?? new Logger({ serviceName: 'api' });
+  const signing = linkSigningFromEnvironment(env, {
+    ...(options.secrets ? { secrets: options.secrets } : {}),
+    onStaleSecrets: (error) => logger.warn('could not read the link-signing secrets again: signing with the ones read before', error as Error),
+  });
+  const serve = handle(apiFromEnvironment(env, { logger, signer: signing.signer }));
+  return async (event: LambdaEvent, context?: LambdaContext): Promise<APIGatewayProxyResult> => {
+    try {
+      await signing.ready();
+    } catch (error) {
+      logger.error('could not read the link-signing secrets', error as Error);
+      const { problem, headers } = toProblem(
+        new ApiError(503, 'secrets-unavailable', 'Temporarily unavailable', 'We cannot check or sign links right now; nothing was done. Send the same request again shortly.', undefined, { 'Retry-After': '5' }),
+      );
+      return { statusCode: problem.status, headers: { ...headers, 'Content-Type': 'application/problem+json' }, body: JSON.stringify(problem), isBase64Encoded: false };
+    }
+    return serve(event, context);
+  };
 }

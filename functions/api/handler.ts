@@ -1,5 +1,7 @@
-/** The API Lambda: the same hono app `npm start` serves, behind API Gateway's HTTP API. */
-import { handle } from 'hono/aws-lambda';
-import { apiFromEnvironment } from './environment.js';
+/**
+ * The API Lambda: the same hono app `npm start` serves, behind API Gateway's HTTP API. The
+ * link-signing secrets are read from Secrets Manager on the first request, not at import.
+ */
+import { apiHandlerFromEnvironment } from './environment.js';
 
-export const handler = handle(apiFromEnvironment(process.env));
+export const handler = apiHandlerFromEnvironment(process.env);

@@ -1,14 +1,65 @@
 /**
  * What every route of the HTTP API shares, in either Lambda (functions/api, functions/
- * recordings-api) and on Node: request ids, the body limit, organiser auth on /admin, and every
- * error as an RFC 9457 problem document.
+ * recordings-api) and on Node: security headers on every answer, request ids, the per-client
+ * rate limit of the public routes that act (./rate-limit.ts), the body limit, organiser auth on
+ * /admin, and every error as an RFC 9457 problem document.
  */
-import { Hono } from 'hono';
+import type { Logger } from '@aws-lambda-powertools/logger';
+import { Hono, type Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
+import { routePath } from 'hono/route';
 import { requireOrganiser, type OrganiserVariables, type TokenVerifier } from './auth.js';
 import { ApiError, toProblem } from './problems.js';
+import { rateLimitedRoutes, rateLimiter, type RateLimitDeps } from './rate-limit.js';
+import { honoPath } from './route-table.js';
 
 export const MAX_BODY_BYTES = 64 * 1024;
+
+/**
+ * The policy of every HTML answer (the pages behind the links in mail). The pages are markup
+ * and a form, without script: nothing may load (`default-src 'none'`, and no `script-src`, so
+ * no script of any kind runs, inline or not); inline `style` attributes are what their look
+ * needs (functions/mail/compose.ts htmlDocument), so `style-src-attr` allows those, and the
+ * members' pages (functions/pages/) load the one stylesheet of this origin (`style-src-elem
+ * 'self'`): no `<style>` element, no other site's sheet; a form may only
+ * post to this origin; no `<base>` may redirect relative links; no other site may frame a page
+ * (clickjacking the "Stop mail" button).
+ */
+export const HTML_CONTENT_SECURITY_POLICY = [
+  "default-src 'none'",
+  "style-src-elem 'self'",
+  "style-src-attr 'unsafe-inline'",
+  "form-action 'self'",
+  "base-uri 'none'",
+  "frame-ancestors 'none'",
+].join('; ');
+
+/** The policy of every other answer (JSON, problems, feeds): nothing to load, nothing to frame. */
+export const NON_HTML_CONTENT_SECURITY_POLICY = "default-src 'none'; frame-ancestors 'none'";
+
+/**
+ * On every answer: browsers take the declared type only (no sniffing a JSON or calendar answer
+ * into a page), and send no Referer from anything we serve: feed tokens and signed links travel
+ * in URLs, and a Referer would hand them to the next site.
+ */
+export const SECURITY_HEADERS: Readonly<Record<string, string>> = {
+  'X-Content-Type-Options': 'nosniff',
+  'Referrer-Policy': 'no-referrer',
+};
+
+/** Sets the security headers on an answer, by its type; what a route set itself (Cache-Control) stays. */
+function secureAnswer(headers: Headers) {
+  for (const [name, value] of Object.entries(SECURITY_HEADERS)) headers.set(name, value);
+  if (/^text\/html\b/i.test(headers.get('content-type') ?? '')) {
+    headers.set('Content-Security-Policy', HTML_CONTENT_SECURITY_POLICY);
+    // frame-ancestors for browsers that predate it.
+    headers.set('X-Frame-Options', 'DENY');
+    // A page is made for the token in its URL: no cache keeps it.
+    if (!headers.has('cache-control')) headers.set('Cache-Control', 'no-store');
+  } else {
+    headers.set('Content-Security-Policy', NON_HTML_CONTENT_SECURITY_POLICY);
+  }
+}
 
 export type AppEnv = { Variables: OrganiserVariables & { requestId: string } };
 
@@ -16,12 +67,45 @@ export interface HttpAppDeps {
   readonly verifyOrganiserToken: TokenVerifier;
   /** Where unexpected errors are reported (the Lambda's logger); default console.error. */
   readonly logError?: (message: string, error: unknown) => void;
+  /**
+   * The per-client limit of the public routes that act (./rate-limit.ts). Required when the app
+   * serves any of them: building such an app without it throws.
+   */
+  readonly rateLimit?: RateLimitDeps;
+  /** The clock of the rate limit's windows; tests pass their own. */
+  readonly now?: () => Date;
+}
+
+/**
+ * The route a request matched, in the route table's form (`/feeds/members/{file}`, as API
+ * Gateway's access logs name it), for log lines: never the path or the query, which carry feed
+ * tokens and signed links. The last matched route is the handler's, also when the error came
+ * from a middleware before it.
+ */
+export function routePatternOf(c: Context): string {
+  return routePath(c, -1).replace(/:(\w+)(\{[^}]*\})?/g, '{$1}') || '(no route)';
+}
+
+/** The report of an unexpected error (a 5xx) as an error line of a Lambda's Powertools logger. */
+export function logErrorsTo(logger: Logger): (message: string, error: unknown) => void {
+  return (message, error) => logger.error(message, error as Error);
 }
 
 export function httpApp(deps: HttpAppDeps, mount: (app: Hono<AppEnv>) => void) {
   const app = new Hono<AppEnv>();
   const logError = deps.logError ?? ((message, error) => console.error(message, error));
 
+  // First, so it sees every answer: a route's, a middleware's refusal, the not-found and error handlers'.
+  app.use(async (c, next) => {
+    await next();
+    try {
+      secureAnswer(c.res.headers);
+    } catch {
+      // A Response with immutable headers (one fetched from elsewhere): copy it.
+      c.res = new Response(c.res.body, c.res);
+      secureAnswer(c.res.headers);
+    }
+  });
   app.use(async (c, next) => {
     const given = c.req.header('x-request-id');
     const requestId = given && /^[\w.:-]{1,100}$/.test(given) ? given : crypto.randomUUID();
@@ -40,6 +124,11 @@ export function httpApp(deps: HttpAppDeps, mount: (app: Hono<AppEnv>) => void) {
     }
     await next();
   });
+  // Before the body is read: a script sending garbage is counted as much as one sending forms.
+  if (deps.rateLimit) {
+    const limit = rateLimiter({ ...deps.rateLimit, logError, ...(deps.now ? { now: deps.now } : {}) });
+    for (const route of rateLimitedRoutes) app.on(route.method, honoPath(route.path), limit);
+  }
   app.use(
     bodyLimit({
       maxSize: MAX_BODY_BYTES,
@@ -49,7 +138,13 @@ export function httpApp(deps: HttpAppDeps, mount: (app: Hono<AppEnv>) => void) {
     }),
   );
   app.use('/admin/*', requireOrganiser(deps.verifyOrganiserToken));
+  const before = app.routes.length;
   mount(app);
+  if (!deps.rateLimit) {
+    const mounted = new Set(app.routes.slice(before).map((r) => `${r.method} ${r.path}`));
+    const unlimited = rateLimitedRoutes.filter((r) => mounted.has(`${r.method} ${honoPath(r.path)}`));
+    if (unlimited.length > 0) throw new Error(`${unlimited.map((r) => `${r.method} ${r.path}`).join(', ')} must be rate limited: pass rateLimit`);
+  }
 
   app.notFound((c) => {
     const { problem } = toProblem(new ApiError(404, 'not-found', 'Not found', `There is no ${c.req.method} ${c.req.path}.`));
@@ -57,7 +152,8 @@ export function httpApp(deps: HttpAppDeps, mount: (app: Hono<AppEnv>) => void) {
   });
   app.onError((error, c) => {
     const { problem, headers } = toProblem(error);
-    if (problem.status >= 500) logError(`${c.req.method} ${c.req.path} failed`, error);
+    // The route pattern, never the path: feed paths and link queries carry credentials.
+    if (problem.status >= 500) logError(`${c.req.method} ${routePatternOf(c)} failed`, error);
     return c.body(JSON.stringify(problem), problem.status as 500, { ...headers, 'Content-Type': 'application/problem+json' });
   });
   return app;

@@ -1,7 +1,8 @@
 /** /openapi.json: OpenAPI 3.1, generated from the route table and the same zod schemas the API validates with. */
 // A namespace import: esbuild then keeps only the parts of zod in use (not its 64 locales).
 import * as z from 'zod';
-import { routes, type RouteDefinition } from './route-table.js';
+import { publicWriteRoutes, routes, type RouteDefinition } from './route-table.js';
+import { PUBLIC_WRITE_LIMITS } from './rate-limit.js';
 import { BulkRegisterBody, RegisterBody } from './routes/registrations.js';
 import {
   CancelSessionBody,
@@ -9,11 +10,13 @@ import {
   CompleteUploadBody,
   PublishRecordingBody,
   RecordingUploadBody,
+  RecordingUploadView,
   WithdrawRecordingBody,
   ChangeSessionBody,
   CreateSeriesBody,
   HistoryView,
   Problem,
+  PublicSeriesView,
   ScheduledSessionView,
   ScheduleSessionBody,
   SeriesListView,
@@ -47,7 +50,22 @@ const results: Partial<Record<Key, [number, z.ZodType]>> = {
   'PATCH /admin/series/{seriesId}/sessions/{sessionId}': [200, ScheduledSessionView],
   'POST /admin/series/{seriesId}/sessions/{sessionId}/cancel': [200, ScheduledSessionView],
   'GET /admin/series/{seriesId}/undeliverable': [200, UndeliverableView],
+  'POST /admin/series/{seriesId}/sessions/{sessionId}/recording/uploads': [201, RecordingUploadView],
+  'GET /series/{seriesId}': [200, PublicSeriesView],
 };
+
+const limits = PUBLIC_WRITE_LIMITS.map((l) => `${l.requests} per ${l.windowSeconds === 60 ? 'minute' : l.windowSeconds === 3600 ? 'hour' : `${l.windowSeconds} s`}`).join(' and ');
+
+/** The answer over the per-client limit of the public routes that act (rate-limit.ts). */
+const rateLimited = {
+  description: `Too many requests from this address (at most ${limits}); nothing was done. A page when the client asks for text/html.`,
+  headers: { 'Retry-After': { description: 'Seconds until the window ends', schema: { type: 'integer', minimum: 1 } } },
+  content: {
+    'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } },
+    'text/html': { schema: { type: 'string' } },
+  },
+};
+const isRateLimited = (route: RouteDefinition) => publicWriteRoutes.some((r) => r.method === route.method && r.path === route.path);
 
 const jsonSchema = (schema: z.ZodType, io: 'input' | 'output') => {
   const { $schema: _s, ...rest } = z.toJSONSchema(schema, { io, unrepresentable: 'any', target: 'draft-2020-12' }) as Record<string, unknown>;
@@ -92,6 +110,7 @@ export function openApiDocument(): Record<string, unknown> {
         ...(body ? { 400: problemResponse('Unreadable body'), 413: problemResponse('Body over 64 KiB'), 415: problemResponse('Not JSON'), 422: problemResponse('A field is wrong; `errors` names each') } : {}),
         ...(params.length > 0 ? { 404: problemResponse('Unknown id') } : {}),
         ...(isWrite && route.path !== '/admin/series' ? { 412: problemResponse('If-Match is stale') } : {}),
+        ...(isRateLimited(route) ? { 429: rateLimited } : {}),
       },
     };
     (paths[route.path] ??= {})[route.method.toLowerCase()] = operation;
@@ -105,7 +124,15 @@ export function openApiDocument(): Record<string, unknown> {
     },
     paths,
     components: {
-      securitySchemes: { organiserToken: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'A token with the "organisers" group' } },
+      securitySchemes: {
+        organiserToken: {
+          type: 'http',
+          scheme: 'bearer',
+          bearerFormat: 'JWT',
+          description:
+            'A Cognito access token of the API client, with the "organisers" group: `token_use` "access" (not an ID or refresh token), `client_id` the API\'s client, `exp` and `iat` present, and issued at most the maximum token age ago (on AWS the access-token validity, 1 hour) whatever its `exp` says.',
+        },
+      },
       schemas: { Problem: jsonSchema(Problem, 'output') },
     },
   };

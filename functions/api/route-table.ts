@@ -26,32 +26,57 @@ export const routes = [
   { method: 'GET', path: '/admin/series/{seriesId}/sessions/{sessionId}/registrations', auth: 'organiser', summary: 'Who has a seat and who waits, in order' },
   { method: 'POST', path: '/admin/series/{seriesId}/registrations', auth: 'organiser', summary: 'Register members in bulk (already consented: no confirmation mail)' },
   { method: 'GET', path: '/admin/series/{seriesId}/undeliverable', auth: 'organiser', summary: 'Mail that could not reach its members (who, why, since when, how often) and streams the projector set aside' },
-  { method: 'POST', path: '/admin/series/{seriesId}/sessions/{sessionId}/recording/uploads', auth: 'organiser', summary: 'Announce a recording, captions, transcript or slides file: returns a presigned upload URL (or one per part)', fn: 'recordings' },
+  { method: 'POST', path: '/admin/series/{seriesId}/sessions/{sessionId}/recording/uploads', auth: 'organiser', summary: 'Announce a recording, captions, transcript or slides file: returns a presigned POST form that storage takes only at the announced size, type and checksum (or one presigned PUT per part, each signing its size)', fn: 'recordings' },
   { method: 'POST', path: '/admin/series/{seriesId}/sessions/{sessionId}/recording/uploads/{uploadId}/complete', auth: 'organiser', summary: 'Complete a multipart upload with the ETag of every part', fn: 'recordings' },
   { method: 'GET', path: '/admin/series/{seriesId}/sessions/{sessionId}/recording', auth: 'organiser', summary: "A session's recording: its publication, its files and every upload with its fate", fn: 'recordings' },
   { method: 'POST', path: '/admin/series/{seriesId}/sessions/{sessionId}/recording/publish', auth: 'organiser', summary: 'Post the recording now, or at a chosen time', fn: 'recordings' },
   { method: 'POST', path: '/admin/series/{seriesId}/sessions/{sessionId}/recording/withdraw', auth: 'organiser', summary: 'Take the recording down: its links stop working and it leaves the feeds', fn: 'recordings' },
   { method: 'GET', path: '/series/{seriesId}/recordings', auth: 'public', summary: 'The public archive of a series: published recordings, newest session first', fn: 'recordings' },
   { method: 'GET', path: '/series/{seriesId}/sessions/{sessionId}/recording/{asset}', auth: 'public', summary: 'A published file: a redirect to a short-lived download link (an organiser token previews unpublished files)', fn: 'recordings' },
-  { method: 'POST', path: '/series/{seriesId}/registrations', auth: 'public', summary: 'Register for a series: a confirmation link is mailed (double opt-in)' },
-  { method: 'DELETE', path: '/series/{seriesId}/registrations', auth: 'public', summary: "Unregister, with the member's token as bearer" },
-  { method: 'GET', path: '/registrations/confirm', auth: 'public', summary: 'The signed confirmation link from the mail' },
+  { method: 'POST', path: '/series/{seriesId}/registrations', auth: 'public', summary: 'Ask to register for a series: the owner of the address is mailed a link to confirm (or, for a registration they have, to accept the change); the same answer for every address' },
+  { method: 'GET', path: '/registrations/confirm', auth: 'public', summary: 'The signed confirmation link from the mail: a page that asks for the name and to confirm (POST does it)' },
+  { method: 'POST', path: '/registrations/confirm', auth: 'public', summary: 'Confirm the registration with the name given; the first confirmation shows the personal feed link once' },
+  { method: 'GET', path: '/registrations/change', auth: 'public', summary: 'The signed link to a change someone asked for with the member\'s address: a page that shows it (POST accepts it)' },
+  { method: 'POST', path: '/registrations/change', auth: 'public', summary: 'Accept the change: only now does it apply' },
   { method: 'GET', path: '/registrations/unregister', auth: 'public', summary: 'The signed unregister link from the mail: a page that asks (POST does it)' },
-  { method: 'POST', path: '/registrations/unregister', auth: 'public', summary: 'One-click unsubscribe (RFC 8058) with the same signed link' },
+  { method: 'POST', path: '/registrations/unregister', auth: 'public', summary: 'Leave the series the link was mailed for (also RFC 8058 one-click); a link of an earlier registration cancels nothing' },
+  { method: 'GET', path: '/manage', auth: 'public', summary: "The member's own page, from the signed link in every mail: registrations, sessions, language, zone, reminders, mail, calendar link" },
+  { method: 'POST', path: '/manage/preferences', auth: 'public', summary: 'Change language, time zone or reminder offsets (the signed manage link)' },
+  { method: 'POST', path: '/manage/sessions', auth: 'public', summary: "Choose a registration's sessions (the signed manage link)" },
+  { method: 'POST', path: '/manage/leave', auth: 'public', summary: 'Leave a series (the signed manage link)' },
+  { method: 'POST', path: '/manage/stop-mail', auth: 'public', summary: "Stop one series' mail, or all mail (the signed manage link)" },
+  { method: 'POST', path: '/manage/feed', auth: 'public', summary: 'A new personal feed link, shown once; the old one stops working (the signed manage link)' },
+  { method: 'GET', path: '/members/manage-link', auth: 'public', summary: 'A page to ask for the manage link by mail' },
+  { method: 'POST', path: '/members/manage-link', auth: 'public', summary: 'Mail the manage link to this address if it is a member\'s (the same answer whatever the address; at most one mail per 15 minutes)' },
   { method: 'GET', path: '/mail/unsubscribe', auth: 'public', summary: "The signed unsubscribe link of every mail: a page that asks (POST does it)" },
   { method: 'POST', path: '/mail/unsubscribe', auth: 'public', summary: "One-click unsubscribe (RFC 8058): stops this series' mail for the member at once" },
-  { method: 'POST', path: '/members/feed-token', auth: 'public', summary: "A new personal feed link (and member token); the old one stops working" },
   { method: 'GET', path: '/feeds/members/{file}', auth: 'public', summary: "A member's personal iCalendar feed: /feeds/members/<token>.ics" },
   { method: 'GET', path: '/series/{seriesId}', auth: 'public', summary: 'The public schedule of a series (no personal data, no join links)' },
   { method: 'GET', path: '/feeds/series/{file}', auth: 'public', summary: 'The public iCalendar feed of a series: /feeds/series/<seriesId>.ics' },
   { method: 'GET', path: '/openapi.json', auth: 'public', summary: 'This API as an OpenAPI 3.1 document' },
+  { method: 'GET', path: '/assets/convene.css', auth: 'public', summary: "The pages' stylesheet" },
 ] as const satisfies readonly RouteDefinition[];
+
+/**
+ * The public routes that act (not a read): what a script can abuse without any credential. The
+ * API limits each client on them (rate-limit.ts); the HTTP API throttles each of them across
+ * all clients (infra/stack/http-api.ts).
+ */
+export const publicWriteRoutes: readonly RouteDefinition[] = (routes as readonly RouteDefinition[]).filter((r) => r.auth === 'public' && r.method !== 'GET');
 
 /** `/admin/series/{seriesId}` -> `/admin/series/:seriesId` for hono. */
 export const honoPath = (path: string) => path.replace(/\{(\w+)\}/g, ':$1');
 
-/** Secrets that sign links in mail (comma-separated, at least 32 characters each; the first signs). */
+/**
+ * Secrets that sign links in mail (comma-separated, at least 32 characters each; the first
+ * signs), in the environment itself: locally only (`npm start`, tests, benches).
+ */
 export const SIGNING_SECRETS_ENV = 'SIGNING_SECRETS';
+/**
+ * On Lambda: the ARN of the Secrets Manager secret holding them (the same comma-separated
+ * form), read at run time (functions/security/signing-secrets.ts), never put in the environment.
+ */
+export const SIGNING_SECRET_ARN_ENV = 'SIGNING_SECRET_ARN';
 /** The From address of every mail, e.g. "Convene <no-reply@convene.example.org>". */
 export const MAIL_FROM_ENV = 'MAIL_FROM';
 
@@ -68,6 +93,11 @@ export const AUTH_ENV = {
   jwksUrl: 'ORGANISER_JWKS_URL',
   /** Or a public key as a JWK (JSON), for the local stack. */
   publicJwk: 'ORGANISER_JWT_PUBLIC_JWK',
-  /** When set, the token's `client_id` (Cognito access token) or `aud` must equal it. */
+  /** The token's `client_id` (a Cognito access token's) must equal it. */
   clientId: 'ORGANISER_JWT_CLIENT_ID',
+  /**
+   * The maximum age of a token in seconds, counted from its `iat` whatever its `exp` says: on
+   * AWS the client's access-token validity (1 hour), locally the 30 days the local stack mints.
+   */
+  maxAgeSeconds: 'ORGANISER_JWT_MAX_AGE_SECONDS',
 } as const;

@@ -113,7 +113,7 @@ export const SeriesView = z.object({
   description: z.record(z.string(), z.string()),
   timeZone: z.string(),
   languages: z.array(z.string()),
-  organiser: z.object({ name: z.string(), email: z.string() }),
+  organiser: z.object({ name: z.string(), email: z.string(), contactEmail: z.string().optional() }),
   reminderOffsets: z.array(z.string()),
   window: z.object({ opens: z.string(), closes: z.string() }).optional(),
   sessions: z.array(SessionView),
@@ -122,6 +122,49 @@ export const SeriesView = z.object({
 });
 
 export const ScheduledSessionView = SessionView.extend({ seriesId: z.string(), version: z.number() });
+
+/** What anyone sees of the organiser (routes/public-series.ts): never the organiser's own address. */
+export const PublicOrganiserView = z.strictObject({
+  name: z.string(),
+  contactEmail: z.string().optional().describe('The public contact address, if the organiser set one'),
+});
+
+/** GET /series/{seriesId}: the public schedule (no personal data, no join links). */
+export const PublicSeriesView = z.object({
+  id: z.string(),
+  version: z.number(),
+  kind: SeriesKind,
+  title: z.record(z.string(), z.string()),
+  description: z.record(z.string(), z.string()),
+  timeZone: z.string(),
+  languages: z.array(z.string()),
+  organiser: PublicOrganiserView,
+  window: z.object({ opens: z.string(), closes: z.string() }).optional(),
+  updatedAt: Instant,
+  sessions: z.array(
+    z.strictObject({
+      sessionId: z.string(),
+      status: z.enum(['scheduled', 'cancelled']),
+      title: z.record(z.string(), z.string()),
+      description: z.record(z.string(), z.string()).optional(),
+      startsAt: Instant,
+      endsAt: Instant,
+      timeZone: z.string(),
+      localStart: z.string().describe('Start in the session time zone, with its offset'),
+      language: z.string(),
+      speakers: z.array(z.object({ name: z.string(), affiliation: z.string().optional(), bio: z.string().optional() })),
+      capacity: z.number().optional(),
+      sequence: z.number(),
+      recording: z
+        .object({
+          publishedAt: Instant,
+          files: z.array(z.object({ asset: RecordingAsset, fileName: z.string(), contentType: z.string(), size: z.number(), url: z.string() })),
+        })
+        .optional(),
+    }),
+  ),
+  recordingsUrl: z.string(),
+});
 
 export const HistoryView = z.object({
   id: z.string(),
@@ -196,6 +239,55 @@ export const RecordingUploadBody = z.strictObject({
   checksum: Sha256Base64.optional().describe('SHA-256 of the file in base64: what arrives must match it'),
   asset: RecordingAsset.optional().describe('recording, captions, transcript or slides; by default what the content type is'),
 });
+
+const UploadAnnounced = z.object({
+  seriesId: z.string(),
+  sessionId: z.string(),
+  version: z.number(),
+  uploadId: z.string(),
+  asset: RecordingAsset,
+  fileName: z.string(),
+  contentType: z.string(),
+  size: z.number().describe('Bytes: storage takes exactly this many'),
+  status: z.literal('requested'),
+  linksExpireAt: Instant.describe('The upload form or part URLs stop working then'),
+  expiresAt: Instant.describe('A file not arrived by then expires'),
+  maxBytes: z.number().describe('The largest file of this asset'),
+});
+
+/**
+ * The answer to an announced upload: what storage takes the file through. Storage refuses anything
+ * else before it stores it: the form's signed policy holds the announced size, type, key and checksum
+ * exactly; each part URL signs its part's Content-Length.
+ */
+export const RecordingUploadView = z.discriminatedUnion('method', [
+  UploadAnnounced.extend({
+    method: z.literal('POST').describe('Below the multipart threshold: one presigned POST (a browser form upload)'),
+    uploadUrl: z.string().describe('POST a multipart/form-data body here'),
+    fields: z
+      .record(z.string(), z.string())
+      .describe(
+        'Form fields to send as given, before the file, which goes last as the field `file`. Their signed policy holds the announced size (content-length-range), Content-Type, key and checksum (x-amz-checksum-sha256, when announced) exactly: storage refuses another (403, or 400 for the checksum) and stores nothing',
+      ),
+  }),
+  UploadAnnounced.extend({
+    method: z.literal('multipart').describe('From the multipart threshold: one presigned PUT per part, then complete'),
+    multipart: z.object({
+      multipartId: z.string().describe('Give it back to completeUrl'),
+      partSize: z.number().describe('Every part but the last'),
+      parts: z
+        .array(
+          z.object({
+            partNumber: z.number(),
+            url: z.string().describe('PUT exactly `size` bytes here: the URL signs Content-Length, storage refuses another size (403)'),
+            size: z.number(),
+          }),
+        )
+        .describe('Keep each answer\'s ETag header for completeUrl'),
+      completeUrl: z.string().describe('POST {"multipartId", "parts": [{"partNumber", "etag"}]} here once every part is up'),
+    }),
+  }),
+]);
 
 export const CompleteUploadBody = z.strictObject({
   multipartId: z.string().min(1).max(1024).describe('The multipartId the upload request returned'),

@@ -1,9 +1,11 @@
 /** Running organiser commands on one series stream over HTTP: If-Match, Idempotency-Key, the actor, the ETag. */
+import { createHash } from 'node:crypto';
 import type { Context } from 'hono';
 import type { ConveneEvent } from '../../events/registry.js';
 import { inSequence } from '../../events/shared/decider.js';
 import { seriesDecider, seriesStreamId, type ActiveSeries, type SeriesCommand } from '../../events/series/index.js';
 import type { SeriesEvent } from '../../events/series/events.js';
+import { IdempotencyKeyReusedError } from '../adapters/event-store/errors.js';
 import type { EventStore } from '../adapters/event-store/event-store.js';
 import { fingerprintOf, runCommand, type CommandResult } from '../commands/run-command.js';
 import type { OrganiserVariables } from './auth.js';
@@ -15,6 +17,15 @@ export type SeriesResult = CommandResult<SeriesEvent, ReturnType<typeof seriesDe
 
 const seriesCommands = inSequence(seriesDecider);
 
+/**
+ * Where an organiser's Idempotency-Key is recorded: a hash of the (organiser, key) pair, so
+ * that no two pairs share a record (`${sub}:${key}` let sub "a:x" with key "k" replay sub
+ * "a"'s key "x:k") and the record names neither the organiser nor the key.
+ */
+export function organiserIdempotencyKey(organiserId: string, key: string): string {
+  return `organiser:${createHash('sha256').update(JSON.stringify([organiserId, key])).digest('base64url')}`;
+}
+
 /** Runs commands on one series stream, honouring If-Match (not on creation) and Idempotency-Key. */
 export function seriesCommandRunner(store: EventStore<ConveneEvent>) {
   const seriesStore = store as unknown as EventStore<SeriesEvent>;
@@ -22,20 +33,26 @@ export function seriesCommandRunner(store: EventStore<ConveneEvent>) {
     const actor = c.get('actor');
     const key = idempotencyKey(c);
     const expectedVersion = c.req.method === 'POST' && c.req.path === '/admin/series' ? undefined : ifMatchVersion(c);
-    return runCommand(
-      seriesStore,
-      seriesCommands,
-      seriesStreamId(seriesId),
-      commands,
-      {
-        actor,
-        correlationId: c.get('requestId'),
-        ...(key !== undefined
-          ? { idempotencyKey: `${actor.id}:${key}`, requestFingerprint: fingerprintOf(`${c.req.method} ${c.req.path}`, body) }
-          : {}),
-      },
-      expectedVersion === undefined ? {} : { expectedVersion },
-    );
+    try {
+      return await runCommand(
+        seriesStore,
+        seriesCommands,
+        seriesStreamId(seriesId),
+        commands,
+        {
+          actor,
+          correlationId: c.get('requestId'),
+          ...(key !== undefined
+            ? { idempotencyKey: organiserIdempotencyKey(actor.id, key), requestFingerprint: fingerprintOf(`${c.req.method} ${c.req.path}`, body) }
+            : {}),
+        },
+        expectedVersion === undefined ? {} : { expectedVersion },
+      );
+    } catch (error) {
+      // The problem names the key the organiser sent, not the record's.
+      if (error instanceof IdempotencyKeyReusedError && key !== undefined) throw new IdempotencyKeyReusedError(key);
+      throw error;
+    }
   };
 }
 

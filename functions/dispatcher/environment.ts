@@ -11,10 +11,15 @@ import { createSuppressionList } from '../adapters/members/suppression-list.js';
 import { createReadModelStore } from '../adapters/read-models/read-model-store.js';
 import { MAIL_FROM_ENV, PUBLIC_BASE_URL_ENV, SIGNING_SECRETS_ENV } from '../api/route-table.js';
 import { createTokenSigner } from '../security/signed-token.js';
+import { parseSigningSecrets } from '../security/signing-secrets.js';
 import { createDispatcher, type DispatcherDeps } from './dispatch.js';
 import { sendRateFrom } from './send-rate.js';
 import { requireEnv } from '../environment.js';
 
+/**
+ * The dispatcher from its environment. Links are signed by `overrides.signer` when given (the
+ * Lambda handler's, whose secrets come from Secrets Manager), else with SIGNING_SECRETS.
+ */
 export function dispatcherFromEnvironment(
   env: Record<string, string | undefined>,
   clients: { readonly dynamodb?: DynamoDBDocumentClient; readonly ses?: SESClient } = {},
@@ -32,7 +37,7 @@ export function dispatcherFromEnvironment(
     members: createMemberDirectory(client, membersTableName),
     suppression: createSuppressionList(client, membersTableName),
     mailer: createSesMailer(ses, configurationSet ? { configurationSet } : {}),
-    signer: createTokenSigner(required(SIGNING_SECRETS_ENV).split(',')),
+    signer: overrides.signer ?? createTokenSigner(parseSigningSecrets(required(SIGNING_SECRETS_ENV))),
     baseUrl,
     compose: { from: required(MAIL_FROM_ENV), messageIdDomain: new URL(baseUrl).hostname },
     sendRate: () => sendRateFrom(env, ses),

@@ -10,6 +10,13 @@
  * allow (`icalbody = calprops component`), so they are moved up (see `propertiesFirst`); and
  * its event ATTACH has no FMTTYPE parameter, which is added afterwards (see `typedAttachments`).
  *
+ * ORGANIZER: a personal feed names the organiser with the organiser's address, as the
+ * invitations do (a member's calendar needs a real ORGANIZER for iTIP). The public feed never
+ * does: it shows the public contact address if the organiser set one (`organiser.contactEmail`),
+ * else the organiser's name (CN) with the series' public page as the cal-address, a URI as RFC
+ * 5545 (3.3.3) allows; RFC 5546 (3.2.1) wants an ORGANIZER in every VEVENT of a METHOD:PUBLISH
+ * object, so it is not left out. The public JSON follows the same rule (api/routes/public-series.ts).
+ *
  * A session whose recording is published shows its files: one ATTACH per file with the
  * stable public link (../recordings/links.ts, never the storage key) and a line per file in
  * DESCRIPTION. Publishing and withdrawing raise the session's SEQUENCE (the projection does).
@@ -57,17 +64,18 @@ export function windowUid(seriesId: string): string {
 /** The public feed of one series: every session (cancelled ones with STATUS:CANCELLED). */
 export function seriesFeed(schedule: SeriesSchedule, options: FeedOptions): string {
   const language = options.language ?? schedule.languages[0] ?? 'en';
-  const context = renderContext(options, language);
+  const context = renderContext(options, language, 'public');
   const name = options.calendarName ?? pickText(schedule.title, language, schedule.languages) ?? schedule.seriesId;
-  const calendar = newCalendar(name, context.refreshSeconds, seriesUrl(context.baseUrl, schedule.seriesId));
+  const page = seriesUrl(context.baseUrl, schedule.seriesId);
+  const calendar = newCalendar(name, context.refreshSeconds, page);
   addSeries(calendar, schedule, 'all', context);
-  return propertiesFirst(typedAttachments(calendar.toString(), context.attachmentTypes));
+  return propertiesFirst(publicOrganizers(typedAttachments(calendar.toString(), context.attachmentTypes), page));
 }
 
 /** A member's personal feed: only the sessions they are registered for, across series. */
 export function memberFeed(entries: readonly MemberFeedEntry[], options: MemberFeedOptions): string {
   const language = options.language ?? options.memberLanguage;
-  const context = renderContext(options, language);
+  const context = renderContext(options, language, 'members');
   const calendar = newCalendar(options.calendarName ?? 'Convene', context.refreshSeconds);
   for (const { schedule, sessionIds } of mergeEntries(entries)) addSeries(calendar, schedule, sessionIds, context);
   return propertiesFirst(typedAttachments(calendar.toString(), context.attachmentTypes));
@@ -96,6 +104,8 @@ export function feedLastModified(schedules: readonly { readonly updatedAt: strin
 
 interface RenderContext {
   readonly baseUrl: string;
+  /** Who reads the feed: anyone (the series feed) or the member it is made for. */
+  readonly audience: 'public' | 'members';
   readonly refreshSeconds: number;
   /** The requested text language. */
   readonly language: string;
@@ -106,10 +116,11 @@ interface RenderContext {
   readonly attachmentTypes: Map<string, string>;
 }
 
-function renderContext(options: FeedOptions, language: string): RenderContext {
+function renderContext(options: FeedOptions, language: string, audience: RenderContext['audience']): RenderContext {
   const labelLanguage = LABELS[primary(language)] ? language : 'en';
   return {
     baseUrl: normaliseBaseUrl(options.baseUrl),
+    audience,
     refreshSeconds: refreshSeconds(options.refreshInterval ?? 'PT1H'),
     language,
     labels: LABELS[primary(labelLanguage)] ?? LABELS.en!,
@@ -169,7 +180,7 @@ function addWindow(calendar: ICalCalendar, schedule: SeriesSchedule, context: Re
     summary: pickText(schedule.title, context.language, schedule.languages) ?? schedule.seriesId,
     description,
     url: uriProperty(url),
-    organizer: organizer(schedule),
+    organizer: organizer(schedule, context),
     status: ICalEventStatus.CONFIRMED,
     // A three-week discussion should not block anyone's calendar.
     transparency: ICalEventTransparency.TRANSPARENT,
@@ -230,7 +241,7 @@ function addSession(calendar: ICalCalendar, schedule: SeriesSchedule, session: S
     attachments,
     location: session.joinUrl ?? null,
     url: uriProperty(session.joinUrl) ?? uriProperty(seriesUrl(context.baseUrl, schedule.seriesId)),
-    organizer: organizer(schedule),
+    organizer: organizer(schedule, context),
     status: session.status === 'cancelled' ? ICalEventStatus.CANCELLED : ICalEventStatus.CONFIRMED,
   });
 }
@@ -260,10 +271,29 @@ function eventZone(zone: string, instantsMs: readonly number[]): string | null {
   return exactTzid(zone, instantsMs) ?? null;
 }
 
-function organizer(schedule: SeriesSchedule) {
+/**
+ * Stands for "no address" in ORGANIZER while ical-generator writes it (it takes no organiser
+ * without one); `publicOrganizers` puts the series page in its place. `.invalid` (RFC 6761):
+ * even left in place it would name nobody.
+ */
+const NO_PUBLIC_CONTACT = 'no-public-contact@convene.invalid';
+
+function organizer(schedule: SeriesSchedule, context: RenderContext) {
   // ical-generator backslash-escapes `"` inside the quoted CN, which RFC 5545 has no escape
   // for; a plain apostrophe keeps the parameter well-formed.
-  return { name: schedule.organiser.name.replace(/"/g, "'"), email: schedule.organiser.email };
+  const name = schedule.organiser.name.replace(/"/g, "'");
+  if (context.audience === 'members') return { name, email: schedule.organiser.email };
+  return { name, email: schedule.organiser.contactEmail ?? NO_PUBLIC_CONTACT };
+}
+
+/**
+ * The public feed's ORGANIZER without a public contact: the organiser's name (CN, as
+ * ical-generator wrote it) with `calAddress` (the series page) for a value. Works on unfolded
+ * content lines, like `typedAttachments`.
+ */
+function publicOrganizers(ics: string, calAddress: string): string {
+  const placeholder = `:mailto:${NO_PUBLIC_CONTACT}`;
+  return rewriteContentLines(ics, 'ORGANIZER;', (line) => (line.endsWith(placeholder) ? `${line.slice(0, -placeholder.length)}:${calAddress}` : line));
 }
 
 /** Several registrations for one series (or the same series twice) make one set of events. */
@@ -461,18 +491,29 @@ function calendarDate(date: string): DateTime {
  */
 function typedAttachments(ics: string, types: ReadonlyMap<string, string>): string {
   if (types.size === 0) return ics;
+  return rewriteContentLines(ics, 'ATTACH:', (line) => {
+    const value = line.slice('ATTACH:'.length);
+    const type = types.get(value);
+    return type === undefined ? line : `ATTACH;FMTTYPE=${type}:${value}`;
+  });
+}
+
+/**
+ * Rewrites every content line that starts with `prefix`: unfolded (a line not starting with a
+ * space or tab starts a content line; every TEXT value has its line breaks escaped), passed to
+ * `rewrite`, and folded again the way ical-generator folds.
+ */
+function rewriteContentLines(ics: string, prefix: string, rewrite: (line: string) => string): string {
   const lines = ics.split('\r\n');
   const out: string[] = [];
   for (let i = 0; i < lines.length; i++) {
-    const line = lines[i]!;
-    if (!line.startsWith('ATTACH:')) {
+    let line = lines[i]!;
+    if (!line.startsWith(prefix)) {
       out.push(line);
       continue;
     }
-    let value = line.slice('ATTACH:'.length);
-    while (i + 1 < lines.length && /^[ \t]/.test(lines[i + 1]!)) value += lines[++i]!.slice(1);
-    const type = types.get(value);
-    out.push(type === undefined ? foldLines(`ATTACH:${value}`) : foldLines(`ATTACH;FMTTYPE=${type}:${value}`));
+    while (i + 1 < lines.length && /^[ \t]/.test(lines[i + 1]!)) line += lines[++i]!.slice(1);
+    out.push(foldLines(rewrite(line)));
   }
   return out.join('\r\n');
 }

@@ -12,6 +12,7 @@ import { createReadModelStore } from '../adapters/read-models/read-model-store.j
 import { createRecordingStore, RECORDINGS_BUCKET_ENV, recordingsS3Client } from '../adapters/recordings/recording-store.js';
 import { createRecordingsApi } from './app.js';
 import { tokenVerifierFromEnvironment } from '../api/auth.js';
+import { logErrorsTo } from '../api/http-app.js';
 import { PUBLIC_BASE_URL_ENV } from '../api/route-table.js';
 import { requireEnv } from '../environment.js';
 
@@ -24,7 +25,7 @@ export function recordingsApiFromEnvironment(env: Record<string, string | undefi
     recordings: createRecordingStore(recordingsS3Client({}, env), required(RECORDINGS_BUCKET_ENV)),
     baseUrl: required(PUBLIC_BASE_URL_ENV),
     verifyOrganiserToken: tokenVerifierFromEnvironment(env),
-    logError: (message, error) => logger.error(message, error as Error),
+    logError: logErrorsTo(logger),
   });
 }
 

@@ -73,15 +73,18 @@ export function healthRoutes(options: {
   return app;
 }
 
+// Style attributes only: the API's page policy (functions/api/http-app.ts) allows no <style> element.
+const TD = ' style="padding:.2rem .8rem;border-bottom:1px solid #ddd"';
+
 const esc = (text: unknown) =>
   String(text).replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 
 function page(report: HealthReport, streams: SeriesEvent[][]): string {
   const services = Object.entries(report.services)
-    .map(([name, s]) => `<tr><td>${esc(name)}</td><td><a href="${esc(s.endpoint)}">${esc(s.endpoint)}</a></td><td>${s.ok ? 'ok' : `down: ${esc(s.error)}`}</td></tr>`)
+    .map(([name, s]) => `<tr><td${TD}>${esc(name)}</td><td${TD}><a href="${esc(s.endpoint)}">${esc(s.endpoint)}</a></td><td${TD}>${s.ok ? 'ok' : `down: ${esc(s.error)}`}</td></tr>`)
     .join('');
   const tables = Object.entries(report.tables)
-    .map(([id, t]) => `<tr><td>${esc(id)}</td><td>${esc(t.name)}</td><td>${t.items ?? '?'}</td></tr>`)
+    .map(([id, t]) => `<tr><td${TD}>${esc(id)}</td><td${TD}>${esc(t.name)}</td><td${TD}>${t.items ?? '?'}</td></tr>`)
     .join('');
   const series = streams
     .map((events) => {
@@ -99,9 +102,8 @@ function page(report: HealthReport, streams: SeriesEvent[][]): string {
       return `<h3>${esc(state.title[lang])}</h3><p>${esc(state.kind)}, ${events.length} events, home zone ${esc(state.timeZone)}</p>${window}<ul>${sessions}</ul>`;
     })
     .join('');
-  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Convene local stack</title>
-<style>body{font-family:system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem}td{padding:.2rem .8rem;border-bottom:1px solid #ddd}</style></head>
-<body><h1>Convene local stack: ${esc(report.status)}</h1>
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Convene local stack</title></head>
+<body style="font-family:system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem"><h1>Convene local stack: ${esc(report.status)}</h1>
 <h2>Services</h2><table>${services}</table>
 <p>Mailbox (every mail sent through SES): <a href="${esc(report.mailbox)}">${esc(report.mailbox)}</a></p>
 <p>S3 folder: <code>${esc(report.s3Folder)}</code></p>

@@ -10,13 +10,13 @@ import { serve } from '@hono/node-server';
 import { conveneEventStore } from '../../functions/adapters/event-store/index.js';
 import { documentClient } from '../../functions/adapters/dynamodb-client.js';
 import { createApi } from '../../functions/api/app.js';
-import { createTokenVerifier } from '../../functions/api/auth.js';
 import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import { createReadModelStore } from '../../functions/adapters/read-models/read-model-store.js';
 import { batchedFeedReads, feedTablesOf } from '../../functions/adapters/read-models/member-feed-reads.js';
 import { createProjectorHandler } from '../../functions/projector/handler.js';
 import { rebuildReadModels } from '../../functions/projector/rebuild.js';
-import { deliveryTable, eventTable, membersTable, readModelTable, tableEnvironment } from '../tables.js';
+import { deliveryTable, eventTable, idempotencyTable, membersTable, readModelTable, tableEnvironment } from '../tables.js';
+import { createRateLimitCounter } from '../../functions/adapters/rate-limits/rate-limit-counter.js';
 import { createFailureReader } from '../../functions/adapters/deliveries/delivery-failures.js';
 import { createMemberDirectory } from '../../functions/adapters/members/member-directory.js';
 import { createManageAttempts } from '../../functions/adapters/members/manage-attempts.js';
@@ -25,7 +25,7 @@ import { LOCAL_CREDENTIALS, localClients } from './clients.js';
 import { startStreamPoller, type StreamPoller } from './stream-poller.js';
 import { seedDemoData } from './demo-data.js';
 import { healthRoutes } from './health-page.js';
-import { LOCAL_ISSUER, loadOrCreateSigningKey, mintOrganiserToken } from './organiser-token.js';
+import { loadOrCreateSigningKey, localTokenVerifier, mintOrganiserToken } from './organiser-token.js';
 import { startLocalStack } from './stack.js';
 import { dispatcherFromEnvironment } from '../../functions/dispatcher/environment.js';
 import { MAIL_SEND_RATE_ENV } from '../../functions/dispatcher/send-rate.js';
@@ -158,7 +158,9 @@ async function main() {
     manageAttempts: createManageAttempts(doc, stack.info.tables[membersTable.id]!),
     baseUrl: `http://127.0.0.1:${webPort}`,
     recordings,
-    verifyOrganiserToken: createTokenVerifier({ issuer: LOCAL_ISSUER, publicJwk: key.publicJwk }),
+    verifyOrganiserToken: localTokenVerifier(key.publicJwk),
+    // The real limits, per client address as on AWS.
+    rateLimit: { counter: createRateLimitCounter(doc, stack.info.tables[idempotencyTable.id]!) },
   });
   app.route('/', healthRoutes({ info: stack.info, clients, store, seriesStreams: seed.streams.filter((s) => s.startsWith('series-')) }));
   server = await new Promise<Server>((resolveServer, reject) => {

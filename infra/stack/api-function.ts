@@ -3,7 +3,7 @@ import type { TableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import type { Construct } from 'constructs';
 import { MAIL_CONFIGURATION_SET_ENV } from '../../functions/adapters/mailer/configuration-set.js';
-import { AUTH_ENV, MAIL_FROM_ENV, PUBLIC_BASE_URL_ENV, SIGNING_SECRETS_ENV } from '../../functions/api/route-table.js';
+import { AUTH_ENV, MAIL_FROM_ENV, PUBLIC_BASE_URL_ENV, SIGNING_SECRET_ARN_ENV } from '../../functions/api/route-table.js';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import { tableEnvironment } from '../tables.js';
 import type { TableNames } from '../tables.js';
@@ -23,7 +23,7 @@ export interface ApiFunctionProps {
   readonly publicBaseUrl: string;
   /** The From address and the SES identity (domain) it may send as. */
   readonly mail: { readonly from: string; readonly domain: string };
-  /** Signs the links in mail (confirm, unregister); resolved into the environment at deploy. */
+  /** Signs the links in mail (confirm, unregister); read by the handler at run time. */
   readonly signingSecret: ISecret;
   /** The SES configuration set confirmation mail is sent with (bounces and complaints), if any. */
   readonly configurationSetName?: string;
@@ -31,8 +31,8 @@ export interface ApiFunctionProps {
 
 /**
  * The API Lambda (functions/api/handler.ts). It may read and write the given read-write
- * tables, read the read-only ones, send raw mail as the mail domain (with the configuration
- * set, when given), and nothing else: the recordings routes, which presign S3 uploads and
+ * tables, read the read-only ones and the link-signing secret, send raw mail as the mail domain
+ * (with the configuration set, when given), and nothing else: the recordings routes, which presign S3 uploads and
  * downloads, are another function's (Recordings.api).
  */
 export function createApiFunction(scope: Construct, id: string, props: ApiFunctionProps): NodejsFunction {
@@ -49,15 +49,19 @@ export function createApiFunction(scope: Construct, id: string, props: ApiFuncti
       [AUTH_ENV.issuer]: organisers.issuer,
       [AUTH_ENV.jwksUrl]: organisers.jwksUrl,
       [AUTH_ENV.clientId]: organisers.client.userPoolClientId,
+      // A token older than the client's access-token validity is refused, whatever its exp says.
+      [AUTH_ENV.maxAgeSeconds]: String(organisers.accessTokenValidity.toSeconds()),
       [PUBLIC_BASE_URL_ENV]: props.publicBaseUrl,
       [MAIL_FROM_ENV]: props.mail.from,
-      // A CloudFormation dynamic reference: the value is not in the template.
-      [SIGNING_SECRETS_ENV]: props.signingSecret.secretValue.unsafeUnwrap(),
+      // The secret's ARN only: the handler reads the value from Secrets Manager at run time, so it is
+      // neither in the template nor in the function's configuration.
+      [SIGNING_SECRET_ARN_ENV]: props.signingSecret.secretArn,
       ...(props.configurationSetName !== undefined ? { [MAIL_CONFIGURATION_SET_ENV]: props.configurationSetName } : {}),
     },
   });
   for (const table of props.readWriteTables) table.grantReadWriteData(fn);
   for (const table of props.readTables) table.grantReadData(fn);
+  props.signingSecret.grantRead(fn);
   // Confirmation mail: raw sends as the one verified domain, with the configuration set.
   grantSendRawEmail(fn, { domain: props.mail.domain, configurationSetName: props.configurationSetName });
   return fn;

@@ -115,7 +115,7 @@ export class ConveneStack extends Stack {
     acknowledgeTableIndexGrants(this, [this.table(eventTable), this.table(deliveryTable)]);
     Validations.of(this.signingSecret).acknowledge({
       id: 'AwsSolutions-SMG4',
-      reason: 'Rotated by hand without breaking links already mailed: SIGNING_SECRETS takes several secrets, the first signs and all verify; a rotation Lambda could not know when old links may lapse.',
+      reason: 'Rotated by hand without breaking links already mailed: the secret holds several comma-separated secrets, the first signs and all verify (functions read it again every 5 minutes); a rotation Lambda could not know when old links may lapse.',
     });
   }
 

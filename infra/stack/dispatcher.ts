@@ -7,7 +7,7 @@ import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { MAIL_CONFIGURATION_SET_ENV } from '../../functions/adapters/mailer/configuration-set.js';
-import { MAIL_FROM_ENV, PUBLIC_BASE_URL_ENV, SIGNING_SECRETS_ENV } from '../../functions/api/route-table.js';
+import { MAIL_FROM_ENV, PUBLIC_BASE_URL_ENV, SIGNING_SECRET_ARN_ENV } from '../../functions/api/route-table.js';
 import { tableEnvironment } from '../tables.js';
 import type { TableNames } from '../tables.js';
 import { createNodeFunction, serviceEnvironment } from './node-function.js';
@@ -26,7 +26,7 @@ export interface DispatcherProps {
   readonly publicBaseUrl: string;
   /** The From address and the SES identity (domain) it may send as. */
   readonly mail: { readonly from: string; readonly domain: string };
-  /** Signs the unsubscribe links in mail; resolved into the environment at deploy. */
+  /** Signs the unsubscribe links in mail; read by the handler at run time. */
   readonly signingSecret: ISecret;
   /** The SES configuration set every mail is sent with: it publishes bounces and complaints. */
   readonly configurationSetName: string;
@@ -36,9 +36,10 @@ export interface DispatcherProps {
  * The dispatcher Lambda (functions/dispatcher/handler.ts), run every minute by an EventBridge
  * schedule: sends the invites, updates, cancellations and reminders that are due. Two
  * invocations may overlap (a slow tick, a retry): the delivery ledger's claims make that safe,
- * so concurrency is not reserved. It reads the read-model and members tables, reads and writes
- * the delivery ledger, sends raw mail as the mail domain with the configuration set, asks SES
- * for its send quota, and nothing else: no event table, no idempotency table, no buckets.
+ * so concurrency is not reserved. It reads the read-model and members tables and the
+ * link-signing secret, reads and writes the delivery ledger, sends raw mail as the mail domain
+ * with the configuration set, asks SES for its send quota, and nothing else: no event table, no
+ * idempotency table, no buckets.
  */
 export class Dispatcher extends Construct {
   readonly function: NodejsFunction;
@@ -59,8 +60,9 @@ export class Dispatcher extends Construct {
         ...serviceEnvironment('dispatcher'),
         [PUBLIC_BASE_URL_ENV]: props.publicBaseUrl,
         [MAIL_FROM_ENV]: props.mail.from,
-        // A CloudFormation dynamic reference: the value is not in the template.
-        [SIGNING_SECRETS_ENV]: props.signingSecret.secretValue.unsafeUnwrap(),
+        // The secret's ARN only: the handler reads the value from Secrets Manager at run time, so it is
+        // neither in the template nor in the function's configuration.
+        [SIGNING_SECRET_ARN_ENV]: props.signingSecret.secretArn,
         [MAIL_CONFIGURATION_SET_ENV]: props.configurationSetName,
       },
     });
@@ -73,6 +75,7 @@ export class Dispatcher extends Construct {
     props.readModelTable.grantReadData(this.function);
     props.deliveryTable.grantReadWriteData(this.function);
     props.membersTable.grantReadData(this.function);
+    props.signingSecret.grantRead(this.function);
     grantSendRawEmail(this.function, { domain: props.mail.domain, configurationSetName: props.configurationSetName });
     // The send rate comes from the account's quota when MAIL_SEND_RATE is not set.
     // GetSendQuota has no resource type: '*' is the only resource it takes.

@@ -1,12 +1,12 @@
 import { CfnOutput, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
-import { CorsHttpMethod, HttpApi, HttpMethod, HttpNoneAuthorizer, HttpStage, LogGroupLogDestination } from 'aws-cdk-lib/aws-apigatewayv2';
+import { CfnStage, CorsHttpMethod, HttpApi, HttpMethod, HttpNoneAuthorizer, HttpStage, LogGroupLogDestination, type HttpRoute, type ThrottleSettings } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
-import { routes } from '../../functions/api/route-table.js';
+import { publicWriteRoutes, routes } from '../../functions/api/route-table.js';
 import { LOG_RETENTION } from './node-function.js';
 import type { Organisers } from './organisers.js';
 
@@ -16,6 +16,30 @@ import type { Organisers } from './organisers.js';
  * hundred a second for a minute; calendar clients poll feeds every few minutes at most.
  */
 export const API_THROTTLE = { rateLimit: 200, burstLimit: 400 } as const;
+
+/**
+ * Throttles of their own for the public routes that act (route-table.ts `publicWriteRoutes`),
+ * across all clients: the API limits each client (functions/api/rate-limit.ts), these bound what
+ * many clients together can make it do. A registration mails a confirmation while the request
+ * waits: 100 a second (6,000 a minute, twice a community's whole membership) with a burst of 300
+ * takes a registration storm and keeps a flood from many addresses to what SES and the members
+ * table bear. Unregistering, unsubscribing and new feed tokens are one person at a time, a few
+ * a minute even after a mailing to everyone.
+ */
+export const PUBLIC_WRITE_THROTTLES: Readonly<Record<string, ThrottleSettings>> = {
+  'POST /series/{seriesId}/registrations': { rateLimit: 100, burstLimit: 300 },
+  // A storm of registrations is followed by a storm of confirmations.
+  'POST /registrations/confirm': { rateLimit: 100, burstLimit: 300 },
+  'POST /registrations/change': { rateLimit: 20, burstLimit: 50 },
+  'POST /registrations/unregister': { rateLimit: 20, burstLimit: 50 },
+  'POST /mail/unsubscribe': { rateLimit: 20, burstLimit: 50 },
+  'POST /manage/preferences': { rateLimit: 20, burstLimit: 50 },
+  'POST /manage/sessions': { rateLimit: 20, burstLimit: 50 },
+  'POST /manage/leave': { rateLimit: 20, burstLimit: 50 },
+  'POST /manage/stop-mail': { rateLimit: 20, burstLimit: 50 },
+  'POST /manage/feed': { rateLimit: 20, burstLimit: 50 },
+  'POST /members/manage-link': { rateLimit: 20, burstLimit: 50 },
+};
 
 /** What browsers on other origins may call: the public routes are meant to be embedded in community sites. */
 export const API_CORS = {
@@ -37,7 +61,8 @@ export interface ConveneHttpApi {
  * Organiser routes need a JWT from the organisers' user pool. Cognito access tokens carry
  * the client in `client_id`, not `aud`; API Gateway accepts either against the audience. The
  * handler checks the token again, and the `organisers` group, which API Gateway cannot.
- * Its `$default` stage throttles (`API_THROTTLE`) and writes a JSON access log line per request
+ * Its `$default` stage throttles every route (`API_THROTTLE`), the public routes that act by their
+ * own lower limits (`PUBLIC_WRITE_THROTTLES`), and writes a JSON access log line per request
  * (no query strings: feed and unsubscribe tokens travel in paths and queries, and a log must
  * not hold them); CORS lets browsers call the API from any origin (organiser routes still need
  * a token in Authorization, never a cookie).
@@ -83,6 +108,7 @@ export function createHttpApi(
     jwtAudience: [organisers.client.userPoolClientId],
   });
   const publicAuthorizer = new HttpNoneAuthorizer();
+  const throttled: HttpRoute[] = [];
   for (const route of routes) {
     const added = api.addRoutes({
       path: route.path,
@@ -90,6 +116,7 @@ export function createHttpApi(
       integration: integrations['fn' in route ? route.fn : 'api'],
       authorizer: route.auth === 'organiser' ? organiserAuthorizer : publicAuthorizer,
     });
+    if (PUBLIC_WRITE_THROTTLES[`${route.method} ${route.path}`]) throttled.push(...added);
     if (route.auth === 'public') {
       for (const r of added) {
         Validations.of(r).acknowledge({
@@ -99,6 +126,17 @@ export function createHttpApi(
       }
     }
   }
+  // HttpStage has no per-route settings: set them on its CloudFormation stage. The stage must
+  // come after those routes, or CloudFormation cannot find their keys ("Unable to find Route by key").
+  const missing = publicWriteRoutes.map((r) => `${r.method} ${r.path}`).filter((key) => !PUBLIC_WRITE_THROTTLES[key]);
+  if (missing.length > 0) throw new Error(`no throttle for the public route(s) ${missing.join(', ')}: add them to PUBLIC_WRITE_THROTTLES`);
+  const unknown = Object.keys(PUBLIC_WRITE_THROTTLES).filter((key) => !publicWriteRoutes.some((r) => `${r.method} ${r.path}` === key));
+  if (unknown.length > 0) throw new Error(`PUBLIC_WRITE_THROTTLES names ${unknown.join(', ')}, not a public route that acts`);
+  const cfnStage = stage.node.defaultChild as CfnStage;
+  cfnStage.routeSettings = Object.fromEntries(
+    Object.entries(PUBLIC_WRITE_THROTTLES).map(([key, t]) => [key, { ThrottlingRateLimit: t.rateLimit, ThrottlingBurstLimit: t.burstLimit }]),
+  );
+  for (const route of throttled) cfnStage.node.addDependency(route);
   new CfnOutput(scope, `${id}Url`, { value: stage.url, description: 'Base URL of the Convene API' });
   return { api, stage, accessLogs };
 }

@@ -18,6 +18,8 @@ export class Organisers extends Construct {
   readonly issuer: string;
   /** Where the pool's signing keys are published. */
   readonly jwksUrl: string;
+  /** How long the API client's access tokens are valid: also the API's maximum token age. */
+  readonly accessTokenValidity = Duration.hours(1);
 
   constructor(scope: Construct, id: string) {
     super(scope, id);
@@ -51,7 +53,7 @@ export class Organisers extends Construct {
       // Sign-in through SRP only: no hosted UI, so none of the default OAuth flows and callbacks.
       disableOAuth: true,
       preventUserExistenceErrors: true,
-      accessTokenValidity: Duration.hours(1),
+      accessTokenValidity: this.accessTokenValidity,
       idTokenValidity: Duration.hours(1),
     });
     this.group = new CfnUserPoolGroup(this, 'OrganisersGroup', {

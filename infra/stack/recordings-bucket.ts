@@ -13,8 +13,9 @@ export interface RecordingsBucketProps {
 
 /**
  * The recordings bucket: private (no public access, no ACLs, TLS only), versioned and retained
- * with the stack. Browsers reach it only through presigned URLs the API hands out: PUT (one
- * request, or one per part of a multipart upload) and GET.
+ * with the stack. Browsers reach it only through presigned requests the API hands out: a POST
+ * form (a single upload, its policy fixing size, type, key and checksum), a PUT per part of a
+ * multipart upload (each signing its size), and GET.
  *
  * Encrypted with S3-managed keys (SSE-S3): presigned uploads and downloads then need no KMS
  * permission on the signing role, and a multi-GiB multipart upload or download costs no KMS
@@ -70,8 +71,9 @@ export function createRecordingsBucket(scope: Construct, id: string, props: Reco
     cors: [
       {
         allowedOrigins: [...props.uploadOrigins],
-        allowedMethods: [HttpMethods.PUT, HttpMethods.GET, HttpMethods.HEAD],
-        // The presigned URL's signature, not CORS, decides what a request may carry.
+        // POST: a single upload's form; PUT: each part of a multipart upload.
+        allowedMethods: [HttpMethods.POST, HttpMethods.PUT, HttpMethods.GET, HttpMethods.HEAD],
+        // The presigned request's signature and policy, not CORS, decide what a request may carry.
         allowedHeaders: ['*'],
         // The browser reads each part's ETag to complete a multipart upload.
         exposedHeaders: ['ETag'],

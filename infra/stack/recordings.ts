@@ -21,7 +21,7 @@ export const ARCHIVER_OBJECT_ACTIONS: readonly string[] = ['s3:GetObject', 's3:G
 
 /**
  * What the recordings API may do to objects under `recordings/`: PutObject covers the presigned
- * PUT and every step of a multipart upload (create, upload part, complete); abort a multipart
+ * POST form and every step of a multipart upload (create, upload part, complete); abort a multipart
  * upload; GetObject and GetObjectVersion for presigned downloads (of the archived version).
  */
 export const RECORDINGS_API_OBJECT_ACTIONS: readonly string[] = ['s3:PutObject', 's3:AbortMultipartUpload', 's3:GetObject', 's3:GetObjectVersion'];
@@ -103,6 +103,8 @@ export class Recordings extends Construct {
         [AUTH_ENV.issuer]: props.organisers.issuer,
         [AUTH_ENV.jwksUrl]: props.organisers.jwksUrl,
         [AUTH_ENV.clientId]: props.organisers.client.userPoolClientId,
+        // A token older than the client's access-token validity is refused, whatever its exp says.
+        [AUTH_ENV.maxAgeSeconds]: String(props.organisers.accessTokenValidity.toSeconds()),
         [PUBLIC_BASE_URL_ENV]: props.publicBaseUrl,
         [RECORDINGS_BUCKET_ENV]: this.bucket.bucketName,
       },

@@ -33,4 +33,17 @@ describe('the OpenAPI document', () => {
     expect(registration.required).toEqual(expect.arrayContaining(['email', 'name', 'language', 'timeZone']));
     expect(doc.paths['/admin/series/{seriesId}/registrations']!.post!.requestBody).toBeDefined();
   });
+
+  it('documents an upload as a POST form fixing size, type and checksum, or parts that each sign their size', () => {
+    type Variant = { properties: Record<string, { const?: string; description?: string; properties?: Record<string, any> }>; required: string[] };
+    const created = (doc.paths['/admin/series/{seriesId}/sessions/{sessionId}/recording/uploads']!.post as unknown as { responses: Record<string, { content: Record<string, { schema: { oneOf: Variant[] } }> }> })
+      .responses['201']!.content['application/json']!.schema.oneOf;
+    const variant = (method: string) => created.find((v) => v.properties.method?.const === method)!;
+    expect(created.map((v) => v.properties.method?.const).sort()).toEqual(['POST', 'multipart']);
+    expect(variant('POST').required).toEqual(expect.arrayContaining(['uploadUrl', 'fields']));
+    expect(variant('POST').properties.fields!.description).toMatch(/content-length-range.*Content-Type.*checksum/);
+    expect(variant('POST').properties).not.toHaveProperty('headers');
+    const part = variant('multipart').properties.multipart!.properties!.parts.items;
+    expect(part.properties.url.description).toMatch(/signs Content-Length/);
+  });
 });

@@ -4,6 +4,10 @@ import { createApi, type ApiDeps } from '../../functions/api/app.js';
 import { createRecordingsApi } from '../../functions/recordings-api/app.js';
 import { routes } from '../../functions/api/route-table.js';
 import type { RecordingStore } from '../../functions/adapters/recordings/recording-store.js';
+import type { RateLimitCounter } from '../../functions/adapters/rate-limits/rate-limit-counter.js';
+
+// The app refuses to be built without a rate limit for the public routes that act (http-app.ts).
+const rateLimit = { counter: {} as RateLimitCounter };
 
 /** What an app serves, in the route table's `METHOD /path/{param}` form. Nothing is called while routes are only listed. */
 const served = (app: { routes: { method: string; path: string }[] }) =>
@@ -13,11 +17,11 @@ const keysOf = (fn: 'api' | 'recordings' | 'all') =>
 
 describe('the route table', () => {
   it('lists exactly the routes the app serves (as `npm start` and the tests run it)', () => {
-    expect(served(createApi({ recordings: {} as RecordingStore } as ApiDeps))).toEqual(keysOf('all'));
+    expect(served(createApi({ recordings: {} as RecordingStore, rateLimit } as ApiDeps))).toEqual(keysOf('all'));
   });
 
   it('splits them over the two Lambdas: the API function has no recordings route, the recordings function only those', () => {
-    expect(served(createApi({} as Omit<ApiDeps, 'recordings'>))).toEqual(keysOf('api'));
+    expect(served(createApi({ rateLimit } as Omit<ApiDeps, 'recordings'>))).toEqual(keysOf('api'));
     expect(served(createRecordingsApi({} as Parameters<typeof createRecordingsApi>[0]))).toEqual(keysOf('recordings'));
     expect(keysOf('recordings').size).toBe(7);
   });

@@ -32,11 +32,15 @@ describe('registering', () => {
     expect(events.map((e) => e.type)).toEqual(['RegistrationRequested', 'RegistrationConfirmed']);
   });
 
-  it('asking again for a pending registration, for nothing new, only asks for its confirmation again', () => {
+  it('asking again for nothing new is only recorded: a pending registration may get its confirmation mail again', () => {
     spec([requested]).when(request({ registrationId: 'r2', requestId: 'q2' })).then([
       { type: 'RegistrationRequestRepeated', data: { ...member, registrationId: 'r1', requestId: 'q2' } },
     ]);
-    spec([requested, confirmed]).when(request({ registrationId: 'r2', sessions: ['lecture-1'] })).thenNothing();
+    spec([requested, confirmed]).when(request({ registrationId: 'r2', requestId: 'q3', sessions: ['lecture-1'] })).then([
+      { type: 'RegistrationRequestRepeated', data: { ...member, registrationId: 'r1', requestId: 'q3' } },
+    ]);
+    const state = fold(memberDecider, [requested, confirmed, { type: 'RegistrationRequestRepeated', data: { ...member, registrationId: 'r1', requestId: 'q3' } }]);
+    expect(state.registrations['care-economy']).toMatchObject({ status: 'confirmed', sessions: 'all', language: 'es' });
   });
 
   it("a request with the member's address never changes their registration: it asks them to accept the change", () => {

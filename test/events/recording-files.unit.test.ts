@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { detectFormat, formatRefusal, partCount, MULTIPART_PART_BYTES, MULTIPART_THRESHOLD_BYTES } from '../../events/series/recording-files.js';
+import { detectFormat, formatRefusal, partCount, partSizes, MULTIPART_PART_BYTES, MULTIPART_THRESHOLD_BYTES } from '../../events/series/recording-files.js';
 import { recordingObjectKey, safeFileName, uploadOfKey } from '../../functions/recordings/object-keys.js';
 
 const bytes = (...parts: (string | number[])[]) =>
@@ -44,6 +44,15 @@ describe('what the first bytes of a file show it to be', () => {
     expect(partCount(MULTIPART_THRESHOLD_BYTES - 1)).toBe(1);
     expect(partCount(MULTIPART_THRESHOLD_BYTES)).toBe(Math.ceil(MULTIPART_THRESHOLD_BYTES / MULTIPART_PART_BYTES));
     expect(partCount(10 * 1024 ** 3)).toBe(160);
+  });
+
+  it('gives every part its exact size (each part URL signs it): full parts, the rest last', () => {
+    expect(partSizes(9)).toEqual([9]);
+    expect(partSizes(MULTIPART_THRESHOLD_BYTES + 5)).toEqual([MULTIPART_PART_BYTES, MULTIPART_THRESHOLD_BYTES + 5 - MULTIPART_PART_BYTES]);
+    expect(partSizes(3 * MULTIPART_PART_BYTES)).toEqual([MULTIPART_PART_BYTES, MULTIPART_PART_BYTES, MULTIPART_PART_BYTES]);
+    const ten = partSizes(10 * 1024 ** 3);
+    expect(ten).toHaveLength(160);
+    expect(ten.reduce((a, b) => a + b, 0)).toBe(10 * 1024 ** 3);
   });
 });
 

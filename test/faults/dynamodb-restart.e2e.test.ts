@@ -25,10 +25,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { decodeJwt } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { memberStreamId } from '../../events/member/index.js';
 import { documentClient } from '../../functions/adapters/dynamodb-client.js';
 import { normaliseEmail, sha256 } from '../../functions/adapters/members/member-directory.js';
+import { organiserIdempotencyKey } from '../../functions/api/series-command.js';
 import { LOCAL_CREDENTIALS } from '../../infra/local/clients.js';
 import { createTables } from '../../infra/local/create-tables.js';
 import { startDynamoDbLocal, type DynamoDbLocal } from '../../infra/local/dynamodb-local.js';
@@ -308,7 +310,10 @@ describe('DynamoDB Local killed and restarted under load', () => {
       expect(new Set(events.map((e) => e.correlationId)).size, record.key).toBe(1);
       expect(report.events.filter((e) => e.correlationId === events[0]!.correlationId).length, record.key).toBe(events.length);
     }
-    const recordedKeys = report.idempotency.filter((r) => r.key.includes(tag)).map((r) => r.key.slice(r.key.lastIndexOf(':') + 1));
+    // Records are keyed by a hash of (organiser, Idempotency-Key): map each back to the key sent.
+    const organiserId = decodeJwt(app.organiserToken).sub!;
+    const keyOfRecord = new Map(intents.flatMap((i) => (i.key ? [[organiserIdempotencyKey(organiserId, i.key), i.key] as const] : [])));
+    const recordedKeys = report.idempotency.flatMap((r) => (keyOfRecord.has(r.key) ? [keyOfRecord.get(r.key)!] : []));
     expect(recordedKeys.sort()).toEqual(intents.flatMap((i) => (i.key && !withoutEffect(i) ? [i.key] : [])).sort());
 
     // The member directory: each address claimed once, by a member record of that address, and

@@ -379,7 +379,8 @@ describe('seriesFeed', () => {
     );
     expect(webinar.location).toBe('https://webinar.example.org/vd10');
     expect(webinar.url).toBe('https://webinar.example.org/vd10');
-    expect(webinar.organizer).toEqual({ cn: 'Training Centre', address: 'mailto:training@example.org' });
+    // The public feed: the organiser's name, the series page for an address (no public contact set).
+    expect(webinar.organizer).toEqual({ cn: 'Training Centre', address: `${baseUrl}/series/vd10-understanding-change` });
     expect(lines).toContain('DTSTART;TZID=America/New_York:20270503T100000');
     expect(lines).toContain('DTEND;TZID=America/New_York:20270503T110000');
     expect(lines).toContain('UID:live-webinar@vd10-understanding-change.convene');
@@ -611,7 +612,7 @@ describe('seriesFeed', () => {
       expect(event.description).toContain('https://webinar.example.org/join?room=a,b;c');
       expect(event.url).toBe(`${baseUrl}/series/text`);
       // DQUOTE cannot appear in a parameter value: the organiser's CN uses apostrophes.
-      expect(event.organizer).toEqual({ cn: "The 'Care' Centre, Quito", address: 'mailto:care@example.org' });
+      expect(event.organizer).toEqual({ cn: "The 'Care' Centre, Quito", address: `${baseUrl}/series/text` });
     }
   });
 
@@ -627,7 +628,7 @@ describe('seriesFeed', () => {
     const ics = seriesFeed(schedule, options);
     expectWellFormed(ics);
     expect(contentLines(ics)).toContain('SUMMARY:C:\\\\new\\\\notes');
-    expect(contentLines(ics)).toContain('ORGANIZER;CN="Centre; Quito":mailto:care@example.org');
+    expect(contentLines(ics)).toContain(`ORGANIZER;CN="Centre; Quito":${baseUrl}/series/backslash`);
     const feed = readWithIcalJs(ics);
     expect(feed.name).toBe('C:\\new\\notes');
     expect(eventOf(feed, 's@backslash.convene')).toMatchObject({ summary: 'C:\\new\\notes', organizer: { cn: 'Centre; Quito' } });

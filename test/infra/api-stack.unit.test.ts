@@ -5,7 +5,7 @@
  */
 import { Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { AUTH_ENV, MAIL_FROM_ENV, ORGANISERS_GROUP, PUBLIC_BASE_URL_ENV, SIGNING_SECRETS_ENV, routes } from '../../functions/api/route-table.js';
+import { AUTH_ENV, MAIL_FROM_ENV, ORGANISERS_GROUP, PUBLIC_BASE_URL_ENV, SIGNING_SECRET_ARN_ENV, routes } from '../../functions/api/route-table.js';
 import { ConveneStack } from '../../infra/stack/convene-stack.js';
 import { MAIL_CONFIGURATION_SET_ENV } from '../../functions/adapters/mailer/configuration-set.js';
 import { deliveryTable, eventTable, idempotencyTable, membersTable, readModelTable } from '../../infra/tables.js';
@@ -99,6 +99,8 @@ describe('ConveneStack API', () => {
       expect(client.Properties).toMatchObject({ UserPoolId: { Ref: ids.pool }, GenerateSecret: false, AllowedOAuthFlowsUserPoolClient: false });
       expect([...client.Properties.ExplicitAuthFlows].sort()).toEqual(['ALLOW_REFRESH_TOKEN_AUTH', 'ALLOW_USER_SRP_AUTH']);
       expect(client.Properties.AllowedOAuthFlows).toBeUndefined();
+      // Access tokens last an hour: the API function's maximum token age (ORGANISER_JWT_MAX_AGE_SECONDS) is the same.
+      expect([client.Properties.AccessTokenValidity, client.Properties.TokenValidityUnits?.AccessToken]).toEqual([60, 'minutes']);
       expect(client.Properties.CallbackURLs).toBeUndefined();
       template.resourceCountIs('AWS::Cognito::UserPoolClient', 1);
     });
@@ -144,16 +146,18 @@ describe('ConveneStack API', () => {
           ],
         },
         [AUTH_ENV.clientId]: { Ref: ids.client },
+        // The client's access-token validity (1 hour): an older token is refused whatever its exp.
+        [AUTH_ENV.maxAgeSeconds]: '3600',
         [PUBLIC_BASE_URL_ENV]: 'https://convene.example.org',
         [MAIL_FROM_ENV]: 'Convene <no-reply@convene.example.org>',
-        // Resolved by CloudFormation at deploy: the secret itself is not in the template.
-        [SIGNING_SECRETS_ENV]: { 'Fn::Join': ['', ['{{resolve:secretsmanager:', { Ref: id(stack.signingSecret) }, ':SecretString:::}}']] },
+        // The secret's ARN: the handler reads the value at run time (neither the template nor the function configuration holds it).
+        [SIGNING_SECRET_ARN_ENV]: { Ref: id(stack.signingSecret) },
         // Confirmation mail goes out with the configuration set that reports bounces and complaints.
         [MAIL_CONFIGURATION_SET_ENV]: { Ref: ids.configurationSet },
       });
     });
 
-    it('may read and write the event table, its indexes, the idempotency table and the member directory, read the read-model table and the delivery ledger (its failures index), send raw mail as its domain with the configuration set, and nothing else: no S3 at all', () => {
+    it('may read and write the event table, its indexes, the idempotency table and the member directory, read the read-model table, the delivery ledger (its failures index) and the link-signing secret, send raw mail as its domain with the configuration set, and nothing else: no S3 at all', () => {
       const events = tableArns(ids.events);
       const idempotency = tableArns(ids.idempotency);
       const readModels = tableArns(ids.readModels);
@@ -171,6 +175,8 @@ describe('ConveneStack API', () => {
         // Undeliverable mail is listed from the ledger's failures index, which only the dispatcher writes.
         [arnKey(tableArns(ids.deliveries).table)]: TABLE_READ_ACTIONS,
         [arnKey(tableArns(ids.deliveries).indexes)]: TABLE_READ_ACTIONS,
+        // The link-signing secret (confirm and unregister links), read at run time.
+        [arnKey({ Ref: id(stack.signingSecret) })]: ['secretsmanager:DescribeSecret', 'secretsmanager:GetSecretValue'],
         // Confirmation mail, sent as the one verified domain...
         [arnKey({ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':ses:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, ':identity/convene.example.org']] })]: ['ses:SendRawEmail'],
         // ...with the configuration set (SES checks SendRawEmail on it too).

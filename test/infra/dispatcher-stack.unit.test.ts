@@ -4,7 +4,7 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { MAIL_CONFIGURATION_SET_ENV } from '../../functions/adapters/mailer/configuration-set.js';
-import { MAIL_FROM_ENV, PUBLIC_BASE_URL_ENV, SIGNING_SECRETS_ENV } from '../../functions/api/route-table.js';
+import { MAIL_FROM_ENV, PUBLIC_BASE_URL_ENV, SIGNING_SECRET_ARN_ENV } from '../../functions/api/route-table.js';
 import { MAIL_SEND_RATE_ENV } from '../../functions/dispatcher/send-rate.js';
 import type { ConveneStack } from '../../infra/stack/convene-stack.js';
 import { entryOf } from '../../infra/stack/node-function.js';
@@ -96,15 +96,15 @@ describe('ConveneStack dispatcher', () => {
         POWERTOOLS_LOG_LEVEL: 'INFO',
         [PUBLIC_BASE_URL_ENV]: 'https://convene.example.org',
         [MAIL_FROM_ENV]: 'Convene <no-reply@convene.example.org>',
-        // Resolved by CloudFormation at deploy: the secret itself is not in the template.
-        [SIGNING_SECRETS_ENV]: { 'Fn::Join': ['', ['{{resolve:secretsmanager:', { Ref: logicalId(stack.signingSecret) }, ':SecretString:::}}']] },
+        // The secret's ARN: the handler reads the value at run time (neither the template nor the function configuration holds it).
+        [SIGNING_SECRET_ARN_ENV]: { Ref: logicalId(stack.signingSecret) },
         [MAIL_CONFIGURATION_SET_ENV]: { Ref: ids.configurationSet },
       });
       // No fixed send rate: in AWS the rate comes from the account's SES quota.
       expect(resources[ids.fn]!.Properties.Environment.Variables[MAIL_SEND_RATE_ENV]).toBeUndefined();
     });
 
-    it('may read the read-model and members tables, read and write the delivery ledger, send raw mail as its domain with the configuration set, read the send quota, and nothing else', () => {
+    it('may read the read-model and members tables and the link-signing secret, read and write the delivery ledger, send raw mail as its domain with the configuration set, read the send quota, and nothing else', () => {
       const grants = grantsOfRole(resources, ids.role);
       expect(grants).toEqual({
         // Schedules and registrations: what is due, and to whom.
@@ -118,6 +118,8 @@ describe('ConveneStack dispatcher', () => {
         // SES checks SendRawEmail on the sending identity and on the configuration set.
         [arnKey(sesArn(':identity/convene.example.org'))]: ['ses:SendRawEmail'],
         [arnKey(sesArn(':configuration-set/', { Ref: ids.configurationSet }))]: ['ses:SendRawEmail'],
+        // The link-signing secret (unsubscribe links), read at run time.
+        [arnKey({ Ref: logicalId(stack.signingSecret) })]: ['secretsmanager:DescribeSecret', 'secretsmanager:GetSecretValue'],
         // GetSendQuota has no resource type.
         [arnKey('*')]: ['ses:GetSendQuota'],
       });

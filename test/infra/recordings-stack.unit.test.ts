@@ -142,13 +142,14 @@ describe('ConveneStack recordings', () => {
       expect(JSON.stringify(rules)).not.toMatch(/"(GLACIER|DEEP_ARCHIVE)"|ExpirationInDays/);
     });
 
-    it('lets browsers PUT, GET and HEAD from the origin of the public base URL, and read the ETag', () => {
+    it('lets browsers POST (single uploads), PUT (parts), GET and HEAD from the origin of the public base URL, and read the ETag', () => {
       expect(TEST_CONTEXT).not.toHaveProperty(UPLOAD_ORIGINS_CONTEXT);
       expect(resources[ids.bucket]!.Properties.CorsConfiguration).toEqual({
         CorsRules: [
           {
             AllowedOrigins: ['https://convene.example.org'],
-            AllowedMethods: ['PUT', 'GET', 'HEAD'],
+            // A single upload is a presigned POST form; a multipart upload PUTs each part.
+            AllowedMethods: ['POST', 'PUT', 'GET', 'HEAD'],
             AllowedHeaders: ['*'],
             // Completing a multipart upload needs each part's ETag, which the browser must be allowed to read.
             ExposedHeaders: ['ETag'],
@@ -214,6 +215,7 @@ describe('ConveneStack recordings', () => {
         [AUTH_ENV.issuer]: { 'Fn::Join': ['', ['https://cognito-idp.', { Ref: 'AWS::Region' }, '.amazonaws.com/', { Ref: pool }]] },
         [AUTH_ENV.jwksUrl]: { 'Fn::Join': ['', ['https://cognito-idp.', { Ref: 'AWS::Region' }, '.amazonaws.com/', { Ref: pool }, '/.well-known/jwks.json']] },
         [AUTH_ENV.clientId]: { Ref: logicalId(stack.organisers.client) },
+        [AUTH_ENV.maxAgeSeconds]: '3600',
         [PUBLIC_BASE_URL_ENV]: 'https://convene.example.org',
         [RECORDINGS_BUCKET_ENV]: { Ref: ids.bucket },
       });
@@ -228,8 +230,8 @@ describe('ConveneStack recordings', () => {
         [arnKey(tableArns(ids.idempotency).table)]: TABLE_READ_WRITE_ACTIONS,
         // Public archive and file links are served from the schedule read model.
         [arnKey(tableArns(ids.readModels).table)]: TABLE_READ_ACTIONS,
-        // Presigned URLs act with these: PutObject is the single PUT and every step of a multipart
-        // upload (create, part, complete); abort; GetObject(Version) for downloads. No list, no delete.
+        // Presigned requests act with these: PutObject is the single upload's POST form and every step
+        // of a multipart upload (create, part, complete); abort; GetObject(Version) for downloads. No list, no delete.
         [arnKey(recordingObjects())]: ['s3:AbortMultipartUpload', 's3:GetObject', 's3:GetObjectVersion', 's3:PutObject'],
       });
       const actions = Object.values(grants).flat();

@@ -1,6 +1,6 @@
 /**
- * Recordings end to end against s3rver: an organiser announces a file and PUTs it to the
- * presigned URL, S3's notification runs the archiver, publication is scheduled and posted by
+ * Recordings end to end against s3rver: an organiser announces a file and posts it with the
+ * presigned form, S3's notification runs the archiver, publication is scheduled and posted by
  * the publisher on a simulated clock; the feed, the public schedule and archive show it, each
  * registrant gets one "recording available" mail; withdrawn, it is gone from all of them.
  *
@@ -37,9 +37,13 @@ async function announce(body: Record<string, unknown>) {
   return api.request('POST', `${recordingPath()}/uploads`, { body: { fileName: 'webinar.mp4', contentType: 'video/mp4', size: video.length, ...body } });
 }
 
-async function put(upload: { uploadUrl: string; headers: Record<string, string> }, bytes: Buffer) {
-  const res = await fetch(upload.uploadUrl, { method: 'PUT', headers: upload.headers, body: bytes });
-  expect(res.status, await res.clone().text()).toBe(200);
+/** The browser's form upload: the presigned form's fields as given, then the file, last. */
+async function post(upload: { uploadUrl: string; fields: Record<string, string> }, bytes: Buffer) {
+  const form = new FormData();
+  for (const [name, value] of Object.entries(upload.fields)) form.append(name, value);
+  form.append('file', new Blob([bytes]), 'file');
+  const res = await fetch(upload.uploadUrl, { method: 'POST', body: form });
+  expect(res.status, await res.clone().text()).toBe(204);
   await api.archived();
   await api.settle();
 }
@@ -68,9 +72,9 @@ describe('a recording from upload to withdrawal', () => {
     api.clock.now = new Date('2027-05-04T09:00:00Z');
     const upload = await announce({ checksum: sha256(video) });
     expect(upload.status, upload.text).toBe(201);
-    expect(upload.body).toMatchObject({ asset: 'recording', method: 'PUT', status: 'requested', size: video.length });
-    expect(upload.body.uploadUrl).toMatch(/X-Amz-Signature=/);
-    await put(upload.body, video);
+    expect(upload.body).toMatchObject({ asset: 'recording', method: 'POST', status: 'requested', size: video.length });
+    expect(upload.body.fields).toMatchObject({ 'Content-Type': 'video/mp4', 'X-Amz-Signature': expect.stringMatching(/^[0-9a-f]{64}$/) });
+    await post(upload.body, video);
 
     const archived = await api.request('GET', recordingPath());
     expect(archived.body.uploads).toMatchObject([{ uploadId: upload.body.uploadId, status: 'archived', checksum: sha256(video) }]);
@@ -123,13 +127,15 @@ describe('a recording from upload to withdrawal', () => {
     const dispatcher = testDispatcher(api, { mailer });
     const report = await dispatcher.tick({ now: new Date(publishAt + 120_000) });
     expect(report.recordings).toBe(3);
-    const mails = await Promise.all(mailer.sent.map((raw) => simpleParser(raw)));
+    // (The welcome mail of members an organiser registered may go in the same tick: not counted.)
+    const mails = (await Promise.all(mailer.sent.map((raw) => simpleParser(raw)))).filter((m) => /^(Recording available|Grabación disponible|Enregistrement disponible)/.test(m.subject ?? ''));
     for (const member of members) expect(mails.filter((m) => JSON.stringify(m.to).includes(member.email))).toHaveLength(1);
     const spanish = mails.find((m) => JSON.stringify(m.to).includes(members[0]!.email))!;
     expect(spanish.subject).toMatch(/Economía del cuidado/);
     expect(spanish.text).toContain(`${api.url}${link}`);
+    const sentBefore = mailer.sent.length;
     expect((await dispatcher.tick({ now: new Date(publishAt + 180_000) })).recordings).toBe(0);
-    expect(mailer.sent).toHaveLength(3);
+    expect(mailer.sent).toHaveLength(sentBefore);
 
     // Withdrawn: gone from the feed, the schedule and the archive; its link answers 410.
     const withdrawn = await api.request('POST', `${recordingPath()}/withdraw`, { body: { reason: 'A speaker withdrew consent.' } });
@@ -171,13 +177,16 @@ describe('bad uploads are refused with a reason, and nothing is published', () =
     expect(await api.eventCount()).toBe(before);
   });
 
+  // S3 refuses the first and the last at upload (the form's policy fixes the size and the checksum);
+  // s3rver ignores the policy (test/recordings/upload-conditions.e2e.test.ts), and the archiver still
+  // catches all three: defence in depth, and what stands between a file and its members locally.
   it('rejects a file larger than announced, bytes that are not what was announced, a changed checksum, and deletes them', async () => {
     const bigger = await announce({ size: 100 });
-    await put(bigger.body, video);
+    await post(bigger.body, video);
     const html = await announce({ fileName: 'lecture.mp4', size: 40 });
-    await put(html.body, Buffer.from('<html><script>alert(1)</script></html>'.padEnd(40, ' ')));
+    await post(html.body, Buffer.from('<html><script>alert(1)</script></html>'.padEnd(40, ' ')));
     const changed = await announce({ checksum: sha256(Buffer.alloc(video.length)) });
-    await put(changed.body, video);
+    await post(changed.body, video);
 
     const { body } = await api.request('GET', recordingPath());
     const fate = (id: string) => body.uploads.find((u: { uploadId: string }) => u.uploadId === id);
@@ -204,7 +213,7 @@ describe('bad uploads are refused with a reason, and nothing is published', () =
     const slides = await api.request('POST', `/admin/series/${seriesId}/sessions/${other}/recording/uploads`, {
       body: { fileName: 'slides.pdf', contentType: 'application/pdf', size: 9 },
     });
-    await put(slides.body, Buffer.from('%PDF-1.7\n'));
+    await post(slides.body, Buffer.from('%PDF-1.7\n'));
     const before = await api.eventCount();
     const refused = await api.request('POST', `/admin/series/${seriesId}/sessions/${other}/recording/publish`, { body: {} });
     expect(refused.status).toBe(422);
@@ -216,14 +225,14 @@ describe('bad uploads are refused with a reason, and nothing is published', () =
   it('stores a file under a safe key whatever its name says', async () => {
     const tricky = await announce({ fileName: '../../../etc/passwd\u202e.mp4' });
     expect(tricky.status, tricky.text).toBe(201);
-    expect(new URL(tricky.body.uploadUrl).pathname).toMatch(new RegExp(`/recordings/${seriesId}/${sessionId}/${tricky.body.uploadId}/passwd-?\\.mp4$`));
+    expect(tricky.body.fields.key).toMatch(new RegExp(`^recordings/${seriesId}/${sessionId}/${tricky.body.uploadId}/passwd-?\\.mp4$`));
   });
 });
 
 describe('retries and twins', () => {
   it('a redelivered notification, handled by two archivers at once, archives the file once and keeps it', async () => {
     const upload = await announce({ fileName: 'twice.mp4' });
-    await put(upload.body, video);
+    await post(upload.body, video);
     const notification = api.s3.events.find((e) => e.Records.some((r) => r.s3.object.key.includes(upload.body.uploadId)))!;
     const twins = [createArchiver({ store: api.store, recordings: api.s3.recordings }), createArchiver({ store: api.store, recordings: api.s3.recordings })];
     const reports = (await Promise.all(twins.map((a) => a.handle(notification)))).flat();
@@ -241,7 +250,7 @@ describe('retries and twins', () => {
     ).body.sessionId;
     const base = `/admin/series/${seriesId}/sessions/${session}/recording`;
     const upload = await api.request('POST', `${base}/uploads`, { body: { fileName: 'l3.mp4', contentType: 'video/mp4', size: video.length } });
-    await put(upload.body, video);
+    await post(upload.body, video);
     api.clock.now = new Date('2027-05-18T09:00:00Z');
     const scheduled = await api.request('POST', `${base}/publish`, { body: { at: '2027-05-18T12:00:00Z' } });
     expect(scheduled.body.publication).toMatchObject({ status: 'scheduled', publishAt: '2027-05-18T12:00:00.000Z' });

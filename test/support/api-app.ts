@@ -16,14 +16,16 @@ import { createReadModelStore, type ReadModelStore } from '../../functions/adapt
 import { batchedFeedReads, feedTablesOf } from '../../functions/adapters/read-models/member-feed-reads.js';
 import type { RecordingStore } from '../../functions/adapters/recordings/recording-store.js';
 import { createApi } from '../../functions/api/app.js';
-import { createTokenVerifier } from '../../functions/api/auth.js';
 import { createManageAttempts } from '../../functions/adapters/members/manage-attempts.js';
 import { createTokenSigner, type TokenSigner } from '../../functions/security/signed-token.js';
 import { freePort } from '../../infra/local/free-port.js';
-import { LOCAL_ISSUER, mintOrganiserToken, newSigningKey, type SigningKey } from '../../infra/local/organiser-token.js';
+import { localTokenVerifier, mintOrganiserToken, newSigningKey, type SigningKey } from '../../infra/local/organiser-token.js';
 import { eventRegistry } from '../../events/registry.js';
 import { deliveryTable, eventTable, idempotencyTable, membersTable, readModelTable, type TableNames } from '../../infra/tables.js';
 import { createFailureReader } from '../../functions/adapters/deliveries/delivery-failures.js';
+import { createRateLimitCounter } from '../../functions/adapters/rate-limits/rate-limit-counter.js';
+import { COUNT_ONLY_LIMITS, type RateLimitDeps } from '../../functions/api/rate-limit.js';
+import { memoryRateLimitCounter } from './memory-rate-limit.js';
 
 export interface ApiResponse<T = any> {
   status: number;
@@ -39,6 +41,8 @@ export interface RequestOptions {
   headers?: Record<string, string>;
   /** `null`: no Authorization header. Default: a valid organiser token. */
   token?: string | null;
+  /** `manual`: answer a redirect as it is (status and Location) instead of following it. */
+  redirect?: 'follow' | 'manual';
 }
 
 export interface TestAppOptions {
@@ -48,6 +52,16 @@ export interface TestAppOptions {
   readonly recordings?: RecordingStore;
   /** The API's clock, for its commands and the events' `recordedAt` alike. Default: the real time. */
   readonly now?: () => Date;
+  /**
+   * The per-client rate limit of the public routes that act, counted in the idempotency table
+   * as on AWS (the real limits unless `limits` says otherwise); test/api/rate-limit.e2e.test.ts
+   * passes it. Default: every request goes through the limiter, counted in memory and never
+   * refused (COUNT_ONLY_LIMITS): every test client is 127.0.0.1, some tests send thousands of
+   * requests, and a counter without I/O leaves their timing as it was (./memory-rate-limit.ts).
+   */
+  readonly rateLimit?: Omit<RateLimitDeps, 'counter'>;
+  /** Where the API reports unexpected errors (5xx), as the Lambda's logger does. Default: nowhere. */
+  readonly logError?: (message: string, error: unknown) => void;
 }
 
 export interface TestApp {
@@ -95,8 +109,11 @@ export async function buildTestApp(options: TestAppOptions): Promise<TestApp> {
     signer,
     manageAttempts: createManageAttempts(client, names[membersTable.id]!),
     baseUrl: url,
-    verifyOrganiserToken: createTokenVerifier({ issuer: LOCAL_ISSUER, publicJwk: key.publicJwk }),
-    logError: () => {},
+    verifyOrganiserToken: localTokenVerifier(key.publicJwk),
+    rateLimit: options.rateLimit
+      ? { counter: createRateLimitCounter(client, names[idempotencyTable.id]!), ...options.rateLimit }
+      : { counter: memoryRateLimitCounter(), limits: COUNT_ONLY_LIMITS },
+    logError: options.logError ?? (() => {}),
   });
   return {
     url,
@@ -125,7 +142,7 @@ export async function requestApi<T = any>(url: string, defaultToken: string, met
     body = JSON.stringify(options.body);
     headers['content-type'] ??= 'application/json';
   }
-  const res = await fetch(`${url}${path}`, { method, headers, ...(body !== undefined ? { body } : {}) });
+  const res = await fetch(`${url}${path}`, { method, headers, redirect: options.redirect ?? 'follow', ...(body !== undefined ? { body } : {}) });
   const text = await res.text();
   let parsed: unknown = text;
   try {

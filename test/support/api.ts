@@ -9,10 +9,11 @@
  * left behind, and one failure would cascade into the next test.
  */
 import type { Server } from 'node:http';
-import { ScanCommand } from '@aws-sdk/client-dynamodb';
+import { ScanCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { S3Event } from 'aws-lambda';
+import { Logger } from '@aws-lambda-powertools/logger';
 import { afterAll, afterEach, beforeAll, beforeEach } from 'vitest';
 import type { conveneEventStore } from '../../functions/adapters/event-store/index.js';
 import type { MemberDirectory } from '../../functions/adapters/members/member-directory.js';
@@ -26,7 +27,7 @@ import { mintOrganiserToken, type SigningKey, type TokenClaims } from '../../inf
 import { RECORDINGS_BUCKET, startS3Local, type S3Local } from '../../infra/local/s3-local.js';
 import { startStreamPoller, type DeadLetter, type StreamPoller } from '../../infra/local/stream-poller.js';
 import { eventTable, type TableNames } from '../../infra/tables.js';
-import { buildTestApp, closeServer, requestApi, type ApiResponse, type RequestOptions } from './api-app.js';
+import { buildTestApp, closeServer, requestApi, type ApiResponse, type RequestOptions, type TestAppOptions } from './api-app.js';
 import { clients, localStackInfo } from './local.js';
 import { createTestTables, deleteTestTables } from './tables.js';
 
@@ -74,6 +75,12 @@ export interface TestApiOptions {
    * stays the same and points at the current test's. About 0.1 s per test here.
    */
   readonly scope?: 'file' | 'test';
+  /** The DynamoDB client the API (and the projector) use; default: the run's. E.g. one that fails on demand. */
+  readonly dynamodb?: DynamoDBClient;
+  /** Where the API reports unexpected errors (5xx), as the Lambda's logger does; default: nowhere. */
+  readonly logError?: (message: string, error: unknown) => void;
+  /** The rate limit of the public routes that act, and where the app reports errors (see TestAppOptions). */
+  readonly app?: Pick<TestAppOptions, 'rateLimit' | 'logError'>;
 }
 
 /** One API: its tables, server and projector, and how to stop it and delete its tables. */
@@ -111,7 +118,15 @@ export function useTestApi(options: TestApiOptions = {}): TestApi {
       const s3Client = ownClients?.s3 ?? clients().s3;
       const bucket = ownS3 ? RECORDINGS_BUCKET : info.s3.bucket;
       const recordings = createRecordingStore(s3Client, bucket);
-      const built = await buildTestApp({ dynamodb, ses: clients().ses, names, recordings, now: () => clock.now ?? new Date() });
+      const built = await buildTestApp({
+        dynamodb: options.dynamodb ?? dynamodb,
+        ses: clients().ses,
+        names,
+        recordings,
+        now: () => clock.now ?? new Date(),
+        ...(options.logError ? { logError: options.logError } : {}),
+        ...options.app,
+      });
       const { store, readModels } = built;
       if (ownS3) {
         const archiver = createArchiver({ store, recordings });
@@ -136,8 +151,10 @@ export function useTestApi(options: TestApiOptions = {}): TestApi {
         dynamodb,
         streams,
         table: names[eventTable.id]!,
-        handler: createProjectorHandler({ store, readModels }),
+        // Quiet: a test reads what it set aside from deadLetters(), not from the log.
+        handler: createProjectorHandler({ store, readModels }, new Logger({ serviceName: 'projector', logLevel: 'SILENT' })),
         intervalMs: 50,
+        onDeadLetter: () => {},
       });
       cleanups.push(() => poller.stop());
       const server: Server = await built.listen();

@@ -25,6 +25,12 @@ export interface MemberDirectory {
    * existing member's name is never changed here. Safe under races.
    */
   findOrCreate(email: string, name: string, now: Date): Promise<{ member: MemberRecord; created: boolean }>;
+  /**
+   * The member id of this address, creating the member (without a name) if there is none: one
+   * read for a known address, one read and one transaction for a new one, so that a request with
+   * any address costs the same round trips. Safe under races.
+   */
+  claimOrCreate(email: string, now: Date): Promise<{ memberId: string; created: boolean }>;
   /** Sets the member's name (the member confirmed it, or changed it from their page). */
   setName(memberId: string, name: string): Promise<void>;
   /** Keeps the name given with a self-service request until its owner confirms (15 days). */
@@ -81,6 +87,24 @@ export function createMemberDirectory(client: DynamoDBDocumentClient, table: str
         } catch (error) {
           // Another request claimed this address first (its member is the one: read it on the
           // next turn), or is doing so right now (a transaction conflict: wait, read again).
+          const lostRace = isAwsError(error, 'TransactionCanceledException', 'TransactionConflictException');
+          if (!lostRace || attempt >= CLAIM_ATTEMPTS) throw error;
+          await sleep(Math.random() * 20 * attempt);
+        }
+      }
+    },
+
+    async claimOrCreate(email, now) {
+      const emailKey = `email#${sha256(normaliseEmail(email))}`;
+      for (let attempt = 1; ; attempt++) {
+        const existing = await get(emailKey);
+        if (existing) return { memberId: String(existing.memberId), created: false };
+        const record: MemberRecord = { memberId: newId(), email: email.trim(), name: '', createdAt: now.toISOString() };
+        try {
+          await client.send(new TransactWriteCommand({ TransactItems: memberAndClaim(table, record, emailKey) }));
+          return { memberId: record.memberId, created: true };
+        } catch (error) {
+          // Another request claimed this address first: its member is the one (read on the next turn).
           const lostRace = isAwsError(error, 'TransactionCanceledException', 'TransactionConflictException');
           if (!lostRace || attempt >= CLAIM_ATTEMPTS) throw error;
           await sleep(Math.random() * 20 * attempt);

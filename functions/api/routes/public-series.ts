@@ -1,6 +1,9 @@
 /**
  * Public routes: a series' schedule as JSON and as an iCalendar feed, served from the read
  * model the projector keeps. No personal data, and no join links: those go to registrants.
+ * The organiser is shown by name, and by the public contact address if the organiser set one
+ * (`organiser.contactEmail`); the organiser's own address never (the feed's rule is the same:
+ * functions/feeds/ical.ts `seriesFeed`).
  */
 import { Hono, type Context } from 'hono';
 import { DateTime } from 'luxon';
@@ -31,7 +34,7 @@ export function publicSchedule(schedule: SeriesSchedule, baseUrl: string) {
     description: schedule.description,
     timeZone: schedule.timeZone,
     languages: schedule.languages,
-    organiser: { name: schedule.organiser.name },
+    organiser: publicOrganiser(schedule.organiser),
     ...(schedule.window ? { window: schedule.window } : {}),
     updatedAt: schedule.updatedAt,
     sessions: schedule.sessions.map((s) => ({
@@ -44,6 +47,11 @@ export function publicSchedule(schedule: SeriesSchedule, baseUrl: string) {
     })),
     recordingsUrl: recordingsArchiveUrl(baseUrl, schedule.seriesId),
   };
+}
+
+/** What anyone may see of the organiser: the name, and the public contact address if there is one. */
+export function publicOrganiser(organiser: SeriesSchedule['organiser']): { name: string; contactEmail?: string } {
+  return { name: organiser.name, ...(organiser.contactEmail ? { contactEmail: organiser.contactEmail } : {}) };
 }
 
 /** What anyone may see of a session: what it is, when (UTC, its zone, the local start), in which language, by whom. */

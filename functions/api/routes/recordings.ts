@@ -1,6 +1,7 @@
 /**
- * Recordings over HTTP. Organisers: announce an upload and get a presigned URL (one PUT, or one
- * per part above the multipart threshold), complete a multipart upload, see uploads and their
+ * Recordings over HTTP. Organisers: announce an upload and get what storage takes it through (a
+ * presigned POST form fixing its size, type, key and checksum, or above the multipart threshold one
+ * presigned PUT per part, each signing its size), complete a multipart upload, see uploads and their
  * fate, publish now or at a time, withdraw. Anyone: the series' archive of published recordings,
  * and each file's stable link, answered with a redirect to a presigned GET that lives
  * `DOWNLOAD_LINK_SECONDS`: 404 before publication (an organiser's token previews), 410 once
@@ -9,7 +10,7 @@
 import { Hono, type Context } from 'hono';
 import type { ConveneEvent } from '../../../events/registry.js';
 import { archivedFiles, type RecordingFile, type SeriesSchedule } from '../../../events/projections/schedule.js';
-import { MAX_BYTES, MULTIPART_PART_BYTES, MULTIPART_THRESHOLD_BYTES, partCount } from '../../../events/series/recording-files.js';
+import { MAX_BYTES, MULTIPART_PART_BYTES, MULTIPART_THRESHOLD_BYTES, partCount, partSizes } from '../../../events/series/recording-files.js';
 import { RecordingAsset } from '../../../events/series/events.js';
 import type { SessionState } from '../../../events/series/state.js';
 import type { EventStore } from '../../adapters/event-store/event-store.js';
@@ -29,7 +30,7 @@ import { fold } from '../../../events/shared/decider.js';
 import { seriesDecider, type ActiveSeries } from '../../../events/series/index.js';
 import type { SeriesEvent } from '../../../events/series/events.js';
 
-/** A single-PUT upload link lives an hour; a multipart upload's part links twelve (10 GiB on a slow line). */
+/** A single upload's form lives an hour; a multipart upload's part links twelve (10 GiB on a slow line). */
 export const UPLOAD_LINK_SECONDS = 3600;
 export const MULTIPART_LINK_SECONDS = 12 * 3600;
 /** After its links die, an upload still waits this long for S3's notification before it expires. */
@@ -114,19 +115,27 @@ export function recordingRoutes(deps: RecordingRouteDeps) {
       maxBytes: MAX_BYTES[upload.asset],
     };
     c.header('Location', `/admin/series/${seriesId}/sessions/${sessionId}/recording`);
-    const count = partCount(upload.size);
-    if (count === 1) {
-      const put = await deps.recordings.presignPut({ key: upload.objectKey, contentType: upload.contentType, expiresInSeconds: seconds });
-      return respondWithVersion(c, result, 201, { ...common, method: 'PUT', uploadUrl: put.url, headers: put.headers });
+    const sizes = partSizes(upload.size);
+    if (sizes.length === 1) {
+      // Storage refuses another size, type, key or checksum at upload time (the form's signed policy).
+      const form = await deps.recordings.presignPost({
+        key: upload.objectKey,
+        contentType: upload.contentType,
+        size: upload.size,
+        ...(upload.checksum ? { checksum: upload.checksum } : {}),
+        expiresInSeconds: seconds,
+      });
+      return respondWithVersion(c, result, 201, { ...common, method: 'POST', uploadUrl: form.url, fields: form.fields });
     }
-    const multipart = await deps.recordings.presignMultipart({ key: upload.objectKey, contentType: upload.contentType, parts: count, expiresInSeconds: seconds });
+    // Each part URL signs its size; the type is fixed when the multipart upload starts.
+    const multipart = await deps.recordings.presignMultipart({ key: upload.objectKey, contentType: upload.contentType, partSizes: sizes, expiresInSeconds: seconds });
     return respondWithVersion(c, result, 201, {
       ...common,
       method: 'multipart',
       multipart: {
         multipartId: multipart.multipartId,
         partSize: MULTIPART_PART_BYTES,
-        parts: multipart.partUrls.map((url, i) => ({ partNumber: i + 1, url, size: i < count - 1 ? MULTIPART_PART_BYTES : upload.size - MULTIPART_PART_BYTES * (count - 1) })),
+        parts: multipart.partUrls.map((url, i) => ({ partNumber: i + 1, url, size: sizes[i]! })),
         completeUrl: `/admin/series/${seriesId}/sessions/${sessionId}/recording/uploads/${upload.uploadId}/complete`,
       },
     });
@@ -143,7 +152,7 @@ export function recordingRoutes(deps: RecordingRouteDeps) {
       throw new ApiError(409, 'upload-not-open', 'Upload closed', `Upload ${uploadId} is ${upload.status}${upload.reason ? `: ${upload.reason}` : ''}; announce a new one.`);
     }
     if (upload.size < MULTIPART_THRESHOLD_BYTES) {
-      throw new UnprocessableError('not-multipart', `Upload ${uploadId} is a single PUT (${upload.size} bytes, below ${MULTIPART_THRESHOLD_BYTES}): there is nothing to complete.`);
+      throw new UnprocessableError('not-multipart', `Upload ${uploadId} is a single upload (${upload.size} bytes, below ${MULTIPART_THRESHOLD_BYTES}): there is nothing to complete.`);
     }
     const expected = partCount(upload.size);
     const numbers = [...new Set(body.parts.map((p) => p.partNumber))].sort((a, b) => a - b);

@@ -95,14 +95,16 @@ export function registrationRoutes(deps: RegistrationDeps) {
     const body = await readBody(c, RegisterBody);
     const series = await seriesWithSessions(c.req.param('seriesId'), body.sessions);
     // A new member has no name until they confirm one; the name given waits with the request.
-    const { member, created } = await deps.members.findOrCreate(body.email, '', clock());
+    // The same round trips whoever the address is: one read (and a transaction to create), the
+    // name kept, the stream read (unless new), one append.
+    const { memberId, created } = await deps.members.claimOrCreate(body.email, clock());
     const requestId = newId();
-    await deps.members.noteRequestedName(requestId, member.memberId, body.name, clock());
+    await deps.members.noteRequestedName(requestId, memberId, body.name, clock());
     await run(
       c,
-      member.memberId,
-      { type: 'RequestRegistration', memberId: member.memberId, seriesId: series.seriesId, registrationId: newId(), requestId, sessions: body.sessions, language: body.language, timeZone: body.timeZone, source: 'self-service' },
-      { kind: 'member', id: member.memberId },
+      memberId,
+      { type: 'RequestRegistration', memberId, seriesId: series.seriesId, registrationId: newId(), requestId, sessions: body.sessions, language: body.language, timeZone: body.timeZone, source: 'self-service' },
+      { kind: 'member', id: memberId },
       { newStream: created },
     );
     // The same answer whether or not the address was registered before: nothing leaks about who is.
