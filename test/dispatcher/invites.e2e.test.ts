@@ -17,7 +17,7 @@ import { membersTable } from '../../infra/tables.js';
 import { useTestApi } from '../support/api.js';
 import { recordingMailer, testDispatcher } from '../support/dispatcher.js';
 import { clients } from '../support/local.js';
-import { linkIn, mailTo } from '../support/mailbox.js';
+import { mailTo } from '../support/mailbox.js';
 import { careRequest } from '../support/seed-requests.js';
 import { registerAndConfirm as confirmMember } from '../support/members.js';
 import { simpleParser, type ParsedMail } from '../mail/mailparser.js';
