@@ -9,10 +9,7 @@
  * at most one per 15 minutes), never in the answer.
  */
 import { Hono, type Context } from 'hono';
-// A namespace import: esbuild then keeps only the parts of zod in use (not its 64 locales).
-import * as z from 'zod';
 import { covers, type MemberCommand } from '../../../events/member/index.js';
-import { Email, Id, LanguageTag, ReminderOffset, TimeZone } from '../../../events/shared/values.js';
 import type { MemberDirectory } from '../../adapters/members/member-directory.js';
 import type { ManageAttempts } from '../../adapters/members/manage-attempts.js';
 import { ManageLink } from '../../links/member-links.js';
@@ -20,6 +17,7 @@ import { CheckInboxPage, FeedPage, ManageLinkPage, ManagePage, type ManagedRegis
 import { json, page, seriesTitle, sessionLines, wantsJson, type MemberAccess } from '../member-access.js';
 import { NotFoundProblem } from '../problems.js';
 import { readForm } from '../request.js';
+import { EmptyForm, ManageLinkForm, PreferencesForm, SeriesForm, SessionsForm, StopMailForm } from '../member-forms.js';
 
 export interface ManageDeps {
   readonly access: MemberAccess;
@@ -27,20 +25,6 @@ export interface ManageDeps {
   /** Requests for a manage link for addresses with no member: kept as long, so both answers cost the same. */
   readonly manageAttempts: ManageAttempts;
 }
-
-/** One value or several (a form repeats a field for each box ticked). */
-const list = <T extends z.ZodType>(item: T) => z.union([item, z.array(item)]).transform((v) => (Array.isArray(v) ? v : [v]) as z.output<T>[]);
-
-const PreferencesForm = z.object({
-  language: LanguageTag.optional(),
-  timeZone: TimeZone.optional(),
-  /** `default` (each series' own), or the offsets chosen. */
-  reminders: list(z.union([z.literal('default'), ReminderOffset])).optional(),
-});
-const SessionsForm = z.object({ seriesId: Id, sessions: list(z.union([z.literal('all'), Id])).optional() });
-const SeriesForm = z.object({ seriesId: Id });
-const StopMailForm = z.object({ seriesId: Id.optional() });
-const ManageLinkForm = z.object({ email: Email });
 
 /** Offsets a member may pick beside their series' own. */
 const COMMON_OFFSETS = ['P7D', 'P1D', 'PT1H', 'PT15M'];
@@ -155,7 +139,7 @@ export function manageRoutes(deps: ManageDeps) {
 
   app.post('/manage/feed', async (c) => {
     const link = access.readLink(c, ManageLink, 'ask for a new link at /members/manage-link');
-    await readForm(c, z.object({}).passthrough());
+    await readForm(c, EmptyForm);
     const feedUrl = access.links.feed(await members.rotateFeedToken(link.m));
     const manageUrl = `/manage?token=${token(c)}`;
     if (wantsJson(c)) return json(c, { feedUrl }, 201);

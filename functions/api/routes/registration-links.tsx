@@ -9,24 +9,20 @@
  * the member their personal feed link, once.
  */
 import { Hono, type Context } from 'hono';
-// A namespace import: esbuild then keeps only the parts of zod in use (not its 64 locales).
-import * as z from 'zod';
 import { NotFoundError } from '../../../events/shared/errors.js';
-import { SingleLine } from '../../../events/shared/values.js';
 import type { MemberDirectory } from '../../adapters/members/member-directory.js';
 import { ChangeLink, ConfirmLink, UnregisterLink } from '../../links/member-links.js';
 import { ChangedPage, ChangePage, ConfirmedPage, ConfirmPage, DonePage, UnregisterPage } from '../../pages/member-pages.js';
 import { json, page, seriesTitle, sessionLines, wantsJson, type MemberAccess } from '../member-access.js';
 import { ApiError } from '../problems.js';
 import { readForm } from '../request.js';
+import { ConfirmForm, EmptyForm } from '../member-forms.js';
 
 export interface RegistrationLinkDeps {
   readonly access: MemberAccess;
   readonly members: MemberDirectory;
 }
 
-const ConfirmForm = z.object({ name: z.union([z.literal(''), SingleLine(200)]).optional() });
-const Empty = z.object({});
 
 const gone = (detail: string) => new ApiError(410, 'registration-gone', 'No longer pending', detail);
 
@@ -90,7 +86,7 @@ export function registrationLinkRoutes(deps: RegistrationLinkDeps) {
 
   app.post('/registrations/change', async (c) => {
     const link = access.readLink(c, ChangeLink, 'ask for the change again');
-    await readForm(c, Empty.passthrough());
+    await readForm(c, EmptyForm);
     try {
       await access.run(c, link.m, { type: 'AcceptRegistrationChange', memberId: link.m, seriesId: link.s, requestId: link.q });
     } catch (error) {
