@@ -101,7 +101,7 @@ export function openApiDocument(): Record<string, unknown> {
     const isWrite = route.method !== 'GET';
     // If-Match is a series' version: only the organisers' writes to a series take it.
     const takesIfMatch = isWrite && route.auth === 'organiser' && route.path !== '/admin/series';
-    const link = /^\/(registrations|manage|mail)\b/.test(route.path);
+    const link = route.link;
     const operation: Record<string, unknown> = {
       summary: route.summary,
       operationId: `${route.method.toLowerCase()}${route.path.replace(/\{(\w+)\}/g, 'By_$1').replace(/[^A-Za-z0-9]+(.)?/g, (_, c: string | undefined) => (c ?? '').toUpperCase())}`,
@@ -118,7 +118,7 @@ export function openApiDocument(): Record<string, unknown> {
           ? [{ name: 'If-Match', in: 'header', required: false, description: 'The ETag you read; 412 if the series changed since', schema: { type: 'string' } }]
           : []),
         ...(link
-          ? [{ name: 'token', in: 'query', required: true, description: 'The signed link mailed to the member (functions/links/member-links.ts)', schema: { type: 'string' } }]
+          ? [{ name: 'token', in: 'query', required: true, description: `The member's signed ${link} link, from the mail (functions/links/member-links.ts)`, schema: { type: 'string' } }]
           : []),
       ],
       ...(body ? { requestBody: { required: true, content: { 'application/json': { schema: jsonSchema(body, 'input') } } } } : {}),

@@ -24,6 +24,9 @@ export const LINK_LIFETIME_MS = {
   unsubscribe: 365 * DAY_MS,
 } as const;
 
+/** Every kind of link a member is mailed. */
+export type MemberLinkAction = keyof typeof LINK_LIFETIME_MS;
+
 /** `q`: the request it confirms (its name is offered to the member to confirm). */
 export const ConfirmLink = z.object({ a: z.literal('confirm'), m: Id, s: Id, r: Id, q: Id.optional() });
 export const ChangeLink = z.object({ a: z.literal('change'), m: Id, s: Id, q: Id });

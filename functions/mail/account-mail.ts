@@ -55,7 +55,8 @@ export async function composeManageLinkMail(input: ManageLinkMailInput, options:
 
 export function changeRequestContent(input: ChangeRequestMailInput): MailContent {
   const { schedule } = input;
-  const { tr, h, names, greeting, footer } = seriesParts(input);
+  const parts = seriesParts(input);
+  const { tr, h, names } = parts;
   const reviewUrl = webUrl(input.reviewUrl, 'review URL');
   const added = sessionsOf(schedule, input.change.sessions ?? [], names);
   const language = languageName(input.change.language, tr.locale);
@@ -64,78 +65,54 @@ export function changeRequestContent(input: ChangeRequestMailInput): MailContent
     ['change.language', { language }],
     ['change.timeZone', { zone: input.change.timeZone }],
   ];
-  const text = [
-    tr.t(...greeting),
-    '',
-    tr.t('change.intro', { series: names.series, organiser: names.organiser }),
-    ...(added.length > 0 ? ['', tr.t('change.sessions'), ...added.map((s) => `- ${s.title} (${describeSessionTime(s.session, input.change.timeZone, tr.locale)})`)] : []),
-    '',
-    ...lines.map((l) => tr.t(...l)),
-    '',
-    tr.t('change.ask'),
-    reviewUrl,
-    '',
-    tr.t('change.ignore'),
-    '',
-    ...footerLines(footer(tr.t), names),
-  ].join('\n');
-  const html = htmlDocument(
-    tr.language,
-    subject,
-    `<p>${h(...greeting)}</p>
-<p>${h('change.intro', { series: names.series, organiser: names.organiser })}</p>
-${added.length > 0 ? `<p>${h('change.sessions')}</p>\n<ul style="padding-left:20px;">\n${added.map((s) => `<li><bdi>${escapeHtml(s.title)}</bdi><br>${escapeHtml(describeSessionTime(s.session, input.change.timeZone, tr.locale))}</li>`).join('\n')}\n</ul>` : ''}
-<p>${lines.map((l) => h(...l)).join('<br>')}</p>
+  return seriesMail(parts, subject, 'change.intro', {
+    text: [
+      ...(added.length > 0 ? [tr.t('change.sessions'), ...added.map((s) => `- ${s.title} (${describeSessionTime(s.session, input.change.timeZone, tr.locale)})`), ''] : []),
+      ...lines.map((l) => tr.t(...l)),
+      '',
+      tr.t('change.ask'),
+      reviewUrl,
+      '',
+      tr.t('change.ignore'),
+    ],
+    html: `${added.length > 0 ? `<p>${h('change.sessions')}</p>\n<ul style="padding-left:20px;">\n${added.map((s) => `<li><bdi>${escapeHtml(s.title)}</bdi><br>${escapeHtml(describeSessionTime(s.session, input.change.timeZone, tr.locale))}</li>`).join('\n')}\n</ul>\n` : ''}<p>${lines.map((l) => h(...l)).join('<br>')}</p>
 <p>${h('change.ask')}</p>
 ${button(reviewUrl, h('change.button'))}
-<p>${h('change.ignore')}</p>
-${footerHtml(footer(h), names)}`,
-  );
-  return { language: tr.language, subject, text, html };
+<p>${h('change.ignore')}</p>`,
+  });
 }
 
 export function welcomeContent(input: WelcomeMailInput): MailContent {
   const { schedule } = input;
-  const { tr, h, names, greeting, footer } = seriesParts(input);
+  const parts = seriesParts(input);
+  const { tr, h, names } = parts;
   const leaveUrl = webUrl(input.leaveUrl, 'leave URL');
   const feedUrl = input.feedUrl === undefined ? undefined : webUrl(input.feedUrl, 'feed URL');
   const sessions = sessionsOf(schedule, input.sessions, names).filter((s) => s.session.status === 'scheduled');
   const subject = tr.t('welcome.subject', { series: names.series });
   const when = (s: (typeof sessions)[number]) => describeSessionTime(s.session, input.memberTimeZone, tr.locale);
-  const text = [
-    tr.t(...greeting),
-    '',
-    tr.t('welcome.intro', { series: names.series, organiser: names.organiser }),
-    '',
-    tr.t('welcome.sessionsHeading'),
-    tr.t('welcome.timesNote', { zone: input.memberTimeZone }),
-    ...(sessions.length === 0 ? [tr.t('welcome.noSessions')] : sessions.flatMap((s) => [`- ${s.title}`, `  ${when(s)}`])),
-    '',
-    ...(feedUrl ? [tr.t('welcome.feedNew'), feedUrl] : [tr.t('welcome.feedKnown')]),
-    '',
-    tr.t('welcome.manage'),
-    names.manageUrl,
-    '',
-    tr.t('welcome.leave'),
-    leaveUrl,
-    '',
-    ...footerLines(footer(tr.t), names),
-  ].join('\n');
-  const html = htmlDocument(
-    tr.language,
-    subject,
-    `<p>${h(...greeting)}</p>
-<p>${h('welcome.intro', { series: names.series, organiser: names.organiser })}</p>
-<h2 style="font-size:18px;margin:32px 0 8px;">${h('welcome.sessionsHeading')}</h2>
+  return seriesMail(parts, subject, 'welcome.intro', {
+    text: [
+      tr.t('welcome.sessionsHeading'),
+      tr.t('welcome.timesNote', { zone: input.memberTimeZone }),
+      ...(sessions.length === 0 ? [tr.t('welcome.noSessions')] : sessions.flatMap((s) => [`- ${s.title}`, `  ${when(s)}`])),
+      '',
+      ...(feedUrl ? [tr.t('welcome.feedNew'), feedUrl] : [tr.t('welcome.feedKnown')]),
+      '',
+      tr.t('welcome.manage'),
+      names.manageUrl,
+      '',
+      tr.t('welcome.leave'),
+      leaveUrl,
+    ],
+    html: `<h2 style="font-size:18px;margin:32px 0 8px;">${h('welcome.sessionsHeading')}</h2>
 <p style="font-size:14px;color:#4b5563;">${h('welcome.timesNote', { zone: input.memberTimeZone })}</p>
 ${sessions.length === 0 ? `<p>${h('welcome.noSessions')}</p>` : `<ul style="padding-left:20px;">\n${sessions.map((s) => `<li style="margin:0 0 12px;"><strong><bdi>${escapeHtml(s.title)}</bdi></strong><br>${escapeHtml(when(s))}</li>`).join('\n')}\n</ul>`}
 ${feedUrl ? `<p>${h('welcome.feedNew')}<br>${htmlUrlLink(feedUrl)}</p>` : `<p>${h('welcome.feedKnown')}</p>`}
 <p>${h('welcome.manage')}</p>
 ${button(names.manageUrl, h('account.manageLink'))}
-<p>${h('welcome.leave')} ${htmlUrlLink(leaveUrl)}</p>
-${footerHtml(footer(h), names)}`,
-  );
-  return { language: tr.language, subject, text, html };
+<p>${h('welcome.leave')} ${htmlUrlLink(leaveUrl)}</p>`,
+  });
 }
 
 export function manageLinkContent(input: ManageLinkMailInput): MailContent {
@@ -176,6 +153,22 @@ function seriesParts(input: MemberMailInput & { readonly schedule: SeriesSchedul
     manageLink: render('account.manageLink'),
   });
   return { tr, h, names, greeting, footer };
+}
+
+/** A mail about a series: greeting, its intro (series and organiser named), the body, the footer. */
+function seriesMail(parts: ReturnType<typeof seriesParts>, subject: string, intro: AccountMessageId, body: { readonly text: readonly string[]; readonly html: string }): MailContent {
+  const { tr, h, names, greeting, footer } = parts;
+  const introParams = { series: names.series, organiser: names.organiser };
+  const text = [tr.t(...greeting), '', tr.t(intro, introParams), '', ...body.text, '', ...footerLines(footer(tr.t), names)].join('\n');
+  const html = htmlDocument(
+    tr.language,
+    subject,
+    `<p>${h(...greeting)}</p>
+<p>${h(intro, introParams)}</p>
+${body.html}
+${footerHtml(footer(h), names)}`,
+  );
+  return { language: tr.language, subject, text, html };
 }
 
 function sessionsOf(schedule: SeriesSchedule, selection: 'all' | readonly string[], names: Pick<SeriesMailNames, 'pick'>) {

@@ -110,26 +110,10 @@ const routeName = (r: Route) => `${r.method} ${r.path}`;
 
 /** What a route needs besides its path: the credential its caller holds. */
 type Credential = 'organiser' | 'member-feed' | LinkAction | 'none';
-const MEMBER_CREDENTIALS: Readonly<Record<string, Credential>> = {
-  'GET /feeds/members/{file}': 'member-feed',
-  'GET /registrations/confirm': 'confirm',
-  'POST /registrations/confirm': 'confirm',
-  'GET /registrations/change': 'change',
-  'POST /registrations/change': 'change',
-  'GET /registrations/unregister': 'unregister',
-  'POST /registrations/unregister': 'unregister',
-  'GET /manage': 'manage',
-  'POST /manage/preferences': 'manage',
-  'POST /manage/sessions': 'manage',
-  'POST /manage/leave': 'manage',
-  'POST /manage/stop-mail': 'manage',
-  'POST /manage/feed': 'manage',
-  'GET /mail/unsubscribe': 'unsubscribe',
-  'POST /mail/unsubscribe': 'unsubscribe',
-};
 /** Routes a page's form posts to without a link: they read a form as well as JSON. */
 const FORM_ROUTES: ReadonlySet<string> = new Set(['POST /members/manage-link']);
-const credentialOf = (r: Route): Credential => (r.auth === 'organiser' ? 'organiser' : (MEMBER_CREDENTIALS[routeName(r)] ?? 'none'));
+const credentialOf = (r: Route): Credential =>
+  r.auth === 'organiser' ? 'organiser' : r.path === '/feeds/members/{file}' ? 'member-feed' : (r.link ?? 'none');
 
 /** A path of the route with genuine ids, or with `override` in one parameter (as written, not encoded). */
 function pathOf(route: Route, override?: { param: string; value: string }): string {

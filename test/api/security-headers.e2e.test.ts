@@ -48,24 +48,6 @@ beforeAll(async () => {
 
 const routeName = (r: RouteDefinition) => `${r.method} ${r.path}`;
 
-/** The signed link a route takes in `?token=`, if it takes one. */
-const LINK_ACTIONS: Readonly<Record<string, string>> = {
-  'GET /registrations/confirm': 'confirm',
-  'POST /registrations/confirm': 'confirm',
-  'GET /registrations/change': 'change',
-  'POST /registrations/change': 'change',
-  'GET /registrations/unregister': 'unregister',
-  'POST /registrations/unregister': 'unregister',
-  'GET /manage': 'manage',
-  'POST /manage/preferences': 'manage',
-  'POST /manage/sessions': 'manage',
-  'POST /manage/leave': 'manage',
-  'POST /manage/stop-mail': 'manage',
-  'POST /manage/feed': 'manage',
-  'GET /mail/unsubscribe': 'unsubscribe',
-  'POST /mail/unsubscribe': 'unsubscribe',
-};
-
 /** The routes that answer with a page today; more may come (the check is by content type). */
 const HTML_ROUTES = [
   'GET /registrations/confirm',
@@ -97,7 +79,7 @@ function pathOf(route: RouteDefinition): string {
         throw new Error(`${routeName(route)}: this suite does not know how to fill {${param}}; add it to pathOf`);
     }
   });
-  const action = LINK_ACTIONS[routeName(route)];
+  const action = (route as RouteDefinition).link;
   if (!action) return path;
   const payloads: Record<string, Record<string, string>> = {
     confirm: { a: 'confirm', m: fixture.memberId, s: fixture.seriesId, r: fixture.registrationId, q: fixture.requestId },

@@ -9,6 +9,7 @@ import { importJWK, SignJWT } from 'jose';
 import { LOCAL_ISSUER, mintOrganiserToken, newSigningKey } from '../../infra/local/organiser-token.js';
 import { ORGANISERS_GROUP } from '../../functions/api/route-table.js';
 import { createTokenSigner } from '../../functions/security/signed-token.js';
+import { LINK_LIFETIME_MS, type MemberLinkAction } from '../../functions/links/member-links.js';
 import type { TestApi } from './api.js';
 
 export interface Forgery {
@@ -50,8 +51,8 @@ export async function forgedOrganiserTokens(api: TestApi): Promise<Forgery[]> {
   ];
 }
 
-export const LINK_ACTIONS = ['confirm', 'change', 'unregister', 'manage', 'unsubscribe'] as const;
-export type LinkAction = (typeof LINK_ACTIONS)[number];
+export type LinkAction = MemberLinkAction;
+export const LINK_ACTIONS = Object.keys(LINK_LIFETIME_MS) as readonly LinkAction[];
 
 /** What a genuine link of each action carries (functions/links/member-links.ts). */
 export interface LinkSubject {
