@@ -101,7 +101,7 @@ async function main() {
         members,
         baseUrl,
         signer: createTokenSigner([randomBytes(32).toString('base64url')]),
-        sendConfirmation: async () => {},
+        manageAttempts: { note: async () => {} },
         recordings: createRecordingStore(localClients(stack.info).s3, stack.info.s3.bucket),
         verifyOrganiserToken: localTokenVerifier(key.publicJwk),
         feedReads,

@@ -103,10 +103,13 @@ export const readModelTable = {
  * log, which refers to members by id only, can be kept when a member asks to be forgotten.
  */
 export const MEMBER_PK = 'pk';
+/** Only short-lived items carry it (a name given with a request, kept until its owner confirms). */
+export const MEMBER_EXPIRES_AT = 'expiresAt';
 
 export const membersTable = {
   id: 'Members',
   partitionKey: { name: MEMBER_PK, type: 'S' },
+  timeToLiveAttribute: MEMBER_EXPIRES_AT,
   systemOfRecord: true,
   envVar: 'MEMBERS_TABLE_NAME',
 } as const satisfies TableDefinition;

@@ -7,13 +7,12 @@ import type { Server } from 'node:http';
 import { serve } from '@hono/node-server';
 import { documentClient } from '../../functions/adapters/dynamodb-client.js';
 import { conveneEventStore } from '../../functions/adapters/event-store/index.js';
-import { createSesMailer } from '../../functions/adapters/mailer/ses-mailer.js';
 import { createMemberDirectory } from '../../functions/adapters/members/member-directory.js';
 import { createReadModelStore } from '../../functions/adapters/read-models/read-model-store.js';
 import { batchedFeedReads, feedTablesOf } from '../../functions/adapters/read-models/member-feed-reads.js';
 import { createRecordingStore } from '../../functions/adapters/recordings/recording-store.js';
 import { createApi } from '../../functions/api/app.js';
-import { confirmationSender } from '../../functions/mail/send-confirmation.js';
+import { createManageAttempts } from '../../functions/adapters/members/manage-attempts.js';
 import { createTokenSigner } from '../../functions/security/signed-token.js';
 import { localClients, type LocalClients } from '../../infra/local/clients.js';
 import { freePort } from '../../infra/local/free-port.js';
@@ -51,7 +50,7 @@ export async function startBenchApi(stack: LocalStack): Promise<BenchApi> {
     feedReads: batchedFeedReads(doc, feedTablesOf(stack.info.tables), readModels),
     baseUrl: url,
     signer: createTokenSigner([randomBytes(32).toString('base64url')]),
-    sendConfirmation: confirmationSender(createSesMailer(clients.ses), { from: 'Convene <no-reply@convene.local>', messageIdDomain: 'convene.local' }),
+    manageAttempts: createManageAttempts(doc, stack.info.tables[membersTable.id]!),
     recordings: createRecordingStore(clients.s3, stack.info.s3.bucket),
     verifyOrganiserToken: localTokenVerifier(key.publicJwk),
     // The benchmark is one address sending what thousands of members would: counted, never limited.

@@ -11,15 +11,22 @@ export type MemberCommand =
       sessions: SessionSelection;
       language: string;
       timeZone: string;
-      source: 'self-service' | 'organiser';
+      /** See RegistrationSource: only `member` (a signed link) changes an existing registration at once. */
+      source: 'self-service' | 'organiser' | 'member';
+      /** The HTTP request it comes from (self-service requests carry one; defaults to the registration id). */
+      requestId?: string;
     }
   | { type: 'ConfirmRegistration'; memberId: string; seriesId: string; registrationId: string }
+  | { type: 'AcceptRegistrationChange'; memberId: string; seriesId: string; requestId: string }
+  | { type: 'RequestManageLink'; memberId: string; requestId: string }
   | {
       type: 'CancelRegistration';
       memberId: string;
       seriesId: string;
       sessions: SessionSelection;
       cancelledBy: 'member' | 'organiser' | 'system';
+      /** When given (an unregister link names the registration it was mailed for), only that registration is cancelled. */
+      registrationId?: string;
     }
   | { type: 'WaitlistRegistration'; memberId: string; seriesId: string; sessionId: string }
   | { type: 'PromoteRegistration'; memberId: string; seriesId: string; sessionId: string }

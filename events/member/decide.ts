@@ -4,6 +4,10 @@ import { NotFoundError } from '../shared/errors.js';
 import { definedOnly, sameValue } from '../shared/objects.js';
 import type { MemberCommand } from './commands.js';
 import {
+  ManageLinkRequested,
+  RegistrationChangeAccepted,
+  RegistrationChangeRequested,
+  RegistrationRequestRepeated,
   InviteDelivered,
   MemberPreferencesChanged,
   MemberUnsubscribed,
@@ -21,20 +25,47 @@ import { covers, isActive, type MemberState, type RegistrationState } from './st
 export function decideMember(command: MemberCommand, state: MemberState): MemberEvent[] {
   switch (command.type) {
     case 'RequestRegistration': {
-      const { type: _t, registrationId, ...request } = command;
+      const { type: _t, registrationId, requestId: given, ...request } = command;
+      const requestId = given ?? registrationId;
       const current = state.registrations[command.seriesId];
       if (!isActive(current)) {
-        const requested = emit(RegistrationRequested, { ...request, registrationId });
-        return command.source === 'organiser' ? [requested, confirmed(command, registrationId)] : [requested];
+        const requested = emit(RegistrationRequested, { ...request, registrationId, requestId });
+        return command.source === 'self-service' ? [requested] : [requested, confirmed(command, registrationId)];
       }
-      // Registering again is harmless: only sessions not yet covered are added, and a member
-      // who consented to this series once (or whom an organiser registers) stays confirmed.
       const added = addedSessions(current, command.sessions);
-      if (!added) return [];
-      const events: MemberEvent[] = [emit(RegistrationRequested, { ...request, registrationId: current.registrationId, sessions: added })];
-      if (current.status === 'confirmed' || command.source === 'organiser') events.push(confirmed(command, current.registrationId));
-      return events;
+      // Nobody changes what a member decided but the member: an organiser registering them
+      // again changes nothing, and a request with their address only asks them (below).
+      if (command.source === 'organiser') return [];
+      if (command.source === 'member') {
+        // The member, through a link mailed to them: the sessions are added at once, in the
+        // registration's language and zone (those change with ChangePreferences).
+        if (!added) return [];
+        const events: MemberEvent[] = [
+          emit(RegistrationRequested, { ...request, registrationId: current.registrationId, requestId, sessions: added, language: current.language, timeZone: current.timeZone }),
+        ];
+        if (current.status === 'confirmed') events.push(confirmed(command, current.registrationId));
+        return events;
+      }
+      const ids = { memberId: command.memberId, seriesId: command.seriesId, registrationId: current.registrationId, requestId };
+      const sameAsAsked = !added && command.language === current.language && command.timeZone === current.timeZone;
+      // Asked again for what the member has: recorded (a pending one's confirmation may go again;
+      // a confirmed one's nothing), so that every request with an address does the same work.
+      if (sameAsAsked) return [emit(RegistrationRequestRepeated, ids)];
+      return [emit(RegistrationChangeRequested, { ...ids, ...(added ? { sessions: added } : {}), language: command.language, timeZone: command.timeZone })];
     }
+
+    case 'AcceptRegistrationChange': {
+      const current = state.registrations[command.seriesId];
+      if (!isActive(current) || current.pendingChange?.requestId !== command.requestId) {
+        throw new NotFoundError(`no change ${command.requestId} waits for series ${command.seriesId}`, 'requestId');
+      }
+      const accepted = emit(RegistrationChangeAccepted, { memberId: command.memberId, seriesId: command.seriesId, registrationId: current.registrationId, requestId: command.requestId });
+      // Accepting from the link mailed to the address proves the address, as confirming does.
+      return current.status === 'requested' ? [accepted, confirmed(command, current.registrationId)] : [accepted];
+    }
+
+    case 'RequestManageLink':
+      return [emit(ManageLinkRequested, { memberId: command.memberId, requestId: command.requestId })];
 
     case 'ConfirmRegistration': {
       const current = state.registrations[command.seriesId];
@@ -46,6 +77,9 @@ export function decideMember(command: MemberCommand, state: MemberState): Member
 
     case 'CancelRegistration': {
       const current = requireRegistration(state, command.seriesId);
+      if (command.registrationId !== undefined && command.registrationId !== current.registrationId) {
+        throw new NotFoundError(`registration ${command.registrationId} of series ${command.seriesId} is not the member's current one`, 'registrationId');
+      }
       if (!isActive(current)) return [];
       const base = { memberId: command.memberId, seriesId: command.seriesId, registrationId: current.registrationId, cancelledBy: command.cancelledBy };
       if (command.sessions === 'all') return [emit(RegistrationCancelled, { ...base, sessions: 'all' })];

@@ -12,7 +12,12 @@ import { Id, LanguageTag, ReminderOffset, TimeZone, UtcInstant } from '../shared
 export const SessionSelection = z.union([z.literal('all'), z.array(Id).min(1).max(500)]);
 export type SessionSelection = z.infer<typeof SessionSelection>;
 
-export const RegistrationSource = z.enum(['self-service', 'organiser']);
+/**
+ * Who asked: `self-service` (anyone, with the member's address: waits for the member's
+ * confirmation), `organiser` (already consented), `member` (the member themselves, through
+ * a signed link mailed to them: applies at once).
+ */
+export const RegistrationSource = z.enum(['self-service', 'organiser', 'member']);
 
 export const RegistrationRequested = defineEvent(
   'RegistrationRequested',
@@ -25,8 +30,48 @@ export const RegistrationRequested = defineEvent(
     timeZone: TimeZone,
     /** Self-service registrations wait for the member's confirmation (double opt-in). */
     source: RegistrationSource,
+    /** The request (one HTTP request) it came from; absent on events from before requests had ids. */
+    requestId: Id.optional(),
   }),
 );
+
+/**
+ * A self-service request for a registration the member has, asking for nothing new: for one
+ * still waiting for its confirmation, the confirmation mail may go again (at most once per 15
+ * minutes and 5 a day); for a confirmed one nothing happens.
+ */
+export const RegistrationRequestRepeated = defineEvent(
+  'RegistrationRequestRepeated',
+  z.object({ memberId: Id, seriesId: Id, registrationId: Id, requestId: Id }),
+);
+
+/**
+ * Someone asked, with the member's address, to change a registration the member has (more
+ * sessions, another language or zone). Nothing changes until the member accepts it through the
+ * link mailed to them; a later request replaces an earlier one.
+ */
+export const RegistrationChangeRequested = defineEvent(
+  'RegistrationChangeRequested',
+  z.object({
+    memberId: Id,
+    seriesId: Id,
+    registrationId: Id,
+    requestId: Id,
+    /** Sessions to add, if any. */
+    sessions: SessionSelection.optional(),
+    language: LanguageTag,
+    timeZone: TimeZone,
+  }),
+);
+
+/** The member accepted a requested change: it applies now (and confirms a registration still pending). */
+export const RegistrationChangeAccepted = defineEvent(
+  'RegistrationChangeAccepted',
+  z.object({ memberId: Id, seriesId: Id, registrationId: Id, requestId: Id }),
+);
+
+/** Someone asked, with the member's address, for a fresh "manage my registrations" link: it is mailed to the member. */
+export const ManageLinkRequested = defineEvent('ManageLinkRequested', z.object({ memberId: Id, requestId: Id }));
 
 export const RegistrationConfirmed = defineEvent(
   'RegistrationConfirmed',
@@ -108,6 +153,10 @@ export const ReminderDelivered = defineEvent(
 
 export const memberEventDefinitions = [
   RegistrationRequested,
+  RegistrationRequestRepeated,
+  RegistrationChangeRequested,
+  RegistrationChangeAccepted,
+  ManageLinkRequested,
   RegistrationConfirmed,
   RegistrationCancelled,
   RegistrationWaitlisted,

@@ -11,7 +11,17 @@ export interface RegistrationState {
   readonly waitlisted: readonly string[];
   readonly language: string;
   readonly timeZone: string;
-  readonly source: 'self-service' | 'organiser';
+  readonly source: 'self-service' | 'organiser' | 'member';
+  /** A change someone asked for with the member's address, waiting for the member to accept it (the latest). */
+  readonly pendingChange?: PendingChange;
+}
+
+export interface PendingChange {
+  readonly requestId: string;
+  /** Sessions it adds, if any. */
+  readonly sessions?: SessionSelection;
+  readonly language: string;
+  readonly timeZone: string;
 }
 
 export interface MemberState {
@@ -41,6 +51,17 @@ export function covers(r: RegistrationState | undefined, sessionId: string): boo
 }
 
 const without = (list: readonly string[], remove: readonly string[]) => list.filter((x) => !remove.includes(x));
+
+/** The sessions of a registration once `added` is added to it (an event names only what it adds). */
+function withSessions(current: RegistrationState, added: SessionSelection): Pick<RegistrationState, 'sessions' | 'declined'> {
+  if (added === 'all') return { sessions: 'all', declined: [] };
+  return current.sessions === 'all' ? { sessions: 'all', declined: without(current.declined, added) } : { sessions: union(current.sessions, added), declined: current.declined };
+}
+
+function withoutPendingChange(r: RegistrationState): RegistrationState {
+  const { pendingChange: _gone, ...rest } = r;
+  return rest;
+}
 const union = (a: readonly string[], b: readonly string[]) => [...new Set([...a, ...b])];
 
 export function evolveMember(state: MemberState, event: MemberEvent): MemberState {
@@ -57,26 +78,30 @@ export function evolveMember(state: MemberState, event: MemberEvent): MemberStat
       const continuing = isActive(current) && current.registrationId === registrationId;
       const next: RegistrationState = !continuing
         ? { registrationId, seriesId, status: 'requested', sessions, declined: [], waitlisted: [], language, timeZone, source }
-        : {
-            ...current,
-            language,
-            timeZone,
-            // The event names the sessions added to the registration.
-            ...(sessions === 'all'
-              ? { sessions: 'all', declined: [] }
-              : current.sessions === 'all'
-                ? { declined: without(current.declined, sessions) }
-                : { sessions: union(current.sessions, sessions) }),
-          };
+        : { ...current, language, timeZone, ...withSessions(current, sessions) };
       return { ...state, memberId, registrations: { ...state.registrations, [seriesId]: next } };
     }
     case 'RegistrationConfirmed':
       return withRegistration(event.data.seriesId, (r) => ({ ...r, status: 'confirmed' }));
+    case 'RegistrationRequestRepeated':
+    case 'ManageLinkRequested':
+      return { ...state, memberId };
+    case 'RegistrationChangeRequested': {
+      const { requestId, sessions, language, timeZone } = event.data;
+      return withRegistration(event.data.seriesId, (r) => ({ ...r, pendingChange: { requestId, ...(sessions ? { sessions } : {}), language, timeZone } }));
+    }
+    case 'RegistrationChangeAccepted':
+      return withRegistration(event.data.seriesId, (r) => {
+        const change = r.pendingChange;
+        if (!change || change.requestId !== event.data.requestId) return r;
+        const { pendingChange: _done, ...rest } = r;
+        return { ...rest, ...(change.sessions ? withSessions(rest, change.sessions) : {}), language: change.language, timeZone: change.timeZone };
+      });
     case 'RegistrationCancelled': {
       const { sessions } = event.data;
       return withRegistration(event.data.seriesId, (r) =>
         sessions === 'all'
-          ? { ...r, status: 'cancelled', waitlisted: [] }
+          ? { ...withoutPendingChange(r), status: 'cancelled', waitlisted: [] }
           : {
               ...r,
               waitlisted: without(r.waitlisted, sessions),

@@ -9,6 +9,20 @@ export interface ProjectedRegistration extends RegistrationState {
    * sessions later keeps it; registering again after cancelling starts a new place.
    */
   readonly confirmedAt?: string;
+  /**
+   * The last time someone asked, with the member's address, for something the member must
+   * answer by mail in this series (to confirm a registration, or to accept a change), and how
+   * many such asks there were in this series in all: the dispatcher mails the latest ask
+   * (rate-limited), its ledger rank being the count.
+   */
+  readonly asked?: Ask & { readonly what: 'confirm' | 'change' };
+}
+
+export interface Ask {
+  readonly count: number;
+  readonly requestId: string;
+  /** UTC instant of the request. */
+  readonly at: string;
 }
 
 export interface MemberRegistrations {
@@ -17,6 +31,8 @@ export interface MemberRegistrations {
   readonly registrations: Readonly<Record<string, ProjectedRegistration>>;
   readonly preferences: { readonly language?: string; readonly timeZone?: string; readonly reminderOffsets?: readonly string[] };
   readonly unsubscribed: { readonly all: boolean; readonly series: readonly string[] };
+  /** Requests for a fresh "manage my registrations" link: the latest, and how many in all. */
+  readonly manageLink?: Ask;
   readonly updatedAt: string;
 }
 
@@ -25,17 +41,40 @@ export function memberRegistrationsFromEvents(events: readonly RecordedEvent<Mem
   if (!last) return undefined;
   const state = events.reduce(evolveMember, initialMemberState());
   const confirmedAt: Record<string, { registrationId: string; at: string }> = {};
+  const asked: Record<string, Ask & { what: 'confirm' | 'change' }> = {};
+  let manageLink: Ask | undefined;
+  const ask = (seriesId: string, requestId: string, at: string, what: 'confirm' | 'change') =>
+    (asked[seriesId] = { count: (asked[seriesId]?.count ?? 0) + 1, requestId, at, what });
   for (const event of events) {
-    if (event.type !== 'RegistrationConfirmed') continue;
-    const known = confirmedAt[event.data.seriesId];
-    if (known?.registrationId !== event.data.registrationId) {
-      confirmedAt[event.data.seriesId] = { registrationId: event.data.registrationId, at: event.metadata.recordedAt };
+    const at = event.metadata.recordedAt;
+    switch (event.type) {
+      case 'RegistrationConfirmed': {
+        const known = confirmedAt[event.data.seriesId];
+        if (known?.registrationId !== event.data.registrationId) confirmedAt[event.data.seriesId] = { registrationId: event.data.registrationId, at };
+        break;
+      }
+      case 'RegistrationRequested':
+        // A self-service request that opens a registration asks for its confirmation.
+        if (event.data.source === 'self-service') ask(event.data.seriesId, event.data.requestId ?? event.data.registrationId, at, 'confirm');
+        break;
+      case 'RegistrationRequestRepeated':
+        ask(event.data.seriesId, event.data.requestId, at, 'confirm');
+        break;
+      case 'RegistrationChangeRequested':
+        ask(event.data.seriesId, event.data.requestId, at, 'change');
+        break;
+      case 'ManageLinkRequested':
+        manageLink = { count: (manageLink?.count ?? 0) + 1, requestId: event.data.requestId, at };
+        break;
+      default:
+        break;
     }
   }
   const registrations = Object.fromEntries(
     Object.entries(state.registrations).map(([seriesId, r]) => {
       const confirmed = confirmedAt[seriesId];
-      return [seriesId, confirmed?.registrationId === r.registrationId ? { ...r, confirmedAt: confirmed.at } : r];
+      const withConfirmed = confirmed?.registrationId === r.registrationId ? { ...r, confirmedAt: confirmed.at } : r;
+      return [seriesId, asked[seriesId] ? { ...withConfirmed, asked: asked[seriesId] } : withConfirmed];
     }),
   );
   return {
@@ -44,6 +83,7 @@ export function memberRegistrationsFromEvents(events: readonly RecordedEvent<Mem
     registrations,
     preferences: state.preferences,
     unsubscribed: state.unsubscribed,
+    ...(manageLink ? { manageLink } : {}),
     updatedAt: last.metadata.recordedAt,
   };
 }

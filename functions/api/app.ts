@@ -8,7 +8,12 @@ import type { TokenVerifier } from './auth.js';
 import { openApiDocument } from './openapi.js';
 import { adminSeriesRoutes } from './routes/admin-series.js';
 import { publicSeriesRoutes } from './routes/public-series.js';
-import { registrationRoutes, type RegistrationDeps } from './routes/registrations.js';
+import { registrationRoutes } from './routes/registrations.js';
+import { registrationLinkRoutes } from './routes/registration-links.js';
+import { manageRoutes } from './routes/manage.js';
+import { assetRoutes } from './routes/assets.js';
+import { memberAccess } from './member-access.js';
+import type { ManageAttempts } from '../adapters/members/manage-attempts.js';
 import { memberFeedRoutes } from './routes/member-feed.js';
 import { feedReadsFrom, type FeedReads } from '../adapters/read-models/member-feed-reads.js';
 import { unsubscribeRoutes } from './routes/unsubscribe.js';
@@ -32,8 +37,10 @@ export interface ApiDeps {
   /** Public base URL of the API, for links in feeds. */
   readonly baseUrl: string;
   readonly members: MemberDirectory;
+  /** Requests for a manage link with an address that is no member's (see routes/manage.tsx). */
+  readonly manageAttempts: ManageAttempts;
+  /** Signs and reads the links mailed to members (functions/links/member-links.ts). */
   readonly signer: TokenSigner;
-  readonly sendConfirmation: RegistrationDeps['sendConfirmation'];
   readonly verifyOrganiserToken: TokenVerifier;
   readonly newId?: () => string;
   /** Recording files (presigned uploads and downloads). */
@@ -62,9 +69,13 @@ export function createApi(deps: Omit<ApiDeps, 'recordings'> & { readonly recordi
     app.get('/openapi.json', (c) => c.json(openApiDocument()));
     app.route('/', adminSeriesRoutes({ store: deps.store, ...(deps.newId ? { newId: deps.newId } : {}) }));
     app.route('/', publicSeriesRoutes({ readModels: deps.readModels, baseUrl: deps.baseUrl }));
-    app.route('/', registrationRoutes(deps));
+    app.route('/', assetRoutes());
+    app.route('/', registrationRoutes({ ...deps, ...(deps.now ? { clock: deps.now } : {}) }));
+    const access = memberAccess({ ...deps, ...(deps.now ? { clock: deps.now } : {}) });
+    app.route('/', registrationLinkRoutes({ access, members: deps.members }));
+    app.route('/', manageRoutes({ access, members: deps.members, manageAttempts: deps.manageAttempts }));
     app.route('/', memberFeedRoutes({ read: deps.feedReads ?? feedReadsFrom(deps), baseUrl: deps.baseUrl }));
-    app.route('/', unsubscribeRoutes(deps));
+    app.route('/', unsubscribeRoutes({ ...deps, ...(deps.now ? { clock: deps.now } : {}) }));
     app.route('/', undeliverableRoutes(deps));
     if (deps.recordings) app.route('/', recordingRoutes({ ...deps, recordings: deps.recordings }));
   });

@@ -5,12 +5,9 @@ import { conveneEventStore } from '../adapters/event-store/index.js';
 import { createApi } from './app.js';
 import { tokenVerifierFromEnvironment } from './auth.js';
 import { Logger } from '@aws-lambda-powertools/logger';
-import { SESClient } from '@aws-sdk/client-ses';
-import { MAIL_FROM_ENV, PUBLIC_BASE_URL_ENV } from './route-table.js';
+import { PUBLIC_BASE_URL_ENV } from './route-table.js';
 import { createMemberDirectory } from '../adapters/members/member-directory.js';
-import { MAIL_CONFIGURATION_SET_ENV } from '../adapters/mailer/configuration-set.js';
-import { createSesMailer } from '../adapters/mailer/ses-mailer.js';
-import { confirmationSender } from '../mail/send-confirmation.js';
+import { createManageAttempts } from '../adapters/members/manage-attempts.js';
 import type { TokenSigner } from '../security/signed-token.js';
 import { linkSigningFromEnvironment } from '../security/signing-secrets.js';
 import { deliveryTable, eventTable, idempotencyTable, membersTable, readModelTable } from '../../infra/tables.js';
@@ -30,10 +27,6 @@ export function apiFromEnvironment(env: Record<string, string | undefined>, { lo
   const readModelTableName = required(readModelTable.envVar);
   const baseUrl = required(PUBLIC_BASE_URL_ENV);
   const client = documentClient();
-  const from = required(MAIL_FROM_ENV);
-  // Bounces and complaints of confirmation mail reach the suppression list through this set.
-  const configurationSet = env[MAIL_CONFIGURATION_SET_ENV];
-  const mailer = createSesMailer(new SESClient({}), configurationSet ? { configurationSet } : {});
   const readModels = createReadModelStore(client, readModelTableName);
   const membersTableName = required(membersTable.envVar);
   return createApi({
@@ -43,7 +36,7 @@ export function apiFromEnvironment(env: Record<string, string | undefined>, { lo
     members: createMemberDirectory(client, membersTableName),
     feedReads: batchedFeedReads(client, { members: membersTableName, readModels: readModelTableName, events: required(eventTable.envVar) }, readModels),
     signer,
-    sendConfirmation: confirmationSender(mailer, { from, messageIdDomain: new URL(baseUrl).hostname }),
+    manageAttempts: createManageAttempts(client, membersTableName),
     baseUrl,
     verifyOrganiserToken,
     // Counted in the idempotency table (it has a TTL); PUBLIC_WRITE_LIMITS.

@@ -19,13 +19,15 @@ export const MAX_BODY_BYTES = 64 * 1024;
  * The policy of every HTML answer (the pages behind the links in mail). The pages are markup
  * and a form, without script: nothing may load (`default-src 'none'`, and no `script-src`, so
  * no script of any kind runs, inline or not); inline `style` attributes are what their look
- * needs (functions/mail/compose.ts htmlDocument), so `style-src-attr` allows those and nothing
- * else (no `<style>` element, no stylesheet: `style-src` falls back to 'none'); a form may only
+ * needs (functions/mail/compose.ts htmlDocument), so `style-src-attr` allows those, and the
+ * members' pages (functions/pages/) load the one stylesheet of this origin (`style-src-elem
+ * 'self'`): no `<style>` element, no other site's sheet; a form may only
  * post to this origin; no `<base>` may redirect relative links; no other site may frame a page
  * (clickjacking the "Stop mail" button).
  */
 export const HTML_CONTENT_SECURITY_POLICY = [
   "default-src 'none'",
+  "style-src-elem 'self'",
   "style-src-attr 'unsafe-inline'",
   "form-action 'self'",
   "base-uri 'none'",

@@ -4,6 +4,7 @@ import * as z from 'zod';
 import { publicWriteRoutes, routes, type RouteDefinition } from './route-table.js';
 import { PUBLIC_WRITE_LIMITS } from './rate-limit.js';
 import { BulkRegisterBody, RegisterBody } from './routes/registrations.js';
+import { ConfirmForm, EmptyForm, ManageLinkForm, PreferencesForm, SeriesForm, SessionsForm, StopMailForm } from './member-forms.js';
 import {
   CancelSessionBody,
   ChangeSeriesBody,
@@ -38,6 +39,18 @@ const bodies: Partial<Record<Key, z.ZodType>> = {
   'POST /admin/series/{seriesId}/sessions/{sessionId}/recording/withdraw': WithdrawRecordingBody,
   'POST /series/{seriesId}/registrations': RegisterBody,
   'POST /admin/series/{seriesId}/registrations': BulkRegisterBody,
+};
+
+/** The members' pages' forms: a form (application/x-www-form-urlencoded) from a page, or the same fields as JSON. */
+const forms: Partial<Record<Key, z.ZodType>> = {
+  'POST /registrations/confirm': ConfirmForm,
+  'POST /registrations/change': EmptyForm,
+  'POST /manage/preferences': PreferencesForm,
+  'POST /manage/sessions': SessionsForm,
+  'POST /manage/leave': SeriesForm,
+  'POST /manage/stop-mail': StopMailForm,
+  'POST /manage/feed': EmptyForm,
+  'POST /members/manage-link': ManageLinkForm,
 };
 
 const results: Partial<Record<Key, [number, z.ZodType]>> = {
@@ -83,8 +96,12 @@ export function openApiDocument(): Record<string, unknown> {
     const key = `${route.method} ${route.path}` as Key;
     const params = [...route.path.matchAll(/\{(\w+)\}/g)].map((m) => ({ name: m[1], in: 'path', required: true, schema: { type: 'string' } }));
     const body = bodies[key];
+    const form = forms[key];
     const result = results[key];
     const isWrite = route.method !== 'GET';
+    // If-Match is a series' version: only the organisers' writes to a series take it.
+    const takesIfMatch = isWrite && route.auth === 'organiser' && route.path !== '/admin/series';
+    const link = route.link;
     const operation: Record<string, unknown> = {
       summary: route.summary,
       operationId: `${route.method.toLowerCase()}${route.path.replace(/\{(\w+)\}/g, 'By_$1').replace(/[^A-Za-z0-9]+(.)?/g, (_, c: string | undefined) => (c ?? '').toUpperCase())}`,
@@ -97,19 +114,32 @@ export function openApiDocument(): Record<string, unknown> {
         ...(isWrite && route.method === 'POST'
           ? [{ name: 'Idempotency-Key', in: 'header', required: false, description: 'A retry with the same key and body returns the first response', schema: { type: 'string', maxLength: 255 } }]
           : []),
-        ...(isWrite && route.path !== '/admin/series'
+        ...(takesIfMatch
           ? [{ name: 'If-Match', in: 'header', required: false, description: 'The ETag you read; 412 if the series changed since', schema: { type: 'string' } }]
+          : []),
+        ...(link
+          ? [{ name: 'token', in: 'query', required: true, description: `The member's signed ${link} link, from the mail (functions/links/member-links.ts)`, schema: { type: 'string' } }]
           : []),
       ],
       ...(body ? { requestBody: { required: true, content: { 'application/json': { schema: jsonSchema(body, 'input') } } } } : {}),
+      ...(form
+        ? {
+            requestBody: {
+              required: false,
+              content: { 'application/x-www-form-urlencoded': { schema: jsonSchema(form, 'input') }, 'application/json': { schema: jsonSchema(form, 'input') } },
+            },
+          }
+        : {}),
       responses: {
         ...(result
           ? { [result[0]]: { description: 'OK', content: { 'application/json': { schema: jsonSchema(result[1], 'output') } } } }
           : { 200: { description: 'OK' } }),
         ...(route.auth === 'organiser' ? { 401: problemResponse('No valid token'), 403: problemResponse('Not an organiser') } : {}),
         ...(body ? { 400: problemResponse('Unreadable body'), 413: problemResponse('Body over 64 KiB'), 415: problemResponse('Not JSON'), 422: problemResponse('A field is wrong; `errors` names each') } : {}),
+        ...(form ? { 415: problemResponse('Neither a form nor JSON'), 422: problemResponse('A field is wrong; `errors` names each') } : {}),
         ...(params.length > 0 ? { 404: problemResponse('Unknown id') } : {}),
-        ...(isWrite && route.path !== '/admin/series' ? { 412: problemResponse('If-Match is stale') } : {}),
+        ...(link ? { 404: problemResponse('Not one of our links'), 410: problemResponse('The link expired, or what it was for is gone') } : {}),
+        ...(takesIfMatch ? { 412: problemResponse('If-Match is stale') } : {}),
         ...(isRateLimited(route) ? { 429: rateLimited } : {}),
       },
     };

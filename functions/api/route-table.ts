@@ -3,6 +3,8 @@
  * the CDK stack creates the same routes on the HTTP API, with the JWT authorizer where
  * `auth` is `organiser`. Paths use API Gateway's `{param}` syntax.
  */
+import type { MemberLinkAction } from '../links/member-links.js';
+
 export type RouteAuth = 'organiser' | 'public';
 
 export interface RouteDefinition {
@@ -12,6 +14,8 @@ export interface RouteDefinition {
   readonly summary: string;
   /** The Lambda that serves it: the API function unless `recordings` (functions/recordings-api/). */
   readonly fn?: 'recordings';
+  /** The signed link the caller holds (a public route that takes `?token=`). */
+  readonly link?: MemberLinkAction;
 }
 
 export const routes = [
@@ -33,18 +37,28 @@ export const routes = [
   { method: 'POST', path: '/admin/series/{seriesId}/sessions/{sessionId}/recording/withdraw', auth: 'organiser', summary: 'Take the recording down: its links stop working and it leaves the feeds', fn: 'recordings' },
   { method: 'GET', path: '/series/{seriesId}/recordings', auth: 'public', summary: 'The public archive of a series: published recordings, newest session first', fn: 'recordings' },
   { method: 'GET', path: '/series/{seriesId}/sessions/{sessionId}/recording/{asset}', auth: 'public', summary: 'A published file: a redirect to a short-lived download link (an organiser token previews unpublished files)', fn: 'recordings' },
-  { method: 'POST', path: '/series/{seriesId}/registrations', auth: 'public', summary: 'Register for a series: a confirmation link is mailed (double opt-in)' },
-  { method: 'DELETE', path: '/series/{seriesId}/registrations', auth: 'public', summary: "Unregister, with the member's token as bearer" },
-  { method: 'GET', path: '/registrations/confirm', auth: 'public', summary: 'The signed confirmation link from the mail' },
-  { method: 'GET', path: '/registrations/unregister', auth: 'public', summary: 'The signed unregister link from the mail: a page that asks (POST does it)' },
-  { method: 'POST', path: '/registrations/unregister', auth: 'public', summary: 'One-click unsubscribe (RFC 8058) with the same signed link' },
-  { method: 'GET', path: '/mail/unsubscribe', auth: 'public', summary: "The signed unsubscribe link of every mail: a page that asks (POST does it)" },
-  { method: 'POST', path: '/mail/unsubscribe', auth: 'public', summary: "One-click unsubscribe (RFC 8058): stops this series' mail for the member at once" },
-  { method: 'POST', path: '/members/feed-token', auth: 'public', summary: "A new personal feed link (and member token); the old one stops working" },
+  { method: 'POST', path: '/series/{seriesId}/registrations', auth: 'public', summary: 'Ask to register for a series: the owner of the address is mailed a link to confirm (or, for a registration they have, to accept the change); the same answer for every address' },
+  { method: 'GET', path: '/registrations/confirm', auth: 'public', link: 'confirm', summary: 'The signed confirmation link from the mail: a page that asks for the name and to confirm (POST does it)' },
+  { method: 'POST', path: '/registrations/confirm', auth: 'public', link: 'confirm', summary: 'Confirm the registration with the name given; the first confirmation shows the personal feed link once' },
+  { method: 'GET', path: '/registrations/change', auth: 'public', link: 'change', summary: 'The signed link to a change someone asked for with the member\'s address: a page that shows it (POST accepts it)' },
+  { method: 'POST', path: '/registrations/change', auth: 'public', link: 'change', summary: 'Accept the change: only now does it apply' },
+  { method: 'GET', path: '/registrations/unregister', auth: 'public', link: 'unregister', summary: 'The signed unregister link from the mail: a page that asks (POST does it)' },
+  { method: 'POST', path: '/registrations/unregister', auth: 'public', link: 'unregister', summary: 'Leave the series the link was mailed for (also RFC 8058 one-click); a link of an earlier registration cancels nothing' },
+  { method: 'GET', path: '/manage', auth: 'public', link: 'manage', summary: "The member's own page, from the signed link in every mail: registrations, sessions, language, zone, reminders, mail, calendar link" },
+  { method: 'POST', path: '/manage/preferences', auth: 'public', link: 'manage', summary: 'Change language, time zone or reminder offsets (the signed manage link)' },
+  { method: 'POST', path: '/manage/sessions', auth: 'public', link: 'manage', summary: "Choose a registration's sessions (the signed manage link)" },
+  { method: 'POST', path: '/manage/leave', auth: 'public', link: 'manage', summary: 'Leave a series (the signed manage link)' },
+  { method: 'POST', path: '/manage/stop-mail', auth: 'public', link: 'manage', summary: "Stop one series' mail, or all mail (the signed manage link)" },
+  { method: 'POST', path: '/manage/feed', auth: 'public', link: 'manage', summary: 'A new personal feed link, shown once; the old one stops working (the signed manage link)' },
+  { method: 'GET', path: '/members/manage-link', auth: 'public', summary: 'A page to ask for the manage link by mail' },
+  { method: 'POST', path: '/members/manage-link', auth: 'public', summary: 'Mail the manage link to this address if it is a member\'s (the same answer whatever the address; at most one mail per 15 minutes)' },
+  { method: 'GET', path: '/mail/unsubscribe', auth: 'public', link: 'unsubscribe', summary: "The signed unsubscribe link of every mail: a page that asks (POST does it)" },
+  { method: 'POST', path: '/mail/unsubscribe', auth: 'public', link: 'unsubscribe', summary: "One-click unsubscribe (RFC 8058): stops this series' mail for the member at once" },
   { method: 'GET', path: '/feeds/members/{file}', auth: 'public', summary: "A member's personal iCalendar feed: /feeds/members/<token>.ics" },
   { method: 'GET', path: '/series/{seriesId}', auth: 'public', summary: 'The public schedule of a series (no personal data, no join links)' },
   { method: 'GET', path: '/feeds/series/{file}', auth: 'public', summary: 'The public iCalendar feed of a series: /feeds/series/<seriesId>.ics' },
   { method: 'GET', path: '/openapi.json', auth: 'public', summary: 'This API as an OpenAPI 3.1 document' },
+  { method: 'GET', path: '/assets/convene.css', auth: 'public', summary: "The pages' stylesheet" },
 ] as const satisfies readonly RouteDefinition[];
 
 /**

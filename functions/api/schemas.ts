@@ -5,7 +5,7 @@
  */
 // A namespace import: esbuild then keeps only the parts of zod in use (not its 64 locales).
 import * as z from 'zod';
-import { FAILURE_CODES } from '../adapters/deliveries/delivery-failures.js';
+import { FAILURE_CODES, MAIL_KINDS } from '../adapters/deliveries/delivery-failures.js';
 import { DialogueWindow, Organiser, RecordingAsset, SeriesKind, Sha256Base64, Speaker } from '../../events/series/events.js';
 import {
   LanguageTag,
@@ -194,7 +194,7 @@ export const UndeliverableView = z.object({
   seriesId: z.string(),
   mail: z.array(
     z.object({
-      kind: z.enum(['invite', 'reminder', 'recording']),
+      kind: z.enum(MAIL_KINDS),
       member: MemberRef,
       sessionId: z.string().optional(),
       slot: z.string().optional().describe('The reminder slot or recording announcement'),

@@ -37,7 +37,11 @@ import type { TokenSigner } from '../security/signed-token.js';
 import { mapLimited } from '../map-limited.js';
 import { offsetToSay } from '../../events/delivery/reminders.js';
 import { planDispatch } from './plan.js';
-import { errorText, type Plan, type PlanFailure, type SeriesContext, type Work } from './work.js';
+import { errorText, type MemberMailWork, type Plan, type PlanFailure, type SeriesContext, type Work } from './work.js';
+import type { SeriesSchedule } from '../../events/projections/schedule.js';
+import { composeConfirmationMail } from '../mail/confirmation-mail.js';
+import { composeChangeRequestMail, composeManageLinkMail, composeWelcomeMail } from '../mail/account-mail.js';
+import { memberLinks } from '../links/member-links.js';
 import { createRateLimiter, type RateLimiter } from './rate-limiter.js';
 
 export interface DispatcherDeps {
@@ -83,6 +87,8 @@ export interface TickReport {
   readonly reminders: number;
   /** "Recording available" mails. */
   readonly recordings: number;
+  /** Mail about members' own registrations: confirmation links, changes to accept, welcomes, manage links. */
+  readonly memberMail: number;
   readonly throttled: boolean;
   readonly queueDone: number;
   readonly slotsDone: number;
@@ -118,7 +124,7 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
     const plan = await planDispatch(deps, options.now);
     for (const failure of plan.failures) log('error', 'could not plan this stream\'s mail: the next tick tries again', { ...failure });
     const outcomes: Record<Outcome, number> = { sent: 0, taken: 0, skipped: 0, deferred: 0, failed: 0, rejected: 0, held: 0 };
-    const report: Counters = { invites: 0, reminders: 0, recordings: 0, throttled: false, lostLeases: 0, failures: {} };
+    const report: Counters = { invites: 0, reminders: 0, recordings: 0, memberMail: 0, throttled: false, lostLeases: 0, failures: {} };
     if (plan.work.length === 0) return finish(plan, [], outcomes, report);
 
     const limiter = createRateLimiter(await deps.sendRate());
@@ -133,6 +139,17 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
     await mapLimited(order, deps.concurrency ?? DEFAULT_CONCURRENCY, async (index) => (results[index] = await send(plan.work[index]!)));
     report.throttled = stopped;
     return finish(plan, results, outcomes, report);
+
+    /** What a mail is made of: its series' context (with the roster), or for mail about a member's registrations its schedule. */
+    function madeOf(work: Work): Made | undefined {
+      if (isMemberMail(work)) {
+        if (work.kind === 'manage-link') return { kind: 'member' };
+        const schedule = plan.schedules.get(work.seriesId);
+        return schedule ? { kind: 'member', schedule } : undefined;
+      }
+      const ctx = plan.contexts.get(work.seriesId);
+      return ctx ? { kind: 'series', ctx } : undefined;
+    }
 
     /** One mail: whatever happens to it is its own outcome, never another's. */
     async function send(work: Work): Promise<Outcome> {
@@ -150,10 +167,10 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
 
     async function attempt(work: Work, onClaim: () => void): Promise<Outcome> {
       if (stopped || (options.deadline !== undefined && Date.now() > options.deadline)) return 'deferred';
-      const ctx = plan.contexts.get(work.seriesId);
-      if (!ctx) return 'skipped';
+      const made = madeOf(work);
+      if (!made) return 'skipped';
       const member = records.get(work.memberId);
-      const basis = basisOf(ctx, work.memberId, member);
+      const basis = basisOf(work, member);
       const note = (code: FailureCode, reason: string): FailureNote => ({
         code,
         reason: member ? withoutAddress(reason, member.email) : reason,
@@ -194,7 +211,7 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
 
       let raw: Buffer;
       try {
-        raw = await compose(work, member, ctx, clock());
+        raw = await compose(work, member, made, clock());
       } catch (error) {
         // Data no mail can be made of (a join link the composer refuses, say): kept with its
         // reason for the organiser, tried again once the series or the member changes.
@@ -214,11 +231,14 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
         log('error', 'SES refuses every send for now: the rest waits for the next tick', { code: sent.code });
         return failed('sending-paused', `SES refused to send anything (${sent.code}): ${sent.reason}`, 'deferred');
       }
+      const sentAt = clock().toISOString();
       const recorded = await deps.ledger.record(work.key, owner, {
         rank: work.rank,
         messageId: sent.messageId,
-        sentAt: clock().toISOString(),
+        sentAt,
         ...(work.kind === 'invite' ? { detail: { ...work.message } } : {}),
+        // Mail about the member's registrations keeps its sends of the last day, for its daily limit.
+        ...(isMemberMail(work) ? { detail: { recent: [...work.recent, sentAt].join(' ') } } : {}),
       });
       if (!recorded) {
         report.lostLeases++;
@@ -226,7 +246,8 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
       }
       if (work.kind === 'invite') report.invites++;
       else if (work.kind === 'recording') report.recordings++;
-      else report.reminders++;
+      else if (work.kind === 'reminder') report.reminders++;
+      else report.memberMail++;
       return 'sent';
     }
   }
@@ -263,7 +284,10 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
     }
   }
 
-  function compose(work: Work, member: MemberRecord, ctx: SeriesContext, now: Date): Promise<Buffer> {
+  async function compose(work: Work, member: MemberRecord, made: Made, now: Date): Promise<Buffer> {
+    if (isMemberMail(work)) return composeMemberMail(work, member, made.kind === 'member' ? made.schedule : undefined, now);
+    if (made.kind !== 'series') throw new Error(`a ${work.kind} mail needs its series`);
+    const { ctx } = made;
     const entry = ctx.roster.get(work.memberId);
     const { schedule } = ctx;
     const base = {
@@ -281,6 +305,70 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
     return composeReminderMail({ ...base, reminder: reminderSpec(work, now) }, deps.compose);
   }
 
+  /** A confirmation link, a change to accept, an organiser's welcome, or a manage link. */
+  async function composeMemberMail(work: MemberMailWork, member: MemberRecord, schedule: SeriesSchedule | undefined, now: Date): Promise<Buffer> {
+    const links = memberLinks(deps.signer, deps.baseUrl);
+    const { memberId } = work;
+    const manageUrl = links.manage(memberId, now);
+    const to = { email: member.email, name: member.name };
+    if (work.kind === 'manage-link') {
+      return composeManageLinkMail(
+        {
+          to,
+          language: work.preferences.language ?? 'en',
+          memberTimeZone: work.preferences.timeZone ?? 'UTC',
+          manageUrl,
+          // This mail is about no series: its one-click link stops all mail.
+          unsubscribeUrl: links.unsubscribe({ memberId }, now),
+          unsubscribeMailto: `mailto:${fromMailbox(deps.compose.from).email}?subject=${encodeURIComponent('Unsubscribe')}`,
+          replyTo: fromMailbox(deps.compose.from),
+        },
+        deps.compose,
+      );
+    }
+    const registration = work.registration!;
+    if (!schedule) throw new Error(`series ${work.seriesId} has no schedule`);
+    const { seriesId } = work;
+    const ids = { memberId, seriesId, registrationId: registration.registrationId };
+    const base = {
+      to,
+      // The member's own language and zone (a change asked for is not theirs until they accept it).
+      language: work.preferences.language ?? registration.language,
+      memberTimeZone: work.preferences.timeZone ?? registration.timeZone,
+      manageUrl,
+      // One-click: a mail about a registration leaves it.
+      unsubscribeUrl: links.unregister(ids, now),
+      unsubscribeMailto: `mailto:${schedule.organiser.email}?subject=${encodeURIComponent(`Unsubscribe ${seriesId}`)}`,
+    };
+    if (work.kind === 'confirmation') {
+      const sessions = schedule.sessions
+        .filter((s) => s.status === 'scheduled' && (registration.sessions === 'all' ? !registration.declined.includes(s.sessionId) : registration.sessions.includes(s.sessionId)))
+        .map((s) => ({ title: s.title, startsAt: s.startsAt, endsAt: s.endsAt, timeZone: s.timeZone, status: s.status }));
+      return composeConfirmationMail(
+        {
+          ...base,
+          // The registration's language and zone: the member chose them with this request.
+          language: registration.language,
+          memberTimeZone: registration.timeZone,
+          series: { title: schedule.title, languages: schedule.languages, organiser: schedule.organiser, kind: schedule.kind },
+          sessions,
+          confirmUrl: links.confirm({ ...ids, requestId: work.ask!.requestId }, now),
+        },
+        deps.compose,
+      );
+    }
+    if (work.kind === 'change') {
+      const change = registration.pendingChange!;
+      return composeChangeRequestMail({ ...base, schedule, change, reviewUrl: links.change({ memberId, seriesId, requestId: change.requestId }, now) }, deps.compose);
+    }
+    // A welcome: a personal feed link if the member has none yet (an existing one is not kept in clear).
+    const token = await deps.members.ensureFeedToken(memberId);
+    return composeWelcomeMail(
+      { ...base, schedule, sessions: registration.sessions, leaveUrl: links.unregister(ids, now), ...(token ? { feedUrl: links.feed(token) } : {}) },
+      deps.compose,
+    );
+  }
+
   async function finish(plan: Plan, results: readonly Outcome[], outcomes: Record<Outcome, number>, report: Counters): Promise<TickReport> {
     for (const outcome of results) outcomes[outcome]++;
     // Work still owed keeps its queue item and slot for the next tick: deferred, failed, and
@@ -290,10 +378,13 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
     // fix made in time still reminds.
     const owedInvites = new Set<string>();
     const owedSlots = new Set<string>();
+    const owedMembers = new Set<string>();
     plan.work.forEach((w, i) => {
       const result = results[i]!;
       const owed = ['deferred', 'failed', 'taken'].includes(result);
-      if (w.kind === 'invite') {
+      if (isMemberMail(w)) {
+        if (owed) owedMembers.add(`member-${w.memberId}`);
+      } else if (w.kind === 'invite') {
         if (owed) owedInvites.add(w.seriesId);
       } else if (owed || result === 'rejected' || result === 'held') {
         owedSlots.add(`${w.seriesId}#${w.kind === 'recording' ? w.slotKey : w.slot.key}`);
@@ -303,7 +394,7 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
     // Each on its own: one that fails is done again on the next tick.
     const settled = <T>(what: string, work: () => Promise<T>) =>
       work().catch((error: unknown) => (log('warn', `could not ${what}; the next tick does it`, { error: errorText(error) }), undefined));
-    const done = plan.queue.filter((task) => !task.seriesIds.some((id) => owedInvites.has(id)));
+    const done = plan.queue.filter((task) => !owedMembers.has(task.streamId) && !task.seriesIds.some((id) => owedInvites.has(id)));
     const deleted = await mapLimited(done, FINISH_CONCURRENCY, (task) => settled('finish a queue item', () => deps.readModels.deleteAtVersion(task.key, task.version)));
     const queueDone = deleted.filter(Boolean).length;
     const finished = plan.slots.filter((slot) => !owedSlots.has(`${slot.seriesId}#${slot.slotKey}`));
@@ -324,6 +415,7 @@ interface Counters {
   invites: number;
   reminders: number;
   recordings: number;
+  memberMail: number;
   throttled: boolean;
   lostLeases: number;
   failures: Partial<Record<FailureCode, number>>;
@@ -334,9 +426,21 @@ interface Counters {
  * the member's registration (their stream's version) and their directory record. A mail held
  * for a failure is tried again once this changes.
  */
-export function basisOf(ctx: SeriesContext, memberId: string, member: MemberRecord | undefined): string {
+export function basisOf(work: Pick<Work, 'madeFrom'>, member: MemberRecord | undefined): string {
   const record = member ? createHash('sha256').update(`${member.email}\n${member.name}`).digest('base64url').slice(0, 12) : 'none';
-  return `series@${ctx.version}/member@${ctx.rosterVersions.get(memberId) ?? 0}/record:${record}`;
+  return `${work.madeFrom}/record:${record}`;
+}
+
+/** A series mail's context, or for mail about a member's registrations the schedule it names (none for a manage link). */
+type Made = { readonly kind: 'series'; readonly ctx: SeriesContext } | { readonly kind: 'member'; readonly schedule?: SeriesSchedule };
+
+const MEMBER_MAIL_KINDS: ReadonlySet<Work['kind']> = new Set(['confirmation', 'change', 'welcome', 'manage-link']);
+const isMemberMail = (work: Work): work is MemberMailWork => MEMBER_MAIL_KINDS.has(work.kind);
+
+/** The mailbox of a From header such as `Convene <no-reply@convene.example.org>`. */
+function fromMailbox(from: string): { name: string; email: string } {
+  const m = /^\s*(.*?)\s*<([^<>]+)>\s*$/.exec(from);
+  return m ? { name: m[1]!.replace(/^"|"$/g, ''), email: m[2]! } : { name: '', email: from.trim() };
 }
 
 /** A reason as organisers see it: the member's address never in it. */

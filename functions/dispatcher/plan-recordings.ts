@@ -10,7 +10,7 @@ import type { RosterEntry } from '../../events/projections/member-registrations.
 import { coversSession } from '../../events/projections/seats.js';
 import { ledgerKeys } from '../adapters/deliveries/delivery-ledger.js';
 import type { SeriesTimetable } from '../projector/projections.js';
-import type { ContextOf, PlanDeps, RecordingWork, SlotTask } from './work.js';
+import { madeFrom, type ContextOf, type PlanDeps, type RecordingWork, type SlotTask } from './work.js';
 
 export type { RecordingWork } from './work.js';
 
@@ -57,6 +57,7 @@ export async function planRecordings(
         key: ledgerKeys.reminder(seriesId, slotKey, entry.memberId),
         rank: 1,
         expiresAt,
+        madeFrom: madeFrom(ctx.version, ctx.rosterVersions.get(entry.memberId) ?? 0),
         ...(item?.failure ? { failure: item.failure } : {}),
         ...(item?.unreadable ? { unreadable: item.unreadable } : {}),
       });

@@ -21,6 +21,7 @@ import { mapLimited } from '../map-limited.js';
 import { planRecordings } from './plan-recordings.js';
 import { streamCategory } from '../adapters/event-store/event-store.js';
 import {
+  scheduleKey,
   MAIL_QUEUE_PK,
   TIMETABLE_PK,
   customOffsetsPk,
@@ -30,7 +31,9 @@ import {
   type MailQueueItem,
   type SeriesTimetable,
 } from '../projector/projections.js';
-import { attends, errorText, loadContext, type ContextOf, type Plan, type PlanDeps, type PlanFailure, type QueueTask, type SeriesContext, type SlotTask, type Work } from './work.js';
+import { planMemberMail } from './plan-member-mail.js';
+import type { StoredDocument } from '../adapters/read-models/read-model-store.js';
+import { attends, errorText, loadContext, madeFrom, type ContextOf, type Plan, type PlanDeps, type PlanFailure, type QueueTask, type SeriesContext, type SlotTask, type Work } from './work.js';
 
 export type { InviteWork, Plan, PlanDeps, QueueTask, RecordingWork, ReminderWork, SeriesContext, SlotTask, Work } from './work.js';
 
@@ -56,10 +59,22 @@ export async function planDispatch(deps: PlanDeps, now: Date): Promise<Plan> {
       return empty;
     }
   };
+  const schedules = new Map<string, Promise<SeriesSchedule | undefined>>();
+  const scheduleOf = (seriesId: string) => {
+    let known = schedules.get(seriesId);
+    if (!known) {
+      known = contexts.has(seriesId) ? contexts.get(seriesId)!.then((ctx) => ctx?.schedule) : deps.readModels.get<SeriesSchedule>(scheduleKey(seriesId)).then((d) => d?.doc);
+      schedules.set(seriesId, known);
+    }
+    return known;
+  };
   const timetables = (await deps.readModels.query<SeriesTimetable>(TIMETABLE_PK)).map(({ doc }) => doc);
   const none = { work: [], slots: [] };
   const [invites, reminders, recordings] = await Promise.all([
-    planInvites(deps, now, context, perStream),
+    planInvites(deps, now, context, perStream).then(async (planned) => ({
+      ...planned,
+      work: [...planned.work, ...(await planMemberMail(deps, now, planned.members, scheduleOf, perStream))],
+    })),
     mapLimited(timetables, READ_CONCURRENCY, (timetable) => perStream(seriesStream(timetable.seriesId), none, () => planReminders(deps, now, timetable, context))),
     mapLimited(timetables, READ_CONCURRENCY, (timetable) => perStream(seriesStream(timetable.seriesId), none, () => planRecordings(deps, now, timetable, context))),
   ]);
@@ -69,42 +84,58 @@ export async function planDispatch(deps: PlanDeps, now: Date): Promise<Plan> {
     const value = await promise.catch(() => undefined);
     if (value && !failed.has(seriesStream(id))) resolved.set(id, value);
   }
+  const resolvedSchedules = new Map<string, SeriesSchedule>();
+  for (const [id, promise] of schedules) {
+    const value = await promise.catch(() => undefined);
+    if (value && !failed.has(seriesStream(id))) resolvedSchedules.set(id, value);
+  }
   // A series that failed anywhere sends nothing this tick (its context may be what failed).
-  const kept = <T extends { seriesId: string }>(items: readonly T[]) => items.filter((item) => !failed.has(seriesStream(item.seriesId)));
+  const kept = <T extends { seriesId: string; memberId?: string }>(items: readonly T[]) =>
+    items.filter((item) => !failed.has(seriesStream(item.seriesId)) && !(item.memberId && failed.has(`member-${item.memberId}`)));
   return {
     work: kept([...invites.work, ...reminders.flatMap((r) => r.work), ...recordings.flatMap((r) => r.work)]),
     contexts: resolved,
-    // Queue items naming a failed series stay for the next tick.
-    queue: invites.queue.filter((task) => !task.seriesIds.some((id) => failed.has(seriesStream(id)))),
+    schedules: resolvedSchedules,
+    // Queue items naming a failed series, or whose member's mail failed to plan, stay for the next tick.
+    queue: invites.queue.filter((task) => !failed.has(task.streamId) && !task.seriesIds.some((id) => failed.has(seriesStream(id)))),
     slots: kept([...reminders.flatMap((r) => r.slots), ...recordings.flatMap((r) => r.slots)]),
     failures,
   };
 }
 
-type PerStream = <T>(streamId: string, empty: T, plan: () => Promise<T>) => Promise<T>;
+export type PerStream = <T>(streamId: string, empty: T, plan: () => Promise<T>) => Promise<T>;
 
 const seriesStream = (seriesId: string) => `series-${seriesId}`;
 
-async function planInvites(deps: PlanDeps, now: Date, context: ContextOf, perStream: PerStream): Promise<{ work: Work[]; queue: QueueTask[] }> {
+async function planInvites(
+  deps: PlanDeps,
+  now: Date,
+  context: ContextOf,
+  perStream: PerStream,
+): Promise<{ work: Work[]; queue: QueueTask[]; members: ReadonlyMap<string, StoredDocument<MemberRegistrations>> }> {
   const items = await deps.readModels.query<MailQueueItem>(MAIL_QUEUE_PK);
   const wholeSeries = new Set<string>();
   const membersOf = new Map<string, Set<string>>();
+  const members = new Map<string, StoredDocument<MemberRegistrations>>();
   const queue = await mapLimited(items, READ_CONCURRENCY, async ({ version, doc }): Promise<QueueTask | undefined> => {
     const category = streamCategory(doc.streamId);
     const id = doc.streamId.slice(category.length + 1);
+    const streamId = doc.streamId;
     if (category === 'series') {
       wholeSeries.add(id);
-      return { key: mailQueueKey(doc.streamId), version, seriesIds: [id] };
+      return { key: mailQueueKey(streamId), version, streamId, seriesIds: [id] };
     }
     // A member's registrations that cannot be read leave their queue item for the next tick.
-    const registrations = await perStream(doc.streamId, undefined, async () => (await deps.readModels.get<MemberRegistrations>(memberRegistrationsKey(id)))?.doc ?? null);
-    if (registrations === undefined) return undefined;
+    const stored = await perStream(streamId, undefined, async () => (await deps.readModels.get<MemberRegistrations>(memberRegistrationsKey(id))) ?? null);
+    if (stored === undefined) return undefined;
+    if (stored) members.set(id, stored);
+    const registrations = stored?.doc;
     const seriesIds = Object.keys(registrations?.registrations ?? {});
     for (const seriesId of seriesIds) {
       const members = membersOf.get(seriesId) ?? new Set<string>();
       membersOf.set(seriesId, members.add(id));
     }
-    return { key: mailQueueKey(doc.streamId), version, seriesIds };
+    return { key: mailQueueKey(streamId), version, streamId, seriesIds };
   });
 
   const seriesIds = [...new Set([...wholeSeries, ...membersOf.keys()])].sort();
@@ -134,6 +165,7 @@ async function planInvites(deps: PlanDeps, now: Date, context: ContextOf, perStr
           key,
           rank: inviteRank(message),
           expiresAt: keepUntil(session.endsAt),
+          madeFrom: madeFrom(ctx.version, ctx.rosterVersions.get(entry.memberId) ?? 0),
           ...(item?.failure ? { failure: item.failure } : {}),
           ...(last.unreadable ? { unreadable: last.unreadable } : {}),
         });
@@ -141,7 +173,7 @@ async function planInvites(deps: PlanDeps, now: Date, context: ContextOf, perStr
     }
     return work;
   }));
-  return { work: work.flat(), queue: queue.filter((task) => task !== undefined) };
+  return { work: work.flat(), queue: queue.filter((task) => task !== undefined), members };
 }
 
 /** The invitation an item says was sent last, read strictly: a record that does not say it is reported. */
@@ -219,6 +251,7 @@ async function planReminders(deps: PlanDeps, now: Date, timetable: SeriesTimetab
         key: ledgerKeys.reminder(seriesId, slot.key, entry.memberId),
         rank: 1,
         expiresAt: keepUntil(endsAt),
+        madeFrom: madeFrom(ctx.version, ctx.rosterVersions.get(entry.memberId) ?? 0),
         ...(item?.failure ? { failure: item.failure } : {}),
         ...(item?.unreadable ? { unreadable: item.unreadable } : {}),
       });

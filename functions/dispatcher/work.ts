@@ -4,7 +4,7 @@
  */
 import type { InviteMessage } from '../../events/delivery/invites.js';
 import type { ReminderSlot } from '../../events/delivery/reminders.js';
-import type { RosterEntry } from '../../events/projections/member-registrations.js';
+import type { Ask, MemberRegistrations, ProjectedRegistration, RosterEntry } from '../../events/projections/member-registrations.js';
 import type { SeriesSchedule } from '../../events/projections/schedule.js';
 import { coversSession, seatsFor } from '../../events/projections/seats.js';
 import type { DeliveryFailure } from '../adapters/deliveries/delivery-failures.js';
@@ -22,6 +22,11 @@ interface WorkBase {
   readonly failure?: DeliveryFailure;
   /** Why nothing may be sent over this item (its ledger record does not parse). */
   readonly unreadable?: string;
+  /**
+   * The versions of what the mail is made of (the series' schedule, the member's stream), as
+   * `series@<v>/member@<v>`: with the member's directory record, a failed mail's basis.
+   */
+  readonly madeFrom: string;
 }
 
 export interface InviteWork extends WorkBase {
@@ -41,7 +46,21 @@ export interface RecordingWork extends WorkBase {
   readonly slotKey: string;
 }
 
-export type Work = InviteWork | ReminderWork | RecordingWork;
+/**
+ * Mail about the member's own registrations (./plan-member-mail.ts): a confirmation link, a
+ * change to accept, an organiser's welcome (about `seriesId`), or a fresh manage link (about
+ * no series: `seriesId` is empty).
+ */
+export interface MemberMailWork extends WorkBase {
+  readonly kind: 'confirmation' | 'change' | 'welcome' | 'manage-link';
+  readonly registration?: ProjectedRegistration;
+  readonly ask?: Ask;
+  readonly preferences: MemberRegistrations['preferences'];
+  /** This kind's sends to the member in the last day (ISO instants), for the daily limit. */
+  readonly recent: readonly string[];
+}
+
+export type Work = InviteWork | ReminderWork | RecordingWork | MemberMailWork;
 
 /** What the work needs to be composed: the series as members see it, and its roster. */
 export interface SeriesContext {
@@ -55,10 +74,11 @@ export interface SeriesContext {
   readonly seated: ReadonlyMap<string, ReadonlySet<string>>;
 }
 
-/** A queue item, done once every series it names was reconciled without a failure. */
+/** A queue item, done once every series it names was reconciled, and its member's own mail sent, without a failure. */
 export interface QueueTask {
   readonly key: ReadModelKey;
   readonly version: number;
+  readonly streamId: string;
   readonly seriesIds: readonly string[];
 }
 
@@ -82,6 +102,8 @@ export interface PlanFailure {
 export interface Plan {
   readonly work: readonly Work[];
   readonly contexts: ReadonlyMap<string, SeriesContext>;
+  /** The schedules member mail is about (by series id). */
+  readonly schedules: ReadonlyMap<string, SeriesSchedule>;
   readonly queue: readonly QueueTask[];
   readonly slots: readonly SlotTask[];
   readonly failures: readonly PlanFailure[];
@@ -111,6 +133,11 @@ export async function loadContext(readModels: ReadModelStore, seriesId: string):
     rosterVersions: new Map(roster.map(({ version, doc }) => [doc.memberId, version])),
     seated,
   };
+}
+
+/** The versions a series mail to a member is made of (WorkBase.madeFrom). */
+export function madeFrom(seriesVersion: number, memberVersion: number): string {
+  return `series@${seriesVersion}/member@${memberVersion}`;
 }
 
 /** Registered for the session, and seated where it has a capacity. */

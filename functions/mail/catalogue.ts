@@ -28,6 +28,7 @@ const en = {
   'confirm.sentBy': 'Sent by Convene on behalf of {organiser}.',
   'confirm.unsubscribeIntro': 'No more mail about this series?',
   'confirm.unsubscribeLink': 'Unsubscribe',
+  'confirm.manageLink': 'Manage my registrations',
 
   // Session times (functions/mail/format-time.ts)
   'time.range': '{start}–{end}',
@@ -59,6 +60,7 @@ const es: Messages = {
   'confirm.sentBy': 'Enviado por Convene en nombre de {organiser}.',
   'confirm.unsubscribeIntro': '¿No desea recibir más correos sobre esta serie?',
   'confirm.unsubscribeLink': 'Darse de baja',
+  'confirm.manageLink': 'Gestionar mis inscripciones',
 
   'time.range': '{start}–{end}',
   'time.memberZone': '{date}, {range} (hora de {zone})',
@@ -86,6 +88,7 @@ const fr: Messages = {
   'confirm.sentBy': 'Envoyé par Convene au nom de {organiser}.',
   'confirm.unsubscribeIntro': 'Vous ne souhaitez plus recevoir de courriels au sujet de cette série\u00a0?',
   'confirm.unsubscribeLink': 'Se désinscrire',
+  'confirm.manageLink': 'Gérer mes inscriptions',
 
   'time.range': '{start}–{end}',
   'time.memberZone': '{date}, {range} (heure de {zone})',

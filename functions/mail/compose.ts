@@ -38,6 +38,8 @@ export interface MemberMailInput {
   readonly unsubscribeUrl: string;
   /** `mailto:` URL for List-Unsubscribe, for clients without one-click. */
   readonly unsubscribeMailto: string;
+  /** The member's "manage my registrations" link (functions/links/member-links.ts), in every mail. */
+  readonly manageUrl: string;
 }
 
 /** The rendered parts of a mail to a member. */

@@ -65,6 +65,7 @@ function confirmationContent(input: ConfirmationMailInput): Content {
   const memberName = singleLine(input.to.name);
   const confirmUrl = webUrl(input.confirmUrl, 'confirm URL');
   const unsubscribeUrl = webUrl(input.unsubscribeUrl, 'unsubscribe URL');
+  const manageUrl = webUrl(input.manageUrl, 'manage URL');
 
   const sessions: SessionLine[] = [...input.sessions]
     .sort((a, b) => Date.parse(a.startsAt) - Date.parse(b.startsAt))
@@ -98,6 +99,7 @@ function confirmationContent(input: ConfirmationMailInput): Content {
     '-- ',
     t('confirm.replyNote', { organiser }),
     t('confirm.sentBy', { organiser }),
+    `${t('confirm.manageLink')}: ${manageUrl}`,
     `${t('confirm.unsubscribeIntro')} ${t('confirm.unsubscribeLink')}: ${unsubscribeUrl}`,
     '',
   ].join('\n');
@@ -119,7 +121,7 @@ function confirmationContent(input: ConfirmationMailInput): Content {
 ${sessions.length === 0 ? `<p>${h('confirm.noSessions')}</p>` : `<ul style="padding-left:20px;">\n${sessionItems.join('\n')}\n</ul>`}
 <p>${h('confirm.ignore')}</p>
 <hr style="border:none;border-top:1px solid #e5e7eb;margin:32px 0 16px;">
-<p style="font-size:13px;color:#6b7280;">${h('confirm.replyNote', { organiser })}<br>${h('confirm.sentBy', { organiser })}<br>${h('confirm.unsubscribeIntro')} <a href="${escapeHtml(unsubscribeUrl)}" style="color:#6b7280;">${h('confirm.unsubscribeLink')}</a></p>
+<p style="font-size:13px;color:#6b7280;">${h('confirm.replyNote', { organiser })}<br>${h('confirm.sentBy', { organiser })}<br><a href="${escapeHtml(manageUrl)}" style="color:#6b7280;">${h('confirm.manageLink')}</a><br>${h('confirm.unsubscribeIntro')} <a href="${escapeHtml(unsubscribeUrl)}" style="color:#6b7280;">${h('confirm.unsubscribeLink')}</a></p>
 `);
   return { language: tr.language, subject, text, html };
 }

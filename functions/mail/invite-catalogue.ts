@@ -29,6 +29,7 @@ const en = {
   'invite.sentBy': 'Sent by Convene on behalf of {organiser}.',
   'invite.unsubscribeIntro': 'No more mail about this series?',
   'invite.unsubscribeLink': 'Unsubscribe',
+  'invite.manageLink': 'Manage my registrations',
 } as const;
 
 export type InviteMessageId = keyof typeof en;
@@ -52,6 +53,7 @@ const es: InviteMessages = {
   'invite.sentBy': 'Enviado por Convene en nombre de {organiser}.',
   'invite.unsubscribeIntro': '¿No desea recibir más correos sobre esta serie?',
   'invite.unsubscribeLink': 'Darse de baja',
+  'invite.manageLink': 'Gestionar mis inscripciones',
 };
 
 const fr: InviteMessages = {
@@ -72,6 +74,7 @@ const fr: InviteMessages = {
   'invite.sentBy': 'Envoyé par Convene au nom de {organiser}.',
   'invite.unsubscribeIntro': 'Vous ne souhaitez plus recevoir de messages sur cette série\u00a0?',
   'invite.unsubscribeLink': 'Se désinscrire',
+  'invite.manageLink': 'Gérer mes inscriptions',
 };
 
 /** By the same (lower-case) tags as ./catalogue.ts's CATALOGUE. */

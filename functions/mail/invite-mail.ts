@@ -86,6 +86,7 @@ function inviteContent(input: InviteMailInput): Content {
   const when = describeSessionTime(session, input.memberTimeZone, tr.locale);
   const joinUrl = method === 'REQUEST' && input.joinUrlVisible && session.joinUrl ? webUrl(session.joinUrl, 'join URL') : undefined;
   const unsubscribeUrl = webUrl(input.unsubscribeUrl, 'unsubscribe URL');
+  const manageUrl = webUrl(input.manageUrl, 'manage URL');
 
   // A CANCEL of a session that still takes place removes it for this member alone (they left it).
   const kind = method === 'CANCEL' ? (session.status === 'cancelled' ? 'cancel' : 'removed') : session.sequence > 0 ? 'update' : 'request';
@@ -105,6 +106,7 @@ function inviteContent(input: InviteMailInput): Content {
     '-- ',
     t('invite.replyNote', { organiser }),
     t('invite.sentBy', { organiser }),
+    `${t('invite.manageLink')}: ${manageUrl}`,
     `${t('invite.unsubscribeIntro')} ${t('invite.unsubscribeLink')}: ${unsubscribeUrl}`,
     '',
   ].join('\n');
@@ -114,7 +116,7 @@ function inviteContent(input: InviteMailInput): Content {
 <p>${h(...intro)}</p>
 <p><strong>${h('invite.when')}:</strong> ${escapeHtml(when)}</p>
 ${joinUrl ? `<p><strong>${h('invite.join')}:</strong> <a href="${escapeHtml(joinUrl)}" style="color:#1d4ed8;word-break:break-all;">${escapeHtml(joinUrl)}</a></p>\n` : ''}${method === 'REQUEST' ? `<p style="font-size:14px;color:#4b5563;">${h('invite.calendarNote')}</p>\n` : ''}<hr style="border:none;border-top:1px solid #e5e7eb;margin:32px 0 16px;">
-<p style="font-size:13px;color:#6b7280;">${h('invite.replyNote', { organiser })}<br>${h('invite.sentBy', { organiser })}<br>${h('invite.unsubscribeIntro')} <a href="${escapeHtml(unsubscribeUrl)}" style="color:#6b7280;">${h('invite.unsubscribeLink')}</a></p>
+<p style="font-size:13px;color:#6b7280;">${h('invite.replyNote', { organiser })}<br>${h('invite.sentBy', { organiser })}<br><a href="${escapeHtml(manageUrl)}" style="color:#6b7280;">${h('invite.manageLink')}</a><br>${h('invite.unsubscribeIntro')} <a href="${escapeHtml(unsubscribeUrl)}" style="color:#6b7280;">${h('invite.unsubscribeLink')}</a></p>
 `);
 
   const description = [

@@ -38,6 +38,8 @@ export interface SeriesMailNames {
   readonly member: string;
   /** The checked one-click unsubscribe URL. */
   readonly unsubscribeUrl: string;
+  /** The checked "manage my registrations" URL. */
+  readonly manageUrl: string;
 }
 
 export function seriesMailNames(input: MemberMailInput, schedule: SeriesSchedule): SeriesMailNames {
@@ -48,6 +50,7 @@ export function seriesMailNames(input: MemberMailInput, schedule: SeriesSchedule
     organiser: singleLine(schedule.organiser.name) || schedule.organiser.email,
     member: singleLine(input.to.name),
     unsubscribeUrl: webUrl(input.unsubscribeUrl, 'unsubscribe URL'),
+    manageUrl: webUrl(input.manageUrl, 'manage URL'),
   };
 }
 
@@ -62,17 +65,24 @@ export interface MailFooter {
   readonly sentBy: string;
   readonly unsubscribeIntro: string;
   readonly unsubscribeLink: string;
+  readonly manageLink: string;
+}
+
+/** The links of a footer: one-click unsubscribe and the member's own page. */
+export interface FooterLinks {
+  readonly unsubscribeUrl: string;
+  readonly manageUrl: string;
 }
 
 /** The plain-text footer, from the signature separator ("-- ") to the closing blank line. */
-export function footerLines(footer: MailFooter, unsubscribeUrl: string): string[] {
-  return ['-- ', footer.replyNote, footer.sentBy, `${footer.unsubscribeIntro} ${footer.unsubscribeLink}: ${unsubscribeUrl}`, ''];
+export function footerLines(footer: MailFooter, links: FooterLinks): string[] {
+  return ['-- ', footer.replyNote, footer.sentBy, `${footer.manageLink}: ${links.manageUrl}`, `${footer.unsubscribeIntro} ${footer.unsubscribeLink}: ${links.unsubscribeUrl}`, ''];
 }
 
 /** The HTML footer: a rule, then the messages (already HTML) in small grey type. */
-export function footerHtml(footer: MailFooter, unsubscribeUrl: string): string {
+export function footerHtml(footer: MailFooter, links: FooterLinks): string {
   return `<hr style="border:none;border-top:1px solid #e5e7eb;margin:32px 0 16px;">
-<p style="font-size:13px;color:#6b7280;">${footer.replyNote}<br>${footer.sentBy}<br>${footer.unsubscribeIntro} <a href="${escapeHtml(unsubscribeUrl)}" style="color:#6b7280;">${footer.unsubscribeLink}</a></p>
+<p style="font-size:13px;color:#6b7280;">${footer.replyNote}<br>${footer.sentBy}<br><a href="${escapeHtml(links.manageUrl)}" style="color:#6b7280;">${footer.manageLink}</a><br>${footer.unsubscribeIntro} <a href="${escapeHtml(links.unsubscribeUrl)}" style="color:#6b7280;">${footer.unsubscribeLink}</a></p>
 `;
 }
 

@@ -28,6 +28,7 @@ const en = {
   'recording.sentBy': 'Sent by Convene on behalf of {organiser}.',
   'recording.unsubscribeIntro': 'No more mail about this series?',
   'recording.unsubscribeLink': 'Unsubscribe',
+  'recording.manageLink': 'Manage my registrations',
 } as const;
 
 export type RecordingMessageId = keyof typeof en;
@@ -50,6 +51,7 @@ const es: RecordingMessages = {
   'recording.sentBy': 'Enviado por Convene en nombre de {organiser}.',
   'recording.unsubscribeIntro': '¿No desea recibir más correos sobre esta serie?',
   'recording.unsubscribeLink': 'Darse de baja',
+  'recording.manageLink': 'Gestionar mis inscripciones',
 };
 
 const fr: RecordingMessages = {
@@ -69,6 +71,7 @@ const fr: RecordingMessages = {
   'recording.sentBy': 'Envoyé par Convene au nom de {organiser}.',
   'recording.unsubscribeIntro': 'Vous ne souhaitez plus recevoir de messages sur cette série\u00a0?',
   'recording.unsubscribeLink': 'Se désinscrire',
+  'recording.manageLink': 'Gérer mes inscriptions',
 };
 
 /** By the same (lower-case) tags as ./catalogue.ts's CATALOGUE. */

@@ -71,6 +71,7 @@ export function recordingContent(input: RecordingMailInput): MailContent {
     sentBy: render('recording.sentBy', { organiser: names.organiser }),
     unsubscribeIntro: render('recording.unsubscribeIntro'),
     unsubscribeLink: render('recording.unsubscribeLink'),
+    manageLink: render('recording.manageLink'),
   });
 
   const subject = t('recording.subject', { session: title });
@@ -86,7 +87,7 @@ export function recordingContent(input: RecordingMailInput): MailContent {
     '',
     `${t(...archive)}: ${archiveUrl}`,
     '',
-    ...footerLines(footer(t), names.unsubscribeUrl),
+    ...footerLines(footer(t), names),
   ].join('\n');
 
   const items = files.map(
@@ -100,7 +101,7 @@ export function recordingContent(input: RecordingMailInput): MailContent {
 ${items.join('\n')}
 </ul>
 <p><strong>${h(...archive)}:</strong> ${htmlUrlLink(archiveUrl)}</p>
-${footerHtml(footer(h), names.unsubscribeUrl)}`;
+${footerHtml(footer(h), names)}`;
   const html = htmlDocument(tr.language, subject, body);
   return { language: tr.language, subject, text, html };
 }

@@ -31,6 +31,7 @@ const en = {
   'reminder.sentBy': 'Sent by Convene on behalf of {organiser}.',
   'reminder.unsubscribeIntro': 'No more mail about this series?',
   'reminder.unsubscribeLink': 'Unsubscribe',
+  'reminder.manageLink': 'Manage my registrations',
 } as const;
 
 export type ReminderMessageId = keyof typeof en;
@@ -53,6 +54,7 @@ const es: ReminderMessages = {
   'reminder.sentBy': 'Enviado por Convene en nombre de {organiser}.',
   'reminder.unsubscribeIntro': '¿No desea recibir más correos sobre esta serie?',
   'reminder.unsubscribeLink': 'Darse de baja',
+  'reminder.manageLink': 'Gestionar mis inscripciones',
 };
 
 const fr: ReminderMessages = {
@@ -72,6 +74,7 @@ const fr: ReminderMessages = {
   'reminder.sentBy': 'Envoyé par Convene au nom de {organiser}.',
   'reminder.unsubscribeIntro': 'Vous ne souhaitez plus recevoir de messages sur cette série\u00a0?',
   'reminder.unsubscribeLink': 'Se désinscrire',
+  'reminder.manageLink': 'Gérer mes inscriptions',
 };
 
 /** By the same (lower-case) tags as ./catalogue.ts's CATALOGUE. */

@@ -61,8 +61,8 @@ export function reminderContent(input: ReminderMailInput): MailContent {
   const { tr, subject, body, footerText, footerMarkup } = sharedContent(input);
   const names = seriesMailNames(input, input.schedule);
   const greeting: [ReminderMessageId, MessageParams] = names.member ? ['reminder.greeting', { name: names.member }] : ['reminder.greetingNoName', {}];
-  const text = [tr.t(...greeting), '', ...body.text, '', ...footerLines(footerText, names.unsubscribeUrl)].join('\n');
-  const html = htmlDocument(tr.language, subject, `<p>${htmlMessage(tr, ...greeting)}</p>\n${body.html}${footerHtml(footerMarkup, names.unsubscribeUrl)}`);
+  const text = [tr.t(...greeting), '', ...body.text, '', ...footerLines(footerText, names)].join('\n');
+  const html = htmlDocument(tr.language, subject, `<p>${htmlMessage(tr, ...greeting)}</p>\n${body.html}${footerHtml(footerMarkup, names)}`);
   return { language: tr.language, subject, text, html };
 }
 
@@ -97,6 +97,7 @@ function sharedContent(input: ReminderMailInput): SharedContent {
       sentBy: render('reminder.sentBy', { organiser: names.organiser }),
       unsubscribeIntro: render('reminder.unsubscribeIntro'),
       unsubscribeLink: render('reminder.unsubscribeLink'),
+      manageLink: render('reminder.manageLink'),
     });
     return { tr, subject: tr.t(...body.subject), body, footerText: footer(tr.t), footerMarkup: footer(h) };
   });

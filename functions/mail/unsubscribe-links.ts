@@ -1,22 +1,18 @@
 /**
- * The unsubscribe links every mail about a series carries (RFC 2369 List-Unsubscribe, RFC 8058
- * one-click): an https URL with a signed token naming the member and the series, which stops
- * that series' mail on POST (functions/api/routes/unsubscribe.ts), and a mailto to the
- * organiser for clients that only know mailto.
+ * The links every mail about a series carries: one-click unsubscribe (RFC 2369
+ * List-Unsubscribe, RFC 8058) as a signed https URL naming the member and the series, which
+ * stops that series' mail on POST (functions/api/routes/unsubscribe.ts), a mailto to the
+ * organiser for clients that only know mailto, and the member's "manage my registrations" link.
  */
-// A namespace import: esbuild then keeps only the parts of zod in use (not its 64 locales).
-import * as z from 'zod';
-import { Id } from '../../events/shared/values.js';
+import { memberLinks } from '../links/member-links.js';
 import type { TokenSigner } from '../security/signed-token.js';
 
-/** A year: an old mail's unsubscribe link should still work. */
-export const UNSUBSCRIBE_LINK_LIFETIME_MS = 365 * 24 * 3600 * 1000;
-
-export const UnsubscribeLink = z.object({ a: z.literal('unsubscribe'), m: Id, s: Id });
+export { UnsubscribeLink } from '../links/member-links.js';
 
 export interface UnsubscribeLinks {
   readonly unsubscribeUrl: string;
   readonly unsubscribeMailto: string;
+  readonly manageUrl: string;
 }
 
 export function unsubscribeLinks(
@@ -25,10 +21,11 @@ export function unsubscribeLinks(
   link: { readonly memberId: string; readonly seriesId: string; readonly organiserEmail: string },
   now: Date,
 ): UnsubscribeLinks {
-  const token = signer.sign({ a: 'unsubscribe', m: link.memberId, s: link.seriesId }, new Date(now.getTime() + UNSUBSCRIBE_LINK_LIFETIME_MS));
+  const links = memberLinks(signer, baseUrl);
   return {
-    unsubscribeUrl: `${baseUrl}/mail/unsubscribe?token=${token}`,
+    unsubscribeUrl: links.unsubscribe(link, now),
     // Read by the organiser's team; the one-click link above needs no one.
     unsubscribeMailto: `mailto:${link.organiserEmail}?subject=${encodeURIComponent(`Unsubscribe ${link.seriesId}`)}`,
+    manageUrl: links.manage(link.memberId, now),
   };
 }

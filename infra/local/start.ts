@@ -19,8 +19,7 @@ import { deliveryTable, eventTable, idempotencyTable, membersTable, readModelTab
 import { createRateLimitCounter } from '../../functions/adapters/rate-limits/rate-limit-counter.js';
 import { createFailureReader } from '../../functions/adapters/deliveries/delivery-failures.js';
 import { createMemberDirectory } from '../../functions/adapters/members/member-directory.js';
-import { createSesMailer } from '../../functions/adapters/mailer/ses-mailer.js';
-import { confirmationSender } from '../../functions/mail/send-confirmation.js';
+import { createManageAttempts } from '../../functions/adapters/members/manage-attempts.js';
 import { createTokenSigner } from '../../functions/security/signed-token.js';
 import { LOCAL_CREDENTIALS, localClients } from './clients.js';
 import { startStreamPoller, type StreamPoller } from './stream-poller.js';
@@ -156,7 +155,7 @@ async function main() {
     members: createMemberDirectory(doc, stack.info.tables[membersTable.id]!),
     feedReads: batchedFeedReads(doc, feedTablesOf(stack.info.tables), readModels),
     signer: createTokenSigner([readFileSync(secretFile, 'utf8').trim()]),
-    sendConfirmation: confirmationSender(createSesMailer(clients.ses), { from: mailFrom, messageIdDomain: 'convene.local' }),
+    manageAttempts: createManageAttempts(doc, stack.info.tables[membersTable.id]!),
     baseUrl: `http://127.0.0.1:${webPort}`,
     recordings,
     verifyOrganiserToken: localTokenVerifier(key.publicJwk),

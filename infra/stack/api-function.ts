@@ -2,14 +2,12 @@ import { Duration } from 'aws-cdk-lib';
 import type { TableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import type { Construct } from 'constructs';
-import { MAIL_CONFIGURATION_SET_ENV } from '../../functions/adapters/mailer/configuration-set.js';
-import { AUTH_ENV, MAIL_FROM_ENV, PUBLIC_BASE_URL_ENV, SIGNING_SECRET_ARN_ENV } from '../../functions/api/route-table.js';
+import { AUTH_ENV, PUBLIC_BASE_URL_ENV, SIGNING_SECRET_ARN_ENV } from '../../functions/api/route-table.js';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import { tableEnvironment } from '../tables.js';
 import type { TableNames } from '../tables.js';
 import { createNodeFunction } from './node-function.js';
 import type { Organisers } from './organisers.js';
-import { grantSendRawEmail } from './ses-send.js';
 
 export interface ApiFunctionProps {
   /** Table names by definition id, for the handler's environment. */
@@ -21,19 +19,15 @@ export interface ApiFunctionProps {
   readonly organisers: Organisers;
   /** Public base URL of the API, for links in feeds. */
   readonly publicBaseUrl: string;
-  /** The From address and the SES identity (domain) it may send as. */
-  readonly mail: { readonly from: string; readonly domain: string };
-  /** Signs the links in mail (confirm, unregister); read by the handler at run time. */
+  /** Signs and checks the links mailed to members; read by the handler at run time. */
   readonly signingSecret: ISecret;
-  /** The SES configuration set confirmation mail is sent with (bounces and complaints), if any. */
-  readonly configurationSetName?: string;
 }
 
 /**
  * The API Lambda (functions/api/handler.ts). It may read and write the given read-write
- * tables, read the read-only ones and the link-signing secret, send raw mail as the mail domain
- * (with the configuration set, when given), and nothing else: the recordings routes, which presign S3 uploads and
- * downloads, are another function's (Recordings.api).
+ * tables, read the read-only ones and the link-signing secret, and nothing else: it sends no
+ * mail (the dispatcher sends every mail, confirmation links included), and the recordings
+ * routes, which presign S3 uploads and downloads, are another function's (Recordings.api).
  */
 export function createApiFunction(scope: Construct, id: string, props: ApiFunctionProps): NodejsFunction {
   const { organisers } = props;
@@ -52,17 +46,13 @@ export function createApiFunction(scope: Construct, id: string, props: ApiFuncti
       // A token older than the client's access-token validity is refused, whatever its exp says.
       [AUTH_ENV.maxAgeSeconds]: String(organisers.accessTokenValidity.toSeconds()),
       [PUBLIC_BASE_URL_ENV]: props.publicBaseUrl,
-      [MAIL_FROM_ENV]: props.mail.from,
       // The secret's ARN only: the handler reads the value from Secrets Manager at run time, so it is
       // neither in the template nor in the function's configuration.
       [SIGNING_SECRET_ARN_ENV]: props.signingSecret.secretArn,
-      ...(props.configurationSetName !== undefined ? { [MAIL_CONFIGURATION_SET_ENV]: props.configurationSetName } : {}),
     },
   });
   for (const table of props.readWriteTables) table.grantReadWriteData(fn);
   for (const table of props.readTables) table.grantReadData(fn);
   props.signingSecret.grantRead(fn);
-  // Confirmation mail: raw sends as the one verified domain, with the configuration set.
-  grantSendRawEmail(fn, { domain: props.mail.domain, configurationSetName: props.configurationSetName });
   return fn;
 }

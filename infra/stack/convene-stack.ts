@@ -76,9 +76,7 @@ export class ConveneStack extends Stack {
       readTables: [this.table(readModelTable), this.table(deliveryTable)],
       organisers: this.organisers,
       publicBaseUrl,
-      mail,
       signingSecret: this.signingSecret,
-      configurationSetName: this.sesFeedback.configurationSetName,
     });
     this.httpApi = createHttpApi(this, 'Api', { api: this.apiFunction, recordings: this.recordings.api }, this.organisers);
     this.api = this.httpApi.api;

@@ -20,7 +20,7 @@ export interface DispatcherProps {
   readonly readModelTable: TableV2;
   /** The delivery ledger: claims and sends, read and written. */
   readonly deliveryTable: TableV2;
-  /** Member records (addresses, names) and the suppression list, read only. */
+  /** Member records (addresses, names) and the suppression list: read; a member's first feed token written (a welcome mail carries it). */
   readonly membersTable: TableV2;
   /** Public base URL of the API, for links in mail. */
   readonly publicBaseUrl: string;
@@ -75,6 +75,15 @@ export class Dispatcher extends Construct {
     props.readModelTable.grantReadData(this.function);
     props.deliveryTable.grantReadWriteData(this.function);
     props.membersTable.grantReadData(this.function);
+    // A welcome mail gives a member registered by an organiser their first feed token: the
+    // member's record (its token hash) and the token's item, and no other item of the table.
+    this.function.addToRolePolicy(
+      new PolicyStatement({
+        actions: ['dynamodb:UpdateItem', 'dynamodb:PutItem'],
+        resources: [props.membersTable.tableArn],
+        conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['member#*', 'feed#*'] } },
+      }),
+    );
     props.signingSecret.grantRead(this.function);
     grantSendRawEmail(this.function, { domain: props.mail.domain, configurationSetName: props.configurationSetName });
     // The send rate comes from the account's quota when MAIL_SEND_RATE is not set.

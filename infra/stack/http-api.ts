@@ -28,10 +28,17 @@ export const API_THROTTLE = { rateLimit: 200, burstLimit: 400 } as const;
  */
 export const PUBLIC_WRITE_THROTTLES: Readonly<Record<string, ThrottleSettings>> = {
   'POST /series/{seriesId}/registrations': { rateLimit: 100, burstLimit: 300 },
-  'DELETE /series/{seriesId}/registrations': { rateLimit: 20, burstLimit: 50 },
+  // A storm of registrations is followed by a storm of confirmations.
+  'POST /registrations/confirm': { rateLimit: 100, burstLimit: 300 },
+  'POST /registrations/change': { rateLimit: 20, burstLimit: 50 },
   'POST /registrations/unregister': { rateLimit: 20, burstLimit: 50 },
   'POST /mail/unsubscribe': { rateLimit: 20, burstLimit: 50 },
-  'POST /members/feed-token': { rateLimit: 20, burstLimit: 50 },
+  'POST /manage/preferences': { rateLimit: 20, burstLimit: 50 },
+  'POST /manage/sessions': { rateLimit: 20, burstLimit: 50 },
+  'POST /manage/leave': { rateLimit: 20, burstLimit: 50 },
+  'POST /manage/stop-mail': { rateLimit: 20, burstLimit: 50 },
+  'POST /manage/feed': { rateLimit: 20, burstLimit: 50 },
+  'POST /members/manage-link': { rateLimit: 20, burstLimit: 50 },
 };
 
 /** What browsers on other origins may call: the public routes are meant to be embedded in community sites. */

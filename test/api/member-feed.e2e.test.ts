@@ -15,6 +15,7 @@ import { memberFeedRoutes } from '../../functions/api/routes/member-feed.js';
 import { runCommand } from '../../functions/commands/run-command.js';
 import { eventTable, membersTable, readModelTable } from '../../infra/tables.js';
 import { useTestApi } from '../support/api.js';
+import { pathOf } from '../support/members.js';
 import { clients } from '../support/local.js';
 import { careRequest } from '../support/seed-requests.js';
 
@@ -62,17 +63,23 @@ async function member(series = seriesId, sessions: 'all' | string[] = 'all') {
   expect(res.status).toBe(200);
   const memberId = res.body.members[0].memberId as string;
   await api.settle();
-  return { memberId, token: await api.members.rotateFeedToken(memberId) };
+  // The member's page, from the link every mail carries: what they rotate and leave with.
+  const manage = `/manage?token=${api.signer.sign({ a: 'manage', m: memberId }, new Date(Date.now() + 24 * 3600_000))}`;
+  return { memberId, manage, token: await api.members.rotateFeedToken(memberId) };
 }
+
+/** POST one of the member's page's forms, as a program (JSON in and out). */
+const onTheirPage = (manage: string, what: string, body: Record<string, unknown> = {}) =>
+  api.request('POST', manage.replace('/manage?', `/manage/${what}?`), { token: null, body, headers: { accept: 'application/json' } });
 
 describe.each(Object.entries(instances))('a warm instance: %s', (_name, get) => {
   it('refuses a rotated token at once, and serves the new one', async () => {
-    const { token } = await member();
+    const { token, manage } = await member();
     expect((await get(`/feeds/members/${token}.ics`)).status).toBe(200);
-    const rotated = await api.request('POST', '/members/feed-token', { token });
+    const rotated = await onTheirPage(manage, 'feed');
     expect(rotated.status).toBe(201);
     expect((await get(`/feeds/members/${token}.ics`)).status).toBe(404);
-    expect((await get(`/feeds/members/${rotated.body.memberToken}.ics`)).status).toBe(200);
+    expect((await get(pathOf(rotated.body.feedUrl))).status).toBe(200);
   });
 
   it('shows a rescheduled session in the next read, under a new ETag', async () => {
@@ -113,7 +120,7 @@ describe.each(Object.entries(instances))('a warm instance: %s', (_name, get) => 
     const path = `/feeds/members/${second.token}.ics`;
     const waiting = await get(path);
     expect(events(waiting.text).map((e) => e.summary)).not.toContain('One seat');
-    expect((await api.request('DELETE', `/series/${series}/registrations`, { token: first.token })).status).toBe(200);
+    expect((await onTheirPage(first.manage, 'leave', { seriesId: series })).status).toBe(200);
     await api.settle();
     const seated = await get(path, { 'if-none-match': waiting.etag! });
     expect(seated.status).toBe(200);

@@ -1,8 +1,9 @@
 /**
  * No credential reaches a log line (issue 15, item 8). The whole member flow runs over HTTP
  * with a real Powertools logger behind the API's error reporting, as on Lambda: organiser
- * requests with bearer tokens, a registration, the mailed confirmation link, the personal
- * feed, the unregister and unsubscribe links, a feed-token rotation, then the same requests
+ * requests with bearer tokens, a registration, the dispatcher mailing its confirmation (with
+ * its own Powertools logger), the confirmation link, the personal feed, the unregister,
+ * unsubscribe and manage links, a new feed link from the member's page, then the same requests
  * while storage fails (503) and while it answers nonsense (500), so every route that can log
  * does. Every line this process wrote (stdout, stderr, console) is then searched for every
  * token, signed link and feed path handed out: none may appear. The 5xx lines must be there,
@@ -21,6 +22,7 @@ import { captureLogs } from '../support/captured-logs.js';
 import { localStackInfo } from '../support/local.js';
 import { linkIn, mailTo } from '../support/mailbox.js';
 import { careRequest } from '../support/seed-requests.js';
+import { testDispatcher } from '../support/dispatcher.js';
 
 const logs = captureLogs();
 
@@ -63,6 +65,7 @@ const flow = {
   unregisterUrl: '',
   unsubscribeUrl: '',
   feedUrl: '',
+  manageUrl: '',
   memberToken: '',
 };
 
@@ -86,19 +89,30 @@ describe('a member flow, then the same requests failing', () => {
     const email = `logs-${crypto.randomUUID().slice(0, 8)}@example.org`;
     const registered = await api.request('POST', `/series/${flow.seriesId}/registrations`, { token: null, body: { email, name: 'Amal Haddad', language: 'en', timeZone: 'Asia/Jerusalem' } });
     expect(registered.status).toBe(202);
+    // The dispatcher mails the confirmation, logging to a Powertools logger as its Lambda does.
+    await api.settle();
+    const dispatcherLogger = new Logger({ serviceName: 'dispatcher' });
+    const dispatcher = testDispatcher(api, { log: (level, message, detail) => dispatcherLogger[level](message, { ...detail }) });
+    await dispatcher.tick({ now: new Date() });
     const [mail] = await mailTo(email);
     flow.confirmUrl = linkIn(mail?.body.text, '/registrations/confirm?token=')!;
     flow.unregisterUrl = linkIn(mail?.body.text, '/registrations/unregister?token=')!;
+    flow.manageUrl = linkIn(mail?.body.text, '/manage?token=')!;
     rememberLinkToken('confirmation link', flow.confirmUrl);
     rememberLinkToken('unregister link', flow.unregisterUrl);
+    rememberLinkToken('manage link', flow.manageUrl);
 
-    const confirmed = await api.request('GET', pathOf(flow.confirmUrl), { token: null });
+    expect((await api.request('GET', pathOf(flow.confirmUrl), { token: null })).status).toBe(200);
+    const confirmed = await api.request('POST', pathOf(flow.confirmUrl), { token: null, body: { name: 'Amal Haddad' }, headers: { accept: 'application/json' } });
     expect(confirmed.status).toBe(200);
     flow.feedUrl = remember('feed URL', confirmed.body.feedUrl);
+    flow.memberToken = remember('member feed token', /\/feeds\/members\/([\w-]{32})\.ics$/.exec(flow.feedUrl)?.[1]);
     remember('feed path', pathOf(flow.feedUrl));
-    flow.memberToken = remember('member token', confirmed.body.memberToken);
+    rememberLinkToken('manage link of the confirmation', confirmed.body.manageUrl);
     await api.settle();
     expect((await api.request('GET', pathOf(flow.feedUrl), { token: null })).status).toBe(200);
+    // The welcome-free invitation tick logs too.
+    await dispatcher.tick({ now: new Date() });
 
     const memberId = (await api.members.memberIdForFeedToken(flow.memberToken))!;
     flow.unsubscribeUrl = unsubscribeLinks(api.signer, api.url, { memberId, seriesId: flow.seriesId, organiserEmail: 'training@example.org' }, new Date()).unsubscribeUrl;
@@ -107,10 +121,10 @@ describe('a member flow, then the same requests failing', () => {
     expect((await api.request('GET', pathOf(flow.unsubscribeUrl), { token: null })).status).toBe(200);
     expect((await api.request('POST', pathOf(flow.unsubscribeUrl), { token: null })).status).toBe(200);
 
-    const rotated = await api.request('POST', '/members/feed-token', { token: flow.memberToken });
+    const rotated = await api.request('POST', pathOf(flow.manageUrl).replace('/manage?', '/manage/feed?'), { token: null, headers: { accept: 'application/json' } });
     expect(rotated.status).toBe(201);
-    flow.memberToken = remember('rotated member token', rotated.body.memberToken);
     flow.feedUrl = remember('rotated feed URL', rotated.body.feedUrl);
+    flow.memberToken = remember('rotated feed token', /\/feeds\/members\/([\w-]{32})\.ics$/.exec(flow.feedUrl)?.[1]);
     remember('rotated feed path', pathOf(flow.feedUrl));
     await api.settle();
   });
@@ -123,8 +137,8 @@ describe('a member flow, then the same requests failing', () => {
       ['POST', () => pathOf(flow.unregisterUrl), null],
       ['GET', () => pathOf(flow.unsubscribeUrl), null],
       ['POST', () => pathOf(flow.unsubscribeUrl), null],
-      ['POST', () => '/members/feed-token', () => flow.memberToken],
-      ['DELETE', () => `/series/${flow.seriesId}/registrations`, () => flow.memberToken],
+      ['GET', () => pathOf(flow.manageUrl), null],
+      ['POST', () => pathOf(flow.manageUrl).replace('/manage?', '/manage/feed?'), null],
       ['GET', () => `/admin/series/${flow.seriesId}`, () => flow.organiserToken],
       ['GET', () => `/admin/series/${flow.seriesId}/sessions/x/registrations`, () => flow.organiserToken],
     ] as const;
@@ -146,7 +160,7 @@ describe('a member flow, then the same requests failing', () => {
     const logged = logs.lines.slice(before).filter((line) => line.includes('failed'));
     expect(logged.length).toBeGreaterThanOrEqual(failingRequests().length);
     // The route pattern names where it failed, in the route table's form.
-    for (const route of ['GET /feeds/members/{file}', 'GET /registrations/confirm', 'POST /mail/unsubscribe', 'DELETE /series/{seriesId}/registrations', 'GET /admin/series/{seriesId}']) {
+    for (const route of ['GET /feeds/members/{file}', 'GET /registrations/confirm', 'POST /mail/unsubscribe', 'GET /manage', 'POST /manage/feed', 'GET /admin/series/{seriesId}']) {
       expect(logged.filter((line) => line.includes(`${route} failed`)), route).toHaveLength(1);
     }
   });

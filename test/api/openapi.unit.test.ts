@@ -23,6 +23,22 @@ describe('the OpenAPI document', () => {
     }
   });
 
+  it("documents the members' links and pages: the signed token each takes, and each form as a form or JSON", () => {
+    type Operation = { parameters: { name: string; in: string }[]; requestBody?: { content: Record<string, { schema: { properties?: Record<string, unknown> } }> }; responses: Record<string, unknown> };
+    const op = (method: string, path: string) => doc.paths[path]![method] as unknown as Operation;
+    for (const [method, path] of [['get', '/registrations/confirm'], ['post', '/registrations/confirm'], ['get', '/registrations/change'], ['post', '/registrations/change'], ['get', '/manage'], ['post', '/manage/preferences']]) {
+      expect(op(method!, path!).parameters.filter((p) => p.in === 'query').map((p) => p.name), `${method} ${path}`).toEqual(['token']);
+      expect(Object.keys(op(method!, path!).responses), `${method} ${path}`).toEqual(expect.arrayContaining(['404', '410']));
+    }
+    const preferences = op('post', '/manage/preferences').requestBody!.content;
+    expect(Object.keys(preferences)).toEqual(['application/x-www-form-urlencoded', 'application/json']);
+    expect(Object.keys(preferences['application/x-www-form-urlencoded']!.schema.properties!)).toEqual(['language', 'timeZone', 'reminders']);
+    expect(Object.keys(op('post', '/members/manage-link').requestBody!.content['application/json']!.schema.properties!)).toEqual(['email']);
+    // Gone: the feed token acts for nobody.
+    expect(doc.paths['/members/feed-token']).toBeUndefined();
+    expect(doc.paths['/series/{seriesId}/registrations']!.delete).toBeUndefined();
+  });
+
   it('documents request bodies from the zod schemas the API validates with', () => {
     const body = (doc.paths['/admin/series/{seriesId}/sessions']!.post!.requestBody as { content: Record<string, { schema: { properties: Record<string, unknown>; required: string[] } }> })
       .content['application/json']!.schema;

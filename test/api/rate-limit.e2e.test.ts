@@ -88,9 +88,9 @@ function send(from: string, method: string, path: string, options: { body?: unkn
   });
 }
 
-/** Requests a script sends: a new feed token without any token (401, but counted all the same). */
+/** Requests a script sends: a new feed link without a signed link (404, but counted all the same). */
 const scriptRequests = (from: string, n: number, url?: string) =>
-  Promise.all(Array.from({ length: n }, () => send(from, 'POST', '/members/feed-token', url ? { url } : {})));
+  Promise.all(Array.from({ length: n }, () => send(from, 'POST', '/manage/feed', url ? { url } : {})));
 
 const registration = (email: string) => ({ email, name: 'Ana', language: 'en', timeZone: 'America/Guayaquil' });
 const newEmail = (tag: string) => `rate-${tag}-${crypto.randomUUID().slice(0, 8)}@example.org`;
@@ -101,19 +101,20 @@ describe('the per-client rate limit of the public routes that act', () => {
     const email = newEmail('person');
     for (let i = 0; i < 3; i++) expect((await send('127.0.0.2', 'POST', `/series/${seriesId}/registrations`, { body: registration(email) })).status).toBe(202);
     const memberId = (await api.members.memberIdForEmail(email))!;
-    const inAYear = new Date(Date.now() + 365 * 24 * 3600 * 1000);
-    const token = await api.members.rotateFeedToken(memberId);
-    expect((await send('127.0.0.2', 'POST', '/members/feed-token', { headers: { authorization: `Bearer ${token}` } })).status).toBe(201);
+    const inAYear = new Date(api.clock.now!.getTime() + 365 * 24 * 3600 * 1000);
+    const manage = api.signer.sign({ a: 'manage', m: memberId }, inAYear);
+    expect((await send('127.0.0.2', 'POST', `/manage/feed?token=${manage}`, { headers: { accept: 'application/json' } })).status).toBe(201);
     const unsubscribe = api.signer.sign({ a: 'unsubscribe', m: memberId, s: seriesId }, inAYear);
     expect((await send('127.0.0.2', 'POST', `/mail/unsubscribe?token=${unsubscribe}`, { headers: { 'content-type': 'application/x-www-form-urlencoded' } })).status).toBe(200);
-    const unregister = api.signer.sign({ a: 'unregister', m: memberId, s: seriesId }, inAYear);
+    const registrationId = (await api.store.read(`member-${memberId}`)).find((e) => e.type === 'RegistrationRequested')!.data.registrationId as string;
+    const unregister = api.signer.sign({ a: 'unregister', m: memberId, s: seriesId, r: registrationId }, inAYear);
     expect((await send('127.0.0.2', 'POST', `/registrations/unregister?token=${unregister}`)).status).toBe(200);
   });
 
   it(`a script meets it after ${PER_MINUTE} in a minute: 429 with Retry-After, and nothing else happens`, async () => {
     api.clock.now = at(1, 5);
     const answers = await scriptRequests('127.0.0.3', PER_MINUTE);
-    expect(answers.map((a) => a.status)).toEqual(Array(PER_MINUTE).fill(401));
+    expect(answers.map((a) => a.status)).toEqual(Array(PER_MINUTE).fill(404));
 
     const events = await api.eventCount();
     const mails = sent.length;
@@ -140,16 +141,16 @@ describe('the per-client rate limit of the public routes that act', () => {
 
     // The next minute lets the script in again.
     api.clock.now = at(2, 0);
-    expect((await send('127.0.0.3', 'POST', '/members/feed-token')).status).toBe(401);
+    expect((await send('127.0.0.3', 'POST', '/manage/feed')).status).toBe(404);
   });
 
   it('two instances of the API count one client together', async () => {
     api.clock.now = at(3, 10);
     const half = PER_MINUTE / 2;
     const [viaFirst, viaSecond] = await Promise.all([scriptRequests('127.0.0.5', half), scriptRequests('127.0.0.5', PER_MINUTE - half, second!.url)]);
-    expect([...viaFirst, ...viaSecond].every((a) => a.status === 401)).toBe(true);
-    expect((await send('127.0.0.5', 'POST', '/members/feed-token')).status).toBe(429);
-    expect((await send('127.0.0.5', 'POST', '/members/feed-token', { url: second!.url })).status).toBe(429);
+    expect([...viaFirst, ...viaSecond].every((a) => a.status === 404)).toBe(true);
+    expect((await send('127.0.0.5', 'POST', '/manage/feed')).status).toBe(429);
+    expect((await send('127.0.0.5', 'POST', '/manage/feed', { url: second!.url })).status).toBe(429);
   });
 
   it(`a script that keeps at it meets the hourly limit after ${PER_HOUR}`, async () => {
@@ -157,10 +158,10 @@ describe('the per-client rate limit of the public routes that act', () => {
     for (let m = 0; m < minutes; m++) {
       api.clock.now = at(10 + m, 0);
       const answers = await scriptRequests('127.0.0.6', Math.min(PER_MINUTE, PER_HOUR - m * PER_MINUTE));
-      expect(answers.every((a) => a.status === 401), `minute ${m}`).toBe(true);
+      expect(answers.every((a) => a.status === 404), `minute ${m}`).toBe(true);
     }
     api.clock.now = at(10 + minutes, 30);
-    const refused = await send('127.0.0.6', 'POST', '/members/feed-token');
+    const refused = await send('127.0.0.6', 'POST', '/manage/feed');
     expect(refused.status).toBe(429);
     // To the end of the hour.
     expect(refused.headers['retry-after']).toBe(String(3600 - (10 + minutes) * 60 - 30));

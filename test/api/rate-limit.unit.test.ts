@@ -11,6 +11,7 @@ import type { Context as LambdaContext } from 'aws-lambda';
 import { Hono } from 'hono';
 import { handle } from 'hono/aws-lambda';
 import { describe, expect, it } from 'vitest';
+import { HTML_CONTENT_SECURITY_POLICY } from '../../functions/api/http-app.js';
 import type { RateLimitCounter } from '../../functions/adapters/rate-limits/rate-limit-counter.js';
 import { httpApp } from '../../functions/api/http-app.js';
 import { clientKey, prefersHtml, PUBLIC_WRITE_LIMITS, rateLimitedRoutes, type RateLimit } from '../../functions/api/rate-limit.js';
@@ -53,10 +54,16 @@ describe('what is counted', () => {
   it('every public route that acts, and nothing else', () => {
     expect(rateLimitedRoutes.map((r) => `${r.method} ${r.path}`)).toEqual([
       'POST /series/{seriesId}/registrations',
-      'DELETE /series/{seriesId}/registrations',
+      'POST /registrations/confirm',
+      'POST /registrations/change',
       'POST /registrations/unregister',
+      'POST /manage/preferences',
+      'POST /manage/sessions',
+      'POST /manage/leave',
+      'POST /manage/stop-mail',
+      'POST /manage/feed',
+      'POST /members/manage-link',
       'POST /mail/unsubscribe',
-      'POST /members/feed-token',
     ]);
   });
 
@@ -73,7 +80,7 @@ describe('what is counted', () => {
   });
 
   it('a server without the limit cannot be built with a route it must limit', () => {
-    expect(() => httpApp({ verifyOrganiserToken: noOrganisers }, (a) => a.post('/members/feed-token', (c) => c.json({})))).toThrow(/POST \/members\/feed-token must be rate limited/);
+    expect(() => httpApp({ verifyOrganiserToken: noOrganisers }, (a) => a.post('/manage/feed', (c) => c.json({})))).toThrow(/POST \/manage\/feed must be rate limited/);
     // Apps without such a route (the recordings Lambda) need none.
     expect(() => httpApp({ verifyOrganiserToken: noOrganisers }, (a) => a.get('/series/:seriesId', (c) => c.json({})))).not.toThrow();
   });
@@ -99,8 +106,8 @@ describe('who a client is', () => {
     const handler = handle(app as unknown as Hono);
     const event = {
       version: '2.0',
-      routeKey: 'POST /members/feed-token',
-      rawPath: '/members/feed-token',
+      routeKey: 'POST /manage/feed',
+      rawPath: '/manage/feed',
       rawQueryString: '',
       headers: { 'content-type': 'application/json', 'x-forwarded-for': '198.51.100.1', host: 'api.example.org' },
       requestContext: {
@@ -108,9 +115,9 @@ describe('who a client is', () => {
         apiId: 'api',
         domainName: 'api.example.org',
         domainPrefix: 'api',
-        http: { method: 'POST', path: '/members/feed-token', protocol: 'HTTP/1.1', sourceIp: '203.0.113.9', userAgent: 'test' },
+        http: { method: 'POST', path: '/manage/feed', protocol: 'HTTP/1.1', sourceIp: '203.0.113.9', userAgent: 'test' },
         requestId: 'r-1',
-        routeKey: 'POST /members/feed-token',
+        routeKey: 'POST /manage/feed',
         stage: '$default',
         time: '01/Jan/2027:00:00:00 +0000',
         timeEpoch: 0,
@@ -120,14 +127,14 @@ describe('who a client is', () => {
     } as unknown as Parameters<typeof handler>[0];
     const result = (await handler(event, {} as LambdaContext)) as { statusCode: number };
     expect(result.statusCode).toBe(201);
-    expect(reached).toEqual(['POST /members/feed-token']);
+    expect(reached).toEqual(['POST /manage/feed']);
     expect(new Set(seen.map((s) => s.client))).toEqual(new Set(['203.0.113.9']));
   });
 
   it('on Node: the socket’s remote address, never X-Forwarded-For', async () => {
     const { counter, seen } = memoryCounter();
     const { app } = appWith({ counter });
-    await app.request('/members/feed-token', { method: 'POST', headers: { 'x-forwarded-for': '198.51.100.1' } }, fromSocket('::ffff:127.0.0.2'));
+    await app.request('/manage/feed', { method: 'POST', headers: { 'x-forwarded-for': '198.51.100.1' } }, fromSocket('::ffff:127.0.0.2'));
     expect(new Set(seen.map((s) => s.client))).toEqual(new Set(['127.0.0.2']));
   });
 });
@@ -183,7 +190,7 @@ describe('over the limit', () => {
     expect(refused.status).toBe(429);
     expect(refused.headers.get('retry-after')).toBe('45');
     expect(refused.headers.get('content-type')).toMatch(/^text\/html/);
-    expect(refused.headers.get('content-security-policy')).toMatch(/^default-src 'none'; style-src-attr 'unsafe-inline'/);
+    expect(refused.headers.get('content-security-policy')).toBe(HTML_CONTENT_SECURITY_POLICY);
     const html = await refused.text();
     expect(html).toContain('Too many requests');
     expect(html).toContain('45 seconds');
@@ -232,10 +239,10 @@ describe('when the counter fails', () => {
     };
     const { app, reached } = appWith({ counter: hanging, timeoutMs: 50, logged });
     const started = Date.now();
-    const res = await app.request('/members/feed-token', { method: 'POST' }, fromSocket('203.0.113.7'));
+    const res = await app.request('/manage/feed', { method: 'POST' }, fromSocket('203.0.113.7'));
     expect(res.status).toBe(201);
     expect(Date.now() - started).toBeGreaterThanOrEqual(45);
-    expect(reached).toEqual(['POST /members/feed-token']);
+    expect(reached).toEqual(['POST /manage/feed']);
     expect(signals.length).toBe(PUBLIC_WRITE_LIMITS.length);
     expect(signals.every((s) => s.aborted)).toBe(true);
     expect(String(logged[0]![0])).toMatch(/did not answer within 50 ms/);

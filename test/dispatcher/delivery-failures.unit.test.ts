@@ -9,7 +9,7 @@ import { failureOf, setFailure } from '../../functions/adapters/deliveries/deliv
 import { ledgerItem } from '../../functions/adapters/deliveries/delivery-ledger.js';
 import { basisOf, type TickReport } from '../../functions/dispatcher/dispatch.js';
 import { addTickMetrics, TICK_METRICS } from '../../functions/dispatcher/metrics.js';
-import type { SeriesContext } from '../../functions/dispatcher/work.js';
+import { madeFrom } from '../../functions/dispatcher/work.js';
 
 const sent = { pk: 'invites#s', sk: 'x#m', sentRank: 2, messageId: 'ses-1', sentAt: '2027-02-01T12:00:00.000Z', detail: { method: 'REQUEST', sequence: 1, basis: 1 } };
 
@@ -57,17 +57,17 @@ describe('a ledger item read back', () => {
 });
 
 describe("what a member's mail is made of", () => {
-  const ctx = (version: number, memberVersion: number) => ({ version, rosterVersions: new Map([['m', memberVersion]]) }) as unknown as SeriesContext;
+  const ctx = (version: number, memberVersion: number) => ({ madeFrom: madeFrom(version, memberVersion) });
   const record = { memberId: 'm', email: 'amal@example.org', name: 'Amal', createdAt: '2027-01-01T00:00:00Z' };
 
   it('changes with the series, the registration and the member record, and holds nothing else', () => {
-    const base = basisOf(ctx(4, 2), 'm', record);
-    expect(basisOf(ctx(4, 2), 'm', { ...record })).toBe(base);
-    expect(basisOf(ctx(5, 2), 'm', record)).not.toBe(base);
-    expect(basisOf(ctx(4, 3), 'm', record)).not.toBe(base);
-    expect(basisOf(ctx(4, 2), 'm', { ...record, email: 'amal.h@example.org' })).not.toBe(base);
-    expect(basisOf(ctx(4, 2), 'm', { ...record, name: 'Amal H.' })).not.toBe(base);
-    expect(basisOf(ctx(4, 2), 'm', undefined)).not.toBe(base);
+    const base = basisOf(ctx(4, 2), record);
+    expect(basisOf(ctx(4, 2), { ...record })).toBe(base);
+    expect(basisOf(ctx(5, 2), record)).not.toBe(base);
+    expect(basisOf(ctx(4, 3), record)).not.toBe(base);
+    expect(basisOf(ctx(4, 2), { ...record, email: 'amal.h@example.org' })).not.toBe(base);
+    expect(basisOf(ctx(4, 2), { ...record, name: 'Amal H.' })).not.toBe(base);
+    expect(basisOf(ctx(4, 2), undefined)).not.toBe(base);
     expect(base).not.toContain('amal');
   });
 });

@@ -18,7 +18,7 @@ const request = (overrides: Partial<Extract<MemberCommand, { type: 'RequestRegis
 });
 const requested: MemberEvent = {
   type: 'RegistrationRequested',
-  data: { ...member, registrationId: 'r1', sessions: 'all', language: 'es', timeZone: 'America/Guayaquil', source: 'self-service' },
+  data: { ...member, registrationId: 'r1', sessions: 'all', language: 'es', timeZone: 'America/Guayaquil', source: 'self-service', requestId: 'r1' },
 };
 const confirmed: MemberEvent = { type: 'RegistrationConfirmed', data: { ...member, registrationId: 'r1' } };
 
@@ -32,19 +32,54 @@ describe('registering', () => {
     expect(events.map((e) => e.type)).toEqual(['RegistrationRequested', 'RegistrationConfirmed']);
   });
 
-  it('registering twice is harmless', () => {
-    spec([requested]).when(request({ registrationId: 'r2' })).thenNothing();
-    spec([requested, confirmed]).when(request({ registrationId: 'r2', sessions: ['lecture-1'] })).thenNothing();
+  it('asking again for nothing new is only recorded: a pending registration may get its confirmation mail again', () => {
+    spec([requested]).when(request({ registrationId: 'r2', requestId: 'q2' })).then([
+      { type: 'RegistrationRequestRepeated', data: { ...member, registrationId: 'r1', requestId: 'q2' } },
+    ]);
+    spec([requested, confirmed]).when(request({ registrationId: 'r2', requestId: 'q3', sessions: ['lecture-1'] })).then([
+      { type: 'RegistrationRequestRepeated', data: { ...member, registrationId: 'r1', requestId: 'q3' } },
+    ]);
+    const state = fold(memberDecider, [requested, confirmed, { type: 'RegistrationRequestRepeated', data: { ...member, registrationId: 'r1', requestId: 'q3' } }]);
+    expect(state.registrations['care-economy']).toMatchObject({ status: 'confirmed', sessions: 'all', language: 'es' });
   });
 
-  it('adding sessions to a confirmed registration keeps it confirmed and names only the new ones', () => {
+  it("a request with the member's address never changes their registration: it asks them to accept the change", () => {
+    const listed: MemberEvent = { ...requested, data: { ...requested.data, sessions: ['lecture-1'] } } as MemberEvent;
+    const change: MemberEvent = {
+      type: 'RegistrationChangeRequested',
+      data: { ...member, registrationId: 'r1', requestId: 'q2', sessions: ['lecture-2'], language: 'ar', timeZone: 'Asia/Hebron' },
+    };
+    spec([listed, confirmed]).when(request({ requestId: 'q2', sessions: ['lecture-1', 'lecture-2'], language: 'ar', timeZone: 'Asia/Hebron' })).then([change]);
+    // Until accepted, the registration is as the member left it.
+    const state = fold(memberDecider, [listed, confirmed, change]);
+    expect(state.registrations['care-economy']).toMatchObject({ sessions: ['lecture-1'], language: 'es', timeZone: 'America/Guayaquil', pendingChange: { requestId: 'q2' } });
+    // Only another language or zone is a change too; the same again asks nothing.
+    spec([requested, confirmed]).when(request({ requestId: 'q3', timeZone: 'Asia/Jerusalem' })).events().forEach((e) => expect(e.type).toBe('RegistrationChangeRequested'));
+  });
+
+  it('an accepted change applies; a change that is not the one waiting, or was replaced, is refused', () => {
+    const change: MemberEvent = { type: 'RegistrationChangeRequested', data: { ...member, registrationId: 'r1', requestId: 'q2', language: 'ar', timeZone: 'Asia/Hebron' } };
+    const accepted: MemberEvent = { type: 'RegistrationChangeAccepted', data: { ...member, registrationId: 'r1', requestId: 'q2' } };
+    spec([requested, confirmed, change]).when({ type: 'AcceptRegistrationChange', ...member, requestId: 'q2' }).then([accepted]);
+    expect(fold(memberDecider, [requested, confirmed, change, accepted]).registrations['care-economy']).toMatchObject({ language: 'ar', timeZone: 'Asia/Hebron', status: 'confirmed' });
+    expect(fold(memberDecider, [requested, confirmed, change, accepted]).registrations['care-economy']!.pendingChange).toBeUndefined();
+    const later: MemberEvent = { ...change, data: { ...change.data, requestId: 'q3' } } as MemberEvent;
+    spec([requested, confirmed, change, later]).when({ type: 'AcceptRegistrationChange', ...member, requestId: 'q2' }).thenThrows(NotFoundError);
+    spec([requested, confirmed, change, accepted]).when({ type: 'AcceptRegistrationChange', ...member, requestId: 'q2' }).thenThrows(NotFoundError);
+    // Accepting a change of a pending registration confirms it: the link came to the address.
+    spec([requested, change]).when({ type: 'AcceptRegistrationChange', ...member, requestId: 'q2' }).then([accepted, confirmed]);
+  });
+
+  it('an organiser registering a member again changes nothing the member decided', () => {
+    const listed: MemberEvent = { ...requested, data: { ...requested.data, sessions: ['lecture-1'] } } as MemberEvent;
+    spec([listed, confirmed]).when(request({ source: 'organiser', sessions: 'all', language: 'fr' })).thenNothing();
+  });
+
+  it('the member themselves (a signed link) adds sessions at once, keeping the registration confirmed, language and zone', () => {
     const listed: MemberEvent = { ...requested, data: { ...requested.data, sessions: ['lecture-1'] } } as MemberEvent;
     spec([listed, confirmed])
-      .when(request({ sessions: ['lecture-1', 'lecture-2'] }))
-      .then([
-        { type: 'RegistrationRequested', data: { ...requested.data, sessions: ['lecture-2'] } } as MemberEvent,
-        confirmed,
-      ]);
+      .when(request({ source: 'member', requestId: 'q2', sessions: ['lecture-1', 'lecture-2'], language: 'fr' }))
+      .then([{ type: 'RegistrationRequested', data: { ...requested.data, sessions: ['lecture-2'], source: 'member', requestId: 'q2' } } as MemberEvent, confirmed]);
   });
 
   it('refuses an unknown time zone or language tag, naming the field', () => {
@@ -91,6 +126,13 @@ describe('cancelling', () => {
 
   it('refuses to cancel a registration the member never had', () => {
     spec().when(cancelAll).thenThrows(NotFoundError);
+  });
+
+  it('with a registration named (an unregister link), cancels only that one: a link from an earlier registration cancels nothing', () => {
+    const cancelled: MemberEvent = { type: 'RegistrationCancelled', data: { ...member, registrationId: 'r1', sessions: 'all', cancelledBy: 'member' } };
+    const again: MemberEvent = { ...requested, data: { ...requested.data, registrationId: 'r2', requestId: 'r2' } } as MemberEvent;
+    spec([requested, confirmed, cancelled, again]).when({ ...cancelAll, registrationId: 'r1' }).thenThrows(NotFoundError, /not the member's current one/);
+    expect(spec([requested, confirmed, cancelled, again]).when({ ...cancelAll, registrationId: 'r2' }).events()).toHaveLength(1);
   });
 });
 

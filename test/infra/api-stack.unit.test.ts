@@ -5,9 +5,8 @@
  */
 import { Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { AUTH_ENV, MAIL_FROM_ENV, ORGANISERS_GROUP, PUBLIC_BASE_URL_ENV, SIGNING_SECRET_ARN_ENV, routes } from '../../functions/api/route-table.js';
+import { AUTH_ENV, ORGANISERS_GROUP, PUBLIC_BASE_URL_ENV, SIGNING_SECRET_ARN_ENV, routes } from '../../functions/api/route-table.js';
 import { ConveneStack } from '../../infra/stack/convene-stack.js';
-import { MAIL_CONFIGURATION_SET_ENV } from '../../functions/adapters/mailer/configuration-set.js';
 import { deliveryTable, eventTable, idempotencyTable, membersTable, readModelTable } from '../../infra/tables.js';
 import { TABLE_READ_ACTIONS, TABLE_READ_WRITE_ACTIONS, TABLE_WRITE_ACTIONS, arnKey, grantsOfRole, tableArns } from './template-grants.js';
 import type { Resource } from './template-grants.js';
@@ -129,7 +128,7 @@ describe('ConveneStack API', () => {
       });
     });
 
-    it('learns its tables, how to verify organiser tokens, and how to send mail from its environment, and nothing else', () => {
+    it('learns its tables, how to verify organiser tokens and where the link-signing secret is from its environment, and nothing else: it sends no mail', () => {
       expect(resources[ids.fn]!.Properties.Environment.Variables).toEqual({
         [eventTable.envVar]: { Ref: ids.events },
         [idempotencyTable.envVar]: { Ref: ids.idempotency },
@@ -149,15 +148,12 @@ describe('ConveneStack API', () => {
         // The client's access-token validity (1 hour): an older token is refused whatever its exp.
         [AUTH_ENV.maxAgeSeconds]: '3600',
         [PUBLIC_BASE_URL_ENV]: 'https://convene.example.org',
-        [MAIL_FROM_ENV]: 'Convene <no-reply@convene.example.org>',
         // The secret's ARN: the handler reads the value at run time (neither the template nor the function configuration holds it).
         [SIGNING_SECRET_ARN_ENV]: { Ref: id(stack.signingSecret) },
-        // Confirmation mail goes out with the configuration set that reports bounces and complaints.
-        [MAIL_CONFIGURATION_SET_ENV]: { Ref: ids.configurationSet },
       });
     });
 
-    it('may read and write the event table, its indexes, the idempotency table and the member directory, read the read-model table, the delivery ledger (its failures index) and the link-signing secret, send raw mail as its domain with the configuration set, and nothing else: no S3 at all', () => {
+    it('may read and write the event table, its indexes, the idempotency table and the member directory, read the read-model table, the delivery ledger (its failures index) and the link-signing secret, and nothing else: no S3, no SES', () => {
       const events = tableArns(ids.events);
       const idempotency = tableArns(ids.idempotency);
       const readModels = tableArns(ids.readModels);
@@ -175,20 +171,11 @@ describe('ConveneStack API', () => {
         // Undeliverable mail is listed from the ledger's failures index, which only the dispatcher writes.
         [arnKey(tableArns(ids.deliveries).table)]: TABLE_READ_ACTIONS,
         [arnKey(tableArns(ids.deliveries).indexes)]: TABLE_READ_ACTIONS,
-        // The link-signing secret (confirm and unregister links), read at run time.
+        // The link-signing secret (the links mailed to members), read at run time.
         [arnKey({ Ref: id(stack.signingSecret) })]: ['secretsmanager:DescribeSecret', 'secretsmanager:GetSecretValue'],
-        // Confirmation mail, sent as the one verified domain...
-        [arnKey({ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':ses:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, ':identity/convene.example.org']] })]: ['ses:SendRawEmail'],
-        // ...with the configuration set (SES checks SendRawEmail on it too).
-        [arnKey({
-          'Fn::Join': [
-            '',
-            ['arn:', { Ref: 'AWS::Partition' }, ':ses:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, ':configuration-set/', { Ref: ids.configurationSet }],
-          ],
-        })]: ['ses:SendRawEmail'],
       });
-      // The recordings routes, which presign S3 URLs, are the recordings function's.
-      expect(Object.values(grants).flat().filter((a) => a.startsWith('s3:') || a === '*')).toEqual([]);
+      // The recordings routes, which presign S3 URLs, are the recordings function's; every mail is the dispatcher's.
+      expect(Object.values(grants).flat().filter((a) => a.startsWith('s3:') || a.startsWith('ses:') || a === '*')).toEqual([]);
       for (const action of ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:ConditionCheckItem', 'dynamodb:UpdateItem']) {
         expect(TABLE_READ_WRITE_ACTIONS).toContain(action);
       }

@@ -33,7 +33,7 @@ describe('HTTP API throttles', () => {
   it('throttles each public route that acts by its own lower limits, and no other route', () => {
     const settings = stage.Properties.RouteSettings as Record<string, { ThrottlingRateLimit: number; ThrottlingBurstLimit: number }>;
     expect(Object.keys(settings).sort()).toEqual(publicWriteRoutes.map((r) => `${r.method} ${r.path}`).sort());
-    expect(Object.keys(settings).length).toBe(5);
+    expect(Object.keys(settings).length).toBe(11);
     for (const [key, s] of Object.entries(settings)) {
       expect(s, key).toEqual({ ThrottlingRateLimit: PUBLIC_WRITE_THROTTLES[key]!.rateLimit, ThrottlingBurstLimit: PUBLIC_WRITE_THROTTLES[key]!.burstLimit });
       expect(s.ThrottlingRateLimit, key).toBeLessThan(API_THROTTLE.rateLimit);

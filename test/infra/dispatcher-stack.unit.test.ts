@@ -9,7 +9,7 @@ import { MAIL_SEND_RATE_ENV } from '../../functions/dispatcher/send-rate.js';
 import type { ConveneStack } from '../../infra/stack/convene-stack.js';
 import { entryOf } from '../../infra/stack/node-function.js';
 import { DELIVERY_EXPIRES_AT, DELIVERY_FAILURE_SERIES, DELIVERY_FAILURE_SORT, DELIVERY_FAILURES_INDEX, DELIVERY_PK, DELIVERY_SK, deliveryTable, eventTable, idempotencyTable, membersTable, readModelTable, tables } from '../../infra/tables.js';
-import { TABLE_READ_ACTIONS, TABLE_READ_WRITE_ACTIONS, TABLE_WRITE_ACTIONS, arnKey, grantsOfRole, tableArns } from './template-grants.js';
+import { TABLE_READ_ACTIONS, TABLE_READ_WRITE_ACTIONS, TABLE_WRITE_ACTIONS, arnKey, conditionalKey, grantsOfRole, tableArns } from './template-grants.js';
 import type { Resource } from './template-grants.js';
 import { expectNodeFunction, synthTestStack } from './test-stack.js';
 import type { TestStack } from './test-stack.js';
@@ -104,7 +104,7 @@ describe('ConveneStack dispatcher', () => {
       expect(resources[ids.fn]!.Properties.Environment.Variables[MAIL_SEND_RATE_ENV]).toBeUndefined();
     });
 
-    it('may read the read-model and members tables and the link-signing secret, read and write the delivery ledger, send raw mail as its domain with the configuration set, read the send quota, and nothing else', () => {
+    it('may read the read-model and members tables and the link-signing secret, give a member their first feed token, read and write the delivery ledger, send raw mail as its domain with the configuration set, read the send quota, and nothing else', () => {
       const grants = grantsOfRole(resources, ids.role);
       expect(grants).toEqual({
         // Schedules and registrations: what is due, and to whom.
@@ -115,6 +115,8 @@ describe('ConveneStack dispatcher', () => {
         [arnKey(tableArns(ids.deliveries).indexes)]: TABLE_READ_WRITE_ACTIONS,
         // Member records (addresses, names) and the suppression list.
         [arnKey(tableArns(ids.members).table)]: TABLE_READ_ACTIONS,
+        // A welcome mail's first feed token: the member's record and the token's item, nothing else.
+        [conditionalKey(tableArns(ids.members).table, { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['member#*', 'feed#*'] } })]: ['dynamodb:PutItem', 'dynamodb:UpdateItem'],
         // SES checks SendRawEmail on the sending identity and on the configuration set.
         [arnKey(sesArn(':identity/convene.example.org'))]: ['ses:SendRawEmail'],
         [arnKey(sesArn(':configuration-set/', { Ref: ids.configurationSet }))]: ['ses:SendRawEmail'],

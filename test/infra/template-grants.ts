@@ -14,10 +14,13 @@ const list = <T>(x: T | T[]): T[] => (Array.isArray(x) ? x : [x]);
 /** The same key for the same CloudFormation expression (an ARN, a GetAtt, a Join). */
 export const arnKey = (arn: unknown): string => JSON.stringify(arn);
 
+/** The key of a resource granted only under a condition: the resource and the condition. */
+export const conditionalKey = (arn: unknown, condition: unknown): string => `${arnKey(arn)} if ${arnKey(condition)}`;
+
 /**
- * Actions by resource (keyed by arnKey) that the role's policies allow. Asserts along the way
- * that the role has no AWS managed policy and no inline policies of its own, that every
- * statement is an unconditional Allow, and that it may write to its function's own log group
+ * Actions by resource (keyed by arnKey; a grant under a condition keyed by conditionalKey) that
+ * the role's policies allow. Asserts along the way that the role has no AWS managed policy and
+ * no inline policies of its own, that every statement is an Allow, and that it may write to its function's own log group
  * (CreateLogStream, PutLogEvents on that group and nothing else there): that grant is left out
  * of the result, which holds what the handler itself may touch. `owner: 'cdk'`: a function CDK
  * adds itself, whose role has AWS's basic execution policy instead.
@@ -43,9 +46,9 @@ export function grantsOfRole(resources: Record<string, Resource>, roleId: string
   const grants: Record<string, Set<string>> = {};
   for (const statement of policies.flatMap((p) => p.Properties.PolicyDocument.Statement as Statement[])) {
     expect(statement.Effect).toBe('Allow');
-    expect(statement.Condition).toBeUndefined();
     for (const resource of list(statement.Resource)) {
-      const actions = (grants[arnKey(resource)] ??= new Set());
+      const key = statement.Condition === undefined ? arnKey(resource) : conditionalKey(resource, statement.Condition);
+      const actions = (grants[key] ??= new Set());
       for (const action of list(statement.Action)) actions.add(action);
     }
   }

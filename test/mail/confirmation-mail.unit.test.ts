@@ -41,6 +41,7 @@ function input(overrides: Partial<ConfirmationMailInput> = {}): ConfirmationMail
     confirmUrl: CONFIRM_URL,
     unsubscribeUrl: UNSUBSCRIBE_URL,
     unsubscribeMailto: UNSUBSCRIBE_MAILTO,
+    manageUrl: 'https://convene.example.org/manage?token=m.test',
     ...overrides,
   };
 }

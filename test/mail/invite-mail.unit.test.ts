@@ -72,6 +72,7 @@ function input(overrides: Partial<InviteMailInput> = {}): InviteMailInput {
     joinUrlVisible: true,
     unsubscribeUrl: UNSUBSCRIBE_URL,
     unsubscribeMailto: UNSUBSCRIBE_MAILTO,
+    manageUrl: 'https://convene.example.org/manage?token=m.test',
     ...overrides,
   };
 }

@@ -12,7 +12,7 @@ import { composeRecordingMail, recordingContent, type RecordingMailInput } from 
 import { recordingFileUrl, recordingsArchiveUrl } from '../../functions/recordings/links.js';
 import { single } from './mailparser.js';
 import { contentTypes, readMail, unitSpaces } from './read-mail.js';
-import { COMPOSE_OPTIONS, CREATED, UNSUBSCRIBE_MAILTO, UNSUBSCRIBE_URL, scheduledSession } from '../support/schedule-fixtures.js';
+import { COMPOSE_OPTIONS, CREATED, MANAGE_URL, UNSUBSCRIBE_MAILTO, UNSUBSCRIBE_URL, scheduledSession } from '../support/schedule-fixtures.js';
 
 const options = COMPOSE_OPTIONS;
 const BASE_URL = 'https://convene.example.org';
@@ -89,6 +89,7 @@ function input(overrides: Partial<RecordingMailInput> = {}): RecordingMailInput 
     baseUrl: BASE_URL,
     unsubscribeUrl: UNSUBSCRIBE_URL,
     unsubscribeMailto: UNSUBSCRIBE_MAILTO,
+    manageUrl: MANAGE_URL,
     ...overrides,
   };
 }
@@ -144,6 +145,7 @@ describe('composeRecordingMail: what it says', () => {
         '-- ',
         'Questions? Reply to this mail to reach Training Centre.',
         'Sent by Convene on behalf of Training Centre.',
+        `Manage my registrations: ${MANAGE_URL}`,
         `No more mail about this series? Unsubscribe: ${UNSUBSCRIBE_URL}`,
       ],
       unsubscribe: 'Unsubscribe',
@@ -173,6 +175,7 @@ describe('composeRecordingMail: what it says', () => {
         '-- ',
         '¿Preguntas? Responda a este mensaje para escribir a Training Centre.',
         'Enviado por Convene en nombre de Training Centre.',
+        `Gestionar mis inscripciones: ${MANAGE_URL}`,
         `¿No desea recibir más correos sobre esta serie? Darse de baja: ${UNSUBSCRIBE_URL}`,
       ],
       unsubscribe: 'Darse de baja',
@@ -202,6 +205,7 @@ describe('composeRecordingMail: what it says', () => {
         '-- ',
         'Des questions\u00a0? Répondez à ce message pour écrire à Training Centre.',
         'Envoyé par Convene au nom de Training Centre.',
+        `Gérer mes inscriptions: ${MANAGE_URL}`,
         `Vous ne souhaitez plus recevoir de messages sur cette série\u00a0? Se désinscrire: ${UNSUBSCRIBE_URL}`,
       ],
       unsubscribe: 'Se désinscrire',
@@ -250,7 +254,7 @@ describe('composeRecordingMail: what it says', () => {
       expect(part).not.toMatch(/private-uploads|7f3c9e1a|amazonaws|X-Amz-/i);
     }
     const links = [...html.matchAll(/href="([^"]+)"/g)].map((m) => m[1]);
-    expect(links).toEqual([...ALL_FILES.map((f) => urlOf('opening', f.asset)), ARCHIVE_URL, UNSUBSCRIBE_URL]);
+    expect(links).toEqual([...ALL_FILES.map((f) => urlOf('opening', f.asset)), ARCHIVE_URL, MANAGE_URL, UNSUBSCRIBE_URL]);
   });
 
   it('greets without a name when the member gave none', () => {

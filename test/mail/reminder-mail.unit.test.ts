@@ -102,6 +102,7 @@ function input(overrides: Partial<ReminderMailInput> = {}): ReminderMailInput {
     joinUrlVisible: true,
     unsubscribeUrl: UNSUBSCRIBE_URL,
     unsubscribeMailto: UNSUBSCRIBE_MAILTO,
+    manageUrl: 'https://convene.example.org/manage?token=m.test',
     ...overrides,
   };
 }

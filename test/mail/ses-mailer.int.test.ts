@@ -43,6 +43,7 @@ function mail(email: string): ConfirmationMailInput {
     confirmUrl: CONFIRM_URL,
     unsubscribeUrl: 'https://convene.example.org/registrations/unregister?token=int.test',
     unsubscribeMailto: 'mailto:unsubscribe@convene.example.org?subject=int.test',
+    manageUrl: 'https://convene.example.org/manage?token=int.test',
   };
 }
 

@@ -127,13 +127,15 @@ describe('a recording from upload to withdrawal', () => {
     const dispatcher = testDispatcher(api, { mailer });
     const report = await dispatcher.tick({ now: new Date(publishAt + 120_000) });
     expect(report.recordings).toBe(3);
-    const mails = await Promise.all(mailer.sent.map((raw) => simpleParser(raw)));
+    // (The welcome mail of members an organiser registered may go in the same tick: not counted.)
+    const mails = (await Promise.all(mailer.sent.map((raw) => simpleParser(raw)))).filter((m) => /^(Recording available|Grabación disponible|Enregistrement disponible)/.test(m.subject ?? ''));
     for (const member of members) expect(mails.filter((m) => JSON.stringify(m.to).includes(member.email))).toHaveLength(1);
     const spanish = mails.find((m) => JSON.stringify(m.to).includes(members[0]!.email))!;
     expect(spanish.subject).toMatch(/Economía del cuidado/);
     expect(spanish.text).toContain(`${api.url}${link}`);
+    const sentBefore = mailer.sent.length;
     expect((await dispatcher.tick({ now: new Date(publishAt + 180_000) })).recordings).toBe(0);
-    expect(mailer.sent).toHaveLength(3);
+    expect(mailer.sent).toHaveLength(sentBefore);
 
     // Withdrawn: gone from the feed, the schedule and the archive; its link answers 410.
     const withdrawn = await api.request('POST', `${recordingPath()}/withdraw`, { body: { reason: 'A speaker withdrew consent.' } });

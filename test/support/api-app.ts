@@ -11,13 +11,12 @@ import type { SESClient } from '@aws-sdk/client-ses';
 import { serve } from '@hono/node-server';
 import { createEventStore, type conveneEventStore } from '../../functions/adapters/event-store/index.js';
 import { documentClient } from '../../functions/adapters/dynamodb-client.js';
-import { createSesMailer } from '../../functions/adapters/mailer/ses-mailer.js';
 import { createMemberDirectory, type MemberDirectory } from '../../functions/adapters/members/member-directory.js';
 import { createReadModelStore, type ReadModelStore } from '../../functions/adapters/read-models/read-model-store.js';
 import { batchedFeedReads, feedTablesOf } from '../../functions/adapters/read-models/member-feed-reads.js';
 import type { RecordingStore } from '../../functions/adapters/recordings/recording-store.js';
 import { createApi } from '../../functions/api/app.js';
-import { confirmationSender } from '../../functions/mail/send-confirmation.js';
+import { createManageAttempts } from '../../functions/adapters/members/manage-attempts.js';
 import { createTokenSigner, type TokenSigner } from '../../functions/security/signed-token.js';
 import { freePort } from '../../infra/local/free-port.js';
 import { localTokenVerifier, mintOrganiserToken, newSigningKey, type SigningKey } from '../../infra/local/organiser-token.js';
@@ -42,6 +41,8 @@ export interface RequestOptions {
   headers?: Record<string, string>;
   /** `null`: no Authorization header. Default: a valid organiser token. */
   token?: string | null;
+  /** `manual`: answer a redirect as it is (status and Location) instead of following it. */
+  redirect?: 'follow' | 'manual';
 }
 
 export interface TestAppOptions {
@@ -106,7 +107,7 @@ export async function buildTestApp(options: TestAppOptions): Promise<TestApp> {
     members,
     feedReads: batchedFeedReads(client, feedTablesOf(names), readModels),
     signer,
-    sendConfirmation: confirmationSender(createSesMailer(options.ses), { from: 'Convene <no-reply@convene.test>', messageIdDomain: 'convene.test' }),
+    manageAttempts: createManageAttempts(client, names[membersTable.id]!),
     baseUrl: url,
     verifyOrganiserToken: localTokenVerifier(key.publicJwk),
     rateLimit: options.rateLimit
@@ -141,7 +142,7 @@ export async function requestApi<T = any>(url: string, defaultToken: string, met
     body = JSON.stringify(options.body);
     headers['content-type'] ??= 'application/json';
   }
-  const res = await fetch(`${url}${path}`, { method, headers, ...(body !== undefined ? { body } : {}) });
+  const res = await fetch(`${url}${path}`, { method, headers, redirect: options.redirect ?? 'follow', ...(body !== undefined ? { body } : {}) });
   const text = await res.text();
   let parsed: unknown = text;
   try {

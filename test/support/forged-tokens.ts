@@ -9,6 +9,7 @@ import { importJWK, SignJWT } from 'jose';
 import { LOCAL_ISSUER, mintOrganiserToken, newSigningKey } from '../../infra/local/organiser-token.js';
 import { ORGANISERS_GROUP } from '../../functions/api/route-table.js';
 import { createTokenSigner } from '../../functions/security/signed-token.js';
+import { LINK_LIFETIME_MS, type MemberLinkAction } from '../../functions/links/member-links.js';
 import type { TestApi } from './api.js';
 
 export interface Forgery {
@@ -50,17 +51,29 @@ export async function forgedOrganiserTokens(api: TestApi): Promise<Forgery[]> {
   ];
 }
 
-export type LinkAction = 'confirm' | 'unregister' | 'unsubscribe';
+export type LinkAction = MemberLinkAction;
+export const LINK_ACTIONS = Object.keys(LINK_LIFETIME_MS) as readonly LinkAction[];
 
-/** What a genuine link of each action carries (functions/api/routes/registrations.ts, functions/mail/unsubscribe-links.ts). */
+/** What a genuine link of each action carries (functions/links/member-links.ts). */
 export interface LinkSubject {
   readonly memberId: string;
   readonly seriesId: string;
   readonly registrationId: string;
 }
 
-const payloadOf = (action: LinkAction, s: LinkSubject) =>
-  action === 'confirm' ? { a: action, m: s.memberId, s: s.seriesId, r: s.registrationId } : { a: action, m: s.memberId, s: s.seriesId };
+const payloadOf = (action: LinkAction, s: LinkSubject): Record<string, string> => {
+  switch (action) {
+    case 'confirm':
+    case 'unregister':
+      return { a: action, m: s.memberId, s: s.seriesId, r: s.registrationId };
+    case 'change':
+      return { a: action, m: s.memberId, s: s.seriesId, q: 'some-request' };
+    case 'manage':
+      return { a: action, m: s.memberId };
+    case 'unsubscribe':
+      return { a: action, m: s.memberId, s: s.seriesId };
+  }
+};
 
 export interface LinkForgery {
   readonly name: string;
@@ -76,7 +89,7 @@ export function forgedLinkTokens(api: TestApi, action: LinkAction, subject: Link
   const genuine = api.signer.sign(payload, inADay);
   const [body, signature] = genuine.split('.') as [string, string];
   const mallory = api.signer.sign({ ...payload, m: 'mallory' }, inADay).split('.')[0]!;
-  const others = (['confirm', 'unregister', 'unsubscribe'] as const).filter((a) => a !== action);
+  const others = LINK_ACTIONS.filter((a) => a !== action);
   // A middle character: every one of its 6 bits is signature (see nonCanonicalSignature).
   const flipped = `${signature.slice(0, 20)}${signature[20] === 'A' ? 'B' : 'A'}${signature.slice(21)}`;
   return [

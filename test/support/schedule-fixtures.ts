@@ -7,6 +7,8 @@ import type { RecordedEvent } from '../../events/shared/event.js';
 export const COMPOSE_OPTIONS = { from: 'Convene <no-reply@convene.example.org>', messageIdDomain: 'convene.example.org' };
 export const UNSUBSCRIBE_URL = 'https://convene.example.org/registrations/unregister?token=dW5yZWdpc3Rlcg.c2ln';
 export const UNSUBSCRIBE_MAILTO = 'mailto:unsubscribe@convene.example.org?subject=unregister%20dW5yZWdpc3Rlcg';
+/** The member's page link every mail carries (functions/links/member-links.ts). */
+export const MANAGE_URL = 'https://convene.example.org/manage?token=m.test';
 /** When the fixtures' series and sessions were made. */
 export const CREATED = '2027-01-10T09:00:00.000Z';
 

@@ -47,7 +47,8 @@ export const RETRY_OF: Readonly<Record<FailureCode, FailureRetry>> = {
   'sending-paused': 'next-tick',
 };
 
-export type MailKind = 'invite' | 'reminder' | 'recording';
+export const MAIL_KINDS = ['invite', 'reminder', 'recording', 'confirmation', 'change', 'welcome', 'manage-link'] as const;
+export type MailKind = (typeof MAIL_KINDS)[number];
 
 /** One failure as it is written: who and what it is about, and why. */
 export interface FailureNote {
@@ -55,6 +56,7 @@ export interface FailureNote {
   /** What went wrong, for an organiser: never the member's address. */
   readonly reason: string;
   readonly kind: MailKind;
+  /** The series it is about; empty for mail about no series (a manage link), which is then not listed. */
   readonly seriesId: string;
   readonly memberId: string;
   readonly sessionId?: string;
@@ -76,7 +78,7 @@ export interface DeliveryFailure extends Omit<FailureNote, 'at'> {
 const StoredFailure = z.object({
   code: z.enum(FAILURE_CODES),
   reason: z.string(),
-  kind: z.enum(['invite', 'reminder', 'recording']),
+  kind: z.enum(MAIL_KINDS),
   seriesId: z.string(),
   memberId: z.string(),
   sessionId: z.string().optional(),
@@ -103,17 +105,18 @@ export function failureOf(item: Record<string, unknown>): DeliveryFailure | unde
 export function setFailure(note: FailureNote): { set: string; names: Record<string, string>; values: Record<string, unknown> } {
   const { at, ...rest } = note;
   const lastAt = at.toISOString();
+  const counted = 'failure = :failure, failureFirstAt = if_not_exists(failureFirstAt, :fat), failureAttempts = if_not_exists(failureAttempts, :fzero) + :fone';
+  const values = { ':failure': { ...definedOnly(rest), lastAt }, ':fat': lastAt, ':fzero': 0, ':fone': 1 };
+  // Mail about no series is kept on its item but not listed (an index key cannot be empty).
+  if (!note.seriesId) return { set: counted, names: {}, values };
   return {
-    set: 'failure = :failure, #fseries = :fseries, #fsort = :fsort, failureFirstAt = if_not_exists(failureFirstAt, :fat), failureAttempts = if_not_exists(failureAttempts, :fzero) + :fone',
+    set: `${counted}, #fseries = :fseries, #fsort = :fsort`,
     names: { '#fseries': DELIVERY_FAILURE_SERIES, '#fsort': DELIVERY_FAILURE_SORT },
     values: {
-      ':failure': { ...definedOnly(rest), lastAt },
+      ...values,
       ':fseries': note.seriesId,
       // Newest first when the index is read backwards; the rest makes it unique per item.
       ':fsort': `${lastAt}#${note.kind}#${note.memberId}#${note.sessionId ?? ''}#${note.slot ?? ''}`,
-      ':fat': lastAt,
-      ':fzero': 0,
-      ':fone': 1,
     },
   };
 }

@@ -91,6 +91,12 @@ export const ledgerKeys = {
   /** One member's reminder of one slot. */
   reminder: (seriesId: string, slotKey: string, memberId: string): LedgerKey => ({ pk: `reminders#${seriesId}#${slotKey}`, sk: memberId }),
   remindersOf: (seriesId: string, slotKey: string) => `reminders#${seriesId}#${slotKey}`,
+  /**
+   * Mail about a member's own registrations: `ask#<series>` (confirm a registration, or accept
+   * a change: one item per series, so its rate limit holds across both), `welcome#<series>#<registration>`, `manage-link`.
+   */
+  memberMail: (memberId: string, what: string): LedgerKey => ({ pk: `member-mail#${memberId}`, sk: what }),
+  memberMailOf: (memberId: string) => `member-mail#${memberId}`,
   /** A reminder slot every member was handled for. */
   slot: (seriesId: string, slotKey: string): LedgerKey => ({ pk: `slots#${seriesId}`, sk: slotKey }),
   slotsOf: (seriesId: string) => `slots#${seriesId}`,

@@ -6,7 +6,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { DeleteCommand, GetCommand, PutCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { MEMBER_PK } from '../../../infra/tables.js';
+import { MEMBER_EXPIRES_AT, MEMBER_PK } from '../../../infra/tables.js';
 import { batchGetAll } from '../dynamodb-pages.js';
 import { isAwsError } from '../aws-errors.js';
 
@@ -19,8 +19,26 @@ export interface MemberRecord {
 }
 
 export interface MemberDirectory {
-  /** The member with this email address, created (with `newId()`) if there is none. Safe under races. */
+  /**
+   * The member with this email address, created (with `newId()`) if there is none, with this
+   * name (a self-service request passes none: the name is taken when its owner confirms). An
+   * existing member's name is never changed here. Safe under races.
+   */
   findOrCreate(email: string, name: string, now: Date): Promise<{ member: MemberRecord; created: boolean }>;
+  /**
+   * The member id of this address, creating the member (without a name) if there is none: one
+   * read for a known address, one read and one transaction for a new one, so that a request with
+   * any address costs the same round trips. Safe under races.
+   */
+  claimOrCreate(email: string, now: Date): Promise<{ memberId: string; created: boolean }>;
+  /** Sets the member's name (the member confirmed it, or changed it from their page). */
+  setName(memberId: string, name: string): Promise<void>;
+  /** Keeps the name given with a self-service request until its owner confirms (15 days). */
+  noteRequestedName(requestId: string, memberId: string, name: string, now: Date): Promise<void>;
+  /** The name given with a request of this member, if it is still kept. */
+  requestedName(requestId: string, memberId: string): Promise<string | undefined>;
+  /** A feed token for a member who has none yet (shown once); undefined when they have one. Safe under races. */
+  ensureFeedToken(memberId: string): Promise<string | undefined>;
   get(memberId: string): Promise<MemberRecord | undefined>;
   /** The members of these ids that exist, by id (BatchGet, 100 at a time). */
   getMany(memberIds: readonly string[]): Promise<Map<string, MemberRecord>>;
@@ -76,9 +94,82 @@ export function createMemberDirectory(client: DynamoDBDocumentClient, table: str
       }
     },
 
+    async claimOrCreate(email, now) {
+      const emailKey = `email#${sha256(normaliseEmail(email))}`;
+      for (let attempt = 1; ; attempt++) {
+        const existing = await get(emailKey);
+        if (existing) return { memberId: String(existing.memberId), created: false };
+        const record: MemberRecord = { memberId: newId(), email: email.trim(), name: '', createdAt: now.toISOString() };
+        try {
+          await client.send(new TransactWriteCommand({ TransactItems: memberAndClaim(table, record, emailKey) }));
+          return { memberId: record.memberId, created: true };
+        } catch (error) {
+          // Another request claimed this address first: its member is the one (read on the next turn).
+          const lostRace = isAwsError(error, 'TransactionCanceledException', 'TransactionConflictException');
+          if (!lostRace || attempt >= CLAIM_ATTEMPTS) throw error;
+          await sleep(Math.random() * 20 * attempt);
+        }
+      }
+    },
+
     async get(memberId) {
       const item = await get(`member#${memberId}`);
       return item ? memberItem(item) : undefined;
+    },
+
+    async setName(memberId, name) {
+      await client.send(
+        new UpdateCommand({
+          TableName: table,
+          Key: { [MEMBER_PK]: `member#${memberId}` },
+          UpdateExpression: 'SET #n = :n',
+          ConditionExpression: `attribute_exists(${MEMBER_PK})`,
+          ExpressionAttributeNames: { '#n': 'name' },
+          ExpressionAttributeValues: { ':n': name },
+        }),
+      );
+    },
+
+    async noteRequestedName(requestId, memberId, name, now) {
+      await client.send(
+        new PutCommand({
+          TableName: table,
+          Item: { [MEMBER_PK]: `request#${requestId}`, memberId, name, [MEMBER_EXPIRES_AT]: Math.floor(now.getTime() / 1000) + REQUESTED_NAME_TTL_SECONDS },
+        }),
+      );
+    },
+
+    async requestedName(requestId, memberId) {
+      const item = await get(`request#${requestId}`);
+      return item && item.memberId === memberId && typeof item.name === 'string' ? item.name : undefined;
+    },
+
+    async ensureFeedToken(memberId) {
+      const token = randomBytes(24).toString('base64url'); // 192 bits
+      const hash = sha256(token);
+      try {
+        await client.send(
+          new TransactWriteCommand({
+            TransactItems: [
+              {
+                Update: {
+                  TableName: table,
+                  Key: { [MEMBER_PK]: `member#${memberId}` },
+                  UpdateExpression: 'SET feedTokenHash = :h',
+                  ConditionExpression: `attribute_exists(${MEMBER_PK}) AND attribute_not_exists(feedTokenHash)`,
+                  ExpressionAttributeValues: { ':h': hash },
+                },
+              },
+              { Put: { TableName: table, Item: { [MEMBER_PK]: feedTokenPk(token), memberId } } },
+            ],
+          }),
+        );
+        return token;
+      } catch (error) {
+        // The member has a token already (or another request just gave them one).
+        if (isAwsError(error, 'TransactionCanceledException')) return undefined;
+        throw error;
+      }
     },
 
     async getMany(memberIds) {
@@ -121,6 +212,8 @@ export function createMemberDirectory(client: DynamoDBDocumentClient, table: str
 
 /** Turns of read-then-claim before findOrCreate gives up on an address others keep claiming. */
 const CLAIM_ATTEMPTS = 6;
+/** A requested name is kept a day longer than the confirmation link lives (14 days). */
+const REQUESTED_NAME_TTL_SECONDS = 15 * 24 * 3600;
 
 /**
  * The member and its address claim, written in one transaction: both or neither, so no member

@@ -1,5 +1,5 @@
 /** The organisers' routes: series, sessions, history. Thin: parse, run a command, render. */
-import { Hono, type Context } from 'hono';
+import { Hono } from 'hono';
 import type { ConveneEvent } from '../../../events/registry.js';
 import { fold as foldWith } from '../../../events/shared/decider.js';
 import { seriesDecider, type ActiveSeries, type SeriesCommand } from '../../../events/series/index.js';

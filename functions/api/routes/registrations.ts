@@ -1,10 +1,12 @@
 /**
- * Members: register for a series (double opt-in), confirm, unregister, rotate the personal
- * feed token (the feed itself is member-feed.ts). Organisers register members in bulk
- * (already consented: no confirmation).
+ * Registering for a series. A member asks with their address (double opt-in): the request is
+ * appended and answered 202 the same way, with the same work, whoever the address belongs to;
+ * the mail that asks the owner to confirm (or, for a registration they have, to accept a
+ * change) leaves from the dispatcher, never from this request. Nothing a request asks changes
+ * what the owner decided until they answer that mail (functions/api/routes/registration-links.tsx).
  *
- * Signed links (confirm, unregister) carry what they act on; a personal feed token (random,
- * 192 bits, stored only as a hash) is also the member's bearer token for DELETE and rotation.
+ * Organisers register members in bulk (already consented: no confirmation; each gets one
+ * welcome mail), and see who has a seat.
  */
 import { Hono, type Context } from 'hono';
 // A namespace import: esbuild then keeps only the parts of zod in use (not its 64 locales).
@@ -14,7 +16,6 @@ import type { MemberEvent } from '../../../events/member/events.js';
 import type { RosterEntry } from '../../../events/projections/member-registrations.js';
 import type { ConveneEvent } from '../../../events/registry.js';
 import type { Actor } from '../../../events/shared/event.js';
-import { NotFoundError } from '../../../events/shared/errors.js';
 import { Email, Id, LanguageTag, SingleLine, TimeZone } from '../../../events/shared/values.js';
 import type { ActiveSeries } from '../../../events/series/index.js';
 import type { SeriesEvent } from '../../../events/series/events.js';
@@ -24,36 +25,18 @@ import type { ReadModelStore } from '../../adapters/read-models/read-model-store
 import { runCommand, type RunOptions } from '../../commands/run-command.js';
 import { rosterPk } from '../../projector/projections.js';
 import { seatsFor } from '../../../events/projections/seats.js';
-import type { TokenSigner } from '../../security/signed-token.js';
-import { signedLinkReader } from '../signed-link.js';
 import type { OrganiserVariables } from '../auth.js';
-import { ApiError, NotFoundProblem, UnauthorizedError, UnprocessableError, fieldProblem } from '../problems.js';
-import { pathId, readBody } from '../request.js';
+import { NotFoundProblem, UnprocessableError, fieldProblem } from '../problems.js';
+import { readBody } from '../request.js';
 import { cachedSeriesLoader } from './series-stream.js';
 
 export interface RegistrationDeps {
   readonly store: EventStore<ConveneEvent>;
   readonly readModels: ReadModelStore;
   readonly members: MemberDirectory;
-  readonly signer: TokenSigner;
-  readonly baseUrl: string;
-  /** Sends the double opt-in mail; the route does not wait on what the mail says. */
-  readonly sendConfirmation: (mail: ConfirmationRequest) => Promise<void>;
   readonly clock?: () => Date;
   readonly newId?: () => string;
 }
-
-export interface ConfirmationRequest {
-  readonly to: { readonly email: string; readonly name: string };
-  readonly language: string;
-  readonly memberTimeZone: string;
-  readonly series: ActiveSeries;
-  readonly sessionIds: 'all' | readonly string[];
-  readonly confirmUrl: string;
-  readonly unregisterUrl: string;
-}
-
-const LINK_LIFETIME_MS = 14 * 24 * 3600 * 1000;
 
 const Sessions = z.union([z.literal('all'), z.array(Id).min(1).max(500)]);
 
@@ -69,9 +52,6 @@ export const BulkRegisterBody = z.strictObject({
   members: z.array(z.strictObject({ email: Email, name: SingleLine(200), language: LanguageTag, timeZone: TimeZone })).min(1).max(500),
   sessions: Sessions.default('all'),
 });
-
-const ConfirmLink = z.object({ a: z.literal('confirm'), m: Id, s: Id, r: Id });
-const UnregisterLink = z.object({ a: z.literal('unregister'), m: Id, s: Id });
 
 type Env = { Variables: OrganiserVariables & { requestId: string } };
 
@@ -108,98 +88,28 @@ export function registrationRoutes(deps: RegistrationDeps) {
   const run = (c: Context<Env>, memberId: string, command: MemberCommand, actor: Actor, options: RunOptions = {}) =>
     runCommand(memberStore, memberDecider, memberStreamId(memberId), command, { actor, correlationId: c.get('requestId') ?? newId() }, options);
 
-  const verifyLink = signedLinkReader(deps.signer, clock);
-
-  const memberFromBearer = async (c: Context<Env>): Promise<string> => {
-    const m = /^Bearer\s+([\w-]{32})\s*$/.exec(c.req.header('authorization') ?? '');
-    const memberId = m ? await deps.members.memberIdForFeedToken(m[1]!) : undefined;
-    if (!memberId) throw new UnauthorizedError('Send your personal token (the one in your calendar feed link): Authorization: Bearer <token>.', m !== null);
-    return memberId;
-  };
-
   const loadRoster = async (seriesId: string): Promise<RosterEntry[]> =>
     (await deps.readModels.query<RosterEntry>(rosterPk(seriesId))).map((d) => d.doc);
-
-  const feedUrl = (token: string) => `${deps.baseUrl}/feeds/members/${token}.ics`;
 
   app.post('/series/:seriesId/registrations', async (c) => {
     const body = await readBody(c, RegisterBody);
     const series = await seriesWithSessions(c.req.param('seriesId'), body.sessions);
-    const { member, created } = await deps.members.findOrCreate(body.email, body.name, clock());
-    const result = await run(
+    // A new member has no name until they confirm one; the name given waits with the request.
+    // The same round trips whoever the address is: one read (and a transaction to create), the
+    // name kept, the stream read (unless new), one append.
+    const { memberId, created } = await deps.members.claimOrCreate(body.email, clock());
+    const requestId = newId();
+    await deps.members.noteRequestedName(requestId, memberId, body.name, clock());
+    await run(
       c,
-      member.memberId,
-      { type: 'RequestRegistration', memberId: member.memberId, seriesId: series.seriesId, registrationId: newId(), sessions: body.sessions, language: body.language, timeZone: body.timeZone, source: 'self-service' },
-      { kind: 'member', id: member.memberId },
+      memberId,
+      { type: 'RequestRegistration', memberId, seriesId: series.seriesId, registrationId: newId(), requestId, sessions: body.sessions, language: body.language, timeZone: body.timeZone, source: 'self-service' },
+      { kind: 'member', id: memberId },
       { newStream: created },
     );
-    const registration = result.state.registrations[series.seriesId]!;
-    if (registration.status === 'requested') {
-      const expires = new Date(clock().getTime() + LINK_LIFETIME_MS);
-      await deps.sendConfirmation({
-        to: { email: member.email, name: body.name },
-        language: body.language,
-        memberTimeZone: body.timeZone,
-        series,
-        sessionIds: registration.sessions,
-        confirmUrl: `${deps.baseUrl}/registrations/confirm?token=${deps.signer.sign({ a: 'confirm', m: member.memberId, s: series.seriesId, r: registration.registrationId }, expires)}`,
-        unregisterUrl: `${deps.baseUrl}/registrations/unregister?token=${deps.signer.sign({ a: 'unregister', m: member.memberId, s: series.seriesId }, expires)}`,
-      });
-    }
     // The same answer whether or not the address was registered before: nothing leaks about who is.
-    return c.json({ status: 'check-your-inbox', detail: `If ${body.email} is not confirmed for this series yet, a confirmation link is on its way.` }, 202);
-  });
-
-  app.get('/registrations/confirm', async (c) => {
-    const link = verifyLink(c, ConfirmLink);
-    try {
-      await run(c, link.m, { type: 'ConfirmRegistration', memberId: link.m, seriesId: link.s, registrationId: link.r }, { kind: 'member', id: link.m });
-    } catch (error) {
-      if (error instanceof NotFoundError) throw new ApiError(410, 'registration-gone', 'Registration no longer pending', 'This registration was cancelled or replaced: register again.');
-      throw error;
-    }
-    const member = await deps.members.get(link.m);
-    // A member gets a personal feed token once; later confirmations do not show it again.
-    const token = member && !member.feedTokenHash ? await deps.members.rotateFeedToken(link.m) : undefined;
-    return c.json({ status: 'confirmed', seriesId: link.s, ...(token ? { feedUrl: feedUrl(token), memberToken: token } : {}) });
-  });
-
-  const unregister = async (c: Context<Env>, memberId: string, seriesId: string) => {
-    try {
-      await run(c, memberId, { type: 'CancelRegistration', memberId, seriesId, sessions: 'all', cancelledBy: 'member' }, { kind: 'member', id: memberId });
-    } catch (error) {
-      if (error instanceof NotFoundError) throw new NotFoundProblem(`You are not registered for series ${seriesId}.`);
-      throw error;
-    }
-    return c.json({ status: 'unregistered', seriesId });
-  };
-
-  // Opening the link only asks: mail scanners follow links, and must not unregister anyone.
-  app.get('/registrations/unregister', async (c) => {
-    verifyLink(c, UnregisterLink);
-    const action = `/registrations/unregister?token=${encodeURIComponent(c.req.query('token') ?? '')}`;
-    return c.html(
-      `<!doctype html><html><head><meta charset="utf-8"><title>Unregister</title></head><body>` +
-        `<form method="post" action="${action}"><p>Stop your registration and mail for this series?</p>` +
-        `<button type="submit" name="List-Unsubscribe" value="One-Click">Unregister</button></form></body></html>`,
-    );
-  });
-
-  // The form above, and RFC 8058 one-click: mail clients POST `List-Unsubscribe=One-Click` here.
-  app.post('/registrations/unregister', async (c) => {
-    const link = verifyLink(c, UnregisterLink);
-    return unregister(c, link.m, link.s);
-  });
-
-  app.delete('/series/:seriesId/registrations', async (c) => {
-    const memberId = await memberFromBearer(c);
-    return unregister(c, memberId, pathId(c.req.param('seriesId'), 'series'));
-  });
-
-  app.post('/members/feed-token', async (c) => {
-    const memberId = await memberFromBearer(c);
-    const token = await deps.members.rotateFeedToken(memberId);
-    return c.json({ feedUrl: feedUrl(token), memberToken: token }, 201);
+    c.header('Cache-Control', 'no-store');
+    return c.json({ status: 'check-your-inbox', detail: `If ${body.email} can take part, a mail is on its way: open its link to confirm. Nothing changes until you do.` }, 202);
   });
 
   app.get('/admin/series/:seriesId/sessions/:sessionId/registrations', async (c) => {

@@ -29,7 +29,8 @@ export interface UnsubscribeDeps {
 export function unsubscribeRoutes(deps: UnsubscribeDeps) {
   const app = new Hono<{ Variables: { requestId: string } }>();
   const readLink = signedLinkReader(deps.signer, deps.clock ?? (() => new Date()));
-  const seriesTitle = async (seriesId: string) => {
+  const seriesTitle = async (seriesId: string | undefined) => {
+    if (seriesId === undefined) return undefined;
     const schedule = (await deps.readModels.get<SeriesSchedule>(scheduleKey(seriesId)))?.doc;
     const title = schedule ? (schedule.title[schedule.languages[0] ?? ''] ?? Object.values(schedule.title)[0]) : undefined;
     return title ?? seriesId;
@@ -38,12 +39,13 @@ export function unsubscribeRoutes(deps: UnsubscribeDeps) {
 
   app.get('/mail/unsubscribe', async (c) => {
     const link = readLink(c, UnsubscribeLink, 'use the link in a newer mail');
-    const series = escapeHtml(await seriesTitle(link.s));
+    const title = await seriesTitle(link.s);
     const action = `/mail/unsubscribe?token=${encodeURIComponent(c.req.query('token') ?? '')}`;
+    c.header('Cache-Control', 'no-store');
     return c.html(
       page(
-        'Stop mail about this series?',
-        `<p>You will get no more mail about “${series}”: no invitations, updates or reminders. Your registration and calendar feed stay as they are.</p>
+        title === undefined ? 'Stop all mail from Convene?' : 'Stop mail about this series?',
+        `<p>${title === undefined ? 'You will get no more mail from Convene about any series' : `You will get no more mail about “${escapeHtml(title)}”`}: no invitations, updates or reminders. Your registrations and calendar feed stay as they are.</p>
 <form method="post" action="${escapeHtml(action)}"><button type="submit" name="List-Unsubscribe" value="One-Click" style="font-size:16px;padding:8px 16px;">Stop mail</button></form>\n`,
       ),
     );
@@ -55,11 +57,12 @@ export function unsubscribeRoutes(deps: UnsubscribeDeps) {
       deps.store as unknown as EventStore<MemberEvent>,
       memberDecider,
       memberStreamId(link.m),
-      { type: 'Unsubscribe', memberId: link.m, seriesId: link.s, via: 'one-click' },
+      { type: 'Unsubscribe', memberId: link.m, ...(link.s ? { seriesId: link.s } : {}), via: 'one-click' },
       { actor: { kind: 'member', id: link.m }, correlationId: c.get('requestId') ?? crypto.randomUUID() },
     );
-    const series = escapeHtml(await seriesTitle(link.s));
-    return c.html(page('You are unsubscribed', `<p>You will get no more mail about “${series}”.</p>\n`));
+    const title = await seriesTitle(link.s);
+    c.header('Cache-Control', 'no-store');
+    return c.html(page('You are unsubscribed', `<p>You will get no more mail ${title === undefined ? 'from Convene' : `about “${escapeHtml(title)}”`}.</p>\n`));
   });
 
   return app;

@@ -1,0 +1,179 @@
+/**
+ * A member's own page, opened with the "manage my registrations" link every mail carries
+ * (a signed link, 30 days): their registrations, sessions, language, zone and reminders, leave
+ * a series, stop mail, get a new calendar link. GET shows it; each form POSTs one change and
+ * comes back to the page (303), or answers JSON to a program.
+ *
+ * Without a link at hand a member types their address at /members/manage-link: the answer is
+ * the same whether the address is known, and the link goes by mail (the dispatcher sends it,
+ * at most one per 15 minutes), never in the answer.
+ */
+import { Hono, type Context } from 'hono';
+import { covers, type MemberCommand } from '../../../events/member/index.js';
+import type { MemberDirectory } from '../../adapters/members/member-directory.js';
+import type { ManageAttempts } from '../../adapters/members/manage-attempts.js';
+import { ManageLink } from '../../links/member-links.js';
+import { CheckInboxPage, FeedPage, ManageLinkPage, ManagePage, type ManagedRegistration } from '../../pages/member-pages.js';
+import { json, page, seriesTitle, sessionLines, wantsJson, type MemberAccess } from '../member-access.js';
+import { NotFoundProblem } from '../problems.js';
+import { readForm } from '../request.js';
+import { EmptyForm, ManageLinkForm, PreferencesForm, SeriesForm, SessionsForm, StopMailForm } from '../member-forms.js';
+
+export interface ManageDeps {
+  readonly access: MemberAccess;
+  readonly members: MemberDirectory;
+  /** Requests for a manage link for addresses with no member: kept as long, so both answers cost the same. */
+  readonly manageAttempts: ManageAttempts;
+}
+
+/** Offsets a member may pick beside their series' own. */
+const COMMON_OFFSETS = ['P7D', 'P1D', 'PT1H', 'PT15M'];
+
+export function manageRoutes(deps: ManageDeps) {
+  const { access, members } = deps;
+  const app = new Hono<{ Variables: { requestId: string } }>();
+  const token = (c: Context) => encodeURIComponent(c.req.query('token') ?? '');
+  const back = (c: Context, done: string) => {
+    if (wantsJson(c)) return json(c, { status: done });
+    c.header('Cache-Control', 'no-store');
+    return c.redirect(`/manage?token=${token(c)}&done=${encodeURIComponent(done)}`, 303);
+  };
+  const run = (c: Context, memberId: string, command: MemberCommand) => access.run(c, memberId, command);
+
+  app.get('/manage', async (c) => {
+    const link = access.readLink(c, ManageLink, 'ask for a new link at /members/manage-link');
+    const state = await access.state(link.m);
+    const active = Object.values(state.registrations).filter((r) => r.status !== 'cancelled');
+    const language = state.preferences.language ?? active[0]?.language ?? 'en';
+    const timeZone = state.preferences.timeZone ?? active[0]?.timeZone ?? 'UTC';
+    const series = await Promise.all(active.map((r) => access.loadSeries(r.seriesId)));
+    const registrations: ManagedRegistration[] = active.map((r, i) => {
+      const s = series[i]!;
+      return {
+        seriesId: r.seriesId,
+        series: seriesTitle(s, language),
+        status: r.status === 'confirmed' ? 'confirmed' : 'requested',
+        all: r.sessions === 'all' && r.declined.length === 0,
+        sessions: sessionLines(s, 'all', language, timeZone).map((line) => ({ ...line, chosen: covers(r, line.sessionId) })),
+        mailStopped: state.unsubscribed.all || state.unsubscribed.series.includes(r.seriesId),
+      };
+    });
+    if (wantsJson(c)) {
+      return json(c, {
+        memberId: link.m,
+        preferences: state.preferences,
+        unsubscribed: state.unsubscribed,
+        registrations: active.map((r) => ({ seriesId: r.seriesId, status: r.status, sessions: r.sessions, declined: r.declined, language: r.language, timeZone: r.timeZone })),
+      });
+    }
+    const choices = [...new Set([...series.flatMap((s) => s.reminderOffsets), ...COMMON_OFFSETS, ...(state.preferences.reminderOffsets ?? [])])];
+    const done = c.req.query('done');
+    return page(
+      c,
+      <ManagePage
+        registrations={registrations}
+        language={language}
+        timeZone={timeZone}
+        {...(state.preferences.reminderOffsets ? { reminders: state.preferences.reminderOffsets } : {})}
+        reminderChoices={choices}
+        allMailStopped={state.unsubscribed.all}
+        action={(what) => `/manage/${what}?token=${token(c)}`}
+        {...(done ? { done: doneMessage(done) } : {})}
+      />,
+    );
+  });
+
+  app.post('/manage/preferences', async (c) => {
+    const link = access.readLink(c, ManageLink, 'ask for a new link at /members/manage-link');
+    const form = await readForm(c, PreferencesForm);
+    const reminders = form.reminders === undefined ? undefined : form.reminders.includes('default') ? null : (form.reminders as string[]);
+    await run(c, link.m, {
+      type: 'ChangePreferences',
+      memberId: link.m,
+      ...(form.language ? { language: form.language } : {}),
+      ...(form.timeZone ? { timeZone: form.timeZone } : {}),
+      ...(reminders !== undefined ? { reminderOffsets: reminders } : {}),
+    });
+    return back(c, 'preferences');
+  });
+
+  app.post('/manage/sessions', async (c) => {
+    const link = access.readLink(c, ManageLink, 'ask for a new link at /members/manage-link');
+    const form = await readForm(c, SessionsForm);
+    const state = await access.state(link.m);
+    const registration = state.registrations[form.seriesId];
+    if (!registration || registration.status === 'cancelled') throw new NotFoundProblem(`You are not registered for series ${form.seriesId}.`);
+    const chosen = form.sessions ?? [];
+    const series = await access.loadSeries(form.seriesId, { fresh: true });
+    const known = Object.keys(series.sessions);
+    const wanted: 'all' | string[] = chosen.includes('all') ? 'all' : chosen.filter((id) => known.includes(id));
+    if (wanted !== 'all' && wanted.length === 0) {
+      // Nothing ticked: that is leaving the series.
+      await run(c, link.m, { type: 'CancelRegistration', memberId: link.m, seriesId: form.seriesId, sessions: 'all', cancelledBy: 'member' });
+      return back(c, 'left');
+    }
+    const removed = wanted === 'all' ? [] : known.filter((id) => covers(registration, id) && !wanted.includes(id));
+    const base = { memberId: link.m, seriesId: form.seriesId };
+    await run(c, link.m, { type: 'RequestRegistration', ...base, registrationId: registration.registrationId, sessions: wanted, language: registration.language, timeZone: registration.timeZone, source: 'member', requestId: access.newId() });
+    if (removed.length > 0) await run(c, link.m, { type: 'CancelRegistration', ...base, sessions: removed, cancelledBy: 'member' });
+    return back(c, 'sessions');
+  });
+
+  app.post('/manage/leave', async (c) => {
+    const link = access.readLink(c, ManageLink, 'ask for a new link at /members/manage-link');
+    const form = await readForm(c, SeriesForm);
+    try {
+      await run(c, link.m, { type: 'CancelRegistration', memberId: link.m, seriesId: form.seriesId, sessions: 'all', cancelledBy: 'member' });
+    } catch {
+      throw new NotFoundProblem(`You are not registered for series ${form.seriesId}.`);
+    }
+    return back(c, 'left');
+  });
+
+  app.post('/manage/stop-mail', async (c) => {
+    const link = access.readLink(c, ManageLink, 'ask for a new link at /members/manage-link');
+    const form = await readForm(c, StopMailForm);
+    await run(c, link.m, { type: 'Unsubscribe', memberId: link.m, ...(form.seriesId ? { seriesId: form.seriesId } : {}), via: 'link' });
+    return back(c, form.seriesId ? 'series-mail-stopped' : 'mail-stopped');
+  });
+
+  app.post('/manage/feed', async (c) => {
+    const link = access.readLink(c, ManageLink, 'ask for a new link at /members/manage-link');
+    await readForm(c, EmptyForm);
+    const feedUrl = access.links.feed(await members.rotateFeedToken(link.m));
+    const manageUrl = `/manage?token=${token(c)}`;
+    if (wantsJson(c)) return json(c, { feedUrl }, 201);
+    return page(c, <FeedPage feedUrl={feedUrl} manageUrl={manageUrl} />);
+  });
+
+  app.get('/members/manage-link', (c) => page(c, <ManageLinkPage action="/members/manage-link" />));
+
+  app.post('/members/manage-link', async (c) => {
+    const form = await readForm(c, ManageLinkForm);
+    const memberId = await members.memberIdForEmail(form.email);
+    // The same work and the same answer whether or not the address is a member's: one read, one write.
+    if (memberId) await run(c, memberId, { type: 'RequestManageLink', memberId, requestId: access.newId() });
+    else await deps.manageAttempts.note(form.email, access.clock());
+    if (wantsJson(c)) return json(c, { status: 'check-your-inbox' }, 202);
+    return page(c, <CheckInboxPage />, 202);
+  });
+
+  return app;
+}
+
+function doneMessage(done: string): string {
+  switch (done) {
+    case 'preferences':
+      return 'Your language, time zone and reminders are saved.';
+    case 'sessions':
+      return 'Your sessions are saved.';
+    case 'left':
+      return 'You left the series.';
+    case 'series-mail-stopped':
+      return 'You get no more mail about that series.';
+    case 'mail-stopped':
+      return 'You get no more mail from Convene.';
+    default:
+      return 'Saved.';
+  }
+}
