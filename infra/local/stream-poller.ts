@@ -1,7 +1,7 @@
 /**
  * Reads DynamoDB Local's stream of a table, shard by shard, and hands the real records to a
  * handler in the shape Lambda's DynamoDB event source gives them, honouring partial batch
- * failures (a failed record and those after it in its shard are delivered again).
+ * failures (the earliest failed record and those after it in its shard are delivered again).
  *
  * As the event source mapping does on AWS (retryAttempts, then the on-failure destination), a
  * record that keeps failing is retried a bounded number of times, with a growing pause, then
@@ -115,7 +115,10 @@ export async function startStreamPoller(options: StreamPollerOptions): Promise<S
       let failed: string | undefined;
       try {
         const response = await handler({ Records: records.map((r) => toLambdaRecord(r, streamArn)) });
-        failed = response?.batchItemFailures?.[0]?.itemIdentifier;
+        // As Lambda does, the checkpoint is the failed record with the lowest sequence number, not
+        // the first one listed: a handler that works on its records at once lists them as they fail.
+        const reported = new Set((response?.batchItemFailures ?? []).map((f) => f.itemIdentifier));
+        failed = records.find((r) => reported.has(r.dynamodb!.SequenceNumber!))?.dynamodb!.SequenceNumber ?? [...reported][0];
       } catch (error) {
         const say = (e: unknown) => console.error(`stream poller: the handler failed a whole batch of ${records.length} from ${table}: ${e instanceof Error ? e.message.split('\n')[0] : String(e)}`);
         (options.onError ?? say)(error);

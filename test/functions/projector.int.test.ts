@@ -21,6 +21,7 @@ import { createProjectorHandler } from '../../functions/projector/handler.js';
 import { projectionFailuresPk, scheduleKey, type ProjectionFailure } from '../../functions/projector/projections.js';
 import { toItem } from '../../functions/adapters/event-store/event-store.js';
 import { rebuildReadModels } from '../../functions/projector/rebuild.js';
+import { projectStream } from '../../functions/projector/project-stream.js';
 import { createTables } from '../../infra/local/create-tables.js';
 import { startStreamPoller, toLambdaRecord, type DeadLetter, type StreamPoller } from '../../infra/local/stream-poller.js';
 import { eventTable, localTableNames, readModelTable, tableEnvironment, type TableNames } from '../../infra/tables.js';
@@ -154,9 +155,10 @@ async function plantUnreadable(streamId: string, version: number) {
 
 describe('a stream record that keeps failing', () => {
   /** A poller of this file's event table that tries a record 3 times, 20 ms apart at first, and keeps what it sets aside. */
-  const pollerWith = async (handler: Parameters<typeof startStreamPoller>[0]['handler']) => {
+  const pollerWith = async (handler: Parameters<typeof startStreamPoller>[0]['handler'], more: { batchSize?: number } = {}) => {
     const letters: DeadLetter[] = [];
     const poller = await startStreamPoller({
+      ...more,
       dynamodb: clients().dynamodb,
       streams: streamsClient,
       table: names[eventTable.id]!,
@@ -187,6 +189,32 @@ describe('a stream record that keeps failing', () => {
       expect((await readModels.get<SeriesSchedule>(scheduleKey(poisoned)))?.version).toBe(6);
       const notes = await readModels.query<ProjectionFailure>(projectionFailuresPk(poisoned));
       expect(notes.map((n) => n.doc)).toEqual([expect.objectContaining({ streamId: seriesStreamId(poisoned), version: 7, eventType: 'SessionRescheduled', reason: expect.stringMatching(/startsAt/) })]);
+    } finally {
+      await poller.stop();
+    }
+  });
+
+  it('is found again when the handler lists a later failure first, as a handler working on its records at once does', async () => {
+    const first = await writeSomeHistory('first-of-two');
+    const second = await writeSomeHistory('second-of-two');
+    const projector = createProjectorHandler({ store, readModels });
+    // Both read models are up to date before the poison, so only the two planted records fail.
+    for (const seriesId of [first, second]) await projectStream({ store, readModels }, seriesStreamId(seriesId));
+    // The projector folds a batch's records at once and lists each failure as it happens; here
+    // the later one is listed first, as when its stream is quicker to read.
+    await plantUnreadable(seriesStreamId(first), 7);
+    await plantUnreadable(seriesStreamId(second), 7);
+    // Started after both are written, this poller reads the whole shard in one batch.
+    const { poller, letters } = await pollerWith(async (event) => {
+      const response = await projector(event);
+      return { batchItemFailures: [...response.batchItemFailures].reverse() };
+    }, { batchSize: 1000 });
+    try {
+      await poller.drain();
+      const mine = letters.filter((l) => JSON.stringify(l.keys).includes('-of-two'));
+      expect(mine.map((l) => (l.keys as { streamId: { S: string } }).streamId.S)).toEqual([seriesStreamId(first), seriesStreamId(second)]);
+      const notes = await readModels.query<ProjectionFailure>(projectionFailuresPk(first));
+      expect(notes.map((n) => n.doc.version)).toEqual([7]);
     } finally {
       await poller.stop();
     }
