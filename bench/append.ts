@@ -14,7 +14,7 @@ import { memberDecider, memberStreamId } from '../events/member/index.js';
 import { runCommand } from '../functions/commands/run-command.js';
 import { localClients } from '../infra/local/clients.js';
 import { startLocalStack } from '../infra/local/stack.js';
-import { EVENT_STREAM_ID, EVENT_VERSION, eventTable, tableEnvironment } from '../infra/tables.js';
+import { EVENT_STREAM_ID, EVENT_VERSION, eventTable, tableEnvironment } from '../functions/tables.js';
 import { median, measure, runBenchmark } from './support/measure.js';
 
 const N = Number(process.env.APPEND_BENCH_N ?? 3000);

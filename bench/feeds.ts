@@ -27,7 +27,7 @@ import { localClients } from '../infra/local/clients.js';
 import { freePort } from '../infra/local/free-port.js';
 import { localTokenVerifier, newSigningKey } from '../infra/local/organiser-token.js';
 import { startLocalStack } from '../infra/local/stack.js';
-import { deliveryTable, EVENT_STREAM_ID, EVENT_VERSION, MEMBER_PK, READ_MODEL_PK, READ_MODEL_SK, eventTable, idempotencyTable, membersTable, readModelTable, tableEnvironment } from '../infra/tables.js';
+import { deliveryTable, EVENT_STREAM_ID, EVENT_VERSION, MEMBER_PK, READ_MODEL_PK, READ_MODEL_SK, eventTable, idempotencyTable, membersTable, readModelTable, tableEnvironment } from '../functions/tables.js';
 import { createRateLimitCounter } from '../functions/adapters/rate-limits/rate-limit-counter.js';
 import { createFailureReader } from '../functions/adapters/deliveries/delivery-failures.js';
 

@@ -20,7 +20,7 @@ import { allStreamIds, rebuildReadModels } from '../functions/projector/rebuild.
 import { localClients } from '../infra/local/clients.js';
 import { createTables } from '../infra/local/create-tables.js';
 import { startLocalStack } from '../infra/local/stack.js';
-import { EVENT_STREAM_ID, eventTable, localTableNames, readModelTable, tableEnvironment } from '../infra/tables.js';
+import { EVENT_STREAM_ID, eventTable, localTableNames, readModelTable, tableEnvironment } from '../functions/tables.js';
 import { benchHistory } from './rebuild-history.js';
 import { median, writeResult, type Headline, runBenchmark } from './support/measure.js';
 

@@ -24,7 +24,7 @@ import { rebuildReadModels } from '../functions/projector/rebuild.js';
 import { rosterPk } from '../functions/projector/projections.js';
 import type { RosterEntry } from '../events/projections/member-registrations.js';
 import { startLocalStack } from '../infra/local/stack.js';
-import { EVENT_STREAM_ID, EVENT_VERSION, eventTable, tableEnvironment } from '../infra/tables.js';
+import { EVENT_STREAM_ID, EVENT_VERSION, eventTable, tableEnvironment } from '../functions/tables.js';
 import { startBenchApi } from './support/local-api.js';
 import { measure, median, ratio, writeResult, type Headline, runBenchmark } from './support/measure.js';
 

@@ -54,7 +54,7 @@ import { createTokenSigner } from '../functions/security/signed-token.js';
 import { localClients } from '../infra/local/clients.js';
 import { createTables } from '../infra/local/create-tables.js';
 import { startLocalStack } from '../infra/local/stack.js';
-import { deliveryTable, eventTable, localTableNames, membersTable, readModelTable, tableEnvironment } from '../infra/tables.js';
+import { deliveryTable, eventTable, localTableNames, membersTable, readModelTable, tableEnvironment } from '../functions/tables.js';
 import { runBenchmark } from './support/measure.js';
 
 const MEMBERS = Number(process.env.REMINDER_BENCH_MEMBERS ?? 10_000);

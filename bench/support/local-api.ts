@@ -18,7 +18,7 @@ import { localClients, type LocalClients } from '../../infra/local/clients.js';
 import { freePort } from '../../infra/local/free-port.js';
 import { localTokenVerifier, newSigningKey } from '../../infra/local/organiser-token.js';
 import type { LocalStack } from '../../infra/local/stack.js';
-import { deliveryTable, idempotencyTable, membersTable, readModelTable, tableEnvironment } from '../../infra/tables.js';
+import { deliveryTable, idempotencyTable, membersTable, readModelTable, tableEnvironment } from '../../functions/tables.js';
 import { createRateLimitCounter } from '../../functions/adapters/rate-limits/rate-limit-counter.js';
 import { COUNT_ONLY_LIMITS } from '../../functions/api/rate-limit.js';
 import { createFailureReader } from '../../functions/adapters/deliveries/delivery-failures.js';

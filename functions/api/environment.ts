@@ -10,7 +10,7 @@ import { createMemberDirectory } from '../adapters/members/member-directory.js';
 import { createManageAttempts } from '../adapters/members/manage-attempts.js';
 import type { TokenSigner } from '../security/signed-token.js';
 import { linkSigningFromEnvironment } from '../security/signing-secrets.js';
-import { deliveryTable, eventTable, idempotencyTable, membersTable, readModelTable } from '../../infra/tables.js';
+import { deliveryTable, eventTable, idempotencyTable, membersTable, readModelTable } from '../tables.js';
 import { createRateLimitCounter } from '../adapters/rate-limits/rate-limit-counter.js';
 import { createFailureReader } from '../adapters/deliveries/delivery-failures.js';
 import { documentClient } from '../adapters/dynamodb-client.js';

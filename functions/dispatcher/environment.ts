@@ -1,7 +1,7 @@
 /** The dispatcher wired from a Lambda's (or `npm start`'s) environment. */
 import { SESClient } from '@aws-sdk/client-ses';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { deliveryTable, membersTable, readModelTable } from '../../infra/tables.js';
+import { deliveryTable, membersTable, readModelTable } from '../tables.js';
 import { createDeliveryLedger } from '../adapters/deliveries/delivery-ledger.js';
 import { documentClient } from '../adapters/dynamodb-client.js';
 import { MAIL_CONFIGURATION_SET_ENV } from '../adapters/mailer/configuration-set.js';

@@ -16,7 +16,7 @@ import type { DynamoDBRecord, DynamoDBStreamEvent, DynamoDBBatchResponse } from 
 import { conveneEventStore } from '../adapters/event-store/index.js';
 import { documentClient } from '../adapters/dynamodb-client.js';
 import { createReadModelStore } from '../adapters/read-models/read-model-store.js';
-import { readModelTable } from '../../infra/tables.js';
+import { readModelTable } from '../tables.js';
 import { StoredEventInvalidError } from '../adapters/event-store/errors.js';
 import { noteUnreadableStream, projectStream, type ProjectorDeps } from './project-stream.js';
 import { eventPointer } from './stream-record.js';

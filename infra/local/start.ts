@@ -15,7 +15,7 @@ import { createReadModelStore } from '../../functions/adapters/read-models/read-
 import { batchedFeedReads, feedTablesOf } from '../../functions/adapters/read-models/member-feed-reads.js';
 import { createProjectorHandler } from '../../functions/projector/handler.js';
 import { rebuildReadModels } from '../../functions/projector/rebuild.js';
-import { deliveryTable, eventTable, idempotencyTable, membersTable, readModelTable, tableEnvironment } from '../tables.js';
+import { deliveryTable, eventTable, idempotencyTable, membersTable, readModelTable, tableEnvironment } from '../../functions/tables.js';
 import { createRateLimitCounter } from '../../functions/adapters/rate-limits/rate-limit-counter.js';
 import { createFailureReader } from '../../functions/adapters/deliveries/delivery-failures.js';
 import { createMemberDirectory } from '../../functions/adapters/members/member-directory.js';

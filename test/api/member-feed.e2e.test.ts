@@ -13,7 +13,7 @@ import { batchedFeedReads } from '../../functions/adapters/read-models/member-fe
 import { httpApp } from '../../functions/api/http-app.js';
 import { memberFeedRoutes } from '../../functions/api/routes/member-feed.js';
 import { runCommand } from '../../functions/commands/run-command.js';
-import { eventTable, membersTable, readModelTable } from '../../infra/tables.js';
+import { eventTable, membersTable, readModelTable } from '../../functions/tables.js';
 import { useTestApi } from '../support/api.js';
 import { pathOf } from '../support/members.js';
 import { clients } from '../support/local.js';

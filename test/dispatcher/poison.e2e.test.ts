@@ -16,7 +16,7 @@ import { documentClient } from '../../functions/adapters/dynamodb-client.js';
 import { toItem } from '../../functions/adapters/event-store/event-store.js';
 import { createSesMailer } from '../../functions/adapters/mailer/ses-mailer.js';
 import { createSuppressionList } from '../../functions/adapters/members/suppression-list.js';
-import { DELIVERY_PK, DELIVERY_SK, MEMBER_PK, deliveryTable, eventTable, membersTable } from '../../infra/tables.js';
+import { DELIVERY_PK, DELIVERY_SK, MEMBER_PK, deliveryTable, eventTable, membersTable } from '../../functions/tables.js';
 import { useTestApi } from '../support/api.js';
 import { testDispatcher } from '../support/dispatcher.js';
 import { clients, localStackInfo } from '../support/local.js';

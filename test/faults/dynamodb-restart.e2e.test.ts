@@ -35,7 +35,7 @@ import { LOCAL_CREDENTIALS } from '../../infra/local/clients.js';
 import { createTables } from '../../infra/local/create-tables.js';
 import { startDynamoDbLocal, type DynamoDbLocal } from '../../infra/local/dynamodb-local.js';
 import { freePort } from '../../infra/local/free-port.js';
-import { EVENT_STREAM_ID, EVENT_VERSION, IDEMPOTENCY_KEY, MEMBER_PK, eventTable, idempotencyTable, localTableNames, membersTable } from '../../infra/tables.js';
+import { EVENT_STREAM_ID, EVENT_VERSION, IDEMPOTENCY_KEY, MEMBER_PK, eventTable, idempotencyTable, localTableNames, membersTable } from '../../functions/tables.js';
 import { buildTestApp, closeServer, requestApi, type ApiResponse, type RequestOptions, type TestApp } from '../support/api-app.js';
 import { clients } from '../support/local.js';
 import { careRequest } from '../support/seed-requests.js';

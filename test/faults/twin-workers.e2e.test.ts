@@ -22,7 +22,7 @@ import { rebuildReadModels } from '../../functions/projector/rebuild.js';
 import { sessionUid } from '../../functions/feeds/ical.js';
 import { LOCAL_CREDENTIALS } from '../../infra/local/clients.js';
 import { startStreamPoller, type StreamPoller } from '../../infra/local/stream-poller.js';
-import { eventTable, readModelTable } from '../../infra/tables.js';
+import { eventTable, readModelTable } from '../../functions/tables.js';
 import { useTestApi } from '../support/api.js';
 import { confirmLinkFor } from '../support/members.js';
 import { testDispatcher } from '../support/dispatcher.js';

@@ -10,7 +10,7 @@ import {
 } from '../../functions/adapters/event-store/index.js';
 import { cachedSeriesLoader } from '../../functions/api/routes/series-stream.js';
 import { runCommand, TooMuchContentionError } from '../../functions/commands/run-command.js';
-import { EVENT_STREAM_ID, EVENT_VERSION, eventTable } from '../../infra/tables.js';
+import { EVENT_STREAM_ID, EVENT_VERSION, eventTable } from '../../functions/tables.js';
 import { careCreated } from '../events/fixtures.js';
 import { localDocumentClient, localEventStore, uniqueId } from '../support/event-store.js';
 import { localStackInfo } from '../support/local.js';

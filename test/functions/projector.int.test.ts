@@ -24,7 +24,7 @@ import { rebuildReadModels } from '../../functions/projector/rebuild.js';
 import { projectStream } from '../../functions/projector/project-stream.js';
 import { createTables } from '../../infra/local/create-tables.js';
 import { startStreamPoller, toLambdaRecord, type DeadLetter, type StreamPoller } from '../../infra/local/stream-poller.js';
-import { eventTable, localTableNames, readModelTable, tableEnvironment, type TableNames } from '../../infra/tables.js';
+import { eventTable, localTableNames, readModelTable, tableEnvironment, type TableNames } from '../../functions/tables.js';
 import { clients, localStackInfo } from '../support/local.js';
 import { careRequest, dialogueRequest } from '../support/seed-requests.js';
 

@@ -17,7 +17,7 @@ import { scheduleKey } from '../../functions/projector/projections.js';
 import { projectStream } from '../../functions/projector/project-stream.js';
 import { allStreamIds, rebuildReadModels } from '../../functions/projector/rebuild.js';
 import { createTables } from '../../infra/local/create-tables.js';
-import { eventTable, localTableNames, readModelTable, tableEnvironment, type TableNames } from '../../infra/tables.js';
+import { eventTable, localTableNames, readModelTable, tableEnvironment, type TableNames } from '../../functions/tables.js';
 import { clients } from '../support/local.js';
 import { careRequest } from '../support/seed-requests.js';
 

@@ -21,7 +21,7 @@ import { createTokenSigner, type TokenSigner } from '../../functions/security/si
 import { freePort } from '../../infra/local/free-port.js';
 import { localTokenVerifier, mintOrganiserToken, newSigningKey, type SigningKey } from '../../infra/local/organiser-token.js';
 import { eventRegistry } from '../../events/registry.js';
-import { deliveryTable, eventTable, idempotencyTable, membersTable, readModelTable, type TableNames } from '../../infra/tables.js';
+import { deliveryTable, eventTable, idempotencyTable, membersTable, readModelTable, type TableNames } from '../../functions/tables.js';
 import { createFailureReader } from '../../functions/adapters/deliveries/delivery-failures.js';
 import { createRateLimitCounter } from '../../functions/adapters/rate-limits/rate-limit-counter.js';
 import { COUNT_ONLY_LIMITS, type RateLimitDeps } from '../../functions/api/rate-limit.js';

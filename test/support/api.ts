@@ -26,7 +26,7 @@ import { LOCAL_CREDENTIALS, localClients } from '../../infra/local/clients.js';
 import { mintOrganiserToken, type SigningKey, type TokenClaims } from '../../infra/local/organiser-token.js';
 import { RECORDINGS_BUCKET, startS3Local, type S3Local } from '../../infra/local/s3-local.js';
 import { startStreamPoller, type DeadLetter, type StreamPoller } from '../../infra/local/stream-poller.js';
-import { eventTable, type TableNames } from '../../infra/tables.js';
+import { eventTable, type TableNames } from '../../functions/tables.js';
 import { buildTestApp, closeServer, requestApi, type ApiResponse, type RequestOptions, type TestAppOptions } from './api-app.js';
 import { clients, localStackInfo } from './local.js';
 import { createTestTables, deleteTestTables } from './tables.js';

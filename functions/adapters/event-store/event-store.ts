@@ -19,7 +19,7 @@ import {
   LISTED_STREAM_CATEGORIES,
   STREAM_CATEGORY,
   STREAMS_BY_CATEGORY_INDEX,
-} from '../../../infra/tables.js';
+} from '../../tables.js';
 import { AppendTooLargeError, IdempotencyKeyTakenError, StreamConflictError, StoredEventInvalidError } from './errors.js';
 import { isAwsError } from '../aws-errors.js';
 

@@ -1,6 +1,6 @@
 /** The Convene event store, wired from a handler's environment. */
 import { eventRegistry, type ConveneEvent } from '../../../events/registry.js';
-import { eventTable, idempotencyTable } from '../../../infra/tables.js';
+import { eventTable, idempotencyTable } from '../../tables.js';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { documentClient } from '../dynamodb-client.js';
 import { createEventStore, type EventStore } from './event-store.js';

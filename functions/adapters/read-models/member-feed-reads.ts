@@ -9,7 +9,7 @@
  */
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { BatchGetCommand } from '@aws-sdk/lib-dynamodb';
-import { EVENT_STREAM_ID, EVENT_VERSION, MEMBER_PK, READ_MODEL_PK, READ_MODEL_SK, eventTable, membersTable, readModelTable, type TableNames } from '../../../infra/tables.js';
+import { EVENT_STREAM_ID, EVENT_VERSION, MEMBER_PK, READ_MODEL_PK, READ_MODEL_SK, eventTable, membersTable, readModelTable, type TableNames } from '../../tables.js';
 import type { MemberRegistrations, RosterEntry } from '../../../events/projections/member-registrations.js';
 import type { SeriesSchedule } from '../../../events/projections/schedule.js';
 import { seriesStreamId } from '../../../events/series/index.js';

@@ -4,7 +4,7 @@
  * reordered or concurrent projections of the same stream can never move a document back.
  */
 import { DeleteCommand, GetCommand, PutCommand, ScanCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { READ_MODEL_PK, READ_MODEL_SK } from '../../../infra/tables.js';
+import { READ_MODEL_PK, READ_MODEL_SK } from '../../tables.js';
 import { batchWriteAll, queryAll } from '../dynamodb-pages.js';
 import { isAwsError } from '../aws-errors.js';
 
