@@ -33,7 +33,7 @@ import {
 } from '../projector/projections.js';
 import { planMemberMail } from './plan-member-mail.js';
 import type { StoredDocument } from '../adapters/read-models/read-model-store.js';
-import { attends, errorText, loadContext, madeFrom, type ContextOf, type Plan, type PlanDeps, type PlanFailure, type QueueTask, type SeriesContext, type SlotTask, type Work } from './work.js';
+import { attends, errorText, loadContext, madeFrom, type ContextOf, type PerStream, type Plan, type PlanDeps, type PlanFailure, type QueueTask, type SeriesContext, type SlotTask, type Work } from './work.js';
 
 export type { InviteWork, Plan, PlanDeps, QueueTask, RecordingWork, ReminderWork, SeriesContext, SlotTask, Work } from './work.js';
 
@@ -102,8 +102,6 @@ export async function planDispatch(deps: PlanDeps, now: Date): Promise<Plan> {
     failures,
   };
 }
-
-export type PerStream = <T>(streamId: string, empty: T, plan: () => Promise<T>) => Promise<T>;
 
 const seriesStream = (seriesId: string) => `series-${seriesId}`;
 

@@ -116,6 +116,9 @@ export interface PlanDeps {
 
 export type ContextOf = (seriesId: string) => Promise<SeriesContext | undefined>;
 
+/** Plans one stream's part; if it fails, the stream is reported and the plan goes on without it (`empty`). */
+export type PerStream = <T>(streamId: string, empty: T, plan: () => Promise<T>) => Promise<T>;
+
 export async function loadContext(readModels: ReadModelStore, seriesId: string): Promise<SeriesContext | undefined> {
   const [schedule, roster] = await Promise.all([
     readModels.get<SeriesSchedule>(scheduleKey(seriesId)),
