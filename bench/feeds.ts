@@ -15,13 +15,13 @@ import { seriesDecider, seriesStreamId, type SeriesCommand } from '../events/ser
 import { documentClient } from '../functions/adapters/dynamodb-client.js';
 import { conveneEventStore } from '../functions/adapters/event-store/index.js';
 import { createMemberDirectory, sha256 } from '../functions/adapters/members/member-directory.js';
-import { batchedFeedReads, feedReadsFrom, type FeedReads } from '../functions/adapters/read-models/member-feed-reads.js';
-import { createReadModelStore } from '../functions/adapters/read-models/read-model-store.js';
+import { batchedFeedReads, feedReadsFrom, type FeedReads } from '../functions/read-models/member-feed-reads.js';
+import { createReadModelStore } from '../functions/read-models/read-model-store.js';
 import { createRecordingStore } from '../functions/adapters/recordings/recording-store.js';
 import { createApi } from '../functions/api/app.js';
 import { runCommand } from '../functions/commands/run-command.js';
 import { rebuildReadModels } from '../functions/projector/rebuild.js';
-import { memberRegistrationsKey, scheduleKey } from '../functions/projector/projections.js';
+import { memberRegistrationsKey, scheduleKey } from '../functions/read-models/keys.js';
 import { createTokenSigner } from '../functions/security/signed-token.js';
 import { localClients } from '../infra/local/clients.js';
 import { freePort } from '../infra/local/free-port.js';

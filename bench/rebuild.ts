@@ -13,7 +13,7 @@ import type { RecordedEvent } from '../events/shared/event.js';
 import { documentClient } from '../functions/adapters/dynamodb-client.js';
 import { batchWriteAll } from '../functions/adapters/dynamodb-pages.js';
 import { conveneEventStore, streamCategory, toItem } from '../functions/adapters/event-store/index.js';
-import { createReadModelStore, keyString, type StoredDocument } from '../functions/adapters/read-models/read-model-store.js';
+import { createReadModelStore, keyString, type StoredDocument } from '../functions/read-models/read-model-store.js';
 import { mapLimited } from '../functions/map-limited.js';
 import { projections } from '../functions/projector/projections.js';
 import { allStreamIds, rebuildReadModels } from '../functions/projector/rebuild.js';

@@ -21,7 +21,7 @@ import { seriesDecider, seriesStreamId } from '../events/series/index.js';
 import { inSequence } from '../events/shared/decider.js';
 import { runCommand } from '../functions/commands/run-command.js';
 import { rebuildReadModels } from '../functions/projector/rebuild.js';
-import { rosterPk } from '../functions/projector/projections.js';
+import { rosterPk } from '../functions/read-models/keys.js';
 import type { RosterEntry } from '../events/projections/member-registrations.js';
 import { startLocalStack } from '../infra/local/stack.js';
 import { EVENT_STREAM_ID, EVENT_VERSION, eventTable, tableEnvironment } from '../functions/tables.js';

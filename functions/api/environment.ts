@@ -14,8 +14,8 @@ import { deliveryTable, eventTable, idempotencyTable, membersTable, readModelTab
 import { createRateLimitCounter } from '../adapters/rate-limits/rate-limit-counter.js';
 import { createFailureReader } from '../adapters/deliveries/delivery-failures.js';
 import { documentClient } from '../adapters/dynamodb-client.js';
-import { createReadModelStore } from '../adapters/read-models/read-model-store.js';
-import { batchedFeedReads } from '../adapters/read-models/member-feed-reads.js';
+import { createReadModelStore } from '../read-models/read-model-store.js';
+import { batchedFeedReads } from '../read-models/member-feed-reads.js';
 import { requireEnv } from '../environment.js';
 import { logErrorsTo } from './http-app.js';
 import { ApiError, toProblem } from './problems.js';

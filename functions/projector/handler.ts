@@ -15,7 +15,7 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import type { DynamoDBRecord, DynamoDBStreamEvent, DynamoDBBatchResponse } from 'aws-lambda';
 import { conveneEventStore } from '../adapters/event-store/index.js';
 import { documentClient } from '../adapters/dynamodb-client.js';
-import { createReadModelStore } from '../adapters/read-models/read-model-store.js';
+import { createReadModelStore } from '../read-models/read-model-store.js';
 import { readModelTable } from '../tables.js';
 import { StoredEventInvalidError } from '../adapters/event-store/errors.js';
 import { noteUnreadableStream, projectStream, type ProjectorDeps } from './project-stream.js';

@@ -14,7 +14,7 @@ import { ScanCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb'
 import { eventRegistry } from '../../events/registry.js';
 import { EVENT_STREAM_ID, EVENT_VERSION } from '../tables.js';
 import { fromItem, streamCategory } from '../adapters/event-store/event-store.js';
-import { MAX_WRITES_PER_TRANSACTION, type ReadModelStore, type ReadModelWrite } from '../adapters/read-models/read-model-store.js';
+import { MAX_WRITES_PER_TRANSACTION, type ReadModelStore, type ReadModelWrite } from '../read-models/read-model-store.js';
 import { mapLimited } from '../map-limited.js';
 import { projections } from './projections.js';
 import { StoredEventInvalidError } from '../adapters/event-store/errors.js';

@@ -8,10 +8,11 @@
 import type { ConveneEvent } from '../../events/registry.js';
 import { seriesDecider, seriesStreamId, type SeriesCommand, type SeriesEvent } from '../../events/series/index.js';
 import type { EventStore } from '../adapters/event-store/event-store.js';
-import type { ReadModelStore } from '../adapters/read-models/read-model-store.js';
+import type { ReadModelStore } from '../read-models/read-model-store.js';
 import { runCommand } from '../commands/run-command.js';
 import { mapLimited } from '../map-limited.js';
-import { TIMETABLE_PK, type SeriesTimetable } from '../projector/projections.js';
+import type { SeriesTimetable } from '../read-models/documents.js';
+import { getTimetables } from '../read-models/queries.js';
 
 export interface PublisherDeps {
   readonly store: EventStore<ConveneEvent>;
@@ -46,7 +47,7 @@ export function createPublisher(deps: PublisherDeps) {
   const log = deps.log ?? (() => {});
 
   async function tick({ now }: { now: Date }): Promise<PublisherReport> {
-    const timetables = (await deps.readModels.query<SeriesTimetable>(TIMETABLE_PK)).map(({ doc }) => doc);
+    const timetables = await getTimetables(deps.readModels);
     const commands = dueCommands(timetables, now);
     const correlationId = `publisher:${now.toISOString()}`;
     const outcomes = await mapLimited(commands, 4, async (command) => {

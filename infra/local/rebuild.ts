@@ -5,7 +5,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { documentClient } from '../../functions/adapters/dynamodb-client.js';
 import { conveneEventStore } from '../../functions/adapters/event-store/index.js';
-import { createReadModelStore } from '../../functions/adapters/read-models/read-model-store.js';
+import { createReadModelStore } from '../../functions/read-models/read-model-store.js';
 import { rebuildReadModels } from '../../functions/projector/rebuild.js';
 import { eventTable, localTableNames, readModelTable, tableEnvironment } from '../../functions/tables.js';
 import { LOCAL_CREDENTIALS } from './clients.js';

@@ -11,8 +11,8 @@ import { conveneEventStore } from '../../functions/adapters/event-store/index.js
 import { documentClient } from '../../functions/adapters/dynamodb-client.js';
 import { createApi } from '../../functions/api/app.js';
 import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
-import { createReadModelStore } from '../../functions/adapters/read-models/read-model-store.js';
-import { batchedFeedReads, feedTablesOf } from '../../functions/adapters/read-models/member-feed-reads.js';
+import { createReadModelStore } from '../../functions/read-models/read-model-store.js';
+import { batchedFeedReads, feedTablesOf } from '../../functions/read-models/member-feed-reads.js';
 import { createProjectorHandler } from '../../functions/projector/handler.js';
 import { rebuildReadModels } from '../../functions/projector/rebuild.js';
 import { deliveryTable, eventTable, idempotencyTable, membersTable, readModelTable, tableEnvironment } from '../../functions/tables.js';

@@ -8,7 +8,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { memberDecider, memberStreamId } from '../../events/member/index.js';
 import type { MemberRegistrations } from '../../events/projections/member-registrations.js';
 import { runCommand } from '../../functions/commands/run-command.js';
-import { memberRegistrationsKey } from '../../functions/projector/projections.js';
+import { memberRegistrationsKey } from '../../functions/read-models/keys.js';
 import { useTestApi } from '../support/api.js';
 import { careRequest } from '../support/seed-requests.js';
 

@@ -9,7 +9,7 @@ import ICAL from 'ical.js';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { memberDecider, memberStreamId } from '../../events/member/index.js';
 import { documentClient } from '../../functions/adapters/dynamodb-client.js';
-import { batchedFeedReads } from '../../functions/adapters/read-models/member-feed-reads.js';
+import { batchedFeedReads } from '../../functions/read-models/member-feed-reads.js';
 import { httpApp } from '../../functions/api/http-app.js';
 import { memberFeedRoutes } from '../../functions/api/routes/member-feed.js';
 import { runCommand } from '../../functions/commands/run-command.js';

@@ -17,7 +17,7 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { afterAll, afterEach, beforeAll, beforeEach } from 'vitest';
 import type { conveneEventStore } from '../../functions/adapters/event-store/index.js';
 import type { MemberDirectory } from '../../functions/adapters/members/member-directory.js';
-import type { ReadModelStore } from '../../functions/adapters/read-models/read-model-store.js';
+import type { ReadModelStore } from '../../functions/read-models/read-model-store.js';
 import { createRecordingStore, type RecordingStore } from '../../functions/adapters/recordings/recording-store.js';
 import { createArchiver, type ArchiveReport } from '../../functions/archiver/archive.js';
 import { createProjectorHandler } from '../../functions/projector/handler.js';

@@ -9,7 +9,7 @@ import { createHash } from 'node:crypto';
 import { feedLastModified, memberFeed } from '../../feeds/ical.js';
 import { boundedCache } from '../../bounded-cache.js';
 import { memberFeedInputs, type FeedInputsOptions } from '../member-feed-inputs.js';
-import type { FeedReads } from '../../adapters/read-models/member-feed-reads.js';
+import type { FeedReads } from '../../read-models/member-feed-reads.js';
 import { NotFoundProblem } from '../problems.js';
 import { isNotModified } from '../request.js';
 

@@ -8,9 +8,9 @@
 import { Hono, type Context } from 'hono';
 import { DateTime } from 'luxon';
 import type { ScheduledSession, SeriesSchedule } from '../../../events/projections/schedule.js';
-import type { ReadModelStore } from '../../adapters/read-models/read-model-store.js';
+import type { ReadModelStore } from '../../read-models/read-model-store.js';
 import { feedEtag, feedLastModified, seriesFeed } from '../../feeds/ical.js';
-import { scheduleKey } from '../../projector/projections.js';
+import { getSchedule } from '../../read-models/queries.js';
 import { NotFoundProblem } from '../problems.js';
 import { boundedCache } from '../../bounded-cache.js';
 import { isNotModified, pathId } from '../request.js';
@@ -77,7 +77,7 @@ export function publicSeriesRoutes(deps: PublicDeps) {
   const app = new Hono();
 
   const load = async (seriesId: string): Promise<SeriesSchedule> => {
-    const stored = await deps.readModels.get<SeriesSchedule>(scheduleKey(pathId(seriesId, 'series')));
+    const stored = await getSchedule(deps.readModels, pathId(seriesId, 'series'));
     if (!stored) throw new NotFoundProblem(`There is no series ${seriesId}.`);
     return stored.doc;
   };

@@ -14,9 +14,9 @@ import { MAX_BYTES, MULTIPART_PART_BYTES, MULTIPART_THRESHOLD_BYTES, partCount, 
 import { RecordingAsset } from '../../../events/series/events.js';
 import type { SessionState } from '../../../events/series/state.js';
 import type { EventStore } from '../../adapters/event-store/event-store.js';
-import type { ReadModelStore } from '../../adapters/read-models/read-model-store.js';
+import type { ReadModelStore } from '../../read-models/read-model-store.js';
 import type { RecordingStore } from '../../adapters/recordings/recording-store.js';
-import { scheduleKey } from '../../projector/projections.js';
+import { getSchedule } from '../../read-models/queries.js';
 import { publicFiles, recordingFileUrl, recordingsArchiveUrl } from '../../recordings/links.js';
 import { recordingObjectKey } from '../../recordings/object-keys.js';
 import { organiserOf, type TokenVerifier } from '../auth.js';
@@ -231,7 +231,7 @@ export function recordingRoutes(deps: RecordingRouteDeps) {
 
 async function loadSchedule(readModels: ReadModelStore, seriesIdParam: string): Promise<SeriesSchedule> {
   const seriesId = pathId(seriesIdParam, 'series');
-  const stored = await readModels.get<SeriesSchedule>(scheduleKey(seriesId));
+  const stored = await getSchedule(readModels, seriesId);
   if (!stored) throw new NotFoundProblem(`There is no series ${seriesId}.`);
   return stored.doc;
 }

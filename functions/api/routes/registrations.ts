@@ -13,7 +13,6 @@ import { Hono, type Context } from 'hono';
 import * as z from 'zod';
 import { memberDecider, memberStreamId, type MemberCommand } from '../../../events/member/index.js';
 import type { MemberEvent } from '../../../events/member/events.js';
-import type { RosterEntry } from '../../../events/projections/member-registrations.js';
 import type { ConveneEvent } from '../../../events/registry.js';
 import type { Actor } from '../../../events/shared/event.js';
 import { Email, Id, LanguageTag, SingleLine, TimeZone } from '../../../events/shared/values.js';
@@ -21,9 +20,9 @@ import type { ActiveSeries } from '../../../events/series/index.js';
 import type { SeriesEvent } from '../../../events/series/events.js';
 import type { EventStore } from '../../adapters/event-store/event-store.js';
 import type { MemberDirectory } from '../../adapters/members/member-directory.js';
-import type { ReadModelStore } from '../../adapters/read-models/read-model-store.js';
+import type { ReadModelStore } from '../../read-models/read-model-store.js';
 import { runCommand, type RunOptions } from '../../commands/run-command.js';
-import { rosterPk } from '../../projector/projections.js';
+import { getRosterEntries } from '../../read-models/queries.js';
 import { seatsFor } from '../../../events/projections/seats.js';
 import type { OrganiserVariables } from '../auth.js';
 import { NotFoundProblem, UnprocessableError, fieldProblem } from '../problems.js';
@@ -88,9 +87,6 @@ export function registrationRoutes(deps: RegistrationDeps) {
   const run = (c: Context<Env>, memberId: string, command: MemberCommand, actor: Actor, options: RunOptions = {}) =>
     runCommand(memberStore, memberDecider, memberStreamId(memberId), command, { actor, correlationId: c.get('requestId') ?? newId() }, options);
 
-  const loadRoster = async (seriesId: string): Promise<RosterEntry[]> =>
-    (await deps.readModels.query<RosterEntry>(rosterPk(seriesId))).map((d) => d.doc);
-
   app.post('/series/:seriesId/registrations', async (c) => {
     const body = await readBody(c, RegisterBody);
     const series = await seriesWithSessions(c.req.param('seriesId'), body.sessions);
@@ -116,7 +112,7 @@ export function registrationRoutes(deps: RegistrationDeps) {
     const series = await loadSeries(c.req.param('seriesId'), { fresh: true });
     const session = series.sessions[c.req.param('sessionId')];
     if (!session) throw new NotFoundProblem(`There is no session ${c.req.param('sessionId')} in series ${series.seriesId}.`);
-    const seats = seatsFor(session, await loadRoster(series.seriesId));
+    const seats = seatsFor(session, await getRosterEntries(deps.readModels, series.seriesId));
     const who = async (memberId: string) => {
       const member = await deps.members.get(memberId);
       return { memberId, ...(member ? { name: member.name, email: member.email } : {}) };

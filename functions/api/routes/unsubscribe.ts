@@ -9,13 +9,12 @@ import { Hono } from 'hono';
 import { memberDecider, memberStreamId } from '../../../events/member/index.js';
 import type { MemberEvent } from '../../../events/member/events.js';
 import type { ConveneEvent } from '../../../events/registry.js';
-import type { SeriesSchedule } from '../../../events/projections/schedule.js';
 import type { EventStore } from '../../adapters/event-store/event-store.js';
-import type { ReadModelStore } from '../../adapters/read-models/read-model-store.js';
+import type { ReadModelStore } from '../../read-models/read-model-store.js';
 import { runCommand } from '../../commands/run-command.js';
 import { escapeHtml, htmlDocument } from '../../mail/compose.js';
 import { UnsubscribeLink } from '../../mail/unsubscribe-links.js';
-import { scheduleKey } from '../../projector/projections.js';
+import { getSchedule } from '../../read-models/queries.js';
 import type { TokenSigner } from '../../security/signed-token.js';
 import { signedLinkReader } from '../signed-link.js';
 
@@ -31,7 +30,7 @@ export function unsubscribeRoutes(deps: UnsubscribeDeps) {
   const readLink = signedLinkReader(deps.signer, deps.clock ?? (() => new Date()));
   const seriesTitle = async (seriesId: string | undefined) => {
     if (seriesId === undefined) return undefined;
-    const schedule = (await deps.readModels.get<SeriesSchedule>(scheduleKey(seriesId)))?.doc;
+    const schedule = (await getSchedule(deps.readModels, seriesId))?.doc;
     const title = schedule ? (schedule.title[schedule.languages[0] ?? ''] ?? Object.values(schedule.title)[0]) : undefined;
     return title ?? seriesId;
   };

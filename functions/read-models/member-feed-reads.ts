@@ -9,15 +9,16 @@
  */
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { BatchGetCommand } from '@aws-sdk/lib-dynamodb';
-import { EVENT_STREAM_ID, EVENT_VERSION, MEMBER_PK, READ_MODEL_PK, READ_MODEL_SK, eventTable, membersTable, readModelTable, type TableNames } from '../../tables.js';
-import type { MemberRegistrations, RosterEntry } from '../../../events/projections/member-registrations.js';
-import type { SeriesSchedule } from '../../../events/projections/schedule.js';
-import { seriesStreamId } from '../../../events/series/index.js';
-import type { ConveneEvent } from '../../../events/registry.js';
-import type { EventStore } from '../event-store/event-store.js';
-import { batchGetAll } from '../dynamodb-pages.js';
-import { FEED_TOKEN, feedTokenPk, type MemberDirectory } from '../members/member-directory.js';
-import { memberRegistrationsKey, rosterPk, scheduleKey } from '../../projector/projections.js';
+import { EVENT_STREAM_ID, EVENT_VERSION, MEMBER_PK, READ_MODEL_PK, READ_MODEL_SK, eventTable, membersTable, readModelTable, type TableNames } from '../tables.js';
+import type { MemberRegistrations, RosterEntry } from '../../events/projections/member-registrations.js';
+import type { SeriesSchedule } from '../../events/projections/schedule.js';
+import { seriesStreamId } from '../../events/series/index.js';
+import type { ConveneEvent } from '../../events/registry.js';
+import type { EventStore } from '../adapters/event-store/event-store.js';
+import { batchGetAll } from '../adapters/dynamodb-pages.js';
+import { FEED_TOKEN, feedTokenPk, type MemberDirectory } from '../adapters/members/member-directory.js';
+import { memberRegistrationsKey, scheduleKey } from './keys.js';
+import { getMemberRegistrations, getRosterEntries, getSchedule } from './queries.js';
 import { keyString, type ReadModelKey, type ReadModelStore, type StoredDocument } from './read-model-store.js';
 
 export interface FeedReadRequest {
@@ -46,16 +47,16 @@ export interface FeedReadResult {
 export type FeedReads = (request: FeedReadRequest) => Promise<FeedReadResult>;
 
 const readRosters = (readModels: ReadModelStore, ids: readonly string[] = []) =>
-  Promise.all(ids.map(async (id) => [id, (await readModels.query<RosterEntry>(rosterPk(id))).map((d) => d.doc)] as const));
+  Promise.all(ids.map(async (id) => [id, await getRosterEntries(readModels, id)] as const));
 
 /** Through the stores the API already has: every read a request of its own, all in parallel. */
 export function feedReadsFrom(deps: { readonly members: MemberDirectory; readonly readModels: ReadModelStore; readonly store: EventStore<ConveneEvent> }): FeedReads {
   return async (request) => {
     const [tokenMemberId, registrations, moved, schedules, rosters] = await Promise.all([
       request.token === undefined ? undefined : deps.members.memberIdForFeedToken(request.token),
-      request.memberId === undefined ? undefined : deps.readModels.get<MemberRegistrations>(memberRegistrationsKey(request.memberId)),
+      request.memberId === undefined ? undefined : getMemberRegistrations(deps.readModels, request.memberId),
       Promise.all((request.probes ?? []).map(async (p) => [p.seriesId, (await deps.store.read(seriesStreamId(p.seriesId), p.version, p.version + 1)).length > 0] as const)),
-      Promise.all((request.schedules ?? []).map(async (id) => [id, await deps.readModels.get<SeriesSchedule>(scheduleKey(id))] as const)),
+      Promise.all((request.schedules ?? []).map(async (id) => [id, await getSchedule(deps.readModels, id)] as const)),
       readRosters(deps.readModels, request.rosters),
     ]);
     return {
