@@ -47,7 +47,7 @@ export async function startBenchApi(stack: LocalStack): Promise<BenchApi> {
     readModels,
     failures: createFailureReader(doc, stack.info.tables[deliveryTable.id]!),
     members,
-    feedReads: batchedFeedReads(doc, feedTablesOf(stack.info.tables), readModels),
+    feedReads: batchedFeedReads(doc, feedTablesOf(stack.info.tables), { readModels, store }),
     baseUrl: url,
     signer: createTokenSigner([randomBytes(32).toString('base64url')]),
     manageAttempts: createManageAttempts(doc, stack.info.tables[membersTable.id]!),

@@ -67,7 +67,7 @@ export interface ApiDeps {
 export function createApi(deps: Omit<ApiDeps, 'recordings'> & { readonly recordings?: RecordingStore }) {
   return httpApp(deps, (app) => {
     app.get('/openapi.json', (c) => c.json(openApiDocument()));
-    app.route('/', adminSeriesRoutes({ store: deps.store, ...(deps.newId ? { newId: deps.newId } : {}) }));
+    app.route('/', adminSeriesRoutes({ store: deps.store, ...(deps.newId ? { newId: deps.newId } : {}), ...(deps.now ? { now: deps.now } : {}) }));
     app.route('/', publicSeriesRoutes({ readModels: deps.readModels, baseUrl: deps.baseUrl }));
     app.route('/', assetRoutes());
     app.route('/', registrationRoutes({ ...deps, ...(deps.now ? { clock: deps.now } : {}) }));

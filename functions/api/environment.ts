@@ -10,7 +10,7 @@ import { createMemberDirectory } from '../adapters/members/member-directory.js';
 import { createManageAttempts } from '../adapters/members/manage-attempts.js';
 import type { TokenSigner } from '../security/signed-token.js';
 import { linkSigningFromEnvironment } from '../security/signing-secrets.js';
-import { deliveryTable, eventTable, idempotencyTable, membersTable, readModelTable } from '../tables.js';
+import { deliveryTable, idempotencyTable, membersTable, readModelTable } from '../tables.js';
 import { createRateLimitCounter } from '../adapters/rate-limits/rate-limit-counter.js';
 import { createFailureReader } from '../adapters/deliveries/delivery-failures.js';
 import { documentClient } from '../adapters/dynamodb-client.js';
@@ -29,12 +29,13 @@ export function apiFromEnvironment(env: Record<string, string | undefined>, { lo
   const client = documentClient();
   const readModels = createReadModelStore(client, readModelTableName);
   const membersTableName = required(membersTable.envVar);
+  const store = conveneEventStore(env, client);
   return createApi({
-    store: conveneEventStore(env, client),
+    store,
     readModels,
     failures: createFailureReader(client, required(deliveryTable.envVar)),
     members: createMemberDirectory(client, membersTableName),
-    feedReads: batchedFeedReads(client, { members: membersTableName, readModels: readModelTableName, events: required(eventTable.envVar) }, readModels),
+    feedReads: batchedFeedReads(client, { members: membersTableName, readModels: readModelTableName }, { readModels, store }),
     signer,
     manageAttempts: createManageAttempts(client, membersTableName),
     baseUrl,

@@ -19,7 +19,7 @@ import type { LedgerItem } from '../adapters/deliveries/delivery-ledger.js';
 import { ledgerKeys } from '../adapters/deliveries/delivery-ledger.js';
 import { mapLimited } from '../map-limited.js';
 import { planRecordings } from './plan-recordings.js';
-import { streamCategory } from '../adapters/event-store/event-store.js';
+import { streamCategory } from '../../events/shared/event.js';
 import { mailQueueKey } from '../read-models/keys.js';
 import type { SeriesTimetable } from '../read-models/documents.js';
 import { getCustomOffsets, getMailQueue, getMemberRegistrations, getSchedule, getTimetables } from '../read-models/queries.js';

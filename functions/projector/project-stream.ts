@@ -10,7 +10,7 @@ import { StoredEventError } from '../../events/shared/registry.js';
 import { StoredEventInvalidError } from '../adapters/event-store/errors.js';
 import type { RecordedEvent } from '../../events/shared/event.js';
 import type { EventStore } from '../adapters/event-store/event-store.js';
-import { streamCategory } from '../adapters/event-store/event-store.js';
+import { streamCategory } from '../../events/shared/event.js';
 import type { ReadModelStore, ReadModelWrite } from '../read-models/read-model-store.js';
 import { projectionFailureKey } from '../read-models/keys.js';
 import { getMemberRegistrations } from '../read-models/queries.js';

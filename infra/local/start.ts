@@ -91,7 +91,7 @@ async function main() {
   // Read models: catch up with everything already in the event table, then follow its stream.
   const readModels = createReadModelStore(doc, stack.info.tables[readModelTable.id]!);
   const deadLetterFile = join(dataDir, 'projector-dead-letters.jsonl');
-  const rebuild = await rebuildReadModels({ store, readModels, client: doc, eventsTable: stack.info.tables[eventTable.id]! });
+  const rebuild = await rebuildReadModels({ store, readModels });
   poller = await startStreamPoller({
     dynamodb: clients.dynamodb,
     streams: new DynamoDBStreamsClient({ region: stack.info.region, endpoint: stack.info.dynamodb.endpoint, credentials: LOCAL_CREDENTIALS }),
@@ -153,7 +153,7 @@ async function main() {
     readModels,
     failures: createFailureReader(doc, stack.info.tables[deliveryTable.id]!),
     members: createMemberDirectory(doc, stack.info.tables[membersTable.id]!),
-    feedReads: batchedFeedReads(doc, feedTablesOf(stack.info.tables), readModels),
+    feedReads: batchedFeedReads(doc, feedTablesOf(stack.info.tables), { readModels, store }),
     signer: createTokenSigner([readFileSync(secretFile, 'utf8').trim()]),
     manageAttempts: createManageAttempts(doc, stack.info.tables[membersTable.id]!),
     baseUrl: `http://127.0.0.1:${webPort}`,

@@ -13,7 +13,7 @@ import { memberStreamId } from '../../events/member/index.js';
 import { seriesStreamId } from '../../events/series/index.js';
 import { ledgerKeys } from '../../functions/adapters/deliveries/delivery-ledger.js';
 import { documentClient } from '../../functions/adapters/dynamodb-client.js';
-import { toItem } from '../../functions/adapters/event-store/event-store.js';
+import { toItem } from '../../functions/adapters/event-store/items.js';
 import { createSesMailer } from '../../functions/adapters/mailer/ses-mailer.js';
 import { createSuppressionList } from '../../functions/adapters/members/suppression-list.js';
 import { DELIVERY_PK, DELIVERY_SK, MEMBER_PK, deliveryTable, eventTable, membersTable } from '../../functions/tables.js';

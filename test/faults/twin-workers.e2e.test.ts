@@ -197,7 +197,7 @@ async function rebuild() {
   const fresh = await createTestTables(clients().dynamodb, 'twin-rb');
   try {
     const target = createReadModelStore(documentClient(clients().dynamodb), fresh[readModelTable.id]!);
-    await rebuildReadModels({ store: api.store, readModels: target, client: documentClient(clients().dynamodb), eventsTable: api.names[eventTable.id]! });
+    await rebuildReadModels({ store: api.store, readModels: target });
     return await target.all();
   } finally {
     await deleteTestTables(clients().dynamodb, fresh);

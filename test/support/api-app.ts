@@ -9,7 +9,7 @@ import type { Server } from 'node:http';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { SESClient } from '@aws-sdk/client-ses';
 import { serve } from '@hono/node-server';
-import { createEventStore, type conveneEventStore } from '../../functions/adapters/event-store/index.js';
+import { conveneEventStore } from '../../functions/adapters/event-store/index.js';
 import { documentClient } from '../../functions/adapters/dynamodb-client.js';
 import { createMemberDirectory, type MemberDirectory } from '../../functions/adapters/members/member-directory.js';
 import { createReadModelStore, type ReadModelStore } from '../../functions/read-models/read-model-store.js';
@@ -20,8 +20,7 @@ import { createManageAttempts } from '../../functions/adapters/members/manage-at
 import { createTokenSigner, type TokenSigner } from '../../functions/security/signed-token.js';
 import { freePort } from '../../infra/local/free-port.js';
 import { localTokenVerifier, mintOrganiserToken, newSigningKey, type SigningKey } from '../../infra/local/organiser-token.js';
-import { eventRegistry } from '../../events/registry.js';
-import { deliveryTable, eventTable, idempotencyTable, membersTable, readModelTable, type TableNames } from '../../functions/tables.js';
+import { deliveryTable, idempotencyTable, membersTable, readModelTable, tableEnvironment, type TableNames } from '../../functions/tables.js';
 import { createFailureReader } from '../../functions/adapters/deliveries/delivery-failures.js';
 import { createRateLimitCounter } from '../../functions/adapters/rate-limits/rate-limit-counter.js';
 import { COUNT_ONLY_LIMITS, type RateLimitDeps } from '../../functions/api/rate-limit.js';
@@ -82,15 +81,9 @@ export async function buildTestApp(options: TestAppOptions): Promise<TestApp> {
   const { names } = options;
   const now = options.now ?? (() => new Date());
   const client = documentClient(options.dynamodb);
-  // conveneEventStore as the handlers wire it, but on the API's clock: with the real time for
-  // `recordedAt` and a test's for the commands, `asOf` and reminders (due after confirmation)
-  // would compare instants of two clocks.
-  const store: ReturnType<typeof conveneEventStore> = createEventStore({
-    client,
-    tables: { events: names[eventTable.id]!, idempotency: names[idempotencyTable.id]! },
-    registry: eventRegistry,
-    clock: now,
-  });
+  // The API's commands record their events on its clock (`now`): `asOf` and reminders (due
+  // after confirmation) compare instants of that one clock.
+  const store = conveneEventStore(tableEnvironment(names), client);
   const readModels = createReadModelStore(client, names[readModelTable.id]!);
   const members = createMemberDirectory(client, names[membersTable.id]!);
   const key = await newSigningKey();
@@ -105,7 +98,7 @@ export async function buildTestApp(options: TestAppOptions): Promise<TestApp> {
     readModels,
     failures: createFailureReader(client, names[deliveryTable.id]!),
     members,
-    feedReads: batchedFeedReads(client, feedTablesOf(names), readModels),
+    feedReads: batchedFeedReads(client, feedTablesOf(names), { readModels, store }),
     signer,
     manageAttempts: createManageAttempts(client, names[membersTable.id]!),
     baseUrl: url,

@@ -129,7 +129,7 @@ export function useTestApi(options: TestApiOptions = {}): TestApi {
       });
       const { store, readModels } = built;
       if (ownS3) {
-        const archiver = createArchiver({ store, recordings });
+        const archiver = createArchiver({ store, recordings, now: () => clock.now ?? new Date() });
         onS3Event = (event) => {
           s3Events.push(event);
           archiving.push(

@@ -19,3 +19,6 @@ export function conveneEventStore(
 
 export * from './errors.js';
 export * from './event-store.js';
+export * from './items.js';
+export * from './category-stores.js';
+export type { ScannedEvent, ScanPage, StreamPosition } from './scan.js';

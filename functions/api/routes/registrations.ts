@@ -12,16 +12,15 @@ import { Hono, type Context } from 'hono';
 // A namespace import: esbuild then keeps only the parts of zod in use (not its 64 locales).
 import * as z from 'zod';
 import { memberDecider, memberStreamId, type MemberCommand } from '../../../events/member/index.js';
-import type { MemberEvent } from '../../../events/member/events.js';
 import type { ConveneEvent } from '../../../events/registry.js';
 import type { Actor } from '../../../events/shared/event.js';
 import { Email, Id, LanguageTag, SingleLine, TimeZone } from '../../../events/shared/values.js';
 import type { ActiveSeries } from '../../../events/series/index.js';
-import type { SeriesEvent } from '../../../events/series/events.js';
 import type { EventStore } from '../../adapters/event-store/event-store.js';
 import type { MemberDirectory } from '../../adapters/members/member-directory.js';
 import type { ReadModelStore } from '../../read-models/read-model-store.js';
-import { runCommand, type RunOptions } from '../../commands/run-command.js';
+import { handleCommand, type ExpectedVersion } from '../../commands/command-handler.js';
+import { memberEvents, seriesEvents } from '../../adapters/event-store/category-stores.js';
 import { getRosterEntries } from '../../read-models/queries.js';
 import { seatsFor } from '../../../events/projections/seats.js';
 import type { OrganiserVariables } from '../auth.js';
@@ -58,9 +57,9 @@ export function registrationRoutes(deps: RegistrationDeps) {
   const app = new Hono<Env>();
   const clock = deps.clock ?? (() => new Date());
   const newId = deps.newId ?? (() => crypto.randomUUID());
-  const memberStore = deps.store as unknown as EventStore<MemberEvent>;
+  const memberStore = memberEvents(deps.store);
 
-  const loadSeries = cachedSeriesLoader(deps.store as unknown as EventStore<SeriesEvent>);
+  const loadSeries = cachedSeriesLoader(seriesEvents(deps.store));
 
   const sessionProblems = (series: ActiveSeries, sessions: 'all' | readonly string[]) =>
     sessions === 'all'
@@ -84,8 +83,16 @@ export function registrationRoutes(deps: RegistrationDeps) {
     return series;
   };
 
-  const run = (c: Context<Env>, memberId: string, command: MemberCommand, actor: Actor, options: RunOptions = {}) =>
-    runCommand(memberStore, memberDecider, memberStreamId(memberId), command, { actor, correlationId: c.get('requestId') ?? newId() }, options);
+  /** A member's command; `'no-stream'` for a member created for this request. */
+  const run = (c: Context<Env>, memberId: string, command: MemberCommand, actor: Actor, expectedVersion?: ExpectedVersion) =>
+    handleCommand({
+      store: memberStore,
+      decider: memberDecider,
+      streamId: memberStreamId(memberId),
+      command,
+      context: { actor, correlationId: c.get('requestId') ?? newId(), now: clock },
+      ...(expectedVersion === undefined ? {} : { expectedVersion }),
+    });
 
   app.post('/series/:seriesId/registrations', async (c) => {
     const body = await readBody(c, RegisterBody);
@@ -101,7 +108,7 @@ export function registrationRoutes(deps: RegistrationDeps) {
       memberId,
       { type: 'RequestRegistration', memberId, seriesId: series.seriesId, registrationId: newId(), requestId, sessions: body.sessions, language: body.language, timeZone: body.timeZone, source: 'self-service' },
       { kind: 'member', id: memberId },
-      { newStream: created },
+      created ? 'no-stream' : undefined,
     );
     // The same answer whether or not the address was registered before: nothing leaks about who is.
     c.header('Cache-Control', 'no-store');
@@ -138,7 +145,7 @@ export function registrationRoutes(deps: RegistrationDeps) {
         member.memberId,
         { type: 'RequestRegistration', memberId: member.memberId, seriesId: series.seriesId, registrationId: newId(), sessions: body.sessions, language: entry.language, timeZone: entry.timeZone, source: 'organiser' },
         actor,
-        { newStream: created },
+        created ? 'no-stream' : undefined,
       );
       out.push({ email: entry.email, memberId: member.memberId, status: result.state.registrations[series.seriesId]!.status, changed: result.events.length > 0 });
     }

@@ -7,7 +7,7 @@
  */
 import { Hono } from 'hono';
 import type { FailureReader } from '../../adapters/deliveries/delivery-failures.js';
-import { streamCategory } from '../../adapters/event-store/event-store.js';
+import { streamCategory } from '../../../events/shared/event.js';
 import type { MemberDirectory } from '../../adapters/members/member-directory.js';
 import type { ReadModelStore } from '../../read-models/read-model-store.js';
 import { mapLimited } from '../../map-limited.js';
