@@ -26,6 +26,7 @@ import type { ReadModelStore } from '../read-models/read-model-store.js';
 import type { FailureReader } from '../adapters/deliveries/delivery-failures.js';
 import { undeliverableRoutes } from './routes/undeliverable.js';
 import type { RateLimitDeps } from './rate-limit.js';
+import { mount } from './mount-route.js';
 
 export { MAX_BODY_BYTES } from './http-app.js';
 
@@ -66,7 +67,7 @@ export interface ApiDeps {
  */
 export function createApi(deps: Omit<ApiDeps, 'recordings'> & { readonly recordings?: RecordingStore }) {
   return httpApp(deps, (app) => {
-    app.get('/openapi.json', (c) => c.json(openApiDocument()));
+    mount(app, 'openapi', (c) => c.json(openApiDocument()));
     app.route('/', adminSeriesRoutes({ store: deps.store, ...(deps.newId ? { newId: deps.newId } : {}), ...(deps.now ? { now: deps.now } : {}) }));
     app.route('/', publicSeriesRoutes({ readModels: deps.readModels, baseUrl: deps.baseUrl }));
     app.route('/', assetRoutes());

@@ -15,6 +15,7 @@ import { readSeries } from './series-stream.js';
 import { mapLimited } from '../../map-limited.js';
 import { historyView, seriesSummary, seriesView, sessionView } from '../representation.js';
 import { AsOfQuery, CancelSessionBody, ChangeSeriesBody, ChangeSessionBody, CreateSeriesBody, ScheduleSessionBody } from '../schemas.js';
+import { mount } from '../mount-route.js';
 
 export interface AdminDeps {
   readonly store: EventStore<ConveneEvent>;
@@ -33,7 +34,7 @@ export function adminSeriesRoutes(deps: AdminDeps) {
   const execute = seriesCommandRunner(store, deps.now);
   const respond = respondWithVersion;
 
-  app.post('/admin/series', async (c) => {
+  mount(app, 'createSeries', async (c) => {
     const body = await readBody(c, CreateSeriesBody);
     const seriesId = newId();
     const result = await execute(c, { seriesId, commands: [{ type: 'CreateSeries', seriesId, ...body }], body, expectedVersion: 'no-stream' });
@@ -42,7 +43,7 @@ export function adminSeriesRoutes(deps: AdminDeps) {
     return respond(c, result, 201, seriesView(series, result.history));
   });
 
-  app.get('/admin/series', async (c) => {
+  mount(app, 'listSeries', async (c) => {
     const ids = await store.listStreams('series');
     const unreadable: { id: string; detail: string }[] = [];
     const views = await mapLimited(ids, 8, async (streamId) => {
@@ -61,7 +62,7 @@ export function adminSeriesRoutes(deps: AdminDeps) {
     return c.json({ series: views.filter((v) => v !== undefined), ...(unreadable.length > 0 ? { unreadable } : {}) });
   });
 
-  app.get('/admin/series/:seriesId', async (c) => {
+  mount(app, 'getSeries', async (c) => {
     const seriesId = pathId(c.req.param('seriesId'), 'series');
     const asOf = c.req.query('asOf');
     let events = await readSeries(seriesStore, seriesId);
@@ -79,21 +80,21 @@ export function adminSeriesRoutes(deps: AdminDeps) {
     return c.json(seriesView(fold(events) as ActiveSeries, events));
   });
 
-  app.patch('/admin/series/:seriesId', async (c) => {
+  mount(app, 'changeSeries', async (c) => {
     const seriesId = pathId(c.req.param('seriesId'), 'series');
     const body = await readBody(c, ChangeSeriesBody);
     const result = await execute(c, { seriesId, commands: [{ type: 'ChangeSeriesDetails', seriesId, ...body }], body, expectedVersion: ifMatchVersion(c) });
     return respond(c, result, 200, seriesView(activeSeries(result, seriesId), result.history));
   });
 
-  app.get('/admin/series/:seriesId/history', async (c) => {
+  mount(app, 'seriesHistory', async (c) => {
     const seriesId = pathId(c.req.param('seriesId'), 'series');
     const events = await readSeries(seriesStore, seriesId);
     c.header('ETag', etag(events.at(-1)!.metadata.version));
     return c.json(historyView(seriesId, events));
   });
 
-  app.post('/admin/series/:seriesId/sessions', async (c) => {
+  mount(app, 'scheduleSession', async (c) => {
     const seriesId = pathId(c.req.param('seriesId'), 'series');
     const body = await readBody(c, ScheduleSessionBody);
     const result = await execute(c, { seriesId, commands: [{ type: 'ScheduleSession', seriesId, sessionId: newId(), ...body }], body, expectedVersion: ifMatchVersion(c) });
@@ -106,7 +107,7 @@ export function adminSeriesRoutes(deps: AdminDeps) {
     return respond(c, result, 201, { seriesId, version: result.version, ...sessionView(session) });
   });
 
-  app.patch('/admin/series/:seriesId/sessions/:sessionId', async (c) => {
+  mount(app, 'changeSession', async (c) => {
     const seriesId = pathId(c.req.param('seriesId'), 'series');
     const sessionId = pathId(c.req.param('sessionId'), 'session');
     const body = await readBody(c, ChangeSessionBody);
@@ -120,7 +121,7 @@ export function adminSeriesRoutes(deps: AdminDeps) {
     return respond(c, result, 200, sessionResponse(result, seriesId, sessionId));
   });
 
-  app.post('/admin/series/:seriesId/sessions/:sessionId/cancel', async (c) => {
+  mount(app, 'cancelSession', async (c) => {
     const seriesId = pathId(c.req.param('seriesId'), 'series');
     const sessionId = pathId(c.req.param('sessionId'), 'session');
     const body = await readBody(c, CancelSessionBody);

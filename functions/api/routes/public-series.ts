@@ -15,6 +15,7 @@ import { NotFoundProblem } from '../problems.js';
 import { boundedCache } from '../../bounded-cache.js';
 import { isNotModified, pathId } from '../request.js';
 import { publicFiles, recordingsArchiveUrl } from '../../recordings/links.js';
+import { mount } from '../mount-route.js';
 
 const FEED_CACHE_ENTRIES = 200;
 
@@ -90,7 +91,7 @@ export function publicSeriesRoutes(deps: PublicDeps) {
     return isNotModified(c, tag, lastModified);
   };
 
-  app.get('/series/:seriesId', async (c) => {
+  mount(app, 'publicSeries', async (c) => {
     const schedule = await load(c.req.param('seriesId'));
     const body = publicSchedule(schedule, deps.baseUrl);
     if (notModified(c, `"s${schedule.version}"`, new Date(schedule.updatedAt).toUTCString())) return c.body(null, 304);
@@ -106,7 +107,7 @@ export function publicSeriesRoutes(deps: PublicDeps) {
       return { ics, etag: feedEtag(ics) };
     });
 
-  app.get('/feeds/series/:file{[^/]+\\.ics}', async (c) => {
+  mount(app, 'seriesFeed', async (c) => {
     const seriesId = c.req.param('file').replace(/\.ics$/, '');
     const schedule = await load(seriesId);
     const { ics, etag } = render(schedule);

@@ -29,6 +29,7 @@ import { readSeries } from './series-stream.js';
 import { publicSessionFacts } from './public-series.js';
 import { fold } from '../../../events/shared/decider.js';
 import { seriesDecider, type ActiveSeries } from '../../../events/series/index.js';
+import { mount } from '../mount-route.js';
 
 /** A single upload's form lives an hour; a multipart upload's part links twelve (10 GiB on a slow line). */
 export const UPLOAD_LINK_SECONDS = 3600;
@@ -49,7 +50,6 @@ export interface RecordingRouteDeps {
   readonly now?: () => Date;
 }
 
-const SESSION = '/admin/series/:seriesId/sessions/:sessionId/recording';
 
 export function recordingRoutes(deps: RecordingRouteDeps) {
   const app = new Hono<OrganiserEnv>();
@@ -74,7 +74,7 @@ export function recordingRoutes(deps: RecordingRouteDeps) {
     ...organiserRecordingView(deps.baseUrl, seriesId, sessionOf(activeSeries(result, seriesId), sessionId)),
   });
 
-  app.post(`${SESSION}/uploads`, async (c) => {
+  mount(app, 'announceUpload', async (c) => {
     const { seriesId, sessionId } = ids(c);
     const body = await readBody(c, RecordingUploadBody);
     const uploadId = newId();
@@ -141,7 +141,7 @@ export function recordingRoutes(deps: RecordingRouteDeps) {
     });
   });
 
-  app.post(`${SESSION}/uploads/:uploadId/complete`, async (c) => {
+  mount(app, 'completeUpload', async (c) => {
     const { seriesId, sessionId } = ids(c);
     const uploadId = pathId(c.req.param('uploadId'), 'upload');
     const body = await readBody(c, CompleteUploadBody);
@@ -171,20 +171,20 @@ export function recordingRoutes(deps: RecordingRouteDeps) {
     return c.json({ seriesId, sessionId, uploadId, status: 'uploaded', detail: 'The file is being verified; its status turns archived or rejected.' }, 202);
   });
 
-  app.get(SESSION, async (c) => {
+  mount(app, 'sessionRecording', async (c) => {
     const { seriesId, sessionId } = ids(c);
     const { version, session } = await loadSession(seriesId, sessionId);
     return c.json({ seriesId, version, ...organiserRecordingView(deps.baseUrl, seriesId, session) });
   });
 
-  app.post(`${SESSION}/publish`, async (c) => {
+  mount(app, 'publishRecording', async (c) => {
     const { seriesId, sessionId } = ids(c);
     const body = await readBody(c, PublishRecordingBody);
     const result = await execute(c, { seriesId, commands: [{ type: 'PublishRecording', seriesId, sessionId, now: now().toISOString(), ...(body.at ? { at: body.at } : {}) }], body, expectedVersion: ifMatchVersion(c) });
     return respondWithVersion(c, result, 200, recordingView(result, seriesId, sessionId));
   });
 
-  app.post(`${SESSION}/withdraw`, async (c) => {
+  mount(app, 'withdrawRecording', async (c) => {
     const { seriesId, sessionId } = ids(c);
     const body = await readBody(c, WithdrawRecordingBody);
     const result = await execute(c, { seriesId, commands: [{ type: 'WithdrawRecording', seriesId, sessionId, reason: body.reason }], body, expectedVersion: ifMatchVersion(c) });
@@ -192,7 +192,7 @@ export function recordingRoutes(deps: RecordingRouteDeps) {
   });
 
   // Public: the archive of a series, newest session first.
-  app.get('/series/:seriesId/recordings', async (c) => {
+  mount(app, 'publicRecordings', async (c) => {
     const schedule = await loadSchedule(deps.readModels, c.req.param('seriesId'));
     const tag = `"r${schedule.version}"`;
     c.header('ETag', tag);
@@ -202,7 +202,7 @@ export function recordingRoutes(deps: RecordingRouteDeps) {
   });
 
   // Public: a file's stable link. Organisers (with a token) may preview what is archived but not published.
-  app.get('/series/:seriesId/sessions/:sessionId/recording/:asset', async (c) => {
+  mount(app, 'recordingFile', async (c) => {
     const { seriesId, sessionId } = ids(c);
     const asset = RecordingAsset.safeParse(c.req.param('asset'));
     if (!asset.success) throw new NotFoundProblem(`There is no ${c.req.param('asset')} file: a session has a recording, captions, a transcript or slides.`);

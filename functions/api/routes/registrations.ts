@@ -27,6 +27,7 @@ import type { OrganiserVariables } from '../auth.js';
 import { NotFoundProblem, UnprocessableError, fieldProblem } from '../problems.js';
 import { readBody } from '../request.js';
 import { cachedSeriesLoader } from './series-stream.js';
+import { mount } from '../mount-route.js';
 
 export interface RegistrationDeps {
   readonly store: EventStore<ConveneEvent>;
@@ -94,7 +95,7 @@ export function registrationRoutes(deps: RegistrationDeps) {
       ...(expectedVersion === undefined ? {} : { expectedVersion }),
     });
 
-  app.post('/series/:seriesId/registrations', async (c) => {
+  mount(app, 'register', async (c) => {
     const body = await readBody(c, RegisterBody);
     const series = await seriesWithSessions(c.req.param('seriesId'), body.sessions);
     // A new member has no name until they confirm one; the name given waits with the request.
@@ -115,7 +116,7 @@ export function registrationRoutes(deps: RegistrationDeps) {
     return c.json({ status: 'check-your-inbox', detail: `If ${body.email} can take part, a mail is on its way: open its link to confirm. Nothing changes until you do.` }, 202);
   });
 
-  app.get('/admin/series/:seriesId/sessions/:sessionId/registrations', async (c) => {
+  mount(app, 'sessionRegistrations', async (c) => {
     const series = await loadSeries(c.req.param('seriesId'), { fresh: true });
     const session = series.sessions[c.req.param('sessionId')];
     if (!session) throw new NotFoundProblem(`There is no session ${c.req.param('sessionId')} in series ${series.seriesId}.`);
@@ -133,7 +134,7 @@ export function registrationRoutes(deps: RegistrationDeps) {
     });
   });
 
-  app.post('/admin/series/:seriesId/registrations', async (c) => {
+  mount(app, 'registerMembers', async (c) => {
     const body = await readBody(c, BulkRegisterBody);
     const series = await seriesWithSessions(c.req.param('seriesId'), body.sessions);
     const actor = c.get('actor');

@@ -16,6 +16,7 @@ import type { ProjectionFailure } from '../../read-models/documents.js';
 import { NotFoundProblem } from '../problems.js';
 import { pathId } from '../request.js';
 import type { OrganiserEnv } from '../series-command.js';
+import { mount } from '../mount-route.js';
 
 export interface UndeliverableDeps {
   readonly failures: FailureReader;
@@ -26,7 +27,7 @@ export interface UndeliverableDeps {
 export function undeliverableRoutes(deps: UndeliverableDeps) {
   const app = new Hono<OrganiserEnv>();
 
-  app.get('/admin/series/:seriesId/undeliverable', async (c) => {
+  mount(app, 'undeliverable', async (c) => {
     const seriesId = pathId(c.req.param('seriesId'), 'series');
     const [schedule, mail, noted] = await Promise.all([
       getSchedule(deps.readModels, seriesId),

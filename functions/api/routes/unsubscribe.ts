@@ -17,6 +17,7 @@ import { UnsubscribeLink } from '../../mail/unsubscribe-links.js';
 import { getSchedule } from '../../read-models/queries.js';
 import type { TokenSigner } from '../../security/signed-token.js';
 import { signedLinkReader } from '../signed-link.js';
+import { mount } from '../mount-route.js';
 
 export interface UnsubscribeDeps {
   readonly store: EventStore<ConveneEvent>;
@@ -37,7 +38,7 @@ export function unsubscribeRoutes(deps: UnsubscribeDeps) {
   };
   const page = (title: string, body: string) => htmlDocument('en', title, `<h1 style="font-size:22px;">${escapeHtml(title)}</h1>\n${body}`);
 
-  app.get('/mail/unsubscribe', async (c) => {
+  mount(app, 'unsubscribePage', async (c) => {
     const link = readLink(c, UnsubscribeLink, 'use the link in a newer mail');
     const title = await seriesTitle(link.s);
     const action = `/mail/unsubscribe?token=${encodeURIComponent(c.req.query('token') ?? '')}`;
@@ -51,7 +52,7 @@ export function unsubscribeRoutes(deps: UnsubscribeDeps) {
     );
   });
 
-  app.post('/mail/unsubscribe', async (c) => {
+  mount(app, 'unsubscribe', async (c) => {
     const link = readLink(c, UnsubscribeLink, 'use the link in a newer mail');
     await handleCommand({
       store: memberEvents(deps.store),
