@@ -21,7 +21,7 @@ import { seriesDecider, seriesStreamId } from '../events/series/index.js';
 import { inSequence } from '../events/shared/decider.js';
 import { handleCommand } from '../functions/commands/command-handler.js';
 import { rebuildReadModels } from '../functions/projector/rebuild.js';
-import { rosterPk } from '../functions/read-models/keys.js';
+import { getRosterEntries } from '../functions/read-models/queries.js';
 import type { RosterEntry } from '../events/projections/member-registrations.js';
 import { startLocalStack } from '../infra/local/stack.js';
 import { EVENT_STREAM_ID, EVENT_VERSION, eventTable, tableEnvironment } from '../functions/tables.js';
@@ -122,7 +122,7 @@ async function main() {
     const lost = requested.filter((n) => n === 0).length + missingMembers;
     const duplicated = requested.filter((n) => n > 1).length + (N - missingMembers - distinctMembers);
     const mails = await confirmationMailsTo(stack.info.ses.endpoint, new Set(emails));
-    const roster = (await api.readModels.query<RosterEntry>(rosterPk(seriesId))).map((d) => d.doc);
+    const roster = await getRosterEntries(api.readModels, seriesId);
     const registered = new Set(memberIds);
     const fiveHundreds = [...stormStatuses].filter(([s]) => s >= 500).reduce((n, [, c]) => n + c, 0);
 

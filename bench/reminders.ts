@@ -49,7 +49,8 @@ import { composeReminderMail } from '../functions/mail/reminder-mail.js';
 import { unsubscribeLinks } from '../functions/mail/unsubscribe-links.js';
 import { mapLimited } from '../functions/map-limited.js';
 import { rebuildReadModels } from '../functions/projector/rebuild.js';
-import { rosterPk, scheduleKey } from '../functions/read-models/keys.js';
+import { scheduleKey } from '../functions/read-models/keys.js';
+import { getRoster } from '../functions/read-models/queries.js';
 import { createTokenSigner } from '../functions/security/signed-token.js';
 import { localClients } from '../infra/local/clients.js';
 import { createTables } from '../infra/local/create-tables.js';
@@ -265,7 +266,7 @@ async function main() {
     log(`${MEMBERS} members in the directory and registered (requested + confirmed) in ${seconds(seedMs)} s`);
     const rebuild = await rebuildReadModels({ store, readModels }, SEED_CONCURRENCY);
     log(`read models rebuilt: ${rebuild.streams} streams in ${seconds(rebuild.milliseconds)} s`);
-    const roster = await readModels.query<RosterEntry>(rosterPk(SERIES_ID));
+    const roster = await getRoster(readModels, SERIES_ID);
     if (roster.length !== MEMBERS || roster.some((r) => !r.doc.confirmedAt || !r.doc.active)) throw new Error(`roster has ${roster.length} entries, not ${MEMBERS} confirmed`);
     const expected = new Set(Array.from({ length: MEMBERS }, (_, i) => memberEmail(i)));
 

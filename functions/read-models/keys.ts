@@ -4,11 +4,36 @@
  */
 import type { ReadModelKey } from './read-model-store.js';
 
+/**
+ * Read models written once per registration or per series are spread over several partitions
+ * (DynamoDB takes about 1,000 writes a second per partition): an item goes to the shard its
+ * id hashes to, and a reader queries every shard at once. The capacity model in the README says
+ * why these numbers: at 10,000 registrations a second, 32 roster shards take about 310 writes
+ * a second each, and 64 mail-queue shards (written by the projector, deleted by the
+ * dispatcher: two writes per registration) about 360 (bench/partition-load.ts).
+ */
+export const ROSTER_SHARDS = 32;
+export const MAIL_QUEUE_SHARDS = 64;
+export const TIMETABLE_SHARDS = 8;
+
+/** The shard an id goes to: FNV-1a over its UTF-16 code units, stable across versions and runtimes. */
+export function shardOf(id: string, shards: number): number {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < id.length; i++) {
+    hash ^= id.charCodeAt(i);
+    hash = Math.imul(hash, 0x01000193) >>> 0;
+  }
+  return hash % shards;
+}
+
+const everyShard = (shards: number, pk: (shard: number) => string) => Array.from({ length: shards }, (_, shard) => pk(shard));
+
 export const scheduleKey = (seriesId: string): ReadModelKey => ({ pk: `series#${seriesId}`, sk: 'schedule' });
 export const memberRegistrationsKey = (memberId: string): ReadModelKey => ({ pk: `member#${memberId}`, sk: 'registrations' });
-/** A series' roster: one item per registered member, queried by series. */
-export const rosterPk = (seriesId: string) => `roster#${seriesId}`;
-export const rosterKey = (seriesId: string, memberId: string): ReadModelKey => ({ pk: rosterPk(seriesId), sk: `member#${memberId}` });
+/** A series' roster: one item per registered member, in the shard of the member, queried over every shard of the series. */
+export const rosterPk = (seriesId: string, shard: number) => `roster#${seriesId}#${shard}`;
+export const rosterPks = (seriesId: string) => everyShard(ROSTER_SHARDS, (shard) => rosterPk(seriesId, shard));
+export const rosterKey = (seriesId: string, memberId: string): ReadModelKey => ({ pk: rosterPk(seriesId, shardOf(memberId, ROSTER_SHARDS)), sk: `member#${memberId}` });
 
 /**
  * What the dispatcher finds its work through (functions/dispatcher/): the mail queue holds one
@@ -16,10 +41,11 @@ export const rosterKey = (seriesId: string, memberId: string): ReadModelKey => (
  * invites; member: theirs); the timetable one small item per series (when its reminders can
  * fall due); custom offsets one item per member who chose their own reminder offsets.
  */
-export const MAIL_QUEUE_PK = 'mail-queue';
-export const mailQueueKey = (streamId: string): ReadModelKey => ({ pk: MAIL_QUEUE_PK, sk: streamId });
-export const TIMETABLE_PK = 'timetable';
-export const timetableKey = (seriesId: string): ReadModelKey => ({ pk: TIMETABLE_PK, sk: seriesId });
+export const MAIL_QUEUE_PREFIX = 'mail-queue#';
+export const MAIL_QUEUE_PKS = everyShard(MAIL_QUEUE_SHARDS, (shard) => `${MAIL_QUEUE_PREFIX}${shard}`);
+export const mailQueueKey = (streamId: string): ReadModelKey => ({ pk: MAIL_QUEUE_PKS[shardOf(streamId, MAIL_QUEUE_SHARDS)]!, sk: streamId });
+export const TIMETABLE_PKS = everyShard(TIMETABLE_SHARDS, (shard) => `timetable#${shard}`);
+export const timetableKey = (seriesId: string): ReadModelKey => ({ pk: TIMETABLE_PKS[shardOf(seriesId, TIMETABLE_SHARDS)]!, sk: seriesId });
 export const customOffsetsPk = (seriesId: string) => `offsets#${seriesId}`;
 export const customOffsetsKey = (seriesId: string, memberId: string): ReadModelKey => ({ pk: customOffsetsPk(seriesId), sk: memberId });
 

@@ -4,10 +4,12 @@
  * the only writer (functions/projector/).
  */
 import type { CustomOffsets, MailQueueItem, MemberRegistrations, ProjectionFailure, RosterEntry, SeriesSchedule, SeriesTimetable } from './documents.js';
-import { MAIL_QUEUE_PK, TIMETABLE_PK, customOffsetsPk, memberRegistrationsKey, projectionFailuresPk, rosterPk, scheduleKey } from './keys.js';
+import { MAIL_QUEUE_PKS, TIMETABLE_PKS, customOffsetsPk, memberRegistrationsKey, projectionFailuresPk, rosterPks, scheduleKey } from './keys.js';
 import type { ReadModelReader, StoredDocument } from './read-model-store.js';
 
 const docs = <T>(stored: readonly StoredDocument<T>[]) => stored.map(({ doc }) => doc);
+/** Every item of a read model spread over shards (./keys.ts): one query per shard, all at once. */
+const queryShards = async <T>(readModels: ReadModelReader, pks: readonly string[]) => (await Promise.all(pks.map((pk) => readModels.query<T>(pk)))).flat();
 
 export const getSchedule = (readModels: ReadModelReader, seriesId: string) => readModels.get<SeriesSchedule>(scheduleKey(seriesId));
 
@@ -15,15 +17,15 @@ export const getMemberRegistrations = (readModels: ReadModelReader, memberId: st
   readModels.get<MemberRegistrations>(memberRegistrationsKey(memberId));
 
 /** A series' roster entries, each with the version of the member stream it reflects. */
-export const getRoster = (readModels: ReadModelReader, seriesId: string) => readModels.query<RosterEntry>(rosterPk(seriesId));
+export const getRoster = (readModels: ReadModelReader, seriesId: string) => queryShards<RosterEntry>(readModels, rosterPks(seriesId));
 
 export const getRosterEntries = async (readModels: ReadModelReader, seriesId: string): Promise<RosterEntry[]> => docs(await getRoster(readModels, seriesId));
 
 /** Every series' timetable. */
-export const getTimetables = async (readModels: ReadModelReader): Promise<SeriesTimetable[]> => docs(await readModels.query<SeriesTimetable>(TIMETABLE_PK));
+export const getTimetables = async (readModels: ReadModelReader): Promise<SeriesTimetable[]> => docs(await queryShards<SeriesTimetable>(readModels, TIMETABLE_PKS));
 
 /** The streams that changed since the dispatcher last reconciled them, each item at its version. */
-export const getMailQueue = (readModels: ReadModelReader) => readModels.query<MailQueueItem>(MAIL_QUEUE_PK);
+export const getMailQueue = (readModels: ReadModelReader) => queryShards<MailQueueItem>(readModels, MAIL_QUEUE_PKS);
 
 export const getCustomOffsets = async (readModels: ReadModelReader, seriesId: string): Promise<CustomOffsets[]> =>
   docs(await readModels.query<CustomOffsets>(customOffsetsPk(seriesId)));
