@@ -21,7 +21,8 @@ import { createTokenSigner, type TokenSigner } from '../../functions/security/si
 import { freePort } from '../../infra/local/free-port.js';
 import { localTokenVerifier, mintOrganiserToken, newSigningKey, type SigningKey } from '../../infra/local/organiser-token.js';
 import { eventRegistry } from '../../events/registry.js';
-import { deliveryTable, eventTable, idempotencyTable, membersTable, readModelTable, type TableNames } from '../../infra/tables.js';
+import { deliveryTable, eventTable, idempotencyTable, intakeTable, membersTable, readModelTable, type TableNames } from '../../infra/tables.js';
+import { createRegistrationIntake } from '../../functions/adapters/intake/registration-intake.js';
 import { createFailureReader } from '../../functions/adapters/deliveries/delivery-failures.js';
 import { createRateLimitCounter } from '../../functions/adapters/rate-limits/rate-limit-counter.js';
 import { COUNT_ONLY_LIMITS, type RateLimitDeps } from '../../functions/api/rate-limit.js';
@@ -105,6 +106,7 @@ export async function buildTestApp(options: TestAppOptions): Promise<TestApp> {
     readModels,
     failures: createFailureReader(client, names[deliveryTable.id]!),
     members,
+    intake: createRegistrationIntake(client, names[intakeTable.id]!),
     feedReads: batchedFeedReads(client, feedTablesOf(names), readModels),
     signer,
     manageAttempts: createManageAttempts(client, names[membersTable.id]!),
