@@ -11,10 +11,10 @@ import { documentClient } from '../functions/adapters/dynamodb-client.js';
 import { conveneEventStore } from '../functions/adapters/event-store/index.js';
 import type { ConveneEvent } from '../events/registry.js';
 import { memberDecider, memberStreamId } from '../events/member/index.js';
-import { runCommand } from '../functions/commands/run-command.js';
+import { handleCommand } from '../functions/commands/command-handler.js';
 import { localClients } from '../infra/local/clients.js';
 import { startLocalStack } from '../infra/local/stack.js';
-import { EVENT_STREAM_ID, EVENT_VERSION, eventTable, tableEnvironment } from '../infra/tables.js';
+import { EVENT_STREAM_ID, EVENT_VERSION, eventTable, tableEnvironment } from '../functions/tables.js';
 import { median, measure, runBenchmark } from './support/measure.js';
 
 const N = Number(process.env.APPEND_BENCH_N ?? 3000);
@@ -22,18 +22,10 @@ const CONCURRENCY = Number(process.env.APPEND_BENCH_CONCURRENCY ?? 32);
 const ROUNDS = Number(process.env.APPEND_BENCH_ROUNDS ?? 3);
 
 const actor = { kind: 'system', id: 'bench' } as const;
-const delivery = (memberId: string, i: number): ConveneEvent => ({
-  type: 'ReminderDelivered',
-  data: {
-    memberId,
-    seriesId: 'care-economy-2027',
-    sessionId: 'lecture-1',
-    deliveryId: `reminder:${memberId}:lecture-1:P1D:${i}`,
-    kind: 'before-session',
-    offset: 'P1D',
-    dueAt: '2027-05-22T19:00:00.000Z',
-    messageId: `<${memberId}.${i}@bench>`,
-  },
+/** One small member event (a change of preferences), of about the size a delivery record had. */
+const change = (memberId: string, i: number): ConveneEvent => ({
+  type: 'MemberPreferencesChanged',
+  data: { memberId, language: i % 2 === 0 ? 'en' : 'es', timeZone: 'America/Guayaquil', reminderOffsets: ['P1D', 'PT1H'] },
 });
 
 /** Operations per second of `n` operations with `concurrency` in flight. */
@@ -50,7 +42,7 @@ async function main() {
     const run = `${Date.now()}`;
 
     // The same item the store writes for one event, written raw with the same condition.
-    const [sample] = await store.append(memberStreamId(`sample-${run}`), [delivery('sample', 0)], 0, { actor, correlationId: 'bench' });
+    const [sample] = await store.append(memberStreamId(`sample-${run}`), [change('sample', 0)], 0, { actor, correlationId: 'bench', recordedAt: new Date() });
     const { metadata, ...event } = sample!;
     const rawItem = (streamId: string) => ({
       [EVENT_STREAM_ID]: streamId,
@@ -76,7 +68,7 @@ async function main() {
       rows.raw!.push(await perSecond(N, CONCURRENCY, (i) => rawPut(`raw-${tag}-${i}`)));
       // One event to a new stream: expected version 0, a single conditional PutItem.
       rows.newStream!.push(
-        await perSecond(N, CONCURRENCY, (i) => store.append(memberStreamId(`new-${tag}-${i}`), [delivery('m', i)], 0, { actor, correlationId: 'bench' })),
+        await perSecond(N, CONCURRENCY, (i) => store.append(memberStreamId(`new-${tag}-${i}`), [change('m', i)], 0, { actor, correlationId: 'bench', recordedAt: new Date() })),
       );
       // One event to a stream that has events: a transaction with the expected-version check.
       const versions = new Map<number, number>();
@@ -85,17 +77,17 @@ async function main() {
           // Each slot appends to its own stream, one append after the other.
           const v = versions.get(slot) ?? 0;
           versions.set(slot, v + 1);
-          await store.append(memberStreamId(`existing-${tag}-${slot}`), [delivery('m', i)], v, { actor, correlationId: 'bench' });
+          await store.append(memberStreamId(`existing-${tag}-${slot}`), [change('m', i)], v, { actor, correlationId: 'bench', recordedAt: new Date() });
         }),
       );
       // A whole command: read the stream, decide, append (one registration per member).
       rows.command!.push(
         await perSecond(N, CONCURRENCY, (i) =>
-          runCommand(
+          handleCommand({
             store,
-            memberDecider,
-            memberStreamId(`cmd-${tag}-${i}`),
-            {
+            decider: memberDecider,
+            streamId: memberStreamId(`cmd-${tag}-${i}`),
+            command: {
               type: 'RequestRegistration',
               memberId: `cmd-${tag}-${i}`,
               seriesId: 'care-economy-2027',
@@ -105,8 +97,8 @@ async function main() {
               timeZone: 'Asia/Kolkata',
               source: 'self-service',
             },
-            { actor, correlationId: 'bench' },
-          ),
+            context: { actor, correlationId: 'bench' },
+          }),
         ),
       );
     }

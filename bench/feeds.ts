@@ -15,19 +15,19 @@ import { seriesDecider, seriesStreamId, type SeriesCommand } from '../events/ser
 import { documentClient } from '../functions/adapters/dynamodb-client.js';
 import { conveneEventStore } from '../functions/adapters/event-store/index.js';
 import { createMemberDirectory, sha256 } from '../functions/adapters/members/member-directory.js';
-import { batchedFeedReads, feedReadsFrom, type FeedReads } from '../functions/adapters/read-models/member-feed-reads.js';
-import { createReadModelStore } from '../functions/adapters/read-models/read-model-store.js';
+import { batchedFeedReads, feedReadsFrom, type FeedReads } from '../functions/read-models/member-feed-reads.js';
+import { createReadModelStore } from '../functions/read-models/read-model-store.js';
 import { createRecordingStore } from '../functions/adapters/recordings/recording-store.js';
 import { createApi } from '../functions/api/app.js';
-import { runCommand } from '../functions/commands/run-command.js';
+import { handleCommand } from '../functions/commands/command-handler.js';
 import { rebuildReadModels } from '../functions/projector/rebuild.js';
-import { memberRegistrationsKey, scheduleKey } from '../functions/projector/projections.js';
+import { memberRegistrationsKey, scheduleKey } from '../functions/read-models/keys.js';
 import { createTokenSigner } from '../functions/security/signed-token.js';
 import { localClients } from '../infra/local/clients.js';
 import { freePort } from '../infra/local/free-port.js';
 import { localTokenVerifier, newSigningKey } from '../infra/local/organiser-token.js';
 import { startLocalStack } from '../infra/local/stack.js';
-import { deliveryTable, EVENT_STREAM_ID, EVENT_VERSION, MEMBER_PK, READ_MODEL_PK, READ_MODEL_SK, eventTable, idempotencyTable, membersTable, readModelTable, tableEnvironment } from '../infra/tables.js';
+import { deliveryTable, EVENT_STREAM_ID, EVENT_VERSION, MEMBER_PK, READ_MODEL_PK, READ_MODEL_SK, eventTable, idempotencyTable, membersTable, readModelTable, tableEnvironment } from '../functions/tables.js';
 import { createRateLimitCounter } from '../functions/adapters/rate-limits/rate-limit-counter.js';
 import { createFailureReader } from '../functions/adapters/deliveries/delivery-failures.js';
 
@@ -81,11 +81,11 @@ async function main() {
       }),
     ];
     for (let i = 0; i < commands.length; i += 90) {
-      await runCommand(store, inSequence(seriesDecider), seriesStreamId(seriesId), commands.slice(i, i + 90), context);
+      await handleCommand({ store, decider: inSequence(seriesDecider), streamId: seriesStreamId(seriesId), command: commands.slice(i, i + 90), context });
     }
     const { member } = await members.findOrCreate('bench@example.org', 'Bench Member', new Date());
-    await runCommand(store, memberDecider, memberStreamId(member.memberId), { type: 'RequestRegistration', memberId: member.memberId, seriesId, registrationId: 'r1', sessions: 'all', language: 'en', timeZone: 'Asia/Kolkata', source: 'organiser' }, context);
-    await rebuildReadModels({ store, readModels, client: doc, eventsTable: stack.info.tables[eventTable.id]! });
+    await handleCommand({ store, decider: memberDecider, streamId: memberStreamId(member.memberId), command: { type: 'RequestRegistration', memberId: member.memberId, seriesId, registrationId: 'r1', sessions: 'all', language: 'en', timeZone: 'Asia/Kolkata', source: 'organiser' }, context });
+    await rebuildReadModels({ store, readModels });
     const token = await members.rotateFeedToken(member.memberId);
 
     const key = await newSigningKey();
@@ -114,7 +114,7 @@ async function main() {
       return `http://127.0.0.1:${port}/feeds/members/${token}.ics`;
     };
     // As the API Lambda should run it (one BatchGetItem), and as createApi does without it (the stores' reads in parallel).
-    const feedUrl = await serveApi(batchedFeedReads(doc, tables, readModels));
+    const feedUrl = await serveApi(batchedFeedReads(doc, tables, { readModels, store }));
     const storesFeedUrl = await serveApi(feedReadsFrom({ members, readModels, store }));
     const first = await fetch(feedUrl);
     const bytes = Buffer.from(await first.arrayBuffer());

@@ -2,8 +2,7 @@
  * A realistic event history for the rebuild benchmark, decided by the real deciders (so every
  * event is one the system could have written): a few series with many sessions, reschedules,
  * detail changes and cancellations; thousands of members registering (self-service or by an
- * organiser), confirming, being waitlisted and promoted, cancelling, changing preferences,
- * unsubscribing, and the invites and reminders the dispatcher recorded for them.
+ * organiser), confirming, cancelling, changing preferences and unsubscribing.
  * Deterministic (a seeded PRNG): the same `total` gives the same history.
  */
 import { memberDecider, memberStreamId, type MemberCommand } from '../events/member/index.js';
@@ -114,32 +113,12 @@ function memberCommands(memberId: string, series: readonly SeriesPlan[], random:
     const sessions = random.chance(0.5)
       ? ('all' as const)
       : [...new Set(Array.from({ length: random.int(2, 6) }, () => random.pick(plan.sessionIds)))];
-    const covered = sessions === 'all' ? plan.sessionIds : sessions;
     const source = random.chance(0.25) ? 'organiser' : 'self-service';
     const registrationId = `r-${memberId}-${seriesId}`;
     commands.push({ type: 'RequestRegistration', memberId, seriesId, registrationId, sessions, language: random.pick(plan.languages), timeZone: random.pick(zones), source });
     if (source === 'self-service') {
       if (!random.chance(0.85)) continue; // never confirmed: no mail follows
       commands.push({ type: 'ConfirmRegistration', memberId, seriesId, registrationId });
-    }
-    const invited = covered.slice(0, random.int(2, 6));
-    for (const sessionId of invited) {
-      const invite = (sequence: number, method: 'REQUEST' | 'CANCEL' = 'REQUEST'): MemberCommand => ({
-        type: 'RecordInviteDelivery', memberId, seriesId, sessionId, method, sequence,
-        deliveryId: `invite:${memberId}:${seriesId}:${sessionId}:${sequence}`, messageId: `<${memberId}.${sessionId}.${sequence}@convene>`,
-      });
-      commands.push(invite(0));
-      if (plan.rescheduled.has(sessionId)) commands.push(invite(1));
-      if (random.chance(0.5)) {
-        commands.push({
-          type: 'RecordReminderDelivery', memberId, seriesId, sessionId, kind: 'before-session', offset: 'P1D',
-          dueAt: '2027-05-22T19:00:00.000Z', deliveryId: `reminder:${memberId}:${sessionId}:P1D`, messageId: `<${memberId}.${sessionId}.P1D@convene>`,
-        });
-      }
-    }
-    if (random.chance(0.08)) {
-      commands.push({ type: 'WaitlistRegistration', memberId, seriesId, sessionId: covered[0]! });
-      if (random.chance(0.6)) commands.push({ type: 'PromoteRegistration', memberId, seriesId, sessionId: covered[0]! });
     }
     if (random.chance(0.1)) {
       commands.push({ type: 'CancelRegistration', memberId, seriesId, sessions: 'all', cancelledBy: random.chance(0.8) ? 'member' : 'organiser' });

@@ -12,15 +12,16 @@ import { eventRegistry, type ConveneEvent } from '../events/registry.js';
 import type { RecordedEvent } from '../events/shared/event.js';
 import { documentClient } from '../functions/adapters/dynamodb-client.js';
 import { batchWriteAll } from '../functions/adapters/dynamodb-pages.js';
-import { conveneEventStore, streamCategory, toItem } from '../functions/adapters/event-store/index.js';
-import { createReadModelStore, keyString, type StoredDocument } from '../functions/adapters/read-models/read-model-store.js';
+import { conveneEventStore, toItem } from '../functions/adapters/event-store/index.js';
+import { streamCategory } from '../events/shared/event.js';
+import { createReadModelStore, keyString, type StoredDocument } from '../functions/read-models/read-model-store.js';
 import { mapLimited } from '../functions/map-limited.js';
 import { projections } from '../functions/projector/projections.js';
-import { allStreamIds, rebuildReadModels } from '../functions/projector/rebuild.js';
+import { rebuildReadModels } from '../functions/projector/rebuild.js';
 import { localClients } from '../infra/local/clients.js';
 import { createTables } from '../infra/local/create-tables.js';
 import { startLocalStack } from '../infra/local/stack.js';
-import { EVENT_STREAM_ID, eventTable, localTableNames, readModelTable, tableEnvironment } from '../infra/tables.js';
+import { EVENT_STREAM_ID, eventTable, localTableNames, readModelTable, tableEnvironment } from '../functions/tables.js';
 import { benchHistory } from './rebuild-history.js';
 import { median, writeResult, type Headline, runBenchmark } from './support/measure.js';
 
@@ -104,7 +105,7 @@ async function main() {
     const generatedIn = performance.now() - started;
     started = performance.now();
     const recorded = await mapLimited(history, CONCURRENCY, async ({ streamId, events }) => {
-      if (streamCategory(streamId) === 'series') return store.append(streamId, events, 0, context);
+      if (streamCategory(streamId) === 'series') return store.append(streamId, events, 0, { ...context, recordedAt: new Date() });
       const recordedAt = new Date().toISOString();
       return events.map((event, i): RecordedEvent<ConveneEvent> => ({
         ...eventRegistry.encode(event),
@@ -118,7 +119,7 @@ async function main() {
     const members = history.filter((s) => s.streamId.startsWith('member-')).length;
     console.log(`seeded ${total} events in ${history.length} streams (${history.length - members} series, ${members} members): generated in ${Math.round(generatedIn / 1000)} s, appended in ${Math.round(seededIn / 1000)} s`);
     const expected = expectedReadModels(recorded);
-    const streamIds = await allStreamIds(doc, eventsTable);
+    const streamIds = await store.listAllStreams();
     if (streamIds.length !== history.length) throw new Error(`expected ${history.length} streams, found ${streamIds.length}`);
 
     // Warm the JVM on the same work before measuring.
@@ -145,7 +146,7 @@ async function main() {
       await createTables(clients.dynamodb, names);
       const readModels = createReadModelStore(doc, names[readModelTable.id]!);
       let report: Awaited<ReturnType<typeof rebuildReadModels>> | undefined;
-      rows.rebuild.push(total / (await seconds(async () => (report = await rebuildReadModels({ store, readModels, client: doc, eventsTable }, CONCURRENCY)))));
+      rows.rebuild.push(total / (await seconds(async () => (report = await rebuildReadModels({ store, readModels }, CONCURRENCY)))));
       // The rebuild must have written every document, each equal to what projection gives.
       const actual = await readModels.all();
       if (report!.streams !== history.length || report!.events !== total) throw new Error(`rebuild read ${report!.events} events of ${report!.streams} streams, not ${total} of ${history.length}`);

@@ -19,12 +19,12 @@ import { MAIL_SEND_RATE_ENV } from '../functions/dispatcher/send-rate.js';
 import { MAIL_FROM_ENV, PUBLIC_BASE_URL_ENV, SIGNING_SECRETS_ENV } from '../functions/api/route-table.js';
 import { seriesDecider, seriesStreamId } from '../events/series/index.js';
 import { inSequence } from '../events/shared/decider.js';
-import { runCommand } from '../functions/commands/run-command.js';
+import { handleCommand } from '../functions/commands/command-handler.js';
 import { rebuildReadModels } from '../functions/projector/rebuild.js';
-import { rosterPk } from '../functions/projector/projections.js';
+import { rosterPk } from '../functions/read-models/keys.js';
 import type { RosterEntry } from '../events/projections/member-registrations.js';
 import { startLocalStack } from '../infra/local/stack.js';
-import { EVENT_STREAM_ID, EVENT_VERSION, eventTable, tableEnvironment } from '../infra/tables.js';
+import { EVENT_STREAM_ID, EVENT_VERSION, eventTable, tableEnvironment } from '../functions/tables.js';
 import { startBenchApi } from './support/local-api.js';
 import { startIntakePoller } from '../infra/local/intake-poller.js';
 import { measure, median, ratio, writeResult, type Headline, runBenchmark } from './support/measure.js';
@@ -41,16 +41,16 @@ async function main() {
     const table = stack.info.tables[eventTable.id]!;
     const run = `${Date.now()}`;
     const seriesId = 'storm-2027';
-    await runCommand(
-      api.store,
-      inSequence(seriesDecider),
-      seriesStreamId(seriesId),
-      [
+    await handleCommand({
+      store: api.store,
+      decider: inSequence(seriesDecider),
+      streamId: seriesStreamId(seriesId),
+      command: [
         { type: 'CreateSeries', seriesId, kind: 'lecture-series', title: { en: 'Care Economy: the keynote', es: 'Economía del cuidado' }, timeZone: 'Europe/Rome', languages: ['en', 'es'], organiser: { name: 'Training Centre', email: 'training@example.org' } },
         { type: 'ScheduleSession', seriesId, sessionId: 'keynote', title: { en: 'Keynote: care work and the economy' }, start: '2027-03-25T15:00', durationMinutes: 90, speakers: [{ name: 'Guest speaker' }], joinUrl: 'https://webinar.example.org/keynote' },
       ],
       context,
-    );
+    });
 
     // The item the event store writes for one registration, written raw with the store's condition.
     const rawPut = (streamId: string) =>
@@ -104,7 +104,7 @@ async function main() {
     await intake.drain(600_000);
     await intake.stop();
     const intakeSeconds = (performance.now() - stormEnded) / 1000;
-    await rebuildReadModels({ store: api.store, readModels: api.readModels, client: api.doc, eventsTable: table });
+    await rebuildReadModels({ store: api.store, readModels: api.readModels });
     const dispatcher = dispatcherFromEnvironment(
       {
         ...tableEnvironment(stack.info.tables),
@@ -139,7 +139,7 @@ async function main() {
     await fetch(`${api.url}/series/${seriesId}/registrations`, { method: 'POST' }); // warm the route
     const confirmedId = (await api.members.memberIdForEmail(confirmedAddress))!;
     const reg = (await api.store.read(memberStreamId(confirmedId))).find((e) => e.type === 'RegistrationRequested')!.data as { registrationId: string };
-    await runCommand(api.store, memberDecider, memberStreamId(confirmedId), { type: 'ConfirmRegistration', memberId: confirmedId, seriesId, registrationId: reg.registrationId }, context);
+    await handleCommand({ store: api.store, decider: memberDecider, streamId: memberStreamId(confirmedId), command: { type: 'ConfirmRegistration', memberId: confirmedId, seriesId, registrationId: reg.registrationId }, context });
     for (let i = 0; i < TIMING_ROUNDS; i++) {
       for (const [kind, email] of [['new', `timing-${run}-${i}@example.org`], ['pending', `storm-${1 + i}@example.org`], ['confirmed', confirmedAddress]] as const) {
         const started = performance.now();

@@ -39,9 +39,9 @@ import { conveneEventStore } from '../functions/adapters/event-store/index.js';
 import { createSesMailer, type Mailer } from '../functions/adapters/mailer/ses-mailer.js';
 import { createMemberDirectory, type MemberDirectory } from '../functions/adapters/members/member-directory.js';
 import { createSuppressionList, type SuppressionList } from '../functions/adapters/members/suppression-list.js';
-import { createReadModelStore, type ReadModelStore } from '../functions/adapters/read-models/read-model-store.js';
+import { createReadModelStore, type ReadModelStore } from '../functions/read-models/read-model-store.js';
 import { MAIL_FROM_ENV, PUBLIC_BASE_URL_ENV, SIGNING_SECRETS_ENV } from '../functions/api/route-table.js';
-import { runCommand } from '../functions/commands/run-command.js';
+import { handleCommand } from '../functions/commands/command-handler.js';
 import { DEFAULT_CONCURRENCY, type Dispatcher, type TickReport } from '../functions/dispatcher/dispatch.js';
 import { dispatcherFromEnvironment } from '../functions/dispatcher/environment.js';
 import { MAIL_SEND_RATE_ENV } from '../functions/dispatcher/send-rate.js';
@@ -49,12 +49,12 @@ import { composeReminderMail } from '../functions/mail/reminder-mail.js';
 import { unsubscribeLinks } from '../functions/mail/unsubscribe-links.js';
 import { mapLimited } from '../functions/map-limited.js';
 import { rebuildReadModels } from '../functions/projector/rebuild.js';
-import { rosterPk, scheduleKey } from '../functions/projector/projections.js';
+import { rosterPk, scheduleKey } from '../functions/read-models/keys.js';
 import { createTokenSigner } from '../functions/security/signed-token.js';
 import { localClients } from '../infra/local/clients.js';
 import { createTables } from '../infra/local/create-tables.js';
 import { startLocalStack } from '../infra/local/stack.js';
-import { deliveryTable, eventTable, localTableNames, membersTable, readModelTable, tableEnvironment } from '../infra/tables.js';
+import { deliveryTable, localTableNames, membersTable, readModelTable, tableEnvironment } from '../functions/tables.js';
 import { runBenchmark } from './support/measure.js';
 
 const MEMBERS = Number(process.env.REMINDER_BENCH_MEMBERS ?? 10_000);
@@ -244,26 +244,26 @@ async function main() {
       { type: 'CreateSeries', seriesId: SERIES_ID, kind: 'lecture-series', title: { en: 'Care Economy Lecture Series', es: 'Ciclo de conferencias sobre la economía del cuidado' }, timeZone: 'America/New_York', languages: ['en', 'es'], organiser: { name: 'Training Centre', email: 'training@example.org' }, reminderOffsets: ['PT1H'] },
       { type: 'ScheduleSession', seriesId: SERIES_ID, sessionId: SESSION_ID, title: TITLE, start: SESSION_START, durationMinutes: 90, speakers: [{ name: 'Guest speaker', affiliation: 'University' }], joinUrl: 'https://webinar.example.org/care-1' },
     ];
-    await runCommand(store, inSequence(seriesDecider), seriesStreamId(SERIES_ID), seriesCommands, context);
+    await handleCommand({ store, decider: inSequence(seriesDecider), streamId: seriesStreamId(SERIES_ID), command: seriesCommands, context });
 
     // Each member: found or created in the directory, then registered by the organiser (confirmed at once).
     const seedStarted = performance.now();
     const memberIds = await mapLimited(Array.from({ length: MEMBERS }, (_, i) => i), SEED_CONCURRENCY, async (i) => {
       const { member } = await members.findOrCreate(memberEmail(i), `Member ${i}`, new Date());
       const { memberId } = member;
-      const result = await runCommand(
+      const result = await handleCommand({
         store,
-        memberDecider,
-        memberStreamId(memberId),
-        { type: 'RequestRegistration', memberId, seriesId: SERIES_ID, registrationId: `r-${i}`, sessions: 'all', language: i % 5 === 4 ? 'es' : 'en', timeZone: ZONES[i % ZONES.length]!, source: 'organiser' },
+        decider: memberDecider,
+        streamId: memberStreamId(memberId),
+        command: { type: 'RequestRegistration', memberId, seriesId: SERIES_ID, registrationId: `r-${i}`, sessions: 'all', language: i % 5 === 4 ? 'es' : 'en', timeZone: ZONES[i % ZONES.length]!, source: 'organiser' },
         context,
-      );
+      });
       if (result.state.registrations[SERIES_ID]?.status !== 'confirmed') throw new Error(`member ${memberId} not confirmed`);
       return memberId;
     });
     const seedMs = performance.now() - seedStarted;
     log(`${MEMBERS} members in the directory and registered (requested + confirmed) in ${seconds(seedMs)} s`);
-    const rebuild = await rebuildReadModels({ store, readModels, client: doc, eventsTable: names[eventTable.id]! }, SEED_CONCURRENCY);
+    const rebuild = await rebuildReadModels({ store, readModels }, SEED_CONCURRENCY);
     log(`read models rebuilt: ${rebuild.streams} streams in ${seconds(rebuild.milliseconds)} s`);
     const roster = await readModels.query<RosterEntry>(rosterPk(SERIES_ID));
     if (roster.length !== MEMBERS || roster.some((r) => !r.doc.confirmedAt || !r.doc.active)) throw new Error(`roster has ${roster.length} entries, not ${MEMBERS} confirmed`);

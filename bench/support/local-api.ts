@@ -9,8 +9,8 @@ import { serve } from '@hono/node-server';
 import { documentClient } from '../../functions/adapters/dynamodb-client.js';
 import { conveneEventStore } from '../../functions/adapters/event-store/index.js';
 import { createMemberDirectory } from '../../functions/adapters/members/member-directory.js';
-import { createReadModelStore } from '../../functions/adapters/read-models/read-model-store.js';
-import { batchedFeedReads, feedTablesOf } from '../../functions/adapters/read-models/member-feed-reads.js';
+import { createReadModelStore } from '../../functions/read-models/read-model-store.js';
+import { batchedFeedReads, feedTablesOf } from '../../functions/read-models/member-feed-reads.js';
 import { createRecordingStore } from '../../functions/adapters/recordings/recording-store.js';
 import { createApi } from '../../functions/api/app.js';
 import { createManageAttempts } from '../../functions/adapters/members/manage-attempts.js';
@@ -19,7 +19,7 @@ import { LOCAL_CREDENTIALS, localClients, type LocalClients } from '../../infra/
 import { freePort } from '../../infra/local/free-port.js';
 import { localTokenVerifier, newSigningKey } from '../../infra/local/organiser-token.js';
 import type { LocalStack } from '../../infra/local/stack.js';
-import { deliveryTable, idempotencyTable, intakeTable, membersTable, readModelTable, tableEnvironment } from '../../infra/tables.js';
+import { deliveryTable, idempotencyTable, intakeTable, membersTable, readModelTable, tableEnvironment } from '../../functions/tables.js';
 import { createRegistrationIntake } from '../../functions/adapters/intake/registration-intake.js';
 import { createRateLimitCounter } from '../../functions/adapters/rate-limits/rate-limit-counter.js';
 import { COUNT_ONLY_LIMITS } from '../../functions/api/rate-limit.js';
@@ -53,7 +53,7 @@ export async function startBenchApi(stack: LocalStack): Promise<BenchApi> {
     failures: createFailureReader(doc, stack.info.tables[deliveryTable.id]!),
     members,
     intake: createRegistrationIntake(doc, stack.info.tables[intakeTable.id]!),
-    feedReads: batchedFeedReads(doc, feedTablesOf(stack.info.tables), readModels),
+    feedReads: batchedFeedReads(doc, feedTablesOf(stack.info.tables), { readModels, store }),
     baseUrl: url,
     signer: createTokenSigner([randomBytes(32).toString('base64url')]),
     manageAttempts: createManageAttempts(doc, stack.info.tables[membersTable.id]!),

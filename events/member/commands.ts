@@ -28,8 +28,6 @@ export type MemberCommand =
       /** When given (an unregister link names the registration it was mailed for), only that registration is cancelled. */
       registrationId?: string;
     }
-  | { type: 'WaitlistRegistration'; memberId: string; seriesId: string; sessionId: string }
-  | { type: 'PromoteRegistration'; memberId: string; seriesId: string; sessionId: string }
   | {
       type: 'ChangePreferences';
       memberId: string;
@@ -42,25 +40,5 @@ export type MemberCommand =
       memberId: string;
       seriesId?: string;
       via: 'one-click' | 'link' | 'mailto' | 'bounce' | 'complaint';
-    }
-  | {
-      type: 'RecordInviteDelivery';
-      memberId: string;
-      seriesId: string;
-      sessionId: string;
-      deliveryId: string;
-      method: 'REQUEST' | 'CANCEL';
-      sequence: number;
-      messageId: string;
-    }
-  | {
-      type: 'RecordReminderDelivery';
-      memberId: string;
-      seriesId: string;
-      sessionId?: string;
-      deliveryId: string;
-      kind: 'before-session' | 'dialogue-opens' | 'dialogue-closes';
-      offset?: string;
-      dueAt: string;
-      messageId: string;
     };
+

@@ -1,4 +1,4 @@
-/** The rules of a member stream: registrations, consent and deliveries. */
+/** The rules of a member stream: registrations, preferences and consent. */
 import { emit } from '../shared/decider.js';
 import { NotFoundError } from '../shared/errors.js';
 import { definedOnly, sameValue } from '../shared/objects.js';
@@ -8,15 +8,11 @@ import {
   RegistrationChangeAccepted,
   RegistrationChangeRequested,
   RegistrationRequestRepeated,
-  InviteDelivered,
   MemberPreferencesChanged,
   MemberUnsubscribed,
   RegistrationCancelled,
   RegistrationConfirmed,
-  RegistrationPromoted,
   RegistrationRequested,
-  RegistrationWaitlisted,
-  ReminderDelivered,
   type MemberEvent,
   type SessionSelection,
 } from './events.js';
@@ -91,21 +87,6 @@ export function decideMember(command: MemberCommand, state: MemberState): Member
       return [emit(RegistrationCancelled, { ...base, sessions: nothingLeft ? 'all' : cancelling })];
     }
 
-    case 'WaitlistRegistration': {
-      const current = requireRegistration(state, command.seriesId);
-      if (!covers(current, command.sessionId)) {
-        throw new NotFoundError(`member ${command.memberId} is not registered for session ${command.sessionId}`, 'sessionId');
-      }
-      if (current.waitlisted.includes(command.sessionId)) return [];
-      return [emit(RegistrationWaitlisted, { ...ids(command, current), sessionId: command.sessionId })];
-    }
-
-    case 'PromoteRegistration': {
-      const current = requireRegistration(state, command.seriesId);
-      if (!covers(current, command.sessionId) || !current.waitlisted.includes(command.sessionId)) return [];
-      return [emit(RegistrationPromoted, { ...ids(command, current), sessionId: command.sessionId })];
-    }
-
     case 'ChangePreferences': {
       const { type: _t, memberId, ...input } = command;
       const changed = Object.fromEntries(
@@ -124,18 +105,6 @@ export function decideMember(command: MemberCommand, state: MemberState): Member
       const { type: _t, ...data } = command;
       return [emit(MemberUnsubscribed, data)];
     }
-
-    case 'RecordInviteDelivery': {
-      if (state.deliveries.has(command.deliveryId)) return [];
-      const { type: _t, ...data } = command;
-      return [emit(InviteDelivered, data)];
-    }
-
-    case 'RecordReminderDelivery': {
-      if (state.deliveries.has(command.deliveryId)) return [];
-      const { type: _t, ...data } = command;
-      return [emit(ReminderDelivered, data)];
-    }
   }
 }
 
@@ -148,10 +117,6 @@ function addedSessions(current: RegistrationState, requested: SessionSelection):
 
 function confirmed(command: { memberId: string; seriesId: string }, registrationId: string) {
   return emit(RegistrationConfirmed, { memberId: command.memberId, seriesId: command.seriesId, registrationId });
-}
-
-function ids(command: { memberId: string; seriesId: string }, current: RegistrationState) {
-  return { memberId: command.memberId, seriesId: command.seriesId, registrationId: current.registrationId };
 }
 
 function requireRegistration(state: MemberState, seriesId: string): RegistrationState {

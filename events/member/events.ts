@@ -6,7 +6,7 @@
 // A namespace import: esbuild then keeps only the parts of zod in use (not its 64 locales).
 import * as z from 'zod';
 import { defineEvent, type EventOf } from '../shared/event.js';
-import { Id, LanguageTag, ReminderOffset, TimeZone, UtcInstant } from '../shared/values.js';
+import { Id, LanguageTag, ReminderOffset, TimeZone } from '../shared/values.js';
 
 /** Which sessions of a series a registration covers. */
 export const SessionSelection = z.union([z.literal('all'), z.array(Id).min(1).max(500)]);
@@ -90,16 +90,6 @@ export const RegistrationCancelled = defineEvent(
   }),
 );
 
-export const RegistrationWaitlisted = defineEvent(
-  'RegistrationWaitlisted',
-  z.object({ memberId: Id, seriesId: Id, registrationId: Id, sessionId: Id }),
-);
-
-export const RegistrationPromoted = defineEvent(
-  'RegistrationPromoted',
-  z.object({ memberId: Id, seriesId: Id, registrationId: Id, sessionId: Id }),
-);
-
 export const MemberPreferencesChanged = defineEvent(
   'MemberPreferencesChanged',
   z.object({
@@ -117,40 +107,6 @@ export const MemberUnsubscribed = defineEvent(
   z.object({ memberId: Id, seriesId: Id.optional(), via: z.enum(['one-click', 'link', 'mailto', 'bounce', 'complaint']) }),
 );
 
-export const InviteMethod = z.enum(['REQUEST', 'CANCEL']);
-
-/** An iMIP message (invite, update or cancellation) handed to SES for one session. */
-export const InviteDelivered = defineEvent(
-  'InviteDelivered',
-  z.object({
-    memberId: Id,
-    seriesId: Id,
-    sessionId: Id,
-    /** Stable key of this send; recording it twice records nothing. */
-    deliveryId: z.string().min(1).max(300),
-    method: InviteMethod,
-    sequence: z.number().int().nonnegative(),
-    messageId: z.string().min(1).max(300),
-  }),
-);
-
-export const ReminderKind = z.enum(['before-session', 'dialogue-opens', 'dialogue-closes']);
-
-export const ReminderDelivered = defineEvent(
-  'ReminderDelivered',
-  z.object({
-    memberId: Id,
-    seriesId: Id,
-    sessionId: Id.optional(),
-    deliveryId: z.string().min(1).max(300),
-    kind: ReminderKind,
-    /** The offset before the session (or window close) this reminder was for. */
-    offset: ReminderOffset.optional(),
-    dueAt: UtcInstant,
-    messageId: z.string().min(1).max(300),
-  }),
-);
-
 export const memberEventDefinitions = [
   RegistrationRequested,
   RegistrationRequestRepeated,
@@ -159,12 +115,8 @@ export const memberEventDefinitions = [
   ManageLinkRequested,
   RegistrationConfirmed,
   RegistrationCancelled,
-  RegistrationWaitlisted,
-  RegistrationPromoted,
   MemberPreferencesChanged,
   MemberUnsubscribed,
-  InviteDelivered,
-  ReminderDelivered,
 ] as const;
 
 export type MemberEvent = EventOf<(typeof memberEventDefinitions)[number]>;

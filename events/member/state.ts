@@ -8,7 +8,6 @@ export interface RegistrationState {
   readonly sessions: SessionSelection;
   /** Sessions cancelled out of an "all" registration. */
   readonly declined: readonly string[];
-  readonly waitlisted: readonly string[];
   readonly language: string;
   readonly timeZone: string;
   readonly source: 'self-service' | 'organiser' | 'member';
@@ -32,8 +31,6 @@ export interface MemberState {
   readonly unsubscribed: { readonly all: boolean; readonly series: readonly string[] };
   /** The last requests (HTTP request ids) taken into this stream, newest last: a request is taken once. */
   readonly recentRequests: readonly string[];
-  /** Delivery ids already recorded: a delivery is recorded once. */
-  readonly deliveries: ReadonlySet<string>;
 }
 
 export const initialMemberState = (): MemberState => ({
@@ -41,7 +38,6 @@ export const initialMemberState = (): MemberState => ({
   preferences: {},
   unsubscribed: { all: false, series: [] },
   recentRequests: [],
-  deliveries: new Set(),
 });
 
 export const isActive = (r: RegistrationState | undefined): r is RegistrationState =>
@@ -91,7 +87,7 @@ function evolveRegistrations(state: MemberState, event: MemberEvent): MemberStat
       const current = state.registrations[seriesId];
       const continuing = isActive(current) && current.registrationId === registrationId;
       const next: RegistrationState = !continuing
-        ? { registrationId, seriesId, status: 'requested', sessions, declined: [], waitlisted: [], language, timeZone, source }
+        ? { registrationId, seriesId, status: 'requested', sessions, declined: [], language, timeZone, source }
         : { ...current, language, timeZone, ...withSessions(current, sessions) };
       return { ...state, memberId, registrations: { ...state.registrations, [seriesId]: next } };
     }
@@ -115,18 +111,13 @@ function evolveRegistrations(state: MemberState, event: MemberEvent): MemberStat
       const { sessions } = event.data;
       return withRegistration(event.data.seriesId, (r) =>
         sessions === 'all'
-          ? { ...withoutPendingChange(r), status: 'cancelled', waitlisted: [] }
+          ? { ...withoutPendingChange(r), status: 'cancelled' }
           : {
               ...r,
-              waitlisted: without(r.waitlisted, sessions),
               ...(r.sessions === 'all' ? { declined: union(r.declined, sessions) } : { sessions: without(r.sessions, sessions) }),
             },
       );
     }
-    case 'RegistrationWaitlisted':
-      return withRegistration(event.data.seriesId, (r) => ({ ...r, waitlisted: union(r.waitlisted, [event.data.sessionId]) }));
-    case 'RegistrationPromoted':
-      return withRegistration(event.data.seriesId, (r) => ({ ...r, waitlisted: without(r.waitlisted, [event.data.sessionId]) }));
     case 'MemberPreferencesChanged': {
       const { language, timeZone, reminderOffsets } = event.data;
       const preferences: Record<string, unknown> = { ...state.preferences };
@@ -143,8 +134,5 @@ function evolveRegistrations(state: MemberState, event: MemberEvent): MemberStat
         : { ...state.unsubscribed, all: true };
       return { ...state, memberId, unsubscribed };
     }
-    case 'InviteDelivered':
-    case 'ReminderDelivered':
-      return { ...state, memberId, deliveries: new Set([...state.deliveries, event.data.deliveryId]) };
   }
 }

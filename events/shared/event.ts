@@ -35,6 +35,9 @@ export interface EventMetadata {
   readonly causationId: string;
 }
 
+/** A stream's category, the part of its id before the first dash: `series-abc` -> `series`. */
+export const streamCategory = (streamId: string) => streamId.split('-', 1)[0]!;
+
 export type RecordedEvent<E extends DomainEvent = DomainEvent> = E & { readonly metadata: EventMetadata };
 
 /** One schema version of one event type, and how to lift data of this version to the next. */

@@ -15,7 +15,7 @@ import { assetRoutes } from './routes/assets.js';
 import { memberAccess } from './member-access.js';
 import type { ManageAttempts } from '../adapters/members/manage-attempts.js';
 import { memberFeedRoutes } from './routes/member-feed.js';
-import { feedReadsFrom, type FeedReads } from '../adapters/read-models/member-feed-reads.js';
+import { feedReadsFrom, type FeedReads } from '../read-models/member-feed-reads.js';
 import { unsubscribeRoutes } from './routes/unsubscribe.js';
 import { recordingRoutes } from './routes/recordings.js';
 import { httpApp } from './http-app.js';
@@ -23,10 +23,11 @@ import type { RecordingStore } from '../adapters/recordings/recording-store.js';
 import type { MemberDirectory } from '../adapters/members/member-directory.js';
 import type { RegistrationIntake } from '../adapters/intake/registration-intake.js';
 import type { TokenSigner } from '../security/signed-token.js';
-import type { ReadModelStore } from '../adapters/read-models/read-model-store.js';
+import type { ReadModelStore } from '../read-models/read-model-store.js';
 import type { FailureReader } from '../adapters/deliveries/delivery-failures.js';
 import { undeliverableRoutes } from './routes/undeliverable.js';
 import type { RateLimitDeps } from './rate-limit.js';
+import { mount } from './mount-route.js';
 
 export { MAX_BODY_BYTES } from './http-app.js';
 
@@ -69,8 +70,8 @@ export interface ApiDeps {
  */
 export function createApi(deps: Omit<ApiDeps, 'recordings'> & { readonly recordings?: RecordingStore }) {
   return httpApp(deps, (app) => {
-    app.get('/openapi.json', (c) => c.json(openApiDocument()));
-    app.route('/', adminSeriesRoutes({ store: deps.store, ...(deps.newId ? { newId: deps.newId } : {}) }));
+    mount(app, 'openapi', (c) => c.json(openApiDocument()));
+    app.route('/', adminSeriesRoutes({ store: deps.store, ...(deps.newId ? { newId: deps.newId } : {}), ...(deps.now ? { now: deps.now } : {}) }));
     app.route('/', publicSeriesRoutes({ readModels: deps.readModels, baseUrl: deps.baseUrl }));
     app.route('/', assetRoutes());
     app.route('/', registrationRoutes({ ...deps, ...(deps.now ? { clock: deps.now } : {}) }));

@@ -10,13 +10,13 @@ import { createMemberDirectory } from '../adapters/members/member-directory.js';
 import { createManageAttempts } from '../adapters/members/manage-attempts.js';
 import type { TokenSigner } from '../security/signed-token.js';
 import { linkSigningFromEnvironment } from '../security/signing-secrets.js';
-import { deliveryTable, eventTable, idempotencyTable, intakeTable, membersTable, readModelTable } from '../../infra/tables.js';
+import { deliveryTable, idempotencyTable, intakeTable, membersTable, readModelTable } from '../tables.js';
 import { createRegistrationIntake } from '../adapters/intake/registration-intake.js';
 import { createRateLimitCounter } from '../adapters/rate-limits/rate-limit-counter.js';
 import { createFailureReader } from '../adapters/deliveries/delivery-failures.js';
 import { documentClient } from '../adapters/dynamodb-client.js';
-import { createReadModelStore } from '../adapters/read-models/read-model-store.js';
-import { batchedFeedReads } from '../adapters/read-models/member-feed-reads.js';
+import { createReadModelStore } from '../read-models/read-model-store.js';
+import { batchedFeedReads } from '../read-models/member-feed-reads.js';
 import { requireEnv } from '../environment.js';
 import { logErrorsTo } from './http-app.js';
 import { ApiError, toProblem } from './problems.js';
@@ -30,13 +30,14 @@ export function apiFromEnvironment(env: Record<string, string | undefined>, { lo
   const client = documentClient();
   const readModels = createReadModelStore(client, readModelTableName);
   const membersTableName = required(membersTable.envVar);
+  const store = conveneEventStore(env, client);
   return createApi({
-    store: conveneEventStore(env, client),
+    store,
     readModels,
     failures: createFailureReader(client, required(deliveryTable.envVar)),
     members: createMemberDirectory(client, membersTableName),
     intake: createRegistrationIntake(client, required(intakeTable.envVar)),
-    feedReads: batchedFeedReads(client, { members: membersTableName, readModels: readModelTableName, events: required(eventTable.envVar) }, readModels),
+    feedReads: batchedFeedReads(client, { members: membersTableName, readModels: readModelTableName }, { readModels, store }),
     signer,
     manageAttempts: createManageAttempts(client, membersTableName),
     baseUrl,

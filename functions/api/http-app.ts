@@ -127,7 +127,7 @@ export function httpApp(deps: HttpAppDeps, mount: (app: Hono<AppEnv>) => void) {
   // Before the body is read: a script sending garbage is counted as much as one sending forms.
   if (deps.rateLimit) {
     const limit = rateLimiter({ ...deps.rateLimit, logError, ...(deps.now ? { now: deps.now } : {}) });
-    for (const route of rateLimitedRoutes) app.on(route.method, honoPath(route.path), limit);
+    for (const route of rateLimitedRoutes) app.on(route.method, honoPath(route), limit);
   }
   app.use(
     bodyLimit({
@@ -142,7 +142,7 @@ export function httpApp(deps: HttpAppDeps, mount: (app: Hono<AppEnv>) => void) {
   mount(app);
   if (!deps.rateLimit) {
     const mounted = new Set(app.routes.slice(before).map((r) => `${r.method} ${r.path}`));
-    const unlimited = rateLimitedRoutes.filter((r) => mounted.has(`${r.method} ${honoPath(r.path)}`));
+    const unlimited = rateLimitedRoutes.filter((r) => mounted.has(`${r.method} ${honoPath(r)}`));
     if (unlimited.length > 0) throw new Error(`${unlimited.map((r) => `${r.method} ${r.path}`).join(', ')} must be rate limited: pass rateLimit`);
   }
 

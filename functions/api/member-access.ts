@@ -6,13 +6,12 @@
 import type { Context } from 'hono';
 import type { Child } from 'hono/jsx';
 import { memberDecider, memberStreamId, type MemberCommand, type MemberState } from '../../events/member/index.js';
-import type { MemberEvent } from '../../events/member/events.js';
 import type { ConveneEvent } from '../../events/registry.js';
-import type { SeriesEvent } from '../../events/series/events.js';
 import type { ActiveSeries } from '../../events/series/index.js';
 import { fold } from '../../events/shared/decider.js';
+import { memberEvents, seriesEvents } from '../adapters/event-store/category-stores.js';
 import type { EventStore } from '../adapters/event-store/event-store.js';
-import { runCommand, type RunOptions } from '../commands/run-command.js';
+import { handleCommand } from '../commands/command-handler.js';
 import { memberLinks } from '../links/member-links.js';
 import { describeSessionTime } from '../mail/format-time.js';
 import { pickText } from '../feeds/ical.js';
@@ -33,8 +32,8 @@ export interface MemberAccessDeps {
 export function memberAccess(deps: MemberAccessDeps) {
   const clock = deps.clock ?? (() => new Date());
   const newId = deps.newId ?? (() => crypto.randomUUID());
-  const memberStore = deps.store as unknown as EventStore<MemberEvent>;
-  const loadSeries = cachedSeriesLoader(deps.store as unknown as EventStore<SeriesEvent>);
+  const memberStore = memberEvents(deps.store);
+  const loadSeries = cachedSeriesLoader(seriesEvents(deps.store));
   return {
     clock,
     newId,
@@ -42,8 +41,14 @@ export function memberAccess(deps: MemberAccessDeps) {
     readLink: signedLinkReader(deps.signer, clock),
     loadSeries,
     /** A command of the member's own, through a link mailed to them. */
-    run: (c: Context, memberId: string, command: MemberCommand, options: RunOptions = {}) =>
-      runCommand(memberStore, memberDecider, memberStreamId(memberId), command, { actor: { kind: 'member', id: memberId }, correlationId: requestIdOf(c) ?? newId() }, options),
+    run: (c: Context, memberId: string, command: MemberCommand) =>
+      handleCommand({
+        store: memberStore,
+        decider: memberDecider,
+        streamId: memberStreamId(memberId),
+        command,
+        context: { actor: { kind: 'member', id: memberId }, correlationId: requestIdOf(c) ?? newId(), now: clock },
+      }),
     /** The member's stream as it stands (read, not a read model: a page acts on what is true now). */
     async state(memberId: string): Promise<MemberState> {
       return fold(memberDecider, await memberStore.read(memberStreamId(memberId)));

@@ -17,8 +17,8 @@
 import type { MemberRegistrations, RosterEntry } from '../../events/projections/member-registrations.js';
 import type { SeriesSchedule } from '../../events/projections/schedule.js';
 import { seatsFor } from '../../events/projections/seats.js';
-import type { FeedReads } from '../adapters/read-models/member-feed-reads.js';
-import type { StoredDocument } from '../adapters/read-models/read-model-store.js';
+import type { FeedReads } from '../read-models/member-feed-reads.js';
+import type { StoredDocument } from '../read-models/read-model-store.js';
 import { boundedCache } from '../bounded-cache.js';
 
 export interface FeedEntry {

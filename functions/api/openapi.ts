@@ -100,7 +100,7 @@ export function openApiDocument(): Record<string, unknown> {
     const result = results[key];
     const isWrite = route.method !== 'GET';
     // If-Match is a series' version: only the organisers' writes to a series take it.
-    const takesIfMatch = isWrite && route.auth === 'organiser' && route.path !== '/admin/series';
+    const takesIfMatch = isWrite && route.auth === 'organiser' && route.name !== 'createSeries';
     const link = route.link;
     const operation: Record<string, unknown> = {
       summary: route.summary,

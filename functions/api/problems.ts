@@ -6,7 +6,7 @@ import { AlreadyExistsError, DomainError, NotFoundError } from '../../events/sha
 import { IdempotencyKeyReusedError, StoredEventInvalidError } from '../adapters/event-store/errors.js';
 import { MailerError, MailSendError } from '../adapters/mailer/mailer.js';
 import { isStorageUnavailable } from '../adapters/storage-unavailable.js';
-import { TooMuchContentionError, VersionMismatchError } from '../commands/run-command.js';
+import { TooMuchContentionError, VersionMismatchError } from '../commands/command-handler.js';
 
 export interface FieldProblem {
   /** Dotted path, e.g. `title.en` or `speakers.0.name`; empty for the body itself. */

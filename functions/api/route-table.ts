@@ -1,13 +1,19 @@
 /**
- * Every HTTP route of the API, declared once: the hono app mounts its handlers on these, and
- * the CDK stack creates the same routes on the HTTP API, with the JWT authorizer where
- * `auth` is `organiser`. Paths use API Gateway's `{param}` syntax.
+ * Every HTTP route of the API, declared once: the hono apps mount their handlers on these by
+ * name (`mount`, ./mount-route.ts), and the CDK stack creates the same routes on the HTTP API,
+ * with the JWT authorizer where `auth` is `organiser`. Paths use API Gateway's `{param}`
+ * syntax; hono's form is derived from them (`honoPath`).
  */
 import type { MemberLinkAction } from '../links/member-links.js';
+
+/** A feed file: `<name>.ics`. */
+const ICS_FILE = '[^/]+\\.ics';
 
 export type RouteAuth = 'organiser' | 'public';
 
 export interface RouteDefinition {
+  /** How the handler that serves it names it (mount-route.ts). */
+  readonly name: string;
   readonly method: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
   readonly path: string;
   readonly auth: RouteAuth;
@@ -16,49 +22,51 @@ export interface RouteDefinition {
   readonly fn?: 'recordings';
   /** The signed link the caller holds (a public route that takes `?token=`). */
   readonly link?: MemberLinkAction;
+  /** What a path parameter must match, where the API refuses anything else with a 404 (hono only; API Gateway passes any). */
+  readonly params?: Readonly<Record<string, string>>;
 }
 
 export const routes = [
-  { method: 'POST', path: '/admin/series', auth: 'organiser', summary: 'Create a lecture series or a virtual dialogue' },
-  { method: 'GET', path: '/admin/series', auth: 'organiser', summary: 'List every series with its version' },
-  { method: 'GET', path: '/admin/series/{seriesId}', auth: 'organiser', summary: 'A series as it is now, or as it stood at ?asOf=' },
-  { method: 'PATCH', path: '/admin/series/{seriesId}', auth: 'organiser', summary: 'Change the details of a series' },
-  { method: 'GET', path: '/admin/series/{seriesId}/history', auth: 'organiser', summary: 'The audit trail: every event with who, when and what' },
-  { method: 'POST', path: '/admin/series/{seriesId}/sessions', auth: 'organiser', summary: 'Schedule a session' },
-  { method: 'PATCH', path: '/admin/series/{seriesId}/sessions/{sessionId}', auth: 'organiser', summary: 'Reschedule a session or change its details' },
-  { method: 'POST', path: '/admin/series/{seriesId}/sessions/{sessionId}/cancel', auth: 'organiser', summary: 'Cancel a session, with a reason' },
-  { method: 'GET', path: '/admin/series/{seriesId}/sessions/{sessionId}/registrations', auth: 'organiser', summary: 'Who has a seat and who waits, in order' },
-  { method: 'POST', path: '/admin/series/{seriesId}/registrations', auth: 'organiser', summary: 'Register members in bulk (already consented: no confirmation mail)' },
-  { method: 'GET', path: '/admin/series/{seriesId}/undeliverable', auth: 'organiser', summary: 'Mail that could not reach its members (who, why, since when, how often) and streams the projector set aside' },
-  { method: 'POST', path: '/admin/series/{seriesId}/sessions/{sessionId}/recording/uploads', auth: 'organiser', summary: 'Announce a recording, captions, transcript or slides file: returns a presigned POST form that storage takes only at the announced size, type and checksum (or one presigned PUT per part, each signing its size)', fn: 'recordings' },
-  { method: 'POST', path: '/admin/series/{seriesId}/sessions/{sessionId}/recording/uploads/{uploadId}/complete', auth: 'organiser', summary: 'Complete a multipart upload with the ETag of every part', fn: 'recordings' },
-  { method: 'GET', path: '/admin/series/{seriesId}/sessions/{sessionId}/recording', auth: 'organiser', summary: "A session's recording: its publication, its files and every upload with its fate", fn: 'recordings' },
-  { method: 'POST', path: '/admin/series/{seriesId}/sessions/{sessionId}/recording/publish', auth: 'organiser', summary: 'Post the recording now, or at a chosen time', fn: 'recordings' },
-  { method: 'POST', path: '/admin/series/{seriesId}/sessions/{sessionId}/recording/withdraw', auth: 'organiser', summary: 'Take the recording down: its links stop working and it leaves the feeds', fn: 'recordings' },
-  { method: 'GET', path: '/series/{seriesId}/recordings', auth: 'public', summary: 'The public archive of a series: published recordings, newest session first', fn: 'recordings' },
-  { method: 'GET', path: '/series/{seriesId}/sessions/{sessionId}/recording/{asset}', auth: 'public', summary: 'A published file: a redirect to a short-lived download link (an organiser token previews unpublished files)', fn: 'recordings' },
-  { method: 'POST', path: '/series/{seriesId}/registrations', auth: 'public', summary: 'Ask to register for a series: the owner of the address is mailed a link to confirm (or, for a registration they have, to accept the change); the same answer for every address' },
-  { method: 'GET', path: '/registrations/confirm', auth: 'public', link: 'confirm', summary: 'The signed confirmation link from the mail: a page that asks for the name and to confirm (POST does it)' },
-  { method: 'POST', path: '/registrations/confirm', auth: 'public', link: 'confirm', summary: 'Confirm the registration with the name given; the first confirmation shows the personal feed link once' },
-  { method: 'GET', path: '/registrations/change', auth: 'public', link: 'change', summary: 'The signed link to a change someone asked for with the member\'s address: a page that shows it (POST accepts it)' },
-  { method: 'POST', path: '/registrations/change', auth: 'public', link: 'change', summary: 'Accept the change: only now does it apply' },
-  { method: 'GET', path: '/registrations/unregister', auth: 'public', link: 'unregister', summary: 'The signed unregister link from the mail: a page that asks (POST does it)' },
-  { method: 'POST', path: '/registrations/unregister', auth: 'public', link: 'unregister', summary: 'Leave the series the link was mailed for (also RFC 8058 one-click); a link of an earlier registration cancels nothing' },
-  { method: 'GET', path: '/manage', auth: 'public', link: 'manage', summary: "The member's own page, from the signed link in every mail: registrations, sessions, language, zone, reminders, mail, calendar link" },
-  { method: 'POST', path: '/manage/preferences', auth: 'public', link: 'manage', summary: 'Change language, time zone or reminder offsets (the signed manage link)' },
-  { method: 'POST', path: '/manage/sessions', auth: 'public', link: 'manage', summary: "Choose a registration's sessions (the signed manage link)" },
-  { method: 'POST', path: '/manage/leave', auth: 'public', link: 'manage', summary: 'Leave a series (the signed manage link)' },
-  { method: 'POST', path: '/manage/stop-mail', auth: 'public', link: 'manage', summary: "Stop one series' mail, or all mail (the signed manage link)" },
-  { method: 'POST', path: '/manage/feed', auth: 'public', link: 'manage', summary: 'A new personal feed link, shown once; the old one stops working (the signed manage link)' },
-  { method: 'GET', path: '/members/manage-link', auth: 'public', summary: 'A page to ask for the manage link by mail' },
-  { method: 'POST', path: '/members/manage-link', auth: 'public', summary: 'Mail the manage link to this address if it is a member\'s (the same answer whatever the address; at most one mail per 15 minutes)' },
-  { method: 'GET', path: '/mail/unsubscribe', auth: 'public', link: 'unsubscribe', summary: "The signed unsubscribe link of every mail: a page that asks (POST does it)" },
-  { method: 'POST', path: '/mail/unsubscribe', auth: 'public', link: 'unsubscribe', summary: "One-click unsubscribe (RFC 8058): stops this series' mail for the member at once" },
-  { method: 'GET', path: '/feeds/members/{file}', auth: 'public', summary: "A member's personal iCalendar feed: /feeds/members/<token>.ics" },
-  { method: 'GET', path: '/series/{seriesId}', auth: 'public', summary: 'The public schedule of a series (no personal data, no join links)' },
-  { method: 'GET', path: '/feeds/series/{file}', auth: 'public', summary: 'The public iCalendar feed of a series: /feeds/series/<seriesId>.ics' },
-  { method: 'GET', path: '/openapi.json', auth: 'public', summary: 'This API as an OpenAPI 3.1 document' },
-  { method: 'GET', path: '/assets/convene.css', auth: 'public', summary: "The pages' stylesheet" },
+  { name: 'createSeries', method: 'POST', path: '/admin/series', auth: 'organiser', summary: 'Create a lecture series or a virtual dialogue' },
+  { name: 'listSeries', method: 'GET', path: '/admin/series', auth: 'organiser', summary: 'List every series with its version' },
+  { name: 'getSeries', method: 'GET', path: '/admin/series/{seriesId}', auth: 'organiser', summary: 'A series as it is now, or as it stood at ?asOf=' },
+  { name: 'changeSeries', method: 'PATCH', path: '/admin/series/{seriesId}', auth: 'organiser', summary: 'Change the details of a series' },
+  { name: 'seriesHistory', method: 'GET', path: '/admin/series/{seriesId}/history', auth: 'organiser', summary: 'The audit trail: every event with who, when and what' },
+  { name: 'scheduleSession', method: 'POST', path: '/admin/series/{seriesId}/sessions', auth: 'organiser', summary: 'Schedule a session' },
+  { name: 'changeSession', method: 'PATCH', path: '/admin/series/{seriesId}/sessions/{sessionId}', auth: 'organiser', summary: 'Reschedule a session or change its details' },
+  { name: 'cancelSession', method: 'POST', path: '/admin/series/{seriesId}/sessions/{sessionId}/cancel', auth: 'organiser', summary: 'Cancel a session, with a reason' },
+  { name: 'sessionRegistrations', method: 'GET', path: '/admin/series/{seriesId}/sessions/{sessionId}/registrations', auth: 'organiser', summary: 'Who has a seat and who waits, in order' },
+  { name: 'registerMembers', method: 'POST', path: '/admin/series/{seriesId}/registrations', auth: 'organiser', summary: 'Register members in bulk (already consented: no confirmation mail)' },
+  { name: 'undeliverable', method: 'GET', path: '/admin/series/{seriesId}/undeliverable', auth: 'organiser', summary: 'Mail that could not reach its members (who, why, since when, how often) and streams the projector set aside' },
+  { name: 'announceUpload', method: 'POST', path: '/admin/series/{seriesId}/sessions/{sessionId}/recording/uploads', auth: 'organiser', summary: 'Announce a recording, captions, transcript or slides file: returns a presigned POST form that storage takes only at the announced size, type and checksum (or one presigned PUT per part, each signing its size)', fn: 'recordings' },
+  { name: 'completeUpload', method: 'POST', path: '/admin/series/{seriesId}/sessions/{sessionId}/recording/uploads/{uploadId}/complete', auth: 'organiser', summary: 'Complete a multipart upload with the ETag of every part', fn: 'recordings' },
+  { name: 'sessionRecording', method: 'GET', path: '/admin/series/{seriesId}/sessions/{sessionId}/recording', auth: 'organiser', summary: "A session's recording: its publication, its files and every upload with its fate", fn: 'recordings' },
+  { name: 'publishRecording', method: 'POST', path: '/admin/series/{seriesId}/sessions/{sessionId}/recording/publish', auth: 'organiser', summary: 'Post the recording now, or at a chosen time', fn: 'recordings' },
+  { name: 'withdrawRecording', method: 'POST', path: '/admin/series/{seriesId}/sessions/{sessionId}/recording/withdraw', auth: 'organiser', summary: 'Take the recording down: its links stop working and it leaves the feeds', fn: 'recordings' },
+  { name: 'publicRecordings', method: 'GET', path: '/series/{seriesId}/recordings', auth: 'public', summary: 'The public archive of a series: published recordings, newest session first', fn: 'recordings' },
+  { name: 'recordingFile', method: 'GET', path: '/series/{seriesId}/sessions/{sessionId}/recording/{asset}', auth: 'public', summary: 'A published file: a redirect to a short-lived download link (an organiser token previews unpublished files)', fn: 'recordings' },
+  { name: 'register', method: 'POST', path: '/series/{seriesId}/registrations', auth: 'public', summary: 'Ask to register for a series: the owner of the address is mailed a link to confirm (or, for a registration they have, to accept the change); the same answer for every address' },
+  { name: 'confirmPage', method: 'GET', path: '/registrations/confirm', auth: 'public', link: 'confirm', summary: 'The signed confirmation link from the mail: a page that asks for the name and to confirm (POST does it)' },
+  { name: 'confirm', method: 'POST', path: '/registrations/confirm', auth: 'public', link: 'confirm', summary: 'Confirm the registration with the name given; the first confirmation shows the personal feed link once' },
+  { name: 'changePage', method: 'GET', path: '/registrations/change', auth: 'public', link: 'change', summary: 'The signed link to a change someone asked for with the member\'s address: a page that shows it (POST accepts it)' },
+  { name: 'acceptChange', method: 'POST', path: '/registrations/change', auth: 'public', link: 'change', summary: 'Accept the change: only now does it apply' },
+  { name: 'unregisterPage', method: 'GET', path: '/registrations/unregister', auth: 'public', link: 'unregister', summary: 'The signed unregister link from the mail: a page that asks (POST does it)' },
+  { name: 'unregister', method: 'POST', path: '/registrations/unregister', auth: 'public', link: 'unregister', summary: 'Leave the series the link was mailed for (also RFC 8058 one-click); a link of an earlier registration cancels nothing' },
+  { name: 'managePage', method: 'GET', path: '/manage', auth: 'public', link: 'manage', summary: "The member's own page, from the signed link in every mail: registrations, sessions, language, zone, reminders, mail, calendar link" },
+  { name: 'managePreferences', method: 'POST', path: '/manage/preferences', auth: 'public', link: 'manage', summary: 'Change language, time zone or reminder offsets (the signed manage link)' },
+  { name: 'manageSessions', method: 'POST', path: '/manage/sessions', auth: 'public', link: 'manage', summary: "Choose a registration's sessions (the signed manage link)" },
+  { name: 'manageLeave', method: 'POST', path: '/manage/leave', auth: 'public', link: 'manage', summary: 'Leave a series (the signed manage link)' },
+  { name: 'manageStopMail', method: 'POST', path: '/manage/stop-mail', auth: 'public', link: 'manage', summary: "Stop one series' mail, or all mail (the signed manage link)" },
+  { name: 'manageFeed', method: 'POST', path: '/manage/feed', auth: 'public', link: 'manage', summary: 'A new personal feed link, shown once; the old one stops working (the signed manage link)' },
+  { name: 'manageLinkPage', method: 'GET', path: '/members/manage-link', auth: 'public', summary: 'A page to ask for the manage link by mail' },
+  { name: 'manageLink', method: 'POST', path: '/members/manage-link', auth: 'public', summary: 'Mail the manage link to this address if it is a member\'s (the same answer whatever the address; at most one mail per 15 minutes)' },
+  { name: 'unsubscribePage', method: 'GET', path: '/mail/unsubscribe', auth: 'public', link: 'unsubscribe', summary: "The signed unsubscribe link of every mail: a page that asks (POST does it)" },
+  { name: 'unsubscribe', method: 'POST', path: '/mail/unsubscribe', auth: 'public', link: 'unsubscribe', summary: "One-click unsubscribe (RFC 8058): stops this series' mail for the member at once" },
+  { name: 'memberFeed', method: 'GET', path: '/feeds/members/{file}', params: { file: ICS_FILE }, auth: 'public', summary: "A member's personal iCalendar feed: /feeds/members/<token>.ics" },
+  { name: 'publicSeries', method: 'GET', path: '/series/{seriesId}', auth: 'public', summary: 'The public schedule of a series (no personal data, no join links)' },
+  { name: 'seriesFeed', method: 'GET', path: '/feeds/series/{file}', params: { file: ICS_FILE }, auth: 'public', summary: 'The public iCalendar feed of a series: /feeds/series/<seriesId>.ics' },
+  { name: 'openapi', method: 'GET', path: '/openapi.json', auth: 'public', summary: 'This API as an OpenAPI 3.1 document' },
+  { name: 'stylesheet', method: 'GET', path: '/assets/convene.css', auth: 'public', summary: "The pages' stylesheet" },
 ] as const satisfies readonly RouteDefinition[];
 
 /**
@@ -68,8 +76,23 @@ export const routes = [
  */
 export const publicWriteRoutes: readonly RouteDefinition[] = (routes as readonly RouteDefinition[]).filter((r) => r.auth === 'public' && r.method !== 'GET');
 
-/** `/admin/series/{seriesId}` -> `/admin/series/:seriesId` for hono. */
-export const honoPath = (path: string) => path.replace(/\{(\w+)\}/g, ':$1');
+export type RouteName = (typeof routes)[number]['name'];
+export type RouteNamed<N extends RouteName> = Extract<(typeof routes)[number], { name: N }>;
+
+export function routeNamed<N extends RouteName>(name: N): RouteNamed<N> {
+  const route = routes.find((r): r is RouteNamed<N> => r.name === name);
+  if (!route) throw new Error(`no route ${name}`);
+  return route;
+}
+
+/** `/admin/series/{seriesId}` -> `/admin/series/:seriesId`, as a type. */
+export type HonoPath<P extends string> = P extends `${infer Head}{${infer Param}}${infer Tail}` ? `${Head}:${Param}${HonoPath<Tail>}` : P;
+
+/** A route's path for hono: `/admin/series/{seriesId}` -> `/admin/series/:seriesId`, with its parameters' patterns (`:file{[^/]+\.ics}`). */
+export function honoPath<P extends string>(route: { readonly path: P; readonly params?: Readonly<Record<string, string>> }): HonoPath<P> {
+  const path = route.path.replace(/\{(\w+)\}/g, (_, param: string) => `:${param}${route.params?.[param] ? `{${route.params[param]}}` : ''}`);
+  return path as HonoPath<P>;
+}
 
 /**
  * Secrets that sign links in mail (comma-separated, at least 32 characters each; the first

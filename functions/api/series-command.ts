@@ -5,12 +5,13 @@ import type { ConveneEvent } from '../../events/registry.js';
 import { inSequence } from '../../events/shared/decider.js';
 import { seriesDecider, seriesStreamId, type ActiveSeries, type SeriesCommand } from '../../events/series/index.js';
 import type { SeriesEvent } from '../../events/series/events.js';
+import { seriesEvents } from '../adapters/event-store/category-stores.js';
 import { IdempotencyKeyReusedError } from '../adapters/event-store/errors.js';
 import type { EventStore } from '../adapters/event-store/event-store.js';
-import { fingerprintOf, runCommand, type CommandResult } from '../commands/run-command.js';
+import { fingerprintOf, handleCommand, type CommandResult, type ExpectedVersion } from '../commands/command-handler.js';
 import type { OrganiserVariables } from './auth.js';
 import { NotFoundProblem } from './problems.js';
-import { etag, idempotencyKey, ifMatchVersion } from './request.js';
+import { etag, idempotencyKey } from './request.js';
 
 export type OrganiserEnv = { Variables: OrganiserVariables & { requestId: string } };
 export type SeriesResult = CommandResult<SeriesEvent, ReturnType<typeof seriesDecider.initialState>>;
@@ -26,28 +27,40 @@ export function organiserIdempotencyKey(organiserId: string, key: string): strin
   return `organiser:${createHash('sha256').update(JSON.stringify([organiserId, key])).digest('base64url')}`;
 }
 
-/** Runs commands on one series stream, honouring If-Match (not on creation) and Idempotency-Key. */
-export function seriesCommandRunner(store: EventStore<ConveneEvent>) {
-  const seriesStore = store as unknown as EventStore<SeriesEvent>;
-  return async (c: Context<OrganiserEnv>, seriesId: string, commands: SeriesCommand[], body: unknown): Promise<SeriesResult> => {
+export interface SeriesCommandRequest {
+  readonly seriesId: string;
+  readonly commands: SeriesCommand[];
+  /** The request body, what an Idempotency-Key's replay must match. */
+  readonly body: unknown;
+  /**
+   * The version the route expects: `'no-stream'` for a series it has just made the id of, the
+   * request's If-Match (`ifMatchVersion(c)`) for one that exists, absent for any version.
+   */
+  readonly expectedVersion: ExpectedVersion | undefined;
+}
+
+/** Runs commands on one series stream on the API's clock, with the version the route names and the Idempotency-Key. */
+export function seriesCommandRunner(store: EventStore<ConveneEvent>, now: () => Date = () => new Date()) {
+  const seriesStore = seriesEvents(store);
+  return async (c: Context<OrganiserEnv>, { seriesId, commands, body, expectedVersion }: SeriesCommandRequest): Promise<SeriesResult> => {
     const actor = c.get('actor');
     const key = idempotencyKey(c);
-    const expectedVersion = c.req.method === 'POST' && c.req.path === '/admin/series' ? undefined : ifMatchVersion(c);
     try {
-      return await runCommand(
-        seriesStore,
-        seriesCommands,
-        seriesStreamId(seriesId),
-        commands,
-        {
+      return await handleCommand({
+        store: seriesStore,
+        decider: seriesCommands,
+        streamId: seriesStreamId(seriesId),
+        command: commands,
+        context: {
           actor,
           correlationId: c.get('requestId'),
+          now,
           ...(key !== undefined
             ? { idempotencyKey: organiserIdempotencyKey(actor.id, key), requestFingerprint: fingerprintOf(`${c.req.method} ${c.req.path}`, body) }
             : {}),
         },
-        expectedVersion === undefined ? {} : { expectedVersion },
-      );
+        ...(expectedVersion === undefined ? {} : { expectedVersion }),
+      });
     } catch (error) {
       // The problem names the key the organiser sent, not the record's.
       if (error instanceof IdempotencyKeyReusedError && key !== undefined) throw new IdempotencyKeyReusedError(key);

@@ -12,10 +12,11 @@ import type { S3Event } from 'aws-lambda';
 import type { ConveneEvent } from '../../events/registry.js';
 import { NotFoundError } from '../../events/shared/errors.js';
 import { detectFormat, FORMAT_HEAD_BYTES } from '../../events/series/recording-files.js';
-import { seriesDecider, seriesStreamId, type SeriesEvent } from '../../events/series/index.js';
+import { seriesDecider, seriesStreamId } from '../../events/series/index.js';
 import type { EventStore } from '../adapters/event-store/event-store.js';
 import type { RecordingStore } from '../adapters/recordings/recording-store.js';
-import { runCommand } from '../commands/run-command.js';
+import { handleCommand } from '../commands/command-handler.js';
+import { seriesEvents } from '../adapters/event-store/category-stores.js';
 import { decodeNotificationKey, uploadOfKey } from '../recordings/object-keys.js';
 
 export type ArchiveOutcome = 'archived' | 'rejected' | 'already-archived' | 'discarded' | 'ignored';
@@ -29,11 +30,13 @@ export interface ArchiveReport {
 export interface ArchiverDeps {
   readonly store: EventStore<ConveneEvent>;
   readonly recordings: RecordingStore;
+  /** When its events are recorded; default the real time. */
+  readonly now?: () => Date;
   readonly log?: (level: 'info' | 'warn' | 'error', message: string, detail?: Record<string, unknown>) => void;
 }
 
 export function createArchiver(deps: ArchiverDeps) {
-  const store = deps.store as unknown as EventStore<SeriesEvent>;
+  const store = seriesEvents(deps.store);
   const log = deps.log ?? (() => {});
 
   /**
@@ -56,11 +59,11 @@ export function createArchiver(deps: ArchiverDeps) {
     };
     let result;
     try {
-      result = await runCommand(
+      result = await handleCommand({
         store,
-        seriesDecider,
-        seriesStreamId(ids.seriesId),
-        {
+        decider: seriesDecider,
+        streamId: seriesStreamId(ids.seriesId),
+        command: {
           type: 'ArchiveRecordingUpload',
           ...ids,
           objectKey: key,
@@ -70,8 +73,8 @@ export function createArchiver(deps: ArchiverDeps) {
           ...(file.versionId ? { versionId: file.versionId } : {}),
           format: detectFormat(file.head),
         },
-        { actor: { kind: 'system', id: 'archiver' }, correlationId: causationId, causationId },
-      );
+        context: { actor: { kind: 'system', id: 'archiver' }, correlationId: causationId, causationId, ...(deps.now ? { now: deps.now } : {}) },
+      });
     } catch (error) {
       if (error instanceof NotFoundError) return discard(error.message);
       throw error;

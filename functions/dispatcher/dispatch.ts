@@ -27,7 +27,7 @@ import type { SuppressionList } from '../adapters/members/suppression-list.js';
 import { ledgerKeys, type DeliveryLedger } from '../adapters/deliveries/delivery-ledger.js';
 import { RETRY_OF, type FailureCode, type FailureNote } from '../adapters/deliveries/delivery-failures.js';
 import { MailSendError, MailThrottledError, type Mailer } from '../adapters/mailer/mailer.js';
-import type { ReadModelStore } from '../adapters/read-models/read-model-store.js';
+import type { ReadModelStore } from '../read-models/read-model-store.js';
 import type { ComposeOptions } from '../mail/compose.js';
 import { composeInviteMail } from '../mail/invite-mail.js';
 import { composeReminderMail, type ReminderSpec } from '../mail/reminder-mail.js';

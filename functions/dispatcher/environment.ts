@@ -1,14 +1,14 @@
 /** The dispatcher wired from a Lambda's (or `npm start`'s) environment. */
 import { SESClient } from '@aws-sdk/client-ses';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { deliveryTable, membersTable, readModelTable } from '../../infra/tables.js';
+import { deliveryTable, membersTable, readModelTable } from '../tables.js';
 import { createDeliveryLedger } from '../adapters/deliveries/delivery-ledger.js';
 import { documentClient } from '../adapters/dynamodb-client.js';
 import { MAIL_CONFIGURATION_SET_ENV } from '../adapters/mailer/configuration-set.js';
 import { createSesMailer } from '../adapters/mailer/ses-mailer.js';
 import { createMemberDirectory } from '../adapters/members/member-directory.js';
 import { createSuppressionList } from '../adapters/members/suppression-list.js';
-import { createReadModelStore } from '../adapters/read-models/read-model-store.js';
+import { createReadModelStore } from '../read-models/read-model-store.js';
 import { MAIL_FROM_ENV, PUBLIC_BASE_URL_ENV, SIGNING_SECRETS_ENV } from '../api/route-table.js';
 import { createTokenSigner } from '../security/signed-token.js';
 import { parseSigningSecrets } from '../security/signing-secrets.js';

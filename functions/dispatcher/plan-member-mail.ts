@@ -15,11 +15,10 @@ import type { MemberRegistrations } from '../../events/projections/member-regist
 import type { SeriesSchedule } from '../../events/projections/schedule.js';
 import type { LedgerItem } from '../adapters/deliveries/delivery-ledger.js';
 import { ledgerKeys } from '../adapters/deliveries/delivery-ledger.js';
-import type { StoredDocument } from '../adapters/read-models/read-model-store.js';
+import type { StoredDocument } from '../read-models/read-model-store.js';
 import { LINK_LIFETIME_MS } from '../links/member-links.js';
 import { mapLimited } from '../map-limited.js';
-import { madeFrom, type MemberMailWork, type PlanDeps } from './work.js';
-import type { PerStream } from './plan.js';
+import { madeFrom, type MemberMailWork, type PerStream, type PlanDeps } from './work.js';
 
 /** At most one ask mail (or manage-link mail) per this gap, per member and series. */
 export const MEMBER_MAIL_GAP_MS = 15 * 60_000;

@@ -9,7 +9,7 @@ import { DateTime } from 'luxon';
 import type { RosterEntry } from '../../events/projections/member-registrations.js';
 import { coversSession } from '../../events/projections/seats.js';
 import { ledgerKeys } from '../adapters/deliveries/delivery-ledger.js';
-import type { SeriesTimetable } from '../projector/projections.js';
+import type { SeriesTimetable } from '../read-models/documents.js';
 import { madeFrom, type ContextOf, type PlanDeps, type RecordingWork, type SlotTask } from './work.js';
 
 export type { RecordingWork } from './work.js';

@@ -19,21 +19,13 @@ import type { LedgerItem } from '../adapters/deliveries/delivery-ledger.js';
 import { ledgerKeys } from '../adapters/deliveries/delivery-ledger.js';
 import { mapLimited } from '../map-limited.js';
 import { planRecordings } from './plan-recordings.js';
-import { streamCategory } from '../adapters/event-store/event-store.js';
-import {
-  scheduleKey,
-  MAIL_QUEUE_PK,
-  TIMETABLE_PK,
-  customOffsetsPk,
-  mailQueueKey,
-  memberRegistrationsKey,
-  type CustomOffsets,
-  type MailQueueItem,
-  type SeriesTimetable,
-} from '../projector/projections.js';
+import { streamCategory } from '../../events/shared/event.js';
+import { mailQueueKey } from '../read-models/keys.js';
+import type { SeriesTimetable } from '../read-models/documents.js';
+import { getCustomOffsets, getMailQueue, getMemberRegistrations, getSchedule, getTimetables } from '../read-models/queries.js';
 import { planMemberMail } from './plan-member-mail.js';
-import type { StoredDocument } from '../adapters/read-models/read-model-store.js';
-import { attends, errorText, loadContext, madeFrom, type ContextOf, type Plan, type PlanDeps, type PlanFailure, type QueueTask, type SeriesContext, type SlotTask, type Work } from './work.js';
+import type { StoredDocument } from '../read-models/read-model-store.js';
+import { attends, errorText, loadContext, madeFrom, type ContextOf, type PerStream, type Plan, type PlanDeps, type PlanFailure, type QueueTask, type SeriesContext, type SlotTask, type Work } from './work.js';
 
 export type { InviteWork, Plan, PlanDeps, QueueTask, RecordingWork, ReminderWork, SeriesContext, SlotTask, Work } from './work.js';
 
@@ -63,12 +55,12 @@ export async function planDispatch(deps: PlanDeps, now: Date): Promise<Plan> {
   const scheduleOf = (seriesId: string) => {
     let known = schedules.get(seriesId);
     if (!known) {
-      known = contexts.has(seriesId) ? contexts.get(seriesId)!.then((ctx) => ctx?.schedule) : deps.readModels.get<SeriesSchedule>(scheduleKey(seriesId)).then((d) => d?.doc);
+      known = contexts.has(seriesId) ? contexts.get(seriesId)!.then((ctx) => ctx?.schedule) : getSchedule(deps.readModels, seriesId).then((d) => d?.doc);
       schedules.set(seriesId, known);
     }
     return known;
   };
-  const timetables = (await deps.readModels.query<SeriesTimetable>(TIMETABLE_PK)).map(({ doc }) => doc);
+  const timetables = await getTimetables(deps.readModels);
   const none = { work: [], slots: [] };
   const [invites, reminders, recordings] = await Promise.all([
     planInvites(deps, now, context, perStream).then(async (planned) => ({
@@ -103,8 +95,6 @@ export async function planDispatch(deps: PlanDeps, now: Date): Promise<Plan> {
   };
 }
 
-export type PerStream = <T>(streamId: string, empty: T, plan: () => Promise<T>) => Promise<T>;
-
 const seriesStream = (seriesId: string) => `series-${seriesId}`;
 
 async function planInvites(
@@ -113,7 +103,7 @@ async function planInvites(
   context: ContextOf,
   perStream: PerStream,
 ): Promise<{ work: Work[]; queue: QueueTask[]; members: ReadonlyMap<string, StoredDocument<MemberRegistrations>> }> {
-  const items = await deps.readModels.query<MailQueueItem>(MAIL_QUEUE_PK);
+  const items = await getMailQueue(deps.readModels);
   const wholeSeries = new Set<string>();
   const membersOf = new Map<string, Set<string>>();
   const members = new Map<string, StoredDocument<MemberRegistrations>>();
@@ -126,7 +116,7 @@ async function planInvites(
       return { key: mailQueueKey(streamId), version, streamId, seriesIds: [id] };
     }
     // A member's registrations that cannot be read leave their queue item for the next tick.
-    const stored = await perStream(streamId, undefined, async () => (await deps.readModels.get<MemberRegistrations>(memberRegistrationsKey(id))) ?? null);
+    const stored = await perStream(streamId, undefined, async () => (await getMemberRegistrations(deps.readModels, id)) ?? null);
     if (stored === undefined) return undefined;
     if (stored) members.set(id, stored);
     const registrations = stored?.doc;
@@ -204,8 +194,8 @@ async function planReminders(deps: PlanDeps, now: Date, timetable: SeriesTimetab
     (timetable.window !== undefined && Date.parse(timetable.window.closes) + 2 * 24 * 3600_000 > at);
   if (!upcoming) return { work: [], slots: [] };
   const { seriesId } = timetable;
-  const custom = await deps.readModels.query<CustomOffsets>(customOffsetsPk(seriesId));
-  const offsets = [...new Set([...timetable.reminderOffsets, ...custom.flatMap(({ doc }) => doc.offsets)])];
+  const custom = await getCustomOffsets(deps.readModels, seriesId);
+  const offsets = [...new Set([...timetable.reminderOffsets, ...custom.flatMap((c) => c.offsets)])];
   const open = reminderSlots(timetable, offsets, timetable.timeZone).filter(
     (slot) => Date.parse(slot.dueAt) - ZONE_SLACK_MS <= at && at < Date.parse(slot.until),
   );

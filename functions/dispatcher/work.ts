@@ -9,8 +9,8 @@ import type { SeriesSchedule } from '../../events/projections/schedule.js';
 import { coversSession, seatsFor } from '../../events/projections/seats.js';
 import type { DeliveryFailure } from '../adapters/deliveries/delivery-failures.js';
 import type { DeliveryLedger, LedgerKey } from '../adapters/deliveries/delivery-ledger.js';
-import type { ReadModelKey, ReadModelStore } from '../adapters/read-models/read-model-store.js';
-import { rosterPk, scheduleKey } from '../projector/projections.js';
+import type { ReadModelKey, ReadModelStore } from '../read-models/read-model-store.js';
+import { getRoster, getSchedule } from '../read-models/queries.js';
 
 interface WorkBase {
   readonly seriesId: string;
@@ -116,10 +116,13 @@ export interface PlanDeps {
 
 export type ContextOf = (seriesId: string) => Promise<SeriesContext | undefined>;
 
+/** Plans one stream's part; if it fails, the stream is reported and the plan goes on without it (`empty`). */
+export type PerStream = <T>(streamId: string, empty: T, plan: () => Promise<T>) => Promise<T>;
+
 export async function loadContext(readModels: ReadModelStore, seriesId: string): Promise<SeriesContext | undefined> {
   const [schedule, roster] = await Promise.all([
-    readModels.get<SeriesSchedule>(scheduleKey(seriesId)),
-    readModels.query<RosterEntry>(rosterPk(seriesId)),
+    getSchedule(readModels, seriesId),
+    getRoster(readModels, seriesId),
   ]);
   if (!schedule) return undefined;
   const entries = roster.map(({ doc }) => doc);

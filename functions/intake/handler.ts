@@ -9,13 +9,12 @@ import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-p
 import { Logger } from '@aws-lambda-powertools/logger';
 import * as z from 'zod';
 import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
-import type { MemberEvent } from '../../events/member/events.js';
 import { conveneEventStore } from '../adapters/event-store/index.js';
-import type { EventStore } from '../adapters/event-store/event-store.js';
+import { memberEvents } from '../adapters/event-store/category-stores.js';
 import { documentClient } from '../adapters/dynamodb-client.js';
 import { createRegistrationIntake, UnreadableRequestError } from '../adapters/intake/registration-intake.js';
 import { createMemberDirectory } from '../adapters/members/member-directory.js';
-import { INTAKE_PK, intakeTable, membersTable } from '../../infra/tables.js';
+import { INTAKE_PK, intakeTable, membersTable } from '../tables.js';
 import { requireEnv } from '../environment.js';
 import { takeRegistrationRequest, type IntakeDeps } from './take-request.js';
 
@@ -49,7 +48,7 @@ export const handler = (event: DynamoDBStreamEvent) => {
   if (!cached) {
     const client = documentClient();
     cached = createIntakeHandler({
-      store: conveneEventStore(process.env, client) as unknown as EventStore<MemberEvent>,
+      store: memberEvents(conveneEventStore(process.env, client)),
       members: createMemberDirectory(client, requireEnv(process.env, membersTable.envVar)),
       intake: createRegistrationIntake(client, requireEnv(process.env, intakeTable.envVar)),
     });

@@ -7,13 +7,13 @@
  */
 import { memberDecider, memberStreamId } from '../../events/member/index.js';
 import type { MemberEvent } from '../../events/member/events.js';
-import type { EventStore } from '../adapters/event-store/event-store.js';
+import type { StreamStore } from '../adapters/event-store/event-store.js';
 import type { RegistrationIntake, RegistrationRequest } from '../adapters/intake/registration-intake.js';
 import type { MemberDirectory } from '../adapters/members/member-directory.js';
-import { runCommand } from '../commands/run-command.js';
+import { handleCommand } from '../commands/command-handler.js';
 
 export interface IntakeDeps {
-  readonly store: EventStore<MemberEvent>;
+  readonly store: StreamStore<MemberEvent>;
   readonly members: MemberDirectory;
   readonly intake: RegistrationIntake;
   readonly newId?: () => string;
@@ -26,14 +26,15 @@ export async function takeRegistrationRequest(deps: IntakeDeps, request: Registr
   const { memberId, created } = await deps.members.claimOrCreate(request.email, requestedAt);
   await deps.members.noteRequestedName(request.requestId, memberId, request.name, requestedAt);
   const { requestId, seriesId, sessions, language, timeZone } = request;
-  const result = await runCommand(
-    deps.store,
-    memberDecider,
-    memberStreamId(memberId),
-    { type: 'RequestRegistration', memberId, seriesId, registrationId: (deps.newId ?? (() => crypto.randomUUID()))(), requestId, sessions, language, timeZone, source: 'self-service' },
-    { actor: { kind: 'member', id: memberId }, correlationId: request.correlationId, causationId: requestId },
-    { newStream: created },
-  );
+  const result = await handleCommand({
+    store: deps.store,
+    decider: memberDecider,
+    streamId: memberStreamId(memberId),
+    command: { type: 'RequestRegistration', memberId, seriesId, registrationId: (deps.newId ?? (() => crypto.randomUUID()))(), requestId, sessions, language, timeZone, source: 'self-service' },
+    // Decided and recorded as of the request (the API's clock when it answered).
+    context: { actor: { kind: 'member', id: memberId }, correlationId: request.correlationId, causationId: requestId, now: () => requestedAt },
+    ...(created ? { expectedVersion: 'no-stream' as const } : {}),
+  });
   await deps.intake.taken(requestId);
   return result.events.length > 0 ? 'appended' : 'seen-before';
 }

@@ -6,14 +6,16 @@
  * both write the same fold, the newer winning.
  */
 import type { ConveneEvent } from '../../events/registry.js';
-import type { MemberRegistrations } from '../../events/projections/member-registrations.js';
 import { StoredEventError } from '../../events/shared/registry.js';
 import { StoredEventInvalidError } from '../adapters/event-store/errors.js';
 import type { RecordedEvent } from '../../events/shared/event.js';
 import type { EventStore } from '../adapters/event-store/event-store.js';
-import { streamCategory } from '../adapters/event-store/event-store.js';
-import type { ReadModelStore, ReadModelWrite } from '../adapters/read-models/read-model-store.js';
-import { memberRegistrationsKey, projectionFailureKey, projections, type ProjectionFailure } from './projections.js';
+import { streamCategory } from '../../events/shared/event.js';
+import type { ReadModelStore, ReadModelWrite } from '../read-models/read-model-store.js';
+import { projectionFailureKey } from '../read-models/keys.js';
+import { getMemberRegistrations } from '../read-models/queries.js';
+import type { ProjectionFailure } from '../read-models/documents.js';
+import { projections } from './projections.js';
 
 export interface ProjectorDeps {
   readonly store: EventStore<ConveneEvent>;
@@ -71,7 +73,7 @@ export async function noteUnreadableStream(deps: ProjectorDeps, error: StoredEve
     category === 'series'
       ? [id]
       : category === 'member'
-        ? Object.keys((await deps.readModels.get<MemberRegistrations>(memberRegistrationsKey(id)))?.doc.registrations ?? {})
+        ? Object.keys((await getMemberRegistrations(deps.readModels, id))?.doc.registrations ?? {})
         : [];
   const cause = error.cause;
   const failure: ProjectionFailure = {

@@ -3,74 +3,23 @@
  * incremental projection produced: both write streamDocuments() of each whole stream, and only
  * over older versions (putIfNewer), so a rebuild can run beside a live projector.
  *
- * Every event is read once, by a parallel Scan: DynamoDB hands out a partition's items together
+ * Every event is read once, by the event store's parallel Scan (scanAll): DynamoDB hands out a partition's items together
  * and in sort-key order, so a stream is folded as soon as the scan moves past it. The rebuild
  * does not bet correctness on that order: a stream whose events did not arrive as one gap-free
  * run from version 1 is read again by Query and projected the way the projector does. The
  * documents of many streams are written together (putAllIfNewer: transactions of up to 100
  * conditional puts), a few transactions in flight.
  */
-import { ScanCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { eventRegistry } from '../../events/registry.js';
-import { EVENT_STREAM_ID, EVENT_VERSION } from '../../infra/tables.js';
-import { fromItem, streamCategory } from '../adapters/event-store/event-store.js';
-import { MAX_WRITES_PER_TRANSACTION, type ReadModelStore, type ReadModelWrite } from '../adapters/read-models/read-model-store.js';
+import type { ConveneEvent } from '../../events/registry.js';
+import { streamCategory } from '../../events/shared/event.js';
+import type { ScannedEvent } from '../adapters/event-store/index.js';
+import { StoredEventInvalidError } from '../adapters/event-store/errors.js';
+import { MAX_WRITES_PER_TRANSACTION, type ReadModelStore, type ReadModelWrite } from '../read-models/read-model-store.js';
 import { mapLimited } from '../map-limited.js';
 import { projections } from './projections.js';
-import { StoredEventInvalidError } from '../adapters/event-store/errors.js';
 import { noteUnreadableStream, projectStream, streamDocuments, type ProjectorDeps } from './project-stream.js';
 
-type Item = Record<string, unknown>;
-
-/** Every item of the event table, page by page, `segments` scans in parallel. */
-async function scanEvents(
-  client: DynamoDBDocumentClient,
-  eventsTable: string,
-  segments: number,
-  onPage: (segment: number, items: readonly Item[], last: boolean) => Promise<void>,
-  projection?: { expression: string; names: Record<string, string>; filter?: string; values?: Record<string, unknown> },
-): Promise<void> {
-  await Promise.all(
-    Array.from({ length: segments }, async (_, segment) => {
-      let ExclusiveStartKey: Item | undefined;
-      do {
-        const page = await client.send(
-          new ScanCommand({
-            TableName: eventsTable,
-            Segment: segment,
-            TotalSegments: segments,
-            ConsistentRead: true,
-            ExclusiveStartKey,
-            ...(projection
-              ? {
-                  ProjectionExpression: projection.expression,
-                  ExpressionAttributeNames: projection.names,
-                  ...(projection.filter ? { FilterExpression: projection.filter, ExpressionAttributeValues: projection.values } : {}),
-                }
-              : {}),
-          }),
-        );
-        ExclusiveStartKey = page.LastEvaluatedKey;
-        await onPage(segment, page.Items ?? [], !ExclusiveStartKey);
-      } while (ExclusiveStartKey);
-    }),
-  );
-}
-
-/** Every stream id in the event table (a Scan for the first event of each stream). */
-export async function allStreamIds(client: DynamoDBDocumentClient, eventsTable: string, segments = 4): Promise<string[]> {
-  const ids: string[] = [];
-  await scanEvents(
-    client,
-    eventsTable,
-    segments,
-    async (_, items) => {
-      for (const item of items) ids.push(String(item[EVENT_STREAM_ID]));
-    },
-    { expression: '#s', names: { '#s': EVENT_STREAM_ID, '#v': EVENT_VERSION }, filter: '#v = :one', values: { ':one': 1 } },
-  );
-  return ids.sort();
-}
+type Scanned = ScannedEvent<ConveneEvent>;
 
 export interface RebuildReport {
   readonly streams: number;
@@ -89,17 +38,14 @@ export interface RebuildOptions {
   readonly concurrency?: number;
 }
 
-export async function rebuildReadModels(
-  deps: ProjectorDeps & { readonly client: DynamoDBDocumentClient; readonly eventsTable: string },
-  options: RebuildOptions | number = {},
-): Promise<RebuildReport> {
+export async function rebuildReadModels(deps: ProjectorDeps, options: RebuildOptions | number = {}): Promise<RebuildReport> {
   const { segments = 4, concurrency = 8 } = typeof options === 'number' ? { concurrency: options } : options;
   const started = performance.now();
   const writer = batchWriter(deps.readModels, concurrency);
   /** Streams taken from the scan; those not trusted to it are read again afterwards. */
   const seen = new Set<string>();
   const again = new Set<string>();
-  const runs: (Item[] | undefined)[] = new Array(segments);
+  const runs: (Scanned[] | undefined)[] = new Array(segments);
   const unreadable: { streamId: string; version: number; reason: string }[] = [];
   let events = 0;
   /** One stream that cannot be read never stops the others. */
@@ -114,29 +60,39 @@ export async function rebuildReadModels(
     }
   };
 
-  const finish = async (run: readonly Item[]) => {
-    const streamId = String(run[0]![EVENT_STREAM_ID]);
+  const finish = async (run: readonly Scanned[]) => {
+    const { streamId } = run[0]!;
     if (seen.has(streamId)) return void again.add(streamId);
     seen.add(streamId);
     if (!projections[streamCategory(streamId)]) return;
-    if (!run.every((item, i) => Number(item[EVENT_VERSION]) === i + 1)) return void again.add(streamId);
-    const documents = await readable(async () => streamDocuments(run.map((item) => fromItem(item, eventRegistry))));
+    if (!run.every((scanned, i) => scanned.version === i + 1)) return void again.add(streamId);
+    const documents = await readable(async () =>
+      streamDocuments(
+        run.map((scanned) => {
+          if ('unreadable' in scanned) throw scanned.unreadable;
+          return scanned.event;
+        }),
+      ),
+    );
     if (documents) await writer.add(documents);
   };
 
-  await scanEvents(deps.client, deps.eventsTable, segments, async (segment, items, last) => {
-    let run = runs[segment];
-    events += items.length;
-    for (const item of items) {
-      if (run && run[0]![EVENT_STREAM_ID] !== item[EVENT_STREAM_ID]) {
-        await finish(run);
-        run = undefined;
+  await deps.store.scanAll(
+    async ({ segment, events: page, last }) => {
+      let run = runs[segment];
+      events += page.length;
+      for (const scanned of page) {
+        if (run && run[0]!.streamId !== scanned.streamId) {
+          await finish(run);
+          run = undefined;
+        }
+        (run ??= []).push(scanned);
       }
-      (run ??= []).push(item);
-    }
-    runs[segment] = run;
-    if (last && run) await finish(run);
-  });
+      runs[segment] = run;
+      if (last && run) await finish(run);
+    },
+    { segments },
+  );
   await writer.close();
 
   const reread = await mapLimited([...again], concurrency, (id) => readable(() => projectStream(deps, id)));

@@ -2,7 +2,7 @@
 import type { DynamoDBRecord } from 'aws-lambda';
 // A namespace import: esbuild then keeps only the parts of zod in use (not its 64 locales).
 import * as z from 'zod';
-import { EVENT_STREAM_ID, EVENT_VERSION } from '../../infra/tables.js';
+import { EVENT_STREAM_ID, EVENT_VERSION } from '../tables.js';
 
 const Keys = z.object({
   [EVENT_STREAM_ID]: z.object({ S: z.string().min(1) }),

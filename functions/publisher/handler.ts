@@ -4,10 +4,10 @@
  */
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { ScheduledEvent } from 'aws-lambda';
-import { readModelTable } from '../../infra/tables.js';
+import { readModelTable } from '../tables.js';
 import { conveneEventStore } from '../adapters/event-store/index.js';
 import { documentClient } from '../adapters/dynamodb-client.js';
-import { createReadModelStore } from '../adapters/read-models/read-model-store.js';
+import { createReadModelStore } from '../read-models/read-model-store.js';
 import { createPublisher, type PublisherDeps, type PublisherReport } from './publish.js';
 import { requireEnv } from '../environment.js';
 

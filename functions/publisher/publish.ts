@@ -6,12 +6,14 @@
  * publishers at once, append each event once (the decider finds it done; the append is optimistic).
  */
 import type { ConveneEvent } from '../../events/registry.js';
-import { seriesDecider, seriesStreamId, type SeriesCommand, type SeriesEvent } from '../../events/series/index.js';
+import { seriesDecider, seriesStreamId, type SeriesCommand } from '../../events/series/index.js';
 import type { EventStore } from '../adapters/event-store/event-store.js';
-import type { ReadModelStore } from '../adapters/read-models/read-model-store.js';
-import { runCommand } from '../commands/run-command.js';
+import type { ReadModelStore } from '../read-models/read-model-store.js';
+import { handleCommand } from '../commands/command-handler.js';
+import { seriesEvents } from '../adapters/event-store/category-stores.js';
 import { mapLimited } from '../map-limited.js';
-import { TIMETABLE_PK, type SeriesTimetable } from '../projector/projections.js';
+import type { SeriesTimetable } from '../read-models/documents.js';
+import { getTimetables } from '../read-models/queries.js';
 
 export interface PublisherDeps {
   readonly store: EventStore<ConveneEvent>;
@@ -42,18 +44,21 @@ export function dueCommands(timetables: readonly SeriesTimetable[], now: Date): 
 }
 
 export function createPublisher(deps: PublisherDeps) {
-  const store = deps.store as unknown as EventStore<SeriesEvent>;
+  const store = seriesEvents(deps.store);
   const log = deps.log ?? (() => {});
 
   async function tick({ now }: { now: Date }): Promise<PublisherReport> {
-    const timetables = (await deps.readModels.query<SeriesTimetable>(TIMETABLE_PK)).map(({ doc }) => doc);
+    const timetables = await getTimetables(deps.readModels);
     const commands = dueCommands(timetables, now);
     const correlationId = `publisher:${now.toISOString()}`;
     const outcomes = await mapLimited(commands, 4, async (command) => {
       try {
-        const { events } = await runCommand(store, seriesDecider, seriesStreamId(command.seriesId), command, {
-          actor: { kind: 'system', id: 'publisher' },
-          correlationId,
+        const { events } = await handleCommand({
+          store,
+          decider: seriesDecider,
+          streamId: seriesStreamId(command.seriesId),
+          command,
+          context: { actor: { kind: 'system', id: 'publisher' }, correlationId, now: () => now },
         });
         return events.length === 0 ? 'none' : command.type === 'PublishDueRecording' ? 'published' : 'expired';
       } catch (error) {

@@ -5,10 +5,10 @@
  */
 import { Logger } from '@aws-lambda-powertools/logger';
 import { handle } from 'hono/aws-lambda';
-import { readModelTable } from '../../infra/tables.js';
+import { readModelTable } from '../tables.js';
 import { conveneEventStore } from '../adapters/event-store/index.js';
 import { documentClient } from '../adapters/dynamodb-client.js';
-import { createReadModelStore } from '../adapters/read-models/read-model-store.js';
+import { createReadModelStore } from '../read-models/read-model-store.js';
 import { createRecordingStore, RECORDINGS_BUCKET_ENV, recordingsS3Client } from '../adapters/recordings/recording-store.js';
 import { createRecordingsApi } from './app.js';
 import { tokenVerifierFromEnvironment } from '../api/auth.js';

@@ -19,7 +19,8 @@ import { definedOnly } from '../../events/shared/objects.js';
 import type { EventStore } from '../adapters/event-store/event-store.js';
 import type { MemberDirectory } from '../adapters/members/member-directory.js';
 import type { SuppressionList } from '../adapters/members/suppression-list.js';
-import { runCommand } from '../commands/run-command.js';
+import { handleCommand } from '../commands/command-handler.js';
+import { memberEvents } from '../adapters/event-store/category-stores.js';
 
 /** Who the feedback function's events are recorded as. */
 export const SES_FEEDBACK_ACTOR: Actor = { kind: 'system', id: 'ses-feedback' };
@@ -222,20 +223,21 @@ async function unsubscribeMember(
   }
   const cause = complaint.feedbackId ?? snsMessageId;
   try {
-    const result = await runCommand(
-      deps.store,
-      memberDecider,
-      memberStreamId(memberId),
-      { type: 'Unsubscribe', memberId, via: 'complaint' },
-      {
+    const result = await handleCommand({
+      store: memberEvents(deps.store),
+      decider: memberDecider,
+      streamId: memberStreamId(memberId),
+      command: { type: 'Unsubscribe', memberId, via: 'complaint' },
+      context: {
         actor: SES_FEEDBACK_ACTOR,
+        now: deps.now,
         correlationId: complaint.messageId,
         causationId: cause,
         // The decider appends nothing for a member unsubscribed already; the key also keeps a
         // redelivery from acting again should the member have subscribed since.
         idempotencyKey: `ses-feedback:${cause}:${memberId}`,
       },
-    );
+    });
     return result.events.length > 0 && !result.replayed;
   } catch (error) {
     // The command itself was refused (a member id the domain does not accept): retrying cannot help.

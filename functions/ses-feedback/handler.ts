@@ -7,7 +7,7 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { SNSEvent } from 'aws-lambda';
-import { membersTable } from '../../infra/tables.js';
+import { membersTable } from '../tables.js';
 import { documentClient } from '../adapters/dynamodb-client.js';
 import { conveneEventStore } from '../adapters/event-store/index.js';
 import { createMemberDirectory } from '../adapters/members/member-directory.js';

@@ -1,7 +1,6 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SESClient } from '@aws-sdk/client-ses';
-import type { LocalStackInfo } from './stack.js';
 
 export interface LocalClients {
   dynamodb: DynamoDBClient;
@@ -16,8 +15,16 @@ export interface LocalClients {
 export const LOCAL_CREDENTIALS = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' } as const;
 const credentials = LOCAL_CREDENTIALS;
 
+/** Where a local stack's services answer (a LocalStackInfo, infra/local/stack.ts, is one). */
+export interface LocalEndpoints {
+  readonly region: string;
+  readonly dynamodb: { readonly endpoint: string };
+  readonly ses: { readonly endpoint: string };
+  readonly s3: { readonly endpoint: string };
+}
+
 /** SDK clients pointed at a local stack, with dummy credentials. */
-export function localClients(info: LocalStackInfo): LocalClients {
+export function localClients(info: LocalEndpoints): LocalClients {
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
   const region = info.region;
   return {

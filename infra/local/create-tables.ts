@@ -15,14 +15,14 @@ import type {
   KeySchemaElement,
   TableDescription,
 } from '@aws-sdk/client-dynamodb';
-import { tables } from '../tables.js';
-import type { IndexDefinition, KeyDefinition, TableDefinition, TableNames } from '../tables.js';
+import { tables } from '../../functions/tables.js';
+import type { IndexDefinition, KeyDefinition, TableDefinition, TableNames } from '../../functions/tables.js';
 
 /** How long to wait for a global secondary index added to an existing table to become ACTIVE. */
 const INDEX_WAIT_MS = 30_000;
 
 /**
- * Creates every table of infra/tables.ts that does not exist yet, with its global secondary
+ * Creates every table of functions/tables.ts that does not exist yet, with its global secondary
  * indexes. Existing tables (e.g. from a persisted `npm start` database) are kept: an index
  * they lack is added with UpdateTable and awaited until ACTIVE. TTL is enabled where defined.
  */

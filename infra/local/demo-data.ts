@@ -1,6 +1,6 @@
 /**
  * Demo data for `npm start`: the series from the seed pages (../shared/seeds/) as commands,
- * run through the same command runner the API uses. Ids are fixed, so a restart on the same
+ * run through the same command handler the API uses. Ids are fixed, so a restart on the same
  * data folder finds them and adds nothing.
  */
 import { memberDecider, memberStreamId, type MemberCommand } from '../../events/member/index.js';
@@ -8,7 +8,8 @@ import { AlreadyExistsError } from '../../events/shared/errors.js';
 import type { ConveneEvent } from '../../events/registry.js';
 import { seriesDecider, seriesStreamId, type SeriesCommand } from '../../events/series/index.js';
 import type { EventStore } from '../../functions/adapters/event-store/event-store.js';
-import { runCommand } from '../../functions/commands/run-command.js';
+import { handleCommand } from '../../functions/commands/command-handler.js';
+import { memberEvents, seriesEvents } from '../../functions/adapters/event-store/category-stores.js';
 
 const organiser = { name: 'Training Centre', email: 'training@example.org' };
 
@@ -122,7 +123,7 @@ export async function seedDemoData(store: EventStore<ConveneEvent>): Promise<See
     const stream = seriesStreamId(command.seriesId);
     streams.add(stream);
     try {
-      appended += (await runCommand(store, seriesDecider, stream, command, context)).events.length;
+      appended += (await handleCommand({ store: seriesEvents(store), decider: seriesDecider, streamId: stream, command, context })).events.length;
     } catch (error) {
       if (!(error instanceof AlreadyExistsError)) throw error; // seeded by an earlier start
     }
@@ -130,7 +131,7 @@ export async function seedDemoData(store: EventStore<ConveneEvent>): Promise<See
   for (const command of memberCommands) {
     const stream = memberStreamId(command.memberId);
     streams.add(stream);
-    appended += (await runCommand(store, memberDecider, stream, command, context)).events.length;
+    appended += (await handleCommand({ store: memberEvents(store), decider: memberDecider, streamId: stream, command, context })).events.length;
   }
   return { appended, streams: [...streams] };
 }

@@ -7,13 +7,13 @@ import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { Logger } from '@aws-lambda-powertools/logger';
-import type { MemberEvent } from '../../events/member/events.js';
 import type { ConveneEvent } from '../../events/registry.js';
 import type { EventStore } from '../../functions/adapters/event-store/event-store.js';
+import { memberEvents } from '../../functions/adapters/event-store/category-stores.js';
 import { createRegistrationIntake } from '../../functions/adapters/intake/registration-intake.js';
 import { createMemberDirectory } from '../../functions/adapters/members/member-directory.js';
 import { createIntakeHandler } from '../../functions/intake/handler.js';
-import { intakeTable, membersTable, type TableNames } from '../tables.js';
+import { intakeTable, membersTable, type TableNames } from '../../functions/tables.js';
 import { startStreamPoller, type DeadLetter, type StreamPoller } from './stream-poller.js';
 
 export interface IntakePollerOptions {
@@ -32,7 +32,7 @@ export function startIntakePoller(options: IntakePollerOptions): Promise<StreamP
   const { doc, tables } = options;
   const handler = createIntakeHandler(
     {
-      store: options.store as unknown as EventStore<MemberEvent>,
+      store: memberEvents(options.store),
       members: createMemberDirectory(doc, tables[membersTable.id]!),
       intake: createRegistrationIntake(doc, tables[intakeTable.id]!),
     },

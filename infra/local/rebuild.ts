@@ -5,9 +5,9 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { documentClient } from '../../functions/adapters/dynamodb-client.js';
 import { conveneEventStore } from '../../functions/adapters/event-store/index.js';
-import { createReadModelStore } from '../../functions/adapters/read-models/read-model-store.js';
+import { createReadModelStore } from '../../functions/read-models/read-model-store.js';
 import { rebuildReadModels } from '../../functions/projector/rebuild.js';
-import { eventTable, localTableNames, readModelTable, tableEnvironment } from '../tables.js';
+import { localTableNames, readModelTable, tableEnvironment } from '../../functions/tables.js';
 import { LOCAL_CREDENTIALS } from './clients.js';
 import { LOCAL_REGION } from './stack.js';
 
@@ -23,8 +23,6 @@ async function main() {
     const report = await rebuildReadModels({
       store: conveneEventStore(tableEnvironment(names), client),
       readModels,
-      client,
-      eventsTable: names[eventTable.id]!,
     });
     console.log(`rebuilt ${report.projected} read models from ${report.streams} streams (${report.events} events) in ${report.milliseconds} ms (cleared ${cleared} documents first)`);
     for (const stream of report.unreadable) console.log(`left as it was: ${stream.streamId} (${stream.reason})`);

@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import type { S3Event } from 'aws-lambda';
-import { localTableNames, tableEnvironment } from '../tables.js';
-import type { TableNames } from '../tables.js';
+import { localTableNames, tableEnvironment } from '../../functions/tables.js';
+import type { TableNames } from '../../functions/tables.js';
 import { LOCAL_CREDENTIALS, localClients } from './clients.js';
 import { createTables } from './create-tables.js';
 import { startDynamoDbLocal } from './dynamodb-local.js';

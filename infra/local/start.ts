@@ -11,11 +11,11 @@ import { conveneEventStore } from '../../functions/adapters/event-store/index.js
 import { documentClient } from '../../functions/adapters/dynamodb-client.js';
 import { createApi } from '../../functions/api/app.js';
 import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
-import { createReadModelStore } from '../../functions/adapters/read-models/read-model-store.js';
-import { batchedFeedReads, feedTablesOf } from '../../functions/adapters/read-models/member-feed-reads.js';
+import { createReadModelStore } from '../../functions/read-models/read-model-store.js';
+import { batchedFeedReads, feedTablesOf } from '../../functions/read-models/member-feed-reads.js';
 import { createProjectorHandler } from '../../functions/projector/handler.js';
 import { rebuildReadModels } from '../../functions/projector/rebuild.js';
-import { deliveryTable, eventTable, idempotencyTable, intakeTable, membersTable, readModelTable, tableEnvironment } from '../tables.js';
+import { deliveryTable, eventTable, idempotencyTable, intakeTable, membersTable, readModelTable, tableEnvironment } from '../../functions/tables.js';
 import { createRegistrationIntake } from '../../functions/adapters/intake/registration-intake.js';
 import { startIntakePoller } from './intake-poller.js';
 import { createRateLimitCounter } from '../../functions/adapters/rate-limits/rate-limit-counter.js';
@@ -95,7 +95,7 @@ async function main() {
   // Read models: catch up with everything already in the event table, then follow its stream.
   const readModels = createReadModelStore(doc, stack.info.tables[readModelTable.id]!);
   const deadLetterFile = join(dataDir, 'projector-dead-letters.jsonl');
-  const rebuild = await rebuildReadModels({ store, readModels, client: doc, eventsTable: stack.info.tables[eventTable.id]! });
+  const rebuild = await rebuildReadModels({ store, readModels });
   const streams = new DynamoDBStreamsClient({ region: stack.info.region, endpoint: stack.info.dynamodb.endpoint, credentials: LOCAL_CREDENTIALS });
   poller = await startStreamPoller({
     dynamodb: clients.dynamodb,
@@ -173,7 +173,7 @@ async function main() {
     failures: createFailureReader(doc, stack.info.tables[deliveryTable.id]!),
     members: createMemberDirectory(doc, stack.info.tables[membersTable.id]!),
     intake: createRegistrationIntake(doc, stack.info.tables[intakeTable.id]!),
-    feedReads: batchedFeedReads(doc, feedTablesOf(stack.info.tables), readModels),
+    feedReads: batchedFeedReads(doc, feedTablesOf(stack.info.tables), { readModels, store }),
     signer: createTokenSigner([readFileSync(secretFile, 'utf8').trim()]),
     manageAttempts: createManageAttempts(doc, stack.info.tables[membersTable.id]!),
     baseUrl: `http://127.0.0.1:${webPort}`,

@@ -4,8 +4,8 @@ import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import type { Construct } from 'constructs';
 import { AUTH_ENV, PUBLIC_BASE_URL_ENV, SIGNING_SECRET_ARN_ENV } from '../../functions/api/route-table.js';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
-import { tableEnvironment } from '../tables.js';
-import type { TableNames } from '../tables.js';
+import { tableEnvironment } from '../../functions/tables.js';
+import type { TableNames } from '../../functions/tables.js';
 import { createNodeFunction } from './node-function.js';
 import type { Organisers } from './organisers.js';
 

@@ -4,9 +4,9 @@ import type { HttpApi } from 'aws-cdk-lib/aws-apigatewayv2';
 import type { TableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import type { Construct } from 'constructs';
-import { deliveryTable, eventTable, idempotencyTable, intakeTable, membersTable, readModelTable, tables } from '../tables.js';
+import { deliveryTable, eventTable, idempotencyTable, intakeTable, membersTable, readModelTable, tables } from '../../functions/tables.js';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
-import type { TableDefinition, TableNames } from '../tables.js';
+import type { TableDefinition, TableNames } from '../../functions/tables.js';
 import { alarmEmailContext, OperationalAlarms } from './alarms.js';
 import { createApiFunction } from './api-function.js';
 import { PUBLIC_BASE_URL_CONTEXT, requiredMailFromContext, requiredUrlContext, uploadOriginsContext } from './context.js';
@@ -21,7 +21,7 @@ import { SesFeedback } from './ses-feedback.js';
 import { createTable } from './tables.js';
 
 export class ConveneStack extends Stack {
-  /** Every table of infra/tables.ts, keyed by definition id, for grants and environments. */
+  /** Every table of functions/tables.ts, keyed by definition id, for grants and environments. */
   readonly tables: Readonly<Record<string, TableV2>>;
   /** The user pool organisers sign in to, its API client and the organisers group. */
   readonly organisers: Organisers;

@@ -8,8 +8,8 @@ import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { MAIL_CONFIGURATION_SET_ENV } from '../../functions/adapters/mailer/configuration-set.js';
 import { MAIL_FROM_ENV, PUBLIC_BASE_URL_ENV, SIGNING_SECRET_ARN_ENV } from '../../functions/api/route-table.js';
-import { tableEnvironment } from '../tables.js';
-import type { TableNames } from '../tables.js';
+import { tableEnvironment } from '../../functions/tables.js';
+import type { TableNames } from '../../functions/tables.js';
 import { createNodeFunction, serviceEnvironment } from './node-function.js';
 import { grantSendRawEmail } from './ses-send.js';
 

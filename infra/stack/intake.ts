@@ -3,7 +3,7 @@ import type { TableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { tableEnvironment, type TableNames } from '../tables.js';
+import { tableEnvironment, type TableNames } from '../../functions/tables.js';
 import { createNodeFunction, serviceEnvironment } from './node-function.js';
 import { consumeStream } from './stream-consumer.js';
 

@@ -15,14 +15,14 @@ export function addNagChecks(app: App): void {
 
 /**
  * A function that reads a table through one of its global secondary indexes is granted
- * `<table>/index/*` by CDK's table grants: the index names are the table's own (infra/tables.ts).
+ * `<table>/index/*` by CDK's table grants: the index names are the table's own (functions/tables.ts).
  */
 export function acknowledgeTableIndexGrants(stack: Stack, tables: readonly TableV2[]): void {
   for (const table of tables) {
     const logicalId = stack.getLogicalId(table.node.defaultChild as never);
     Validations.of(stack).acknowledge({
       id: `AwsSolutions-IAM5[Resource::<${logicalId}.Arn>/index/*]`,
-      reason: `Queries of table ${table.node.id} go through its own global secondary indexes (infra/tables.ts); CDK grants them as <table>/index/*.`,
+      reason: `Queries of table ${table.node.id} go through its own global secondary indexes (functions/tables.ts); CDK grants them as <table>/index/*.`,
     });
   }
 }

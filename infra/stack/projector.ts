@@ -3,8 +3,8 @@ import type { TableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { tableEnvironment } from '../tables.js';
-import type { TableNames } from '../tables.js';
+import { tableEnvironment } from '../../functions/tables.js';
+import type { TableNames } from '../../functions/tables.js';
 import { createNodeFunction, serviceEnvironment } from './node-function.js';
 import { consumeStream } from './stream-consumer.js';
 

@@ -10,9 +10,9 @@ import { Construct } from 'constructs';
 import { RECORDINGS_BUCKET_ENV } from '../../functions/adapters/recordings/recording-store.js';
 import { RECORDINGS_PREFIX } from '../../functions/recordings/object-keys.js';
 import { AUTH_ENV, PUBLIC_BASE_URL_ENV } from '../../functions/api/route-table.js';
-import { tableEnvironment } from '../tables.js';
+import { tableEnvironment } from '../../functions/tables.js';
 import type { Organisers } from './organisers.js';
-import type { TableNames } from '../tables.js';
+import type { TableNames } from '../../functions/tables.js';
 import { createNodeFunction, serviceEnvironment } from './node-function.js';
 import { createRecordingsBucket, grantRecordingObjects } from './recordings-bucket.js';
 

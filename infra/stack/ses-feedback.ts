@@ -7,8 +7,8 @@ import { ConfigurationSet, EmailSendingEvent, EventDestination } from 'aws-cdk-l
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import { LambdaSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct } from 'constructs';
-import { tableEnvironment } from '../tables.js';
-import type { TableNames } from '../tables.js';
+import { tableEnvironment } from '../../functions/tables.js';
+import type { TableNames } from '../../functions/tables.js';
 import { createNodeFunction, serviceEnvironment } from './node-function.js';
 
 export interface SesFeedbackProps {

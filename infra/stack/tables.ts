@@ -2,10 +2,10 @@ import { RemovalPolicy } from 'aws-cdk-lib';
 import { AttributeType, Billing, ProjectionType, StreamViewType, TableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import type { Attribute, GlobalSecondaryIndexPropsV2 } from 'aws-cdk-lib/aws-dynamodb';
 import type { Construct } from 'constructs';
-import type { IndexDefinition, KeyDefinition, TableDefinition } from '../tables.js';
+import type { IndexDefinition, KeyDefinition, TableDefinition } from '../../functions/tables.js';
 
 /**
- * Maps one definition of infra/tables.ts to a TableV2 (AWS::DynamoDB::GlobalTable), on demand.
+ * Maps one definition of functions/tables.ts to a TableV2 (AWS::DynamoDB::GlobalTable), on demand.
  * The system of record gets point-in-time recovery, deletion protection and is retained;
  * other tables are destroyed with the stack. Global secondary indexes come from the
  * definition's `indexes`. Names are left to CloudFormation: handlers learn them through the

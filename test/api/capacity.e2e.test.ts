@@ -7,8 +7,8 @@ import ICAL from 'ical.js';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { memberDecider, memberStreamId } from '../../events/member/index.js';
 import type { MemberRegistrations } from '../../events/projections/member-registrations.js';
-import { runCommand } from '../../functions/commands/run-command.js';
-import { memberRegistrationsKey } from '../../functions/projector/projections.js';
+import { handleCommand } from '../../functions/commands/command-handler.js';
+import { memberRegistrationsKey } from '../../functions/read-models/keys.js';
 import { useTestApi } from '../support/api.js';
 import { careRequest } from '../support/seed-requests.js';
 
@@ -57,7 +57,7 @@ describe('200 concurrent registrations for 50 seats', () => {
   it('a cancellation promotes the first in line; nobody is ever over capacity', async () => {
     const before = await roster();
     const leaving = before.seated[0]!.memberId;
-    await runCommand(api.store, memberDecider, memberStreamId(leaving), { type: 'CancelRegistration', memberId: leaving, seriesId, sessions: 'all', cancelledBy: 'member' }, { actor: { kind: 'member', id: leaving }, correlationId: 'test' });
+    await handleCommand({ store: api.store, decider: memberDecider, streamId: memberStreamId(leaving), command: { type: 'CancelRegistration', memberId: leaving, seriesId, sessions: 'all', cancelledBy: 'member' }, context: { actor: { kind: 'member', id: leaving }, correlationId: 'test' } });
     await api.settle();
     const after = await roster();
     expect(after.seated).toHaveLength(50);

@@ -7,7 +7,7 @@
  */
 import { ScanCommand } from '@aws-sdk/client-dynamodb';
 import { describe, expect, it } from 'vitest';
-import { IDEMPOTENCY_KEY, idempotencyTable } from '../../infra/tables.js';
+import { IDEMPOTENCY_KEY, idempotencyTable } from '../../functions/tables.js';
 import { useTestApi } from '../support/api.js';
 import { clients } from '../support/local.js';
 import { careRequest } from '../support/seed-requests.js';

@@ -9,11 +9,11 @@ import ICAL from 'ical.js';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { memberDecider, memberStreamId } from '../../events/member/index.js';
 import { documentClient } from '../../functions/adapters/dynamodb-client.js';
-import { batchedFeedReads } from '../../functions/adapters/read-models/member-feed-reads.js';
+import { batchedFeedReads } from '../../functions/read-models/member-feed-reads.js';
 import { httpApp } from '../../functions/api/http-app.js';
 import { memberFeedRoutes } from '../../functions/api/routes/member-feed.js';
-import { runCommand } from '../../functions/commands/run-command.js';
-import { eventTable, membersTable, readModelTable } from '../../infra/tables.js';
+import { handleCommand } from '../../functions/commands/command-handler.js';
+import { membersTable, readModelTable } from '../../functions/tables.js';
 import { useTestApi } from '../support/api.js';
 import { pathOf } from '../support/members.js';
 import { clients } from '../support/local.js';
@@ -27,8 +27,8 @@ let batched: ReturnType<typeof httpApp>;
 beforeAll(async () => {
   seriesId = (await api.request('POST', '/admin/series', { body: careRequest })).body.id;
   sessionId = (await api.request('POST', `/admin/series/${seriesId}/sessions`, { body: { title: { en: 'Care work' }, start: '2027-05-23T15:00', durationMinutes: 90 } })).body.sessionId;
-  const tables = { members: api.names[membersTable.id]!, readModels: api.names[readModelTable.id]!, events: api.names[eventTable.id]! };
-  const read = batchedFeedReads(documentClient(clients().dynamodb), tables, api.readModels);
+  const tables = { members: api.names[membersTable.id]!, readModels: api.names[readModelTable.id]! };
+  const read = batchedFeedReads(documentClient(clients().dynamodb), tables, { readModels: api.readModels, store: api.store });
   // The feed route alone, with the API's error handling (no organiser routes: no verifier needed).
   batched = httpApp({ verifyOrganiserToken: () => Promise.reject(new Error('no organiser routes here')) }, (app) => app.route('/', memberFeedRoutes({ read, baseUrl: api.url })));
 });
@@ -104,7 +104,7 @@ describe.each(Object.entries(instances))('a warm instance: %s', (_name, get) => 
     const other = (await api.request('POST', '/admin/series', { body: { ...careRequest, title: { en: 'Another series', es: 'Otra serie' } } })).body.id as string;
     await api.request('POST', `/admin/series/${other}/sessions`, { body: { title: { en: 'Policy', es: 'Política' }, start: '2027-06-06T15:00', durationMinutes: 60 } });
     await api.request('POST', `/admin/series/${other}/registrations`, { body: { members: [{ email: (await api.members.get(memberId))!.email, name: 'Amal Haddad', language: 'en', timeZone: 'Asia/Jerusalem' }], sessions: 'all' } });
-    await runCommand(api.store, memberDecider, memberStreamId(memberId), { type: 'ChangePreferences', memberId, language: 'es' }, { actor: { kind: 'member', id: memberId }, correlationId: 'test' });
+    await handleCommand({ store: api.store, decider: memberDecider, streamId: memberStreamId(memberId), command: { type: 'ChangePreferences', memberId, language: 'es' }, context: { actor: { kind: 'member', id: memberId }, correlationId: 'test' } });
     await api.settle();
     const after = await get(path, { 'if-none-match': before.etag! });
     expect(after.status).toBe(200);

@@ -17,7 +17,7 @@ import type { RecordedEvent } from '../../events/shared/event.js';
 import { documentClient } from '../../functions/adapters/dynamodb-client.js';
 import { createSuppressionList } from '../../functions/adapters/members/suppression-list.js';
 import { LOCAL_CREDENTIALS } from '../../infra/local/clients.js';
-import { membersTable } from '../../infra/tables.js';
+import { membersTable } from '../../functions/tables.js';
 import { buildTestApp, closeServer, requestApi } from '../support/api-app.js';
 import { useTestApi } from '../support/api.js';
 import { testDispatcher } from '../support/dispatcher.js';

@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { MailSendError, MailThrottledError } from '../../functions/adapters/mailer/mailer.js';
 import { toProblem } from '../../functions/api/problems.js';
-import { TooMuchContentionError, VersionMismatchError } from '../../functions/commands/run-command.js';
+import { TooMuchContentionError, VersionMismatchError } from '../../functions/commands/command-handler.js';
 import { InvariantViolation } from '../../events/shared/errors.js';
 import { DynamoDBClient, GetItemCommand, ProvisionedThroughputExceededException, ResourceNotFoundException } from '@aws-sdk/client-dynamodb';
 import { freePort } from '../../infra/local/free-port.js';

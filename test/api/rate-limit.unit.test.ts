@@ -38,7 +38,7 @@ function appWith(options: { counter: RateLimitCounter; limits?: readonly RateLim
     },
     (a) => {
       for (const route of routes) {
-        a.on(route.method, honoPath(route.path), (c) => {
+        a.on(route.method, honoPath(route), (c) => {
           reached.push(`${route.method} ${route.path}`);
           return c.json({ ok: true }, route.method === 'POST' ? 201 : 200);
         });

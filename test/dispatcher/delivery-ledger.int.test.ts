@@ -9,7 +9,7 @@ import { createDeliveryLedger, type DeliveryLedger, type LedgerKey } from '../..
 import { createFailureReader } from '../../functions/adapters/deliveries/delivery-failures.js';
 import { documentClient } from '../../functions/adapters/dynamodb-client.js';
 import { createTables } from '../../infra/local/create-tables.js';
-import { deliveryTable, localTableNames } from '../../infra/tables.js';
+import { deliveryTable, localTableNames } from '../../functions/tables.js';
 import { clients } from '../support/local.js';
 
 let table: string;

@@ -15,9 +15,9 @@ import { createDeliveryLedger, ledgerKeys } from '../../functions/adapters/deliv
 import { documentClient } from '../../functions/adapters/dynamodb-client.js';
 import { freePort } from '../../infra/local/free-port.js';
 import { LOCAL_CREDENTIALS } from '../../infra/local/clients.js';
-import { deliveryTable } from '../../infra/tables.js';
+import { deliveryTable } from '../../functions/tables.js';
 import type { SeriesSchedule } from '../../events/projections/schedule.js';
-import { scheduleKey } from '../../functions/projector/projections.js';
+import { scheduleKey } from '../../functions/read-models/keys.js';
 import { useTestApi } from '../support/api.js';
 import { dispatcherEnvironment, testDispatcher } from '../support/dispatcher.js';
 import { clients, localStackInfo } from '../support/local.js';

@@ -13,7 +13,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { sessionUid } from '../../functions/feeds/ical.js';
 import { createSuppressionList } from '../../functions/adapters/members/suppression-list.js';
 import { documentClient } from '../../functions/adapters/dynamodb-client.js';
-import { membersTable } from '../../infra/tables.js';
+import { membersTable } from '../../functions/tables.js';
 import { useTestApi } from '../support/api.js';
 import { recordingMailer, testDispatcher } from '../support/dispatcher.js';
 import { clients } from '../support/local.js';

@@ -148,41 +148,7 @@ describe('cancelling', () => {
   });
 });
 
-describe('waitlist', () => {
-  const waitlisted: MemberEvent = { type: 'RegistrationWaitlisted', data: { ...member, registrationId: 'r1', sessionId: 'lecture-1' } };
-
-  it('waitlists a registered member once and promotes them once', () => {
-    spec([requested, confirmed]).when({ type: 'WaitlistRegistration', ...member, sessionId: 'lecture-1' }).then([waitlisted]);
-    spec([requested, confirmed, waitlisted]).when({ type: 'WaitlistRegistration', ...member, sessionId: 'lecture-1' }).thenNothing();
-    const promoted: MemberEvent = { type: 'RegistrationPromoted', data: { ...member, registrationId: 'r1', sessionId: 'lecture-1' } };
-    spec([requested, confirmed, waitlisted]).when({ type: 'PromoteRegistration', ...member, sessionId: 'lecture-1' }).then([promoted]);
-    spec([requested, confirmed, waitlisted, promoted]).when({ type: 'PromoteRegistration', ...member, sessionId: 'lecture-1' }).thenNothing();
-  });
-
-  it('cannot waitlist a member for a session they are not registered for', () => {
-    const listed: MemberEvent = { ...requested, data: { ...requested.data, sessions: ['lecture-1'] } } as MemberEvent;
-    spec([listed]).when({ type: 'WaitlistRegistration', ...member, sessionId: 'lecture-9' }).thenThrows(NotFoundError);
-  });
-});
-
-describe('deliveries, preferences and consent', () => {
-  const delivery = {
-    type: 'RecordReminderDelivery',
-    ...member,
-    sessionId: 'lecture-1',
-    deliveryId: 'reminder:m1:lecture-1:P1D',
-    kind: 'before-session',
-    offset: 'P1D',
-    dueAt: '2027-05-22T19:00:00.000Z',
-    messageId: '<x@ses>',
-  } as const;
-
-  it('records a delivery once: a retried send records nothing', () => {
-    const events = spec([requested, confirmed]).when(delivery).events();
-    expect(events).toHaveLength(1);
-    spec([requested, confirmed, ...events]).when({ ...delivery, messageId: '<y@ses>' }).thenNothing();
-  });
-
+describe('preferences and consent', () => {
   it('changes preferences field by field and unsubscribes once', () => {
     spec().when({ type: 'ChangePreferences', memberId: 'm1', language: 'fr', timeZone: undefined }).then([
       { type: 'MemberPreferencesChanged', data: { memberId: 'm1', language: 'fr' } },

@@ -35,11 +35,10 @@ import { LOCAL_CREDENTIALS } from '../../infra/local/clients.js';
 import { createTables } from '../../infra/local/create-tables.js';
 import { startDynamoDbLocal, type DynamoDbLocal } from '../../infra/local/dynamodb-local.js';
 import { freePort } from '../../infra/local/free-port.js';
-import { EVENT_STREAM_ID, EVENT_VERSION, IDEMPOTENCY_KEY, MEMBER_PK, eventTable, idempotencyTable, intakeTable, localTableNames, membersTable } from '../../infra/tables.js';
+import { EVENT_STREAM_ID, EVENT_VERSION, IDEMPOTENCY_KEY, MEMBER_PK, eventTable, idempotencyTable, intakeTable, localTableNames, membersTable } from '../../functions/tables.js';
 import { createRegistrationIntake, requestFromItem } from '../../functions/adapters/intake/registration-intake.js';
-import type { EventStore } from '../../functions/adapters/event-store/event-store.js';
-import type { MemberEvent } from '../../events/member/events.js';
 import { takeRegistrationRequest } from '../../functions/intake/take-request.js';
+import { memberEvents } from '../../functions/adapters/event-store/category-stores.js';
 import { buildTestApp, closeServer, requestApi, type ApiResponse, type RequestOptions, type TestApp } from '../support/api-app.js';
 import { clients } from '../support/local.js';
 import { careRequest } from '../support/seed-requests.js';
@@ -379,7 +378,7 @@ async function takeEveryKeptRequest() {
   const intake = createRegistrationIntake(doc, names[intakeTable.id]!);
   const { Items = [] } = await doc.send(new ScanCommand({ TableName: names[intakeTable.id], ConsistentRead: true }));
   for (const item of Items) {
-    await takeRegistrationRequest({ store: app.store as unknown as EventStore<MemberEvent>, members: app.members, intake }, requestFromItem(item));
+    await takeRegistrationRequest({ store: memberEvents(app.store), members: app.members, intake }, requestFromItem(item));
   }
 }
 

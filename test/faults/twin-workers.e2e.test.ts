@@ -15,14 +15,14 @@ import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { SeriesSchedule } from '../../events/projections/schedule.js';
 import { documentClient } from '../../functions/adapters/dynamodb-client.js';
-import { createReadModelStore, type StoredDocument } from '../../functions/adapters/read-models/read-model-store.js';
+import { createReadModelStore, type StoredDocument } from '../../functions/read-models/read-model-store.js';
 import { createProjectorHandler } from '../../functions/projector/handler.js';
-import { MAIL_QUEUE_PK, scheduleKey } from '../../functions/projector/projections.js';
+import { MAIL_QUEUE_PK, scheduleKey } from '../../functions/read-models/keys.js';
 import { rebuildReadModels } from '../../functions/projector/rebuild.js';
 import { sessionUid } from '../../functions/feeds/ical.js';
 import { LOCAL_CREDENTIALS } from '../../infra/local/clients.js';
 import { startStreamPoller, type StreamPoller } from '../../infra/local/stream-poller.js';
-import { eventTable, readModelTable } from '../../infra/tables.js';
+import { eventTable, readModelTable } from '../../functions/tables.js';
 import { useTestApi } from '../support/api.js';
 import { confirmLinkFor } from '../support/members.js';
 import { testDispatcher } from '../support/dispatcher.js';
@@ -198,7 +198,7 @@ async function rebuild() {
   const fresh = await createTestTables(clients().dynamodb, 'twin-rb');
   try {
     const target = createReadModelStore(documentClient(clients().dynamodb), fresh[readModelTable.id]!);
-    await rebuildReadModels({ store: api.store, readModels: target, client: documentClient(clients().dynamodb), eventsTable: api.names[eventTable.id]! });
+    await rebuildReadModels({ store: api.store, readModels: target });
     return await target.all();
   } finally {
     await deleteTestTables(clients().dynamodb, fresh);

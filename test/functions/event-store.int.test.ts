@@ -7,22 +7,25 @@ import {
   IdempotencyKeyReusedError,
   StoredEventInvalidError,
   StreamConflictError,
+  seriesEvents,
 } from '../../functions/adapters/event-store/index.js';
 import { cachedSeriesLoader } from '../../functions/api/routes/series-stream.js';
-import { runCommand, TooMuchContentionError } from '../../functions/commands/run-command.js';
-import { EVENT_STREAM_ID, EVENT_VERSION, eventTable } from '../../infra/tables.js';
+import { handleCommand, TooMuchContentionError } from '../../functions/commands/command-handler.js';
+import { EVENT_STREAM_ID, EVENT_VERSION, eventTable } from '../../functions/tables.js';
 import { careCreated } from '../events/fixtures.js';
 import { localDocumentClient, localEventStore, uniqueId } from '../support/event-store.js';
 import { localStackInfo } from '../support/local.js';
 
 const store = localEventStore();
 const organiser = { actor: { kind: 'organiser', id: 'org-1' }, correlationId: 'req-1' } as const;
+/** As an append gets it from a command: who, why and when. */
+const appending = { ...organiser, recordedAt: new Date() };
 const eventsTable = () => localStackInfo().tables[eventTable.id]!;
 
 async function newSeries() {
   const seriesId = uniqueId('care');
   const created = { ...careCreated, data: { ...careCreated.data, seriesId } } as ConveneEvent;
-  await store.append(seriesStreamId(seriesId), [created], 0, organiser);
+  await store.append(seriesStreamId(seriesId), [created], 0, appending);
   return seriesId;
 }
 
@@ -42,7 +45,7 @@ describe('appending', () => {
       seriesStreamId(seriesId),
       seriesDecider.decide(scheduleCommand(seriesId, 's1'), (await load(seriesId)).state),
       1,
-      { ...organiser, causationId: 'cmd-9' },
+      { ...appending, causationId: 'cmd-9' },
     );
     const [read] = await store.read(seriesStreamId(seriesId), 1);
     expect(read).toEqual(event);
@@ -62,7 +65,12 @@ describe('appending', () => {
     const seriesId = await newSeries();
     const outcomes = await Promise.allSettled(
       Array.from({ length: 20 }, (_, i) =>
-        runCommand(store, seriesDecider, seriesStreamId(seriesId), scheduleCommand(seriesId, `w${i}`), organiser, {
+        handleCommand({
+          store,
+          decider: seriesDecider,
+          streamId: seriesStreamId(seriesId),
+          command: scheduleCommand(seriesId, `w${i}`),
+          context: organiser,
           maxAttempts: 4,
           backoffMs: 5,
         }),
@@ -81,7 +89,7 @@ describe('appending', () => {
     expect(sessions.length).toBe(applied.length);
     // Each fulfilled command's event is in the stream at the version it reported.
     for (const o of applied) {
-      const [mine] = (o as PromiseFulfilledResult<Awaited<ReturnType<typeof runCommand>>>).value.events;
+      const [mine] = (o as PromiseFulfilledResult<Awaited<ReturnType<typeof handleCommand>>>).value.events;
       expect(events[mine!.metadata.version - 1]?.metadata.eventId).toBe(mine!.metadata.eventId);
     }
   });
@@ -90,7 +98,7 @@ describe('appending', () => {
     const seriesId = await newSeries();
     await Promise.all(
       Array.from({ length: 20 }, (_, i) =>
-        runCommand(store, seriesDecider, seriesStreamId(seriesId), scheduleCommand(seriesId, `w${i}`), organiser, { maxAttempts: 60 }),
+        handleCommand({ store, decider: seriesDecider, streamId: seriesStreamId(seriesId), command: scheduleCommand(seriesId, `w${i}`), context: organiser, maxAttempts: 60 }),
       ),
     );
     const { state, events } = await load(seriesId);
@@ -102,7 +110,7 @@ describe('appending', () => {
     const seriesId = await newSeries();
     // The hint is wrong: the series exists. The append conflicts, the runner reads, and the
     // session lands at version 2 instead of a second SeriesCreated at version 1.
-    const result = await runCommand(store, seriesDecider, seriesStreamId(seriesId), scheduleCommand(seriesId, 'hinted'), organiser, { newStream: true });
+    const result = await handleCommand({ store, decider: seriesDecider, streamId: seriesStreamId(seriesId), command: scheduleCommand(seriesId, 'hinted'), context: organiser, expectedVersion: 'no-stream' });
     expect(result.version).toBe(2);
     expect((await load(seriesId)).events.map((e) => e.type)).toEqual(['SeriesCreated', 'SessionScheduled']);
   });
@@ -110,11 +118,11 @@ describe('appending', () => {
   it('a cached series load sees every change made since, by anyone', async () => {
     const seriesId = await newSeries();
     // Every load asks the store (freshMs 0); the next test gives states time to be trusted.
-    const loadCached = cachedSeriesLoader(store as never, { freshMs: 0 });
+    const loadCached = cachedSeriesLoader(seriesEvents(store), { freshMs: 0 });
     expect(Object.keys((await loadCached(seriesId)).sessions)).toEqual([]);
-    await runCommand(store, seriesDecider, seriesStreamId(seriesId), scheduleCommand(seriesId, 'later'), organiser);
+    await handleCommand({ store, decider: seriesDecider, streamId: seriesStreamId(seriesId), command: scheduleCommand(seriesId, 'later'), context: organiser });
     expect((await loadCached(seriesId)).sessions.later?.status).toBe('scheduled');
-    await runCommand(store, seriesDecider, seriesStreamId(seriesId), { type: 'CancelSession', seriesId, sessionId: 'later', reason: 'speaker ill' }, organiser);
+    await handleCommand({ store, decider: seriesDecider, streamId: seriesStreamId(seriesId), command: { type: 'CancelSession', seriesId, sessionId: 'later', reason: 'speaker ill' }, context: organiser });
     expect((await loadCached(seriesId)).sessions.later?.status).toBe('cancelled');
     await expect(loadCached(uniqueId('nowhere'))).rejects.toThrow(/There is no series/);
   });
@@ -122,13 +130,13 @@ describe('appending', () => {
   it('a cached series is used as it is within its fresh window, and asked anew on demand', async () => {
     const seriesId = await newSeries();
     let clock = 0;
-    const loadCached = cachedSeriesLoader(store as never, { freshMs: 1000, now: () => clock });
+    const loadCached = cachedSeriesLoader(seriesEvents(store), { freshMs: 1000, now: () => clock });
     await loadCached(seriesId);
-    await runCommand(store, seriesDecider, seriesStreamId(seriesId), scheduleCommand(seriesId, 'new'), organiser);
+    await handleCommand({ store, decider: seriesDecider, streamId: seriesStreamId(seriesId), command: scheduleCommand(seriesId, 'new'), context: organiser });
     clock = 999;
     expect((await loadCached(seriesId)).sessions.new).toBeUndefined();
     expect((await loadCached(seriesId, { fresh: true })).sessions.new?.status).toBe('scheduled');
-    await runCommand(store, seriesDecider, seriesStreamId(seriesId), { type: 'CancelSession', seriesId, sessionId: 'new', reason: 'moved online' }, organiser);
+    await handleCommand({ store, decider: seriesDecider, streamId: seriesStreamId(seriesId), command: { type: 'CancelSession', seriesId, sessionId: 'new', reason: 'moved online' }, context: organiser });
     // The fresh read at 999 restarted the window: trusted until 1999.
     clock = 1998;
     expect((await loadCached(seriesId)).sessions.new?.status).toBe('scheduled');
@@ -139,8 +147,8 @@ describe('appending', () => {
   it('refuses an append at a stale or a future version with a typed conflict', async () => {
     const seriesId = await newSeries();
     const events = seriesDecider.decide(scheduleCommand(seriesId, 'a'), (await load(seriesId)).state);
-    await expect(store.append(seriesStreamId(seriesId), events, 0, organiser)).rejects.toBeInstanceOf(StreamConflictError);
-    await expect(store.append(seriesStreamId(seriesId), events, 5, organiser)).rejects.toBeInstanceOf(StreamConflictError);
+    await expect(store.append(seriesStreamId(seriesId), events, 0, appending)).rejects.toBeInstanceOf(StreamConflictError);
+    await expect(store.append(seriesStreamId(seriesId), events, 5, appending)).rejects.toBeInstanceOf(StreamConflictError);
     expect(await store.read(seriesStreamId(seriesId))).toHaveLength(1);
   });
 
@@ -163,7 +171,7 @@ describe('appending', () => {
     await localDocumentClient().send(
       new PutCommand({ TableName: eventsTable(), Item: { [EVENT_STREAM_ID]: stream, [EVENT_VERSION]: 2, type: 'Placeholder' } }),
     );
-    await expect(store.append(stream, two, 0, organiser)).rejects.toBeInstanceOf(StreamConflictError);
+    await expect(store.append(stream, two, 0, appending)).rejects.toBeInstanceOf(StreamConflictError);
     const first = await localDocumentClient().send(
       new GetCommand({ TableName: eventsTable(), Key: { [EVENT_STREAM_ID]: stream, [EVENT_VERSION]: 1 } }),
     );
@@ -172,7 +180,7 @@ describe('appending', () => {
     // And an invalid event in a batch writes none of the batch.
     const other = memberStreamId(uniqueId('m'));
     const bad = [two[0]!, { ...two[1]!, data: { ...two[1]!.data, registrationId: '' } }] as typeof two;
-    await expect(store.append(other, bad, 0, organiser)).rejects.toThrow(/registrationId/);
+    await expect(store.append(other, bad, 0, appending)).rejects.toThrow(/registrationId/);
     expect(await store.read(other)).toEqual([]);
   });
 });
@@ -208,19 +216,11 @@ describe('reading', () => {
 
   it('pages through a long stream', async () => {
     const stream = memberStreamId(uniqueId('m'));
-    const deliveries = Array.from({ length: 90 }, (_, i) => ({
-      type: 'ReminderDelivered' as const,
-      data: {
-        memberId: 'm',
-        seriesId: 's',
-        sessionId: 'x',
-        deliveryId: `d${i}-${'x'.repeat(4000)}`.slice(0, 300),
-        kind: 'before-session' as const,
-        dueAt: '2027-05-22T19:00:00.000Z',
-        messageId: `<${i}@ses>`,
-      },
+    const changes = Array.from({ length: 90 }, (_, i) => ({
+      type: 'MemberPreferencesChanged' as const,
+      data: { memberId: 'm', language: i % 2 === 0 ? 'en' : 'es', timeZone: 'America/Guayaquil' },
     }));
-    for (let v = 0; v < 90; v += 30) await store.append(stream, deliveries.slice(v, v + 30), v, organiser);
+    for (let v = 0; v < 90; v += 30) await store.append(stream, changes.slice(v, v + 30), v, appending);
     const events = await store.read(stream);
     expect(events.map((e) => e.metadata.version)).toEqual(Array.from({ length: 90 }, (_, i) => i + 1));
   });
@@ -231,8 +231,8 @@ describe('idempotency', () => {
     const seriesId = await newSeries();
     const stream = seriesStreamId(seriesId);
     const key = uniqueId('idem');
-    const first = await runCommand(store, seriesDecider, stream, scheduleCommand(seriesId, 's1'), { ...organiser, idempotencyKey: key });
-    const retry = await runCommand(store, seriesDecider, stream, scheduleCommand(seriesId, 's1'), { ...organiser, idempotencyKey: key });
+    const first = await handleCommand({ store, decider: seriesDecider, streamId: stream, command: scheduleCommand(seriesId, 's1'), context: { ...organiser, idempotencyKey: key } });
+    const retry = await handleCommand({ store, decider: seriesDecider, streamId: stream, command: scheduleCommand(seriesId, 's1'), context: { ...organiser, idempotencyKey: key } });
     expect(first.replayed).toBe(false);
     expect(retry.replayed).toBe(true);
     expect(retry.events.map((e) => e.metadata.eventId)).toEqual(first.events.map((e) => e.metadata.eventId));
@@ -246,7 +246,7 @@ describe('idempotency', () => {
     const key = uniqueId('idem');
     const results = await Promise.all(
       Array.from({ length: 6 }, () =>
-        runCommand(store, seriesDecider, stream, scheduleCommand(seriesId, 'once'), { ...organiser, idempotencyKey: key }),
+        handleCommand({ store, decider: seriesDecider, streamId: stream, command: scheduleCommand(seriesId, 'once'), context: { ...organiser, idempotencyKey: key } }),
       ),
     );
     expect(new Set(results.map((r) => r.events[0]?.metadata.eventId)).size).toBe(1);
@@ -258,9 +258,9 @@ describe('idempotency', () => {
     const seriesId = await newSeries();
     const stream = seriesStreamId(seriesId);
     const key = uniqueId('idem');
-    await runCommand(store, seriesDecider, stream, scheduleCommand(seriesId, 's1'), { ...organiser, idempotencyKey: key });
+    await handleCommand({ store, decider: seriesDecider, streamId: stream, command: scheduleCommand(seriesId, 's1'), context: { ...organiser, idempotencyKey: key } });
     await expect(
-      runCommand(store, seriesDecider, stream, scheduleCommand(seriesId, 's2'), { ...organiser, idempotencyKey: key }),
+      handleCommand({ store, decider: seriesDecider, streamId: stream, command: scheduleCommand(seriesId, 's2'), context: { ...organiser, idempotencyKey: key } }),
     ).rejects.toBeInstanceOf(IdempotencyKeyReusedError);
     expect(await store.read(stream)).toHaveLength(2);
   });

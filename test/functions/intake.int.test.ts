@@ -9,7 +9,8 @@ import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { memberStreamId } from '../../events/member/index.js';
-import type { MemberEvent } from '../../events/member/events.js';
+import type { ConveneEvent } from '../../events/registry.js';
+import { memberEvents } from '../../functions/adapters/event-store/category-stores.js';
 import { documentClient } from '../../functions/adapters/dynamodb-client.js';
 import { conveneEventStore, type EventStore } from '../../functions/adapters/event-store/index.js';
 import { createRegistrationIntake, intakeKey, type RegistrationRequest } from '../../functions/adapters/intake/registration-intake.js';
@@ -19,7 +20,7 @@ import { takeRegistrationRequest } from '../../functions/intake/take-request.js'
 import { LOCAL_CREDENTIALS } from '../../infra/local/clients.js';
 import { startIntakePoller } from '../../infra/local/intake-poller.js';
 import type { DeadLetter } from '../../infra/local/stream-poller.js';
-import { INTAKE_PK, intakeTable, membersTable, tableEnvironment, type TableNames } from '../../infra/tables.js';
+import { INTAKE_PK, intakeTable, membersTable, tableEnvironment, type TableNames } from '../../functions/tables.js';
 import { clients, localStackInfo } from '../support/local.js';
 import { createTestTables, deleteTestTables } from '../support/tables.js';
 
@@ -62,14 +63,14 @@ const eventsOf = async (email: string) => {
 };
 const itemOf = async (requestId: string) => (await doc().send(new GetCommand({ TableName: names[intakeTable.id], Key: { [INTAKE_PK]: intakeKey(requestId) }, ConsistentRead: true }))).Item;
 
-async function withPoller<T>(run: (letters: DeadLetter[]) => Promise<T>, handlerStore?: EventStore<MemberEvent>) {
+async function withPoller<T>(run: (letters: DeadLetter[]) => Promise<T>, handlerStore?: EventStore<ConveneEvent>) {
   const letters: DeadLetter[] = [];
   const poller = await startIntakePoller({
     dynamodb: clients().dynamodb,
     doc: doc(),
     streams,
     tables: names,
-    store: (handlerStore ?? store()) as never,
+    store: handlerStore ?? store(),
     logger: quiet,
     intervalMs: 50,
     onDeadLetter: (l) => letters.push(l),
@@ -102,7 +103,7 @@ describe('the intake', () => {
     const email = unique('twice');
     const kept = request(email);
     await intake().accept(kept);
-    const deps = { store: store() as unknown as EventStore<MemberEvent>, members: members(), intake: { ...intake(), taken: async () => {} } };
+    const deps = { store: memberEvents(store()), members: members(), intake: { ...intake(), taken: async () => {} } };
     // The first take crashed before deleting the item: the item is there, and taken again.
     expect(await takeRegistrationRequest(deps, kept)).toBe('appended');
     expect(await takeRegistrationRequest(deps, kept)).toBe('seen-before');
@@ -134,9 +135,9 @@ describe('the intake', () => {
 
   it('retries a request that failed (DynamoDB busy) and then takes it, once', async () => {
     const email = unique('busy');
-    const real = store() as unknown as EventStore<MemberEvent>;
+    const real = store();
     let failures = 0;
-    const busy: EventStore<MemberEvent> = {
+    const busy: EventStore<ConveneEvent> = {
       ...real,
       append: async (...args: Parameters<typeof real.append>) => {
         if (failures++ < 2) throw new Error('ProvisionedThroughputExceededException');

@@ -8,7 +8,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { documentClient } from '../../functions/adapters/dynamodb-client.js';
 import { createMemberDirectory, normaliseEmail, sha256 } from '../../functions/adapters/members/member-directory.js';
 import { createTables } from '../../infra/local/create-tables.js';
-import { localTableNames, MEMBER_PK, membersTable } from '../../infra/tables.js';
+import { localTableNames, MEMBER_PK, membersTable } from '../../functions/tables.js';
 import { clients } from '../support/local.js';
 
 let table: string;

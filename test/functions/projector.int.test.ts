@@ -15,16 +15,17 @@ import type { SeriesSchedule } from '../../events/projections/schedule.js';
 import { seriesDecider, seriesStreamId } from '../../events/series/index.js';
 import { documentClient } from '../../functions/adapters/dynamodb-client.js';
 import { conveneEventStore } from '../../functions/adapters/event-store/index.js';
-import { createReadModelStore, type ReadModelStore } from '../../functions/adapters/read-models/read-model-store.js';
-import { runCommand } from '../../functions/commands/run-command.js';
+import { createReadModelStore, type ReadModelStore } from '../../functions/read-models/read-model-store.js';
+import { handleCommand } from '../../functions/commands/command-handler.js';
 import { createProjectorHandler } from '../../functions/projector/handler.js';
-import { projectionFailuresPk, scheduleKey, type ProjectionFailure } from '../../functions/projector/projections.js';
-import { toItem } from '../../functions/adapters/event-store/event-store.js';
+import { projectionFailuresPk, scheduleKey } from '../../functions/read-models/keys.js';
+import type { ProjectionFailure } from '../../functions/read-models/documents.js';
+import { toItem } from '../../functions/adapters/event-store/items.js';
 import { rebuildReadModels } from '../../functions/projector/rebuild.js';
 import { projectStream } from '../../functions/projector/project-stream.js';
 import { createTables } from '../../infra/local/create-tables.js';
 import { startStreamPoller, toLambdaRecord, type DeadLetter, type StreamPoller } from '../../infra/local/stream-poller.js';
-import { eventTable, localTableNames, readModelTable, tableEnvironment, type TableNames } from '../../infra/tables.js';
+import { eventTable, localTableNames, readModelTable, tableEnvironment, type TableNames } from '../../functions/tables.js';
 import { clients, localStackInfo } from '../support/local.js';
 import { careRequest, dialogueRequest } from '../support/seed-requests.js';
 
@@ -48,30 +49,30 @@ async function rebuilt(): Promise<Map<string, unknown>> {
   const fresh = localTableNames(`rb-${crypto.randomUUID().slice(0, 8)}`);
   await createTables(clients().dynamodb, fresh);
   const target = createReadModelStore(documentClient(clients().dynamodb), fresh[readModelTable.id]!);
-  await rebuildReadModels({ store, readModels: target, client: documentClient(clients().dynamodb), eventsTable: names[eventTable.id]! });
+  await rebuildReadModels({ store, readModels: target });
   return target.all();
 }
 
 async function writeSomeHistory(tag: string) {
   const seriesId = `care-${tag}`;
   const stream = seriesStreamId(seriesId);
-  await runCommand(store, seriesDecider, stream, { type: 'CreateSeries', seriesId, ...careRequest }, context);
+  await handleCommand({ store, decider: seriesDecider, streamId: stream, command: { type: 'CreateSeries', seriesId, ...careRequest }, context });
   for (const [i, start] of ['2027-03-07T15:00', '2027-03-21T15:00', '2027-05-23T15:00'].entries()) {
-    await runCommand(store, seriesDecider, stream, { type: 'ScheduleSession', seriesId, sessionId: `l${i}`, title: { en: `Lecture ${i}` }, start, durationMinutes: 90 }, context);
+    await handleCommand({ store, decider: seriesDecider, streamId: stream, command: { type: 'ScheduleSession', seriesId, sessionId: `l${i}`, title: { en: `Lecture ${i}` }, start, durationMinutes: 90 }, context });
   }
-  await runCommand(store, seriesDecider, stream, { type: 'RescheduleSession', seriesId, sessionId: 'l0', start: '2027-03-14T15:00' }, context);
-  await runCommand(store, seriesDecider, stream, { type: 'CancelSession', seriesId, sessionId: 'l1', reason: 'speaker ill' }, context);
+  await handleCommand({ store, decider: seriesDecider, streamId: stream, command: { type: 'RescheduleSession', seriesId, sessionId: 'l0', start: '2027-03-14T15:00' }, context });
+  await handleCommand({ store, decider: seriesDecider, streamId: stream, command: { type: 'CancelSession', seriesId, sessionId: 'l1', reason: 'speaker ill' }, context });
   const dialogueId = `vd-${tag}`;
-  await runCommand(store, seriesDecider, seriesStreamId(dialogueId), { type: 'CreateSeries', seriesId: dialogueId, ...dialogueRequest }, context);
+  await handleCommand({ store, decider: seriesDecider, streamId: seriesStreamId(dialogueId), command: { type: 'CreateSeries', seriesId: dialogueId, ...dialogueRequest }, context });
   for (const m of ['haifa', 'quito', 'delhi']) {
     const memberId = `${m}-${tag}`;
-    await runCommand(
+    await handleCommand({
       store,
-      memberDecider,
-      memberStreamId(memberId),
-      { type: 'RequestRegistration', memberId, seriesId, registrationId: `r-${memberId}`, sessions: 'all', language: 'es', timeZone: 'America/Guayaquil', source: 'organiser' },
+      decider: memberDecider,
+      streamId: memberStreamId(memberId),
+      command: { type: 'RequestRegistration', memberId, seriesId, registrationId: `r-${memberId}`, sessions: 'all', language: 'es', timeZone: 'America/Guayaquil', source: 'organiser' },
       context,
-    );
+    });
   }
   return seriesId;
 }
@@ -243,7 +244,7 @@ describe('a stream record that keeps failing', () => {
     const fresh = localTableNames(`rbp-${crypto.randomUUID().slice(0, 8)}`);
     await createTables(clients().dynamodb, fresh);
     const target = createReadModelStore(documentClient(clients().dynamodb), fresh[readModelTable.id]!);
-    const report = await rebuildReadModels({ store, readModels: target, client: documentClient(clients().dynamodb), eventsTable: names[eventTable.id]! });
+    const report = await rebuildReadModels({ store, readModels: target });
     expect(report.unreadable.map((u) => [u.streamId, u.version])).toContainEqual([seriesStreamId('care-rb'), 7]);
     expect(await target.get(scheduleKey('care-rb'))).toBeUndefined();
     // The same history's dialogue and members, and everything else, are rebuilt.

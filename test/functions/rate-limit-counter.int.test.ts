@@ -14,7 +14,7 @@ import { isStorageUnavailable } from '../../functions/adapters/storage-unavailab
 import { createTables } from '../../infra/local/create-tables.js';
 import { LOCAL_CREDENTIALS } from '../../infra/local/clients.js';
 import { freePort } from '../../infra/local/free-port.js';
-import { IDEMPOTENCY_EXPIRES_AT, IDEMPOTENCY_KEY, idempotencyTable, localTableNames } from '../../infra/tables.js';
+import { IDEMPOTENCY_EXPIRES_AT, IDEMPOTENCY_KEY, idempotencyTable, localTableNames } from '../../functions/tables.js';
 import { clients, localStackInfo } from '../support/local.js';
 
 let table: string;

@@ -10,14 +10,14 @@ import { inSequence } from '../../events/shared/decider.js';
 import { seriesDecider, seriesStreamId } from '../../events/series/index.js';
 import { documentClient } from '../../functions/adapters/dynamodb-client.js';
 import { conveneEventStore } from '../../functions/adapters/event-store/index.js';
-import { createReadModelStore, type ReadModelStore } from '../../functions/adapters/read-models/read-model-store.js';
-import { runCommand } from '../../functions/commands/run-command.js';
+import { createReadModelStore, type ReadModelStore } from '../../functions/read-models/read-model-store.js';
+import { handleCommand } from '../../functions/commands/command-handler.js';
 import { mapLimited } from '../../functions/map-limited.js';
-import { scheduleKey } from '../../functions/projector/projections.js';
+import { scheduleKey } from '../../functions/read-models/keys.js';
 import { projectStream } from '../../functions/projector/project-stream.js';
-import { allStreamIds, rebuildReadModels } from '../../functions/projector/rebuild.js';
+import { rebuildReadModels } from '../../functions/projector/rebuild.js';
 import { createTables } from '../../infra/local/create-tables.js';
-import { eventTable, localTableNames, readModelTable, tableEnvironment, type TableNames } from '../../infra/tables.js';
+import { localTableNames, readModelTable, tableEnvironment, type TableNames } from '../../functions/tables.js';
 import { clients } from '../support/local.js';
 import { careRequest } from '../support/seed-requests.js';
 
@@ -39,7 +39,7 @@ async function freshReadModels(): Promise<ReadModelStore> {
 /** Stream by stream, as the projector does (one conditional put per document). */
 async function projectedOneByOne(): Promise<Map<string, unknown>> {
   const target = await freshReadModels();
-  const ids = await allStreamIds(client, names[eventTable.id]!);
+  const ids = await store.listAllStreams();
   await mapLimited(ids, 8, (id) => projectStream({ store, readModels: target }, id));
   return target.all();
 }
@@ -52,30 +52,30 @@ beforeAll(async () => {
   // Two series and 60 members registered for both (about 250 documents: several transactions).
   const seriesIds = ['care-a', 'care-b'];
   for (const seriesId of seriesIds) {
-    await runCommand(
+    await handleCommand({
       store,
-      inSequence(seriesDecider),
-      seriesStreamId(seriesId),
-      [
+      decider: inSequence(seriesDecider),
+      streamId: seriesStreamId(seriesId),
+      command: [
         { type: 'CreateSeries', seriesId, ...careRequest },
         { type: 'ScheduleSession', seriesId, sessionId: 'l0', title: { en: 'Lecture' }, start: '2027-03-07T15:00', durationMinutes: 90 },
         { type: 'RescheduleSession', seriesId, sessionId: 'l0', start: '2027-03-14T15:00' },
       ],
       context,
-    );
+    });
   }
   await mapLimited(Array.from({ length: MEMBERS }, (_, i) => `m${i}`), 8, (memberId) =>
-    runCommand(
+    handleCommand({
       store,
-      inSequence(memberDecider),
-      memberStreamId(memberId),
-      [
+      decider: inSequence(memberDecider),
+      streamId: memberStreamId(memberId),
+      command: [
         ...seriesIds.map((seriesId) => ({ type: 'RequestRegistration' as const, memberId, seriesId, registrationId: `r-${memberId}-${seriesId}`, sessions: 'all' as const, language: 'es', timeZone: 'America/Guayaquil', source: 'organiser' as const })),
         ...(memberId.endsWith('7') ? [{ type: 'ChangePreferences' as const, memberId, reminderOffsets: ['P2D'] }] : []),
         ...(memberId.endsWith('3') ? [{ type: 'CancelRegistration' as const, memberId, seriesId: 'care-b', sessions: 'all' as const, cancelledBy: 'member' as const }] : []),
       ],
       context,
-    ),
+    }),
   );
   expected = await projectedOneByOne();
 }, 120_000);
@@ -83,7 +83,7 @@ beforeAll(async () => {
 describe('rebuildReadModels', () => {
   it('writes, batched, exactly the documents stream-by-stream projection writes', async () => {
     const target = await freshReadModels();
-    const report = await rebuildReadModels({ store, readModels: target, client, eventsTable: names[eventTable.id]! });
+    const report = await rebuildReadModels({ store, readModels: target });
     expect(report).toMatchObject({ streams: MEMBERS + 2, projected: MEMBERS + 2 });
     const rebuilt = await target.all();
     // A schedule, timetable and mail-queue item per series; registrations, two roster entries
@@ -96,7 +96,7 @@ describe('rebuildReadModels', () => {
     const target = await freshReadModels();
     const ahead = { note: 'written by a live projector at a later version' };
     await target.putIfNewer(scheduleKey('care-a'), 99, ahead);
-    const report = await rebuildReadModels({ store, readModels: target, client, eventsTable: names[eventTable.id]! });
+    const report = await rebuildReadModels({ store, readModels: target });
     expect(await target.get(scheduleKey('care-a'))).toEqual({ version: 99, doc: ahead });
     const rebuilt = await target.all();
     expect(rebuilt.size).toBe(expected.size);
@@ -118,7 +118,7 @@ describe('rebuildReadModels', () => {
       },
     });
     const target = await freshReadModels();
-    const report = await rebuildReadModels({ store, readModels: target, client: reversing, eventsTable: names[eventTable.id]! });
+    const report = await rebuildReadModels({ store: conveneEventStore(tableEnvironment(names), reversing), readModels: target });
     expect(report.streams).toBe(MEMBERS + 2);
     expect(await target.all()).toEqual(expected);
   });

@@ -14,7 +14,7 @@ import { createSuppressionList, suppressionKey, type SuppressionList } from '../
 import type { FeedbackDeps, FeedbackLogger } from '../../functions/ses-feedback/feedback.js';
 import { createSesFeedbackHandler, sesFeedbackFromEnvironment } from '../../functions/ses-feedback/handler.js';
 import { createTables } from '../../infra/local/create-tables.js';
-import { eventTable, localTableNames, membersTable, tableEnvironment, type TableNames } from '../../infra/tables.js';
+import { eventTable, localTableNames, membersTable, tableEnvironment, type TableNames } from '../../functions/tables.js';
 import { clients } from '../support/local.js';
 
 const TOPIC_ARN = 'arn:aws:sns:eu-west-1:123456789012:convene-ses-feedback';

@@ -7,7 +7,7 @@ import { Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { AUTH_ENV, ORGANISERS_GROUP, PUBLIC_BASE_URL_ENV, SIGNING_SECRET_ARN_ENV, routes } from '../../functions/api/route-table.js';
 import { ConveneStack } from '../../infra/stack/convene-stack.js';
-import { deliveryTable, eventTable, idempotencyTable, intakeTable, membersTable, readModelTable } from '../../infra/tables.js';
+import { deliveryTable, eventTable, idempotencyTable, intakeTable, membersTable, readModelTable } from '../../functions/tables.js';
 import { TABLE_READ_ACTIONS, TABLE_READ_WRITE_ACTIONS, TABLE_WRITE_ACTIONS, arnKey, grantsOfRole, tableArns } from './template-grants.js';
 import type { Resource } from './template-grants.js';
 import { testApp } from './test-stack.js';

@@ -8,7 +8,7 @@ import { MAIL_FROM_ENV, PUBLIC_BASE_URL_ENV, SIGNING_SECRET_ARN_ENV } from '../.
 import { MAIL_SEND_RATE_ENV } from '../../functions/dispatcher/send-rate.js';
 import type { ConveneStack } from '../../infra/stack/convene-stack.js';
 import { entryOf } from '../../infra/stack/node-function.js';
-import { DELIVERY_EXPIRES_AT, DELIVERY_FAILURE_SERIES, DELIVERY_FAILURE_SORT, DELIVERY_FAILURES_INDEX, DELIVERY_PK, DELIVERY_SK, deliveryTable, eventTable, idempotencyTable, membersTable, readModelTable, tables } from '../../infra/tables.js';
+import { DELIVERY_EXPIRES_AT, DELIVERY_FAILURE_SERIES, DELIVERY_FAILURE_SORT, DELIVERY_FAILURES_INDEX, DELIVERY_PK, DELIVERY_SK, deliveryTable, eventTable, idempotencyTable, membersTable, readModelTable, tables } from '../../functions/tables.js';
 import { TABLE_READ_ACTIONS, TABLE_READ_WRITE_ACTIONS, TABLE_WRITE_ACTIONS, arnKey, conditionalKey, grantsOfRole, tableArns } from './template-grants.js';
 import type { Resource } from './template-grants.js';
 import { expectNodeFunction, synthTestStack } from './test-stack.js';

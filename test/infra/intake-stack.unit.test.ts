@@ -7,7 +7,7 @@ import { Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ConveneStack } from '../../infra/stack/convene-stack.js';
 import { entryOf } from '../../infra/stack/node-function.js';
-import { eventTable, intakeTable, membersTable, readModelTable, idempotencyTable } from '../../infra/tables.js';
+import { eventTable, intakeTable, membersTable, readModelTable, idempotencyTable } from '../../functions/tables.js';
 import { QUEUE_SEND_ACTIONS, STREAM_READ_ACTIONS, TABLE_READ_WRITE_ACTIONS, arnKey, grantsOfRole, tableArns } from './template-grants.js';
 import type { Resource } from './template-grants.js';
 import { testApp } from './test-stack.js';

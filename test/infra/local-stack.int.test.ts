@@ -30,8 +30,8 @@ import {
   idempotencyTable,
   localTableNames,
   tables,
-} from '../../infra/tables.js';
-import type { KeyDefinition, TableDefinition } from '../../infra/tables.js';
+} from '../../functions/tables.js';
+import type { KeyDefinition, TableDefinition } from '../../functions/tables.js';
 import { clients, localStackInfo } from '../support/local.js';
 
 function keyAttributes(d: TableDefinition) {
@@ -64,7 +64,7 @@ function sortByName<T>(items: T[], field = 'AttributeName'): T[] {
 }
 
 describe('the globally started local stack', () => {
-  it.each(tables.map((t) => [t.id, t] as const))('has table %s as infra/tables.ts defines it', async (_id, definition) => {
+  it.each(tables.map((t) => [t.id, t] as const))('has table %s as functions/tables.ts defines it', async (_id, definition) => {
     const info = localStackInfo();
     const name = info.tables[definition.id]!;
     const { Table } = await clients().dynamodb.send(new DescribeTableCommand({ TableName: name }));

@@ -10,7 +10,7 @@ import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ConveneStack } from '../../infra/stack/convene-stack.js';
 import { entryOf } from '../../infra/stack/node-function.js';
-import { deliveryTable, eventTable, idempotencyTable, intakeTable, membersTable, readModelTable } from '../../infra/tables.js';
+import { deliveryTable, eventTable, idempotencyTable, intakeTable, membersTable, readModelTable } from '../../functions/tables.js';
 import {
   QUEUE_SEND_ACTIONS,
   STREAM_READ_ACTIONS,

@@ -13,7 +13,7 @@ import { AUTH_ENV, PUBLIC_BASE_URL_ENV } from '../../functions/api/route-table.j
 import { UPLOAD_ORIGINS_CONTEXT, uploadOriginsContext } from '../../infra/stack/context.js';
 import { ConveneStack } from '../../infra/stack/convene-stack.js';
 import { entryOf } from '../../infra/stack/node-function.js';
-import { deliveryTable, eventTable, idempotencyTable, membersTable, readModelTable, tables } from '../../infra/tables.js';
+import { deliveryTable, eventTable, idempotencyTable, membersTable, readModelTable, tables } from '../../functions/tables.js';
 import { TABLE_READ_ACTIONS, TABLE_READ_WRITE_ACTIONS, TABLE_WRITE_ACTIONS, arnKey, grantsOfRole, tableArns } from './template-grants.js';
 import type { Resource } from './template-grants.js';
 import { TEST_CONTEXT, bucketNotificationsHandler, expectNodeFunction, synthTestStack, testApp } from './test-stack.js';

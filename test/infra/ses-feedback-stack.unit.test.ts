@@ -6,7 +6,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { ConveneStack } from '../../infra/stack/convene-stack.js';
 import { entryOf } from '../../infra/stack/node-function.js';
-import { eventTable, idempotencyTable, membersTable, tables } from '../../infra/tables.js';
+import { eventTable, idempotencyTable, membersTable, tables } from '../../functions/tables.js';
 import { TABLE_READ_WRITE_ACTIONS, arnKey, grantsOfRole, tableArns } from './template-grants.js';
 import type { Resource } from './template-grants.js';
 import { expectNodeFunction, publishOnlyThroughTls, synthTestStack } from './test-stack.js';

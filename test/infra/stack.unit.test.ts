@@ -11,7 +11,7 @@ import {
   eventTable,
   idempotencyTable,
   tables,
-} from '../../infra/tables.js';
+} from '../../functions/tables.js';
 import { testApp } from './test-stack.js';
 
 const TABLE = 'AWS::DynamoDB::GlobalTable';
@@ -32,7 +32,7 @@ describe('ConveneStack', () => {
     return stack.getLogicalId(stack.table(tables.find((t) => t.id === id)!).node.defaultChild as never);
   }
 
-  it('creates exactly one table per definition in infra/tables.ts', () => {
+  it('creates exactly one table per definition in functions/tables.ts', () => {
     template.resourceCountIs(TABLE, tables.length);
     template.resourceCountIs('AWS::DynamoDB::Table', 0);
     expect(Object.keys(stack.tables).sort()).toEqual(tables.map((t) => t.id).sort());

@@ -11,7 +11,7 @@ import type { AppProps, CfnElement, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { afterAll, expect } from 'vitest';
 import { ConveneStack } from '../../infra/stack/convene-stack.js';
-import type { TableDefinition } from '../../infra/tables.js';
+import type { TableDefinition } from '../../functions/tables.js';
 import type { Resource } from './template-grants.js';
 
 export const TEST_CONTEXT = {

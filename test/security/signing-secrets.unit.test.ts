@@ -16,7 +16,7 @@ import { apiHandlerFromEnvironment } from '../../functions/api/environment.js';
 import { AUTH_ENV, MAIL_FROM_ENV, PUBLIC_BASE_URL_ENV, SIGNING_SECRET_ARN_ENV, SIGNING_SECRETS_ENV } from '../../functions/api/route-table.js';
 import { createTokenSigner } from '../../functions/security/signed-token.js';
 import { linkSigningFromEnvironment, SIGNING_SECRETS_MAX_AGE_SECONDS } from '../../functions/security/signing-secrets.js';
-import { localTableNames, tableEnvironment } from '../../infra/tables.js';
+import { localTableNames, tableEnvironment } from '../../functions/tables.js';
 
 const ARN = 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:LinkSigningSecret-AbCdEf';
 const FIRST = 'f'.repeat(48);

@@ -9,19 +9,18 @@ import type { Server } from 'node:http';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { SESClient } from '@aws-sdk/client-ses';
 import { serve } from '@hono/node-server';
-import { createEventStore, type conveneEventStore } from '../../functions/adapters/event-store/index.js';
+import { conveneEventStore } from '../../functions/adapters/event-store/index.js';
 import { documentClient } from '../../functions/adapters/dynamodb-client.js';
 import { createMemberDirectory, type MemberDirectory } from '../../functions/adapters/members/member-directory.js';
-import { createReadModelStore, type ReadModelStore } from '../../functions/adapters/read-models/read-model-store.js';
-import { batchedFeedReads, feedTablesOf } from '../../functions/adapters/read-models/member-feed-reads.js';
+import { createReadModelStore, type ReadModelStore } from '../../functions/read-models/read-model-store.js';
+import { batchedFeedReads, feedTablesOf } from '../../functions/read-models/member-feed-reads.js';
 import type { RecordingStore } from '../../functions/adapters/recordings/recording-store.js';
 import { createApi } from '../../functions/api/app.js';
 import { createManageAttempts } from '../../functions/adapters/members/manage-attempts.js';
 import { createTokenSigner, type TokenSigner } from '../../functions/security/signed-token.js';
 import { freePort } from '../../infra/local/free-port.js';
 import { localTokenVerifier, mintOrganiserToken, newSigningKey, type SigningKey } from '../../infra/local/organiser-token.js';
-import { eventRegistry } from '../../events/registry.js';
-import { deliveryTable, eventTable, idempotencyTable, intakeTable, membersTable, readModelTable, type TableNames } from '../../infra/tables.js';
+import { deliveryTable, idempotencyTable, intakeTable, membersTable, readModelTable, tableEnvironment, type TableNames } from '../../functions/tables.js';
 import { createRegistrationIntake } from '../../functions/adapters/intake/registration-intake.js';
 import { createFailureReader } from '../../functions/adapters/deliveries/delivery-failures.js';
 import { createRateLimitCounter } from '../../functions/adapters/rate-limits/rate-limit-counter.js';
@@ -83,15 +82,9 @@ export async function buildTestApp(options: TestAppOptions): Promise<TestApp> {
   const { names } = options;
   const now = options.now ?? (() => new Date());
   const client = documentClient(options.dynamodb);
-  // conveneEventStore as the handlers wire it, but on the API's clock: with the real time for
-  // `recordedAt` and a test's for the commands, `asOf` and reminders (due after confirmation)
-  // would compare instants of two clocks.
-  const store: ReturnType<typeof conveneEventStore> = createEventStore({
-    client,
-    tables: { events: names[eventTable.id]!, idempotency: names[idempotencyTable.id]! },
-    registry: eventRegistry,
-    clock: now,
-  });
+  // The API's commands record their events on its clock (`now`): `asOf` and reminders (due
+  // after confirmation) compare instants of that one clock.
+  const store = conveneEventStore(tableEnvironment(names), client);
   const readModels = createReadModelStore(client, names[readModelTable.id]!);
   const members = createMemberDirectory(client, names[membersTable.id]!);
   const key = await newSigningKey();
@@ -107,7 +100,7 @@ export async function buildTestApp(options: TestAppOptions): Promise<TestApp> {
     failures: createFailureReader(client, names[deliveryTable.id]!),
     members,
     intake: createRegistrationIntake(client, names[intakeTable.id]!),
-    feedReads: batchedFeedReads(client, feedTablesOf(names), readModels),
+    feedReads: batchedFeedReads(client, feedTablesOf(names), { readModels, store }),
     signer,
     manageAttempts: createManageAttempts(client, names[membersTable.id]!),
     baseUrl: url,

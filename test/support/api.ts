@@ -17,7 +17,7 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { afterAll, afterEach, beforeAll, beforeEach } from 'vitest';
 import type { conveneEventStore } from '../../functions/adapters/event-store/index.js';
 import type { MemberDirectory } from '../../functions/adapters/members/member-directory.js';
-import type { ReadModelStore } from '../../functions/adapters/read-models/read-model-store.js';
+import type { ReadModelStore } from '../../functions/read-models/read-model-store.js';
 import { createRecordingStore, type RecordingStore } from '../../functions/adapters/recordings/recording-store.js';
 import { createArchiver, type ArchiveReport } from '../../functions/archiver/archive.js';
 import { createProjectorHandler } from '../../functions/projector/handler.js';
@@ -26,7 +26,7 @@ import { LOCAL_CREDENTIALS, localClients } from '../../infra/local/clients.js';
 import { mintOrganiserToken, type SigningKey, type TokenClaims } from '../../infra/local/organiser-token.js';
 import { RECORDINGS_BUCKET, startS3Local, type S3Local } from '../../infra/local/s3-local.js';
 import { startStreamPoller, type DeadLetter, type StreamPoller } from '../../infra/local/stream-poller.js';
-import { eventTable, type TableNames } from '../../infra/tables.js';
+import { eventTable, type TableNames } from '../../functions/tables.js';
 import { buildTestApp, closeServer, requestApi, type ApiResponse, type RequestOptions, type TestAppOptions } from './api-app.js';
 import { clients, localStackInfo } from './local.js';
 import { createTestTables, deleteTestTables } from './tables.js';
@@ -136,7 +136,7 @@ export function useTestApi(options: TestApiOptions = {}): TestApi {
       });
       const { store, readModels } = built;
       if (ownS3) {
-        const archiver = createArchiver({ store, recordings });
+        const archiver = createArchiver({ store, recordings, now: () => clock.now ?? new Date() });
         onS3Event = (event) => {
           s3Events.push(event);
           archiving.push(

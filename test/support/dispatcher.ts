@@ -10,7 +10,7 @@ import { MAIL_FROM_ENV, PUBLIC_BASE_URL_ENV, SIGNING_SECRETS_ENV } from '../../f
 import type { DispatcherDeps } from '../../functions/dispatcher/dispatch.js';
 import { dispatcherFromEnvironment } from '../../functions/dispatcher/environment.js';
 import { MAIL_SEND_RATE_ENV } from '../../functions/dispatcher/send-rate.js';
-import { tableEnvironment } from '../../infra/tables.js';
+import { tableEnvironment } from '../../functions/tables.js';
 import type { TestApi } from './api.js';
 import { clients } from './local.js';
 

@@ -1,7 +1,7 @@
 /** The Convene event store on the integration run's DynamoDB Local. */
 import { conveneEventStore } from '../../functions/adapters/event-store/index.js';
 import { documentClient } from '../../functions/adapters/dynamodb-client.js';
-import { tableEnvironment } from '../../infra/tables.js';
+import { tableEnvironment } from '../../functions/tables.js';
 import { clients, localStackInfo } from './local.js';
 
 export function localEventStore() {

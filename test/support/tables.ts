@@ -1,12 +1,12 @@
 /**
  * Tables of a test's own in the run's DynamoDB Local: created all at once (one CreateTable per
- * table of infra/tables.ts, in parallel, with TTL where defined, as createTables makes them)
+ * table of functions/tables.ts, in parallel, with TTL where defined, as createTables makes them)
  * and deleted when the test is done, so that many runs in one DynamoDB Local do not pile up.
  */
 import { CreateTableCommand, DeleteTableCommand, ResourceNotFoundException, UpdateTimeToLiveCommand, waitUntilTableExists } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { createInput } from '../../infra/local/create-tables.js';
-import { localTableNames, tables, type TableNames } from '../../infra/tables.js';
+import { localTableNames, tables, type TableNames } from '../../functions/tables.js';
 
 /** Fresh names (a random prefix) and the tables under them. */
 export async function createTestTables(client: DynamoDBClient, prefix: string): Promise<TableNames> {

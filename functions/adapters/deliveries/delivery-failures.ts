@@ -1,5 +1,5 @@
 /**
- * Mail that could not be sent, kept on the delivery-ledger item it is about (infra/tables.ts
+ * Mail that could not be sent, kept on the delivery-ledger item it is about (functions/tables.ts
  * `deliveryTable`): what failed, why, when first and last, how often, and what the mail was
  * made from (`basis`). An item with a failure carries `failureSeries`, so the sparse index
  * `DELIVERY_FAILURES_INDEX` lists a series' failures for its organisers; a send that succeeds
@@ -10,7 +10,7 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 // A namespace import: esbuild then keeps only the parts of zod in use (not its 64 locales).
 import * as z from 'zod';
-import { DELIVERY_FAILURES_INDEX, DELIVERY_FAILURE_SERIES, DELIVERY_FAILURE_SORT } from '../../../infra/tables.js';
+import { DELIVERY_FAILURES_INDEX, DELIVERY_FAILURE_SERIES, DELIVERY_FAILURE_SORT } from '../../tables.js';
 import { definedOnly } from '../../../events/shared/objects.js';
 import { queryAll } from '../dynamodb-pages.js';
 

@@ -1,5 +1,5 @@
 /**
- * The delivery ledger on DynamoDB (infra/tables.ts `deliveryTable`): one item per thing a
+ * The delivery ledger on DynamoDB (functions/tables.ts `deliveryTable`): one item per thing a
  * member can be sent (their invite state for a session, one reminder slot), claimed before a
  * send and recorded after it.
  *
@@ -24,7 +24,7 @@
  * settled one item at a time.
  */
 import { TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { DELIVERY_EXPIRES_AT, DELIVERY_PK, DELIVERY_SK } from '../../../infra/tables.js';
+import { DELIVERY_EXPIRES_AT, DELIVERY_PK, DELIVERY_SK } from '../../tables.js';
 import { queryAll } from '../dynamodb-pages.js';
 import * as z from 'zod';
 import { groupCommit } from './group-commit.js';

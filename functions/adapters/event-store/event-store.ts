@@ -19,8 +19,10 @@ import {
   LISTED_STREAM_CATEGORIES,
   STREAM_CATEGORY,
   STREAMS_BY_CATEGORY_INDEX,
-} from '../../../infra/tables.js';
-import { AppendTooLargeError, IdempotencyKeyTakenError, StreamConflictError, StoredEventInvalidError } from './errors.js';
+} from '../../tables.js';
+import { AppendTooLargeError, IdempotencyKeyTakenError, StreamConflictError } from './errors.js';
+import { fromItem, toItem } from './items.js';
+import { scanEvents, scanStreamIds, streamsMovedPast, type ScanPage, type StreamPosition } from './scan.js';
 import { isAwsError } from '../aws-errors.js';
 
 /** DynamoDB transactions hold at most 100 items: the expected-version check and an idempotency record take two. */
@@ -29,6 +31,8 @@ export const IDEMPOTENCY_TTL_SECONDS = 7 * 24 * 3600;
 
 export interface AppendContext {
   readonly actor: Actor;
+  /** When the events are recorded: the clock of the command that decided them. */
+  readonly recordedAt: Date;
   readonly correlationId: string;
   /** Defaults to the correlation id (the request itself caused it). */
   readonly causationId?: string;
@@ -45,26 +49,40 @@ export interface IdempotencyRecord {
   readonly toVersion: number;
 }
 
-export interface EventStore<E extends DomainEvent> {
+/** What one stream's commands need: append, read, and the records of idempotency keys. */
+export interface StreamStore<E extends DomainEvent> {
   append(streamId: string, events: readonly E[], expectedVersion: number, context: AppendContext): Promise<RecordedEvent<E>[]>;
   /** Events with a version above `fromVersion`, in order, validated and upcast. */
   read(streamId: string, fromVersion?: number, toVersion?: number): Promise<RecordedEvent<E>[]>;
-  findIdempotencyRecord(key: string): Promise<IdempotencyRecord | undefined>;
+  /** The record of an idempotency key, unless it expired by `now`. */
+  findIdempotencyRecord(key: string, now: Date): Promise<IdempotencyRecord | undefined>;
+}
+
+/** The event store: every stream, and the reads across streams. */
+export interface EventStore<E extends DomainEvent> extends StreamStore<E> {
   /** Ids of every stream of a listed category (`series`), in id order. */
   listStreams(category: string): Promise<string[]>;
+  /** Ids of every stream of any category, in id order (a Scan: rebuilds and tests). */
+  listAllStreams(options?: { readonly segments?: number }): Promise<string[]>;
+  /**
+   * Every event of every stream, decoded (or marked unreadable), page by page, `segments`
+   * Scans in parallel (default 4). A segment's pages come one after the other; DynamoDB hands out
+   * a stream's events together and in order, but does not promise it.
+   */
+  scanAll(onPage: (page: ScanPage<E>) => Promise<void>, options?: { readonly segments?: number }): Promise<void>;
+  /** The streams among these that have an event after the version given ("has it moved past v?"). */
+  movedPast(positions: readonly StreamPosition[]): Promise<Set<string>>;
 }
 
 export interface EventStoreOptions<E extends DomainEvent> {
   readonly client: DynamoDBDocumentClient;
   readonly tables: { readonly events: string; readonly idempotency: string };
   readonly registry: EventRegistry<E>;
-  readonly clock?: () => Date;
   readonly newId?: () => string;
 }
 
 export function createEventStore<E extends DomainEvent>(options: EventStoreOptions<E>): EventStore<E> {
   const { client, tables, registry } = options;
-  const clock = options.clock ?? (() => new Date());
   const newId = options.newId ?? (() => crypto.randomUUID());
 
   return {
@@ -76,7 +94,7 @@ export function createEventStore<E extends DomainEvent>(options: EventStoreOptio
       if (events.length > MAX_EVENTS_PER_APPEND) {
         throw new AppendTooLargeError(`one append holds at most ${MAX_EVENTS_PER_APPEND} events, not ${events.length}`);
       }
-      const recordedAt = clock().toISOString();
+      const recordedAt = context.recordedAt.toISOString();
       const recorded = events.map((event, i): RecordedEvent<E> => {
         const encoded = registry.encode(event);
         return {
@@ -106,7 +124,7 @@ export function createEventStore<E extends DomainEvent>(options: EventStoreOptio
         return recorded;
       }
 
-      const now = Math.floor(clock().getTime() / 1000);
+      const now = Math.floor(context.recordedAt.getTime() / 1000);
       const idempotencyItem = context.idempotency && {
         Put: {
           TableName: tables.idempotency,
@@ -193,11 +211,17 @@ export function createEventStore<E extends DomainEvent>(options: EventStoreOptio
       return ids;
     },
 
-    async findIdempotencyRecord(key) {
+    listAllStreams: (options = {}) => scanStreamIds(client, tables.events, options.segments ?? 4),
+
+    scanAll: (onPage, options = {}) => scanEvents(client, tables.events, registry, options.segments ?? 4, onPage),
+
+    movedPast: (positions) => streamsMovedPast(client, tables.events, positions),
+
+    async findIdempotencyRecord(key, at) {
       const { Item } = await client.send(
         new GetCommand({ TableName: tables.idempotency, Key: { [IDEMPOTENCY_KEY]: key }, ConsistentRead: true }),
       );
-      if (!Item || Number(Item[IDEMPOTENCY_EXPIRES_AT]) < Math.floor(clock().getTime() / 1000)) return undefined;
+      if (!Item || Number(Item[IDEMPOTENCY_EXPIRES_AT]) < Math.floor(at.getTime() / 1000)) return undefined;
       return {
         key,
         fingerprint: String(Item.fingerprint),
@@ -207,53 +231,4 @@ export function createEventStore<E extends DomainEvent>(options: EventStoreOptio
       };
     },
   };
-}
-
-/** The stored form of an event: the envelope's fields flattened beside the data. */
-export function toItem(event: RecordedEvent): Record<string, unknown> {
-  const { metadata } = event;
-  const category = streamCategory(metadata.streamId);
-  return {
-    // The first event of a listed stream puts the stream in the by-category index.
-    ...(metadata.version === 1 && LISTED_STREAM_CATEGORIES.includes(category) ? { [STREAM_CATEGORY]: category } : {}),
-    [EVENT_STREAM_ID]: metadata.streamId,
-    [EVENT_VERSION]: metadata.version,
-    eventId: metadata.eventId,
-    type: event.type,
-    schemaVersion: metadata.schemaVersion,
-    data: event.data,
-    recordedAt: metadata.recordedAt,
-    actor: metadata.actor,
-    correlationId: metadata.correlationId,
-    causationId: metadata.causationId,
-  };
-}
-
-/** `series-abc` -> `series`. */
-export const streamCategory = (streamId: string) => streamId.split('-', 1)[0]!;
-
-/** Read a stored item back through the registry; anything that does not fit is reported. */
-export function fromItem<E extends DomainEvent>(item: Record<string, unknown>, registry: EventRegistry<E>): RecordedEvent<E> {
-  const streamId = String(item[EVENT_STREAM_ID]);
-  const version = Number(item[EVENT_VERSION]);
-  try {
-    const event = registry.decode(String(item.type), Number(item.schemaVersion), item.data);
-    const actor = item.actor as Actor | undefined;
-    if (!actor || typeof actor.id !== 'string' || typeof actor.kind !== 'string') throw new Error('actor is missing');
-    return {
-      ...event,
-      metadata: {
-        eventId: String(item.eventId),
-        streamId,
-        version,
-        schemaVersion: registry.currentVersion(event.type),
-        recordedAt: String(item.recordedAt),
-        actor,
-        correlationId: String(item.correlationId),
-        causationId: String(item.causationId),
-      },
-    };
-  } catch (error) {
-    throw new StoredEventInvalidError(streamId, version, error);
-  }
 }

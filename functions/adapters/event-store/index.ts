@@ -1,6 +1,6 @@
 /** The Convene event store, wired from a handler's environment. */
 import { eventRegistry, type ConveneEvent } from '../../../events/registry.js';
-import { eventTable, idempotencyTable } from '../../../infra/tables.js';
+import { eventTable, idempotencyTable } from '../../tables.js';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { documentClient } from '../dynamodb-client.js';
 import { createEventStore, type EventStore } from './event-store.js';
@@ -19,3 +19,6 @@ export function conveneEventStore(
 
 export * from './errors.js';
 export * from './event-store.js';
+export * from './items.js';
+export * from './category-stores.js';
+export type { ScannedEvent, ScanPage, StreamPosition } from './scan.js';

@@ -7,7 +7,7 @@
  */
 import { DeleteCommand, GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
-import { INTAKE_EXPIRES_AT, INTAKE_PK } from '../../../infra/tables.js';
+import { INTAKE_EXPIRES_AT, INTAKE_PK } from '../../tables.js';
 import { Email, Id, LanguageTag, SingleLine, TimeZone, UtcInstant } from '../../../events/shared/values.js';
 
 /** What a member asked, checked at the door (the API's RegisterBody) and again when taken. */

@@ -6,7 +6,7 @@
  * takes as long.
  */
 import { PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { MEMBER_EXPIRES_AT, MEMBER_PK } from '../../../infra/tables.js';
+import { MEMBER_EXPIRES_AT, MEMBER_PK } from '../../tables.js';
 import { normaliseEmail, sha256 } from './member-directory.js';
 
 export interface ManageAttempts {

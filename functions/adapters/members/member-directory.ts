@@ -6,7 +6,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { DeleteCommand, GetCommand, PutCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { MEMBER_EXPIRES_AT, MEMBER_PK } from '../../../infra/tables.js';
+import { MEMBER_EXPIRES_AT, MEMBER_PK } from '../../tables.js';
 import { batchGetAll } from '../dynamodb-pages.js';
 import { isAwsError } from '../aws-errors.js';
 

@@ -5,7 +5,7 @@
  * clear; the item keeps only why and when (and SES's bounce sub-type or feedback type).
  */
 import { GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { MEMBER_PK } from '../../../infra/tables.js';
+import { MEMBER_PK } from '../../tables.js';
 import { normaliseEmail, sha256 } from './member-directory.js';
 import { batchGetAll } from '../dynamodb-pages.js';
 import { isAwsError } from '../aws-errors.js';

@@ -1,7 +1,7 @@
 /**
  * Fixed-window request counters per client on DynamoDB, shared by every instance of the API
  * (functions/api/rate-limit.ts decides what to count and what to answer). One item per client
- * and window in the idempotency table, which has a TTL (infra/tables.ts): keyed
+ * and window in the idempotency table, which has a TTL (functions/tables.ts): keyed
  * `rate-limit#<window seconds>#<window start>#<SHA-256 of the client key>`, so no address is
  * stored in clear and a stale item (TTL deletes lazily, up to days late) never counts for a
  * later window; it holds the count and its expiry (the window's end). Idempotency keys are
@@ -14,7 +14,7 @@
  */
 import { createHash } from 'node:crypto';
 import { UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { IDEMPOTENCY_EXPIRES_AT, IDEMPOTENCY_KEY } from '../../../infra/tables.js';
+import { IDEMPOTENCY_EXPIRES_AT, IDEMPOTENCY_KEY } from '../../tables.js';
 import { isAwsError } from '../aws-errors.js';
 
 export interface CountRequest {

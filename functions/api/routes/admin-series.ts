@@ -6,18 +6,22 @@ import { seriesDecider, type ActiveSeries, type SeriesCommand } from '../../../e
 import type { SeriesEvent } from '../../../events/series/events.js';
 import type { RecordedEvent } from '../../../events/shared/event.js';
 import type { EventStore } from '../../adapters/event-store/event-store.js';
+import { seriesEvents } from '../../adapters/event-store/category-stores.js';
 import { StoredEventInvalidError } from '../../adapters/event-store/errors.js';
 import { BadRequestError, NotFoundProblem } from '../problems.js';
-import { etag, isNotModified, pathId, readBody } from '../request.js';
+import { etag, ifMatchVersion, isNotModified, pathId, readBody } from '../request.js';
 import { activeSeries, respondWithVersion, seriesCommandRunner, type OrganiserEnv, type SeriesResult } from '../series-command.js';
 import { readSeries } from './series-stream.js';
 import { mapLimited } from '../../map-limited.js';
 import { historyView, seriesSummary, seriesView, sessionView } from '../representation.js';
 import { AsOfQuery, CancelSessionBody, ChangeSeriesBody, ChangeSessionBody, CreateSeriesBody, ScheduleSessionBody } from '../schemas.js';
+import { mount } from '../mount-route.js';
 
 export interface AdminDeps {
   readonly store: EventStore<ConveneEvent>;
   readonly newId?: () => string;
+  /** The API's clock (tests pass their own). */
+  readonly now?: () => Date;
 }
 
 type Env = OrganiserEnv;
@@ -26,26 +30,26 @@ export function adminSeriesRoutes(deps: AdminDeps) {
   const { store } = deps;
   const newId = deps.newId ?? (() => crypto.randomUUID());
   const app = new Hono<Env>();
-  const seriesStore = store as unknown as EventStore<SeriesEvent>;
-  const execute = seriesCommandRunner(store);
+  const seriesStore = seriesEvents(store);
+  const execute = seriesCommandRunner(store, deps.now);
   const respond = respondWithVersion;
 
-  app.post('/admin/series', async (c) => {
+  mount(app, 'createSeries', async (c) => {
     const body = await readBody(c, CreateSeriesBody);
     const seriesId = newId();
-    const result = await execute(c, seriesId, [{ type: 'CreateSeries', seriesId, ...body }], body);
+    const result = await execute(c, { seriesId, commands: [{ type: 'CreateSeries', seriesId, ...body }], body, expectedVersion: 'no-stream' });
     const series = activeSeries(result, seriesId);
     c.header('Location', `/admin/series/${series.seriesId}`);
     return respond(c, result, 201, seriesView(series, result.history));
   });
 
-  app.get('/admin/series', async (c) => {
+  mount(app, 'listSeries', async (c) => {
     const ids = await store.listStreams('series');
     const unreadable: { id: string; detail: string }[] = [];
     const views = await mapLimited(ids, 8, async (streamId) => {
       let events: RecordedEvent<SeriesEvent>[];
       try {
-        events = (await store.read(streamId)) as RecordedEvent<SeriesEvent>[];
+        events = await seriesStore.read(streamId);
       } catch (error) {
         // One series that cannot be read is named, and never hides the others.
         if (!(error instanceof StoredEventInvalidError)) throw error;
@@ -58,7 +62,7 @@ export function adminSeriesRoutes(deps: AdminDeps) {
     return c.json({ series: views.filter((v) => v !== undefined), ...(unreadable.length > 0 ? { unreadable } : {}) });
   });
 
-  app.get('/admin/series/:seriesId', async (c) => {
+  mount(app, 'getSeries', async (c) => {
     const seriesId = pathId(c.req.param('seriesId'), 'series');
     const asOf = c.req.query('asOf');
     let events = await readSeries(seriesStore, seriesId);
@@ -76,24 +80,24 @@ export function adminSeriesRoutes(deps: AdminDeps) {
     return c.json(seriesView(fold(events) as ActiveSeries, events));
   });
 
-  app.patch('/admin/series/:seriesId', async (c) => {
+  mount(app, 'changeSeries', async (c) => {
     const seriesId = pathId(c.req.param('seriesId'), 'series');
     const body = await readBody(c, ChangeSeriesBody);
-    const result = await execute(c, seriesId, [{ type: 'ChangeSeriesDetails', seriesId, ...body }], body);
+    const result = await execute(c, { seriesId, commands: [{ type: 'ChangeSeriesDetails', seriesId, ...body }], body, expectedVersion: ifMatchVersion(c) });
     return respond(c, result, 200, seriesView(activeSeries(result, seriesId), result.history));
   });
 
-  app.get('/admin/series/:seriesId/history', async (c) => {
+  mount(app, 'seriesHistory', async (c) => {
     const seriesId = pathId(c.req.param('seriesId'), 'series');
     const events = await readSeries(seriesStore, seriesId);
     c.header('ETag', etag(events.at(-1)!.metadata.version));
     return c.json(historyView(seriesId, events));
   });
 
-  app.post('/admin/series/:seriesId/sessions', async (c) => {
+  mount(app, 'scheduleSession', async (c) => {
     const seriesId = pathId(c.req.param('seriesId'), 'series');
     const body = await readBody(c, ScheduleSessionBody);
-    const result = await execute(c, seriesId, [{ type: 'ScheduleSession', seriesId, sessionId: newId(), ...body }], body);
+    const result = await execute(c, { seriesId, commands: [{ type: 'ScheduleSession', seriesId, sessionId: newId(), ...body }], body, expectedVersion: ifMatchVersion(c) });
     // On an idempotent replay the session is the one the first request scheduled.
     const scheduled = result.events.find((e) => e.type === 'SessionScheduled');
     const sessionId = scheduled?.type === 'SessionScheduled' ? scheduled.data.sessionId : undefined;
@@ -103,7 +107,7 @@ export function adminSeriesRoutes(deps: AdminDeps) {
     return respond(c, result, 201, { seriesId, version: result.version, ...sessionView(session) });
   });
 
-  app.patch('/admin/series/:seriesId/sessions/:sessionId', async (c) => {
+  mount(app, 'changeSession', async (c) => {
     const seriesId = pathId(c.req.param('seriesId'), 'series');
     const sessionId = pathId(c.req.param('sessionId'), 'session');
     const body = await readBody(c, ChangeSessionBody);
@@ -113,15 +117,15 @@ export function adminSeriesRoutes(deps: AdminDeps) {
       commands.push({ type: 'RescheduleSession', seriesId, sessionId, start, durationMinutes, end });
     }
     if (Object.keys(details).length > 0) commands.push({ type: 'ChangeSessionDetails', seriesId, sessionId, ...details });
-    const result = await execute(c, seriesId, commands, body);
+    const result = await execute(c, { seriesId, commands, body, expectedVersion: ifMatchVersion(c) });
     return respond(c, result, 200, sessionResponse(result, seriesId, sessionId));
   });
 
-  app.post('/admin/series/:seriesId/sessions/:sessionId/cancel', async (c) => {
+  mount(app, 'cancelSession', async (c) => {
     const seriesId = pathId(c.req.param('seriesId'), 'series');
     const sessionId = pathId(c.req.param('sessionId'), 'session');
     const body = await readBody(c, CancelSessionBody);
-    const result = await execute(c, seriesId, [{ type: 'CancelSession', seriesId, sessionId, reason: body.reason }], body);
+    const result = await execute(c, { seriesId, commands: [{ type: 'CancelSession', seriesId, sessionId, reason: body.reason }], body, expectedVersion: ifMatchVersion(c) });
     return respond(c, result, 200, sessionResponse(result, seriesId, sessionId));
   });
 

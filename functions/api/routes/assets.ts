@@ -1,10 +1,10 @@
 /** The pages' stylesheet: one small static file, cached by browsers and shared caches for a day. */
 import { Hono } from 'hono';
-import { STYLESHEET_PATH } from '../../pages/layout.js';
 import { STYLESHEET } from '../../pages/stylesheet.js';
+import { mount } from '../mount-route.js';
 
 export function assetRoutes() {
   const app = new Hono();
-  app.get(STYLESHEET_PATH, (c) => c.body(STYLESHEET, 200, { 'Content-Type': 'text/css; charset=utf-8', 'Cache-Control': 'public, max-age=86400' }));
+  mount(app, 'stylesheet', (c) => c.body(STYLESHEET, 200, { 'Content-Type': 'text/css; charset=utf-8', 'Cache-Control': 'public, max-age=86400' }));
   return app;
 }

@@ -18,6 +18,7 @@ import { json, page, seriesTitle, sessionLines, wantsJson, type MemberAccess } f
 import { NotFoundProblem } from '../problems.js';
 import { readForm } from '../request.js';
 import { EmptyForm, ManageLinkForm, PreferencesForm, SeriesForm, SessionsForm, StopMailForm } from '../member-forms.js';
+import { mount } from '../mount-route.js';
 
 export interface ManageDeps {
   readonly access: MemberAccess;
@@ -40,7 +41,7 @@ export function manageRoutes(deps: ManageDeps) {
   };
   const run = (c: Context, memberId: string, command: MemberCommand) => access.run(c, memberId, command);
 
-  app.get('/manage', async (c) => {
+  mount(app, 'managePage', async (c) => {
     const link = access.readLink(c, ManageLink, 'ask for a new link at /members/manage-link');
     const state = await access.state(link.m);
     const active = Object.values(state.registrations).filter((r) => r.status !== 'cancelled');
@@ -83,7 +84,7 @@ export function manageRoutes(deps: ManageDeps) {
     );
   });
 
-  app.post('/manage/preferences', async (c) => {
+  mount(app, 'managePreferences', async (c) => {
     const link = access.readLink(c, ManageLink, 'ask for a new link at /members/manage-link');
     const form = await readForm(c, PreferencesForm);
     const reminders = form.reminders === undefined ? undefined : form.reminders.includes('default') ? null : (form.reminders as string[]);
@@ -97,7 +98,7 @@ export function manageRoutes(deps: ManageDeps) {
     return back(c, 'preferences');
   });
 
-  app.post('/manage/sessions', async (c) => {
+  mount(app, 'manageSessions', async (c) => {
     const link = access.readLink(c, ManageLink, 'ask for a new link at /members/manage-link');
     const form = await readForm(c, SessionsForm);
     const state = await access.state(link.m);
@@ -119,7 +120,7 @@ export function manageRoutes(deps: ManageDeps) {
     return back(c, 'sessions');
   });
 
-  app.post('/manage/leave', async (c) => {
+  mount(app, 'manageLeave', async (c) => {
     const link = access.readLink(c, ManageLink, 'ask for a new link at /members/manage-link');
     const form = await readForm(c, SeriesForm);
     try {
@@ -130,14 +131,14 @@ export function manageRoutes(deps: ManageDeps) {
     return back(c, 'left');
   });
 
-  app.post('/manage/stop-mail', async (c) => {
+  mount(app, 'manageStopMail', async (c) => {
     const link = access.readLink(c, ManageLink, 'ask for a new link at /members/manage-link');
     const form = await readForm(c, StopMailForm);
     await run(c, link.m, { type: 'Unsubscribe', memberId: link.m, ...(form.seriesId ? { seriesId: form.seriesId } : {}), via: 'link' });
     return back(c, form.seriesId ? 'series-mail-stopped' : 'mail-stopped');
   });
 
-  app.post('/manage/feed', async (c) => {
+  mount(app, 'manageFeed', async (c) => {
     const link = access.readLink(c, ManageLink, 'ask for a new link at /members/manage-link');
     await readForm(c, EmptyForm);
     const feedUrl = access.links.feed(await members.rotateFeedToken(link.m));
@@ -146,9 +147,9 @@ export function manageRoutes(deps: ManageDeps) {
     return page(c, <FeedPage feedUrl={feedUrl} manageUrl={manageUrl} />);
   });
 
-  app.get('/members/manage-link', (c) => page(c, <ManageLinkPage action="/members/manage-link" />));
+  mount(app, 'manageLinkPage', (c) => page(c, <ManageLinkPage action="/members/manage-link" />));
 
-  app.post('/members/manage-link', async (c) => {
+  mount(app, 'manageLink', async (c) => {
     const form = await readForm(c, ManageLinkForm);
     const memberId = await members.memberIdForEmail(form.email);
     // The same work and the same answer whether or not the address is a member's: one read, one write.

@@ -9,9 +9,10 @@ import { createHash } from 'node:crypto';
 import { feedLastModified, memberFeed } from '../../feeds/ical.js';
 import { boundedCache } from '../../bounded-cache.js';
 import { memberFeedInputs, type FeedInputsOptions } from '../member-feed-inputs.js';
-import type { FeedReads } from '../../adapters/read-models/member-feed-reads.js';
+import type { FeedReads } from '../../read-models/member-feed-reads.js';
 import { NotFoundProblem } from '../problems.js';
 import { isNotModified } from '../request.js';
+import { mount } from '../mount-route.js';
 
 export interface MemberFeedDeps {
   readonly read: FeedReads;
@@ -31,7 +32,7 @@ export function memberFeedRoutes(deps: MemberFeedDeps) {
   // UTF-8 bytes, so a repeated full response is not encoded again.
   const renderedFeeds = boundedCache<Uint8Array<ArrayBuffer>>(deps.cache?.renderedFeeds ?? RENDERED_FEEDS);
 
-  app.get('/feeds/members/:file{[^/]+\\.ics}', async (c) => {
+  mount(app, 'memberFeed', async (c) => {
     const inputs = await inputsOf(c.req.param('file').replace(/\.ics$/, ''));
     if (!inputs) throw new NotFoundProblem('There is no such feed.');
     const { entries, language, registrations } = inputs;

@@ -8,13 +8,14 @@
 import { Hono, type Context } from 'hono';
 import { DateTime } from 'luxon';
 import type { ScheduledSession, SeriesSchedule } from '../../../events/projections/schedule.js';
-import type { ReadModelStore } from '../../adapters/read-models/read-model-store.js';
+import type { ReadModelStore } from '../../read-models/read-model-store.js';
 import { feedEtag, feedLastModified, seriesFeed } from '../../feeds/ical.js';
-import { scheduleKey } from '../../projector/projections.js';
+import { getSchedule } from '../../read-models/queries.js';
 import { NotFoundProblem } from '../problems.js';
 import { boundedCache } from '../../bounded-cache.js';
 import { isNotModified, pathId } from '../request.js';
 import { publicFiles, recordingsArchiveUrl } from '../../recordings/links.js';
+import { mount } from '../mount-route.js';
 
 const FEED_CACHE_ENTRIES = 200;
 
@@ -77,7 +78,7 @@ export function publicSeriesRoutes(deps: PublicDeps) {
   const app = new Hono();
 
   const load = async (seriesId: string): Promise<SeriesSchedule> => {
-    const stored = await deps.readModels.get<SeriesSchedule>(scheduleKey(pathId(seriesId, 'series')));
+    const stored = await getSchedule(deps.readModels, pathId(seriesId, 'series'));
     if (!stored) throw new NotFoundProblem(`There is no series ${seriesId}.`);
     return stored.doc;
   };
@@ -90,7 +91,7 @@ export function publicSeriesRoutes(deps: PublicDeps) {
     return isNotModified(c, tag, lastModified);
   };
 
-  app.get('/series/:seriesId', async (c) => {
+  mount(app, 'publicSeries', async (c) => {
     const schedule = await load(c.req.param('seriesId'));
     const body = publicSchedule(schedule, deps.baseUrl);
     if (notModified(c, `"s${schedule.version}"`, new Date(schedule.updatedAt).toUTCString())) return c.body(null, 304);
@@ -106,7 +107,7 @@ export function publicSeriesRoutes(deps: PublicDeps) {
       return { ics, etag: feedEtag(ics) };
     });
 
-  app.get('/feeds/series/:file{[^/]+\\.ics}', async (c) => {
+  mount(app, 'seriesFeed', async (c) => {
     const seriesId = c.req.param('file').replace(/\.ics$/, '');
     const schedule = await load(seriesId);
     const { ics, etag } = render(schedule);

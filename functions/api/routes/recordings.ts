@@ -14,21 +14,22 @@ import { MAX_BYTES, MULTIPART_PART_BYTES, MULTIPART_THRESHOLD_BYTES, partCount, 
 import { RecordingAsset } from '../../../events/series/events.js';
 import type { SessionState } from '../../../events/series/state.js';
 import type { EventStore } from '../../adapters/event-store/event-store.js';
-import type { ReadModelStore } from '../../adapters/read-models/read-model-store.js';
+import { seriesEvents } from '../../adapters/event-store/category-stores.js';
+import type { ReadModelStore } from '../../read-models/read-model-store.js';
 import type { RecordingStore } from '../../adapters/recordings/recording-store.js';
-import { scheduleKey } from '../../projector/projections.js';
+import { getSchedule } from '../../read-models/queries.js';
 import { publicFiles, recordingFileUrl, recordingsArchiveUrl } from '../../recordings/links.js';
 import { recordingObjectKey } from '../../recordings/object-keys.js';
 import { organiserOf, type TokenVerifier } from '../auth.js';
 import { ApiError, NotFoundProblem, UnprocessableError } from '../problems.js';
-import { isNotModified, pathId, readBody } from '../request.js';
+import { ifMatchVersion, isNotModified, pathId, readBody } from '../request.js';
 import { CompleteUploadBody, PublishRecordingBody, RecordingUploadBody, WithdrawRecordingBody } from '../schemas.js';
 import { activeSeries, respondWithVersion, seriesCommandRunner, type OrganiserEnv, type SeriesResult } from '../series-command.js';
 import { readSeries } from './series-stream.js';
 import { publicSessionFacts } from './public-series.js';
 import { fold } from '../../../events/shared/decider.js';
 import { seriesDecider, type ActiveSeries } from '../../../events/series/index.js';
-import type { SeriesEvent } from '../../../events/series/events.js';
+import { mount } from '../mount-route.js';
 
 /** A single upload's form lives an hour; a multipart upload's part links twelve (10 GiB on a slow line). */
 export const UPLOAD_LINK_SECONDS = 3600;
@@ -49,14 +50,13 @@ export interface RecordingRouteDeps {
   readonly now?: () => Date;
 }
 
-const SESSION = '/admin/series/:seriesId/sessions/:sessionId/recording';
 
 export function recordingRoutes(deps: RecordingRouteDeps) {
   const app = new Hono<OrganiserEnv>();
   const newId = deps.newId ?? (() => crypto.randomUUID());
   const now = deps.now ?? (() => new Date());
-  const execute = seriesCommandRunner(deps.store);
-  const seriesStore = deps.store as unknown as EventStore<SeriesEvent>;
+  const execute = seriesCommandRunner(deps.store, now);
+  const seriesStore = seriesEvents(deps.store);
   const ids = (c: Context) => ({ seriesId: pathId(c.req.param('seriesId')!, 'series'), sessionId: pathId(c.req.param('sessionId')!, 'session') });
   const sessionOf = (series: ActiveSeries, sessionId: string) => {
     const session = series.sessions[sessionId];
@@ -74,14 +74,14 @@ export function recordingRoutes(deps: RecordingRouteDeps) {
     ...organiserRecordingView(deps.baseUrl, seriesId, sessionOf(activeSeries(result, seriesId), sessionId)),
   });
 
-  app.post(`${SESSION}/uploads`, async (c) => {
+  mount(app, 'announceUpload', async (c) => {
     const { seriesId, sessionId } = ids(c);
     const body = await readBody(c, RecordingUploadBody);
     const uploadId = newId();
     const parts = partCount(body.size);
     const linkSeconds = parts === 1 ? UPLOAD_LINK_SECONDS : MULTIPART_LINK_SECONDS;
     const expiresAt = new Date(now().getTime() + (linkSeconds + ARRIVAL_GRACE_SECONDS) * 1000).toISOString();
-    const result = await execute(c, seriesId, [{
+    const result = await execute(c, { seriesId, commands: [{
       type: 'RequestRecordingUpload',
       seriesId,
       sessionId,
@@ -93,7 +93,7 @@ export function recordingRoutes(deps: RecordingRouteDeps) {
       expiresAt,
       ...(body.checksum ? { checksum: body.checksum } : {}),
       ...(body.asset ? { asset: body.asset } : {}),
-    }], body);
+    }], body, expectedVersion: ifMatchVersion(c) });
     // On an idempotent replay: the upload the first request announced, with fresh links.
     const requested = result.events.find((e) => e.type === 'RecordingUploadRequested');
     if (requested?.type !== 'RecordingUploadRequested') throw new Error('an announced upload is missing from its result');
@@ -141,7 +141,7 @@ export function recordingRoutes(deps: RecordingRouteDeps) {
     });
   });
 
-  app.post(`${SESSION}/uploads/:uploadId/complete`, async (c) => {
+  mount(app, 'completeUpload', async (c) => {
     const { seriesId, sessionId } = ids(c);
     const uploadId = pathId(c.req.param('uploadId'), 'upload');
     const body = await readBody(c, CompleteUploadBody);
@@ -171,28 +171,28 @@ export function recordingRoutes(deps: RecordingRouteDeps) {
     return c.json({ seriesId, sessionId, uploadId, status: 'uploaded', detail: 'The file is being verified; its status turns archived or rejected.' }, 202);
   });
 
-  app.get(SESSION, async (c) => {
+  mount(app, 'sessionRecording', async (c) => {
     const { seriesId, sessionId } = ids(c);
     const { version, session } = await loadSession(seriesId, sessionId);
     return c.json({ seriesId, version, ...organiserRecordingView(deps.baseUrl, seriesId, session) });
   });
 
-  app.post(`${SESSION}/publish`, async (c) => {
+  mount(app, 'publishRecording', async (c) => {
     const { seriesId, sessionId } = ids(c);
     const body = await readBody(c, PublishRecordingBody);
-    const result = await execute(c, seriesId, [{ type: 'PublishRecording', seriesId, sessionId, now: now().toISOString(), ...(body.at ? { at: body.at } : {}) }], body);
+    const result = await execute(c, { seriesId, commands: [{ type: 'PublishRecording', seriesId, sessionId, now: now().toISOString(), ...(body.at ? { at: body.at } : {}) }], body, expectedVersion: ifMatchVersion(c) });
     return respondWithVersion(c, result, 200, recordingView(result, seriesId, sessionId));
   });
 
-  app.post(`${SESSION}/withdraw`, async (c) => {
+  mount(app, 'withdrawRecording', async (c) => {
     const { seriesId, sessionId } = ids(c);
     const body = await readBody(c, WithdrawRecordingBody);
-    const result = await execute(c, seriesId, [{ type: 'WithdrawRecording', seriesId, sessionId, reason: body.reason }], body);
+    const result = await execute(c, { seriesId, commands: [{ type: 'WithdrawRecording', seriesId, sessionId, reason: body.reason }], body, expectedVersion: ifMatchVersion(c) });
     return respondWithVersion(c, result, 200, recordingView(result, seriesId, sessionId));
   });
 
   // Public: the archive of a series, newest session first.
-  app.get('/series/:seriesId/recordings', async (c) => {
+  mount(app, 'publicRecordings', async (c) => {
     const schedule = await loadSchedule(deps.readModels, c.req.param('seriesId'));
     const tag = `"r${schedule.version}"`;
     c.header('ETag', tag);
@@ -202,7 +202,7 @@ export function recordingRoutes(deps: RecordingRouteDeps) {
   });
 
   // Public: a file's stable link. Organisers (with a token) may preview what is archived but not published.
-  app.get('/series/:seriesId/sessions/:sessionId/recording/:asset', async (c) => {
+  mount(app, 'recordingFile', async (c) => {
     const { seriesId, sessionId } = ids(c);
     const asset = RecordingAsset.safeParse(c.req.param('asset'));
     if (!asset.success) throw new NotFoundProblem(`There is no ${c.req.param('asset')} file: a session has a recording, captions, a transcript or slides.`);
@@ -231,7 +231,7 @@ export function recordingRoutes(deps: RecordingRouteDeps) {
 
 async function loadSchedule(readModels: ReadModelStore, seriesIdParam: string): Promise<SeriesSchedule> {
   const seriesId = pathId(seriesIdParam, 'series');
-  const stored = await readModels.get<SeriesSchedule>(scheduleKey(seriesId));
+  const stored = await getSchedule(readModels, seriesId);
   if (!stored) throw new NotFoundProblem(`There is no series ${seriesId}.`);
   return stored.doc;
 }

@@ -17,6 +17,7 @@ import { json, page, seriesTitle, sessionLines, wantsJson, type MemberAccess } f
 import { ApiError } from '../problems.js';
 import { readForm } from '../request.js';
 import { ConfirmForm, EmptyForm } from '../member-forms.js';
+import { mount } from '../mount-route.js';
 
 export interface RegistrationLinkDeps {
   readonly access: MemberAccess;
@@ -31,7 +32,7 @@ export function registrationLinkRoutes(deps: RegistrationLinkDeps) {
   const app = new Hono<{ Variables: { requestId: string } }>();
   const here = (c: Context) => `${new URL(c.req.url).pathname}?token=${encodeURIComponent(c.req.query('token') ?? '')}`;
 
-  app.get('/registrations/confirm', async (c) => {
+  mount(app, 'confirmPage', async (c) => {
     const link = access.readLink(c, ConfirmLink);
     const [state, series, member] = await Promise.all([access.state(link.m), access.loadSeries(link.s), members.get(link.m)]);
     const registration = state.registrations[link.s];
@@ -48,7 +49,7 @@ export function registrationLinkRoutes(deps: RegistrationLinkDeps) {
     );
   });
 
-  app.post('/registrations/confirm', async (c) => {
+  mount(app, 'confirm', async (c) => {
     const link = access.readLink(c, ConfirmLink);
     const form = await readForm(c, ConfirmForm);
     try {
@@ -69,7 +70,7 @@ export function registrationLinkRoutes(deps: RegistrationLinkDeps) {
     return page(c, <ConfirmedPage series={seriesTitle(series, state.preferences.language ?? state.registrations[link.s]?.language ?? 'en')} manageUrl={manageUrl} {...(feedUrl ? { feedUrl } : {})} />);
   });
 
-  app.get('/registrations/change', async (c) => {
+  mount(app, 'changePage', async (c) => {
     const link = access.readLink(c, ChangeLink, 'ask for the change again');
     const [state, series] = await Promise.all([access.state(link.m), access.loadSeries(link.s)]);
     const registration = state.registrations[link.s];
@@ -84,7 +85,7 @@ export function registrationLinkRoutes(deps: RegistrationLinkDeps) {
     );
   });
 
-  app.post('/registrations/change', async (c) => {
+  mount(app, 'acceptChange', async (c) => {
     const link = access.readLink(c, ChangeLink, 'ask for the change again');
     await readForm(c, EmptyForm);
     try {
@@ -100,14 +101,14 @@ export function registrationLinkRoutes(deps: RegistrationLinkDeps) {
   });
 
   // Opening the link only asks: mail scanners follow links, and must not unregister anyone.
-  app.get('/registrations/unregister', async (c) => {
+  mount(app, 'unregisterPage', async (c) => {
     const link = access.readLink(c, UnregisterLink, 'use the link in a newer mail, or your page');
     const series = await access.loadSeries(link.s);
     return page(c, <UnregisterPage series={seriesTitle(series, series.languages[0] ?? 'en')} action={here(c)} />);
   });
 
   // The form above, and RFC 8058 one-click: mail clients POST `List-Unsubscribe=One-Click` here.
-  app.post('/registrations/unregister', async (c) => {
+  mount(app, 'unregister', async (c) => {
     const link = access.readLink(c, UnregisterLink, 'use the link in a newer mail, or your page');
     try {
       // Only the registration the link was mailed for: an old link never cancels a newer one.

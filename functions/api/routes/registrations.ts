@@ -13,24 +13,23 @@ import { Hono, type Context } from 'hono';
 // A namespace import: esbuild then keeps only the parts of zod in use (not its 64 locales).
 import * as z from 'zod';
 import { memberDecider, memberStreamId, type MemberCommand } from '../../../events/member/index.js';
-import type { MemberEvent } from '../../../events/member/events.js';
-import type { RosterEntry } from '../../../events/projections/member-registrations.js';
 import type { ConveneEvent } from '../../../events/registry.js';
 import type { Actor } from '../../../events/shared/event.js';
 import { Email, Id, LanguageTag, SingleLine, TimeZone } from '../../../events/shared/values.js';
 import type { ActiveSeries } from '../../../events/series/index.js';
-import type { SeriesEvent } from '../../../events/series/events.js';
 import type { EventStore } from '../../adapters/event-store/event-store.js';
 import type { MemberDirectory } from '../../adapters/members/member-directory.js';
 import type { RegistrationIntake } from '../../adapters/intake/registration-intake.js';
-import type { ReadModelStore } from '../../adapters/read-models/read-model-store.js';
-import { runCommand, type RunOptions } from '../../commands/run-command.js';
-import { rosterPk } from '../../projector/projections.js';
+import type { ReadModelStore } from '../../read-models/read-model-store.js';
+import { handleCommand, type ExpectedVersion } from '../../commands/command-handler.js';
+import { memberEvents, seriesEvents } from '../../adapters/event-store/category-stores.js';
+import { getRosterEntries } from '../../read-models/queries.js';
 import { seatsFor } from '../../../events/projections/seats.js';
 import type { OrganiserVariables } from '../auth.js';
 import { NotFoundProblem, UnprocessableError, fieldProblem } from '../problems.js';
 import { readBody } from '../request.js';
 import { cachedSeriesLoader } from './series-stream.js';
+import { mount } from '../mount-route.js';
 
 export interface RegistrationDeps {
   readonly store: EventStore<ConveneEvent>;
@@ -63,9 +62,9 @@ export function registrationRoutes(deps: RegistrationDeps) {
   const app = new Hono<Env>();
   const clock = deps.clock ?? (() => new Date());
   const newId = deps.newId ?? (() => crypto.randomUUID());
-  const memberStore = deps.store as unknown as EventStore<MemberEvent>;
+  const memberStore = memberEvents(deps.store);
 
-  const loadSeries = cachedSeriesLoader(deps.store as unknown as EventStore<SeriesEvent>);
+  const loadSeries = cachedSeriesLoader(seriesEvents(deps.store));
 
   const sessionProblems = (series: ActiveSeries, sessions: 'all' | readonly string[]) =>
     sessions === 'all'
@@ -89,13 +88,18 @@ export function registrationRoutes(deps: RegistrationDeps) {
     return series;
   };
 
-  const run = (c: Context<Env>, memberId: string, command: MemberCommand, actor: Actor, options: RunOptions = {}) =>
-    runCommand(memberStore, memberDecider, memberStreamId(memberId), command, { actor, correlationId: c.get('requestId') ?? newId() }, options);
+  /** A member's command; `'no-stream'` for a member created for this request. */
+  const run = (c: Context<Env>, memberId: string, command: MemberCommand, actor: Actor, expectedVersion?: ExpectedVersion) =>
+    handleCommand({
+      store: memberStore,
+      decider: memberDecider,
+      streamId: memberStreamId(memberId),
+      command,
+      context: { actor, correlationId: c.get('requestId') ?? newId(), now: clock },
+      ...(expectedVersion === undefined ? {} : { expectedVersion }),
+    });
 
-  const loadRoster = async (seriesId: string): Promise<RosterEntry[]> =>
-    (await deps.readModels.query<RosterEntry>(rosterPk(seriesId))).map((d) => d.doc);
-
-  app.post('/series/:seriesId/registrations', async (c) => {
+  mount(app, 'register', async (c) => {
     const body = await readBody(c, RegisterBody);
     const series = await seriesWithSessions(c.req.param('seriesId'), body.sessions);
     // One write, the same whoever the address is: the request waits in the intake, which finds
@@ -108,11 +112,11 @@ export function registrationRoutes(deps: RegistrationDeps) {
     return c.json({ status: 'check-your-inbox', detail: `If ${body.email} can take part, a mail is on its way: open its link to confirm. Nothing changes until you do.` }, 202);
   });
 
-  app.get('/admin/series/:seriesId/sessions/:sessionId/registrations', async (c) => {
+  mount(app, 'sessionRegistrations', async (c) => {
     const series = await loadSeries(c.req.param('seriesId'), { fresh: true });
     const session = series.sessions[c.req.param('sessionId')];
     if (!session) throw new NotFoundProblem(`There is no session ${c.req.param('sessionId')} in series ${series.seriesId}.`);
-    const seats = seatsFor(session, await loadRoster(series.seriesId));
+    const seats = seatsFor(session, await getRosterEntries(deps.readModels, series.seriesId));
     const who = async (memberId: string) => {
       const member = await deps.members.get(memberId);
       return { memberId, ...(member ? { name: member.name, email: member.email } : {}) };
@@ -126,7 +130,7 @@ export function registrationRoutes(deps: RegistrationDeps) {
     });
   });
 
-  app.post('/admin/series/:seriesId/registrations', async (c) => {
+  mount(app, 'registerMembers', async (c) => {
     const body = await readBody(c, BulkRegisterBody);
     const series = await seriesWithSessions(c.req.param('seriesId'), body.sessions);
     const actor = c.get('actor');
@@ -138,7 +142,7 @@ export function registrationRoutes(deps: RegistrationDeps) {
         member.memberId,
         { type: 'RequestRegistration', memberId: member.memberId, seriesId: series.seriesId, registrationId: newId(), sessions: body.sessions, language: entry.language, timeZone: entry.timeZone, source: 'organiser' },
         actor,
-        { newStream: created },
+        created ? 'no-stream' : undefined,
       );
       out.push({ email: entry.email, memberId: member.memberId, status: result.state.registrations[series.seriesId]!.status, changed: result.events.length > 0 });
     }

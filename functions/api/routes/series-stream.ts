@@ -2,11 +2,11 @@
 import type { RecordedEvent } from '../../../events/shared/event.js';
 import { seriesDecider, seriesStreamId, type ActiveSeries, type SeriesState } from '../../../events/series/index.js';
 import type { SeriesEvent } from '../../../events/series/events.js';
-import type { EventStore } from '../../adapters/event-store/event-store.js';
+import type { StreamStore } from '../../adapters/event-store/event-store.js';
 import { NotFoundProblem } from '../problems.js';
 import { pathId } from '../request.js';
 
-export async function readSeries(store: EventStore<SeriesEvent>, seriesId: string): Promise<RecordedEvent<SeriesEvent>[]> {
+export async function readSeries(store: StreamStore<SeriesEvent>, seriesId: string): Promise<RecordedEvent<SeriesEvent>[]> {
   const events = await store.read(seriesStreamId(pathId(seriesId, 'series')));
   if (events.length === 0) throw new NotFoundProblem(`There is no series ${seriesId}.`);
   return events;
@@ -30,7 +30,7 @@ export interface CachedSeriesLoaderOptions {
  * most `freshMs` old accepts what a read an instant earlier would have, the same race any read
  * has with a concurrent change. States are immutable (evolve returns new ones): sharing is safe.
  */
-export function cachedSeriesLoader(store: EventStore<SeriesEvent>, options: CachedSeriesLoaderOptions = {}) {
+export function cachedSeriesLoader(store: StreamStore<SeriesEvent>, options: CachedSeriesLoaderOptions = {}) {
   const { capacity = 200, freshMs = SERIES_FRESH_MS, now = Date.now } = options;
   const known = new Map<string, { readonly state: SeriesState; readonly version: number; readonly checkedAt: number }>();
   return async (seriesId: string, { fresh: mustAsk = false } = {}): Promise<ActiveSeries> => {

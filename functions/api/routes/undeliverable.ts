@@ -6,16 +6,17 @@
  * to set aside (an event that fails its schema on read), while it stands.
  */
 import { Hono } from 'hono';
-import type { SeriesSchedule } from '../../../events/projections/schedule.js';
 import type { FailureReader } from '../../adapters/deliveries/delivery-failures.js';
-import { streamCategory } from '../../adapters/event-store/event-store.js';
+import { streamCategory } from '../../../events/shared/event.js';
 import type { MemberDirectory } from '../../adapters/members/member-directory.js';
-import type { ReadModelStore } from '../../adapters/read-models/read-model-store.js';
+import type { ReadModelStore } from '../../read-models/read-model-store.js';
 import { mapLimited } from '../../map-limited.js';
-import { memberRegistrationsKey, projectionFailuresPk, scheduleKey, type ProjectionFailure } from '../../projector/projections.js';
+import { getMemberRegistrations, getProjectionFailures, getSchedule } from '../../read-models/queries.js';
+import type { ProjectionFailure } from '../../read-models/documents.js';
 import { NotFoundProblem } from '../problems.js';
 import { pathId } from '../request.js';
 import type { OrganiserEnv } from '../series-command.js';
+import { mount } from '../mount-route.js';
 
 export interface UndeliverableDeps {
   readonly failures: FailureReader;
@@ -26,15 +27,15 @@ export interface UndeliverableDeps {
 export function undeliverableRoutes(deps: UndeliverableDeps) {
   const app = new Hono<OrganiserEnv>();
 
-  app.get('/admin/series/:seriesId/undeliverable', async (c) => {
+  mount(app, 'undeliverable', async (c) => {
     const seriesId = pathId(c.req.param('seriesId'), 'series');
     const [schedule, mail, noted] = await Promise.all([
-      deps.readModels.get<SeriesSchedule>(scheduleKey(seriesId)),
+      getSchedule(deps.readModels, seriesId),
       deps.failures.failuresOf(seriesId),
-      deps.readModels.query<ProjectionFailure>(projectionFailuresPk(seriesId)),
+      getProjectionFailures(deps.readModels, seriesId),
     ]);
     if (!schedule && mail.length === 0 && noted.length === 0) throw new NotFoundProblem(`There is no series ${seriesId}.`);
-    const streams = await openStreamFailures(deps.readModels, seriesId, schedule?.version, noted.map((n) => n.doc));
+    const streams = await openStreamFailures(deps.readModels, seriesId, schedule?.version, noted);
     const memberIds = [...new Set([...mail.map((m) => m.memberId), ...streams.flatMap((s) => (s.memberId ? [s.memberId] : []))])];
     const names = await deps.members.getMany(memberIds);
     const member = (memberId: string) => ({ memberId, ...(names.get(memberId)?.name ? { name: names.get(memberId)!.name } : {}) });
@@ -65,7 +66,7 @@ async function openStreamFailures(readModels: ReadModelStore, seriesId: string, 
   const open = await mapLimited(noted, 8, async (failure) => {
     const category = streamCategory(failure.streamId);
     const id = failure.streamId.slice(category.length + 1);
-    const projectedTo = category === 'series' && id === seriesId ? scheduleVersion : (await readModels.get(memberRegistrationsKey(id)))?.version;
+    const projectedTo = category === 'series' && id === seriesId ? scheduleVersion : (await getMemberRegistrations(readModels, id))?.version;
     if (projectedTo !== undefined && projectedTo >= failure.version) return undefined;
     return { ...failure, ...(category === 'member' ? { memberId: id } : {}) };
   });

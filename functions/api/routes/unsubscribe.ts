@@ -7,17 +7,17 @@
  */
 import { Hono } from 'hono';
 import { memberDecider, memberStreamId } from '../../../events/member/index.js';
-import type { MemberEvent } from '../../../events/member/events.js';
 import type { ConveneEvent } from '../../../events/registry.js';
-import type { SeriesSchedule } from '../../../events/projections/schedule.js';
 import type { EventStore } from '../../adapters/event-store/event-store.js';
-import type { ReadModelStore } from '../../adapters/read-models/read-model-store.js';
-import { runCommand } from '../../commands/run-command.js';
+import type { ReadModelStore } from '../../read-models/read-model-store.js';
+import { handleCommand } from '../../commands/command-handler.js';
+import { memberEvents } from '../../adapters/event-store/category-stores.js';
 import { escapeHtml, htmlDocument } from '../../mail/compose.js';
 import { UnsubscribeLink } from '../../mail/unsubscribe-links.js';
-import { scheduleKey } from '../../projector/projections.js';
+import { getSchedule } from '../../read-models/queries.js';
 import type { TokenSigner } from '../../security/signed-token.js';
 import { signedLinkReader } from '../signed-link.js';
+import { mount } from '../mount-route.js';
 
 export interface UnsubscribeDeps {
   readonly store: EventStore<ConveneEvent>;
@@ -28,16 +28,17 @@ export interface UnsubscribeDeps {
 
 export function unsubscribeRoutes(deps: UnsubscribeDeps) {
   const app = new Hono<{ Variables: { requestId: string } }>();
-  const readLink = signedLinkReader(deps.signer, deps.clock ?? (() => new Date()));
+  const clock = deps.clock ?? (() => new Date());
+  const readLink = signedLinkReader(deps.signer, clock);
   const seriesTitle = async (seriesId: string | undefined) => {
     if (seriesId === undefined) return undefined;
-    const schedule = (await deps.readModels.get<SeriesSchedule>(scheduleKey(seriesId)))?.doc;
+    const schedule = (await getSchedule(deps.readModels, seriesId))?.doc;
     const title = schedule ? (schedule.title[schedule.languages[0] ?? ''] ?? Object.values(schedule.title)[0]) : undefined;
     return title ?? seriesId;
   };
   const page = (title: string, body: string) => htmlDocument('en', title, `<h1 style="font-size:22px;">${escapeHtml(title)}</h1>\n${body}`);
 
-  app.get('/mail/unsubscribe', async (c) => {
+  mount(app, 'unsubscribePage', async (c) => {
     const link = readLink(c, UnsubscribeLink, 'use the link in a newer mail');
     const title = await seriesTitle(link.s);
     const action = `/mail/unsubscribe?token=${encodeURIComponent(c.req.query('token') ?? '')}`;
@@ -51,15 +52,15 @@ export function unsubscribeRoutes(deps: UnsubscribeDeps) {
     );
   });
 
-  app.post('/mail/unsubscribe', async (c) => {
+  mount(app, 'unsubscribe', async (c) => {
     const link = readLink(c, UnsubscribeLink, 'use the link in a newer mail');
-    await runCommand(
-      deps.store as unknown as EventStore<MemberEvent>,
-      memberDecider,
-      memberStreamId(link.m),
-      { type: 'Unsubscribe', memberId: link.m, ...(link.s ? { seriesId: link.s } : {}), via: 'one-click' },
-      { actor: { kind: 'member', id: link.m }, correlationId: c.get('requestId') ?? crypto.randomUUID() },
-    );
+    await handleCommand({
+      store: memberEvents(deps.store),
+      decider: memberDecider,
+      streamId: memberStreamId(link.m),
+      command: { type: 'Unsubscribe', memberId: link.m, ...(link.s ? { seriesId: link.s } : {}), via: 'one-click' },
+      context: { actor: { kind: 'member', id: link.m }, correlationId: c.get('requestId') ?? crypto.randomUUID(), now: clock },
+    });
     const title = await seriesTitle(link.s);
     c.header('Cache-Control', 'no-store');
     return c.html(page('You are unsubscribed', `<p>You will get no more mail ${title === undefined ? 'from Convene' : `about “${escapeHtml(title)}”`}.</p>\n`));

@@ -4,9 +4,9 @@
  * reordered or concurrent projections of the same stream can never move a document back.
  */
 import { DeleteCommand, GetCommand, PutCommand, ScanCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { READ_MODEL_PK, READ_MODEL_SK } from '../../../infra/tables.js';
-import { batchWriteAll, queryAll } from '../dynamodb-pages.js';
-import { isAwsError } from '../aws-errors.js';
+import { READ_MODEL_PK, READ_MODEL_SK } from '../tables.js';
+import { batchWriteAll, queryAll } from '../adapters/dynamodb-pages.js';
+import { isAwsError } from '../adapters/aws-errors.js';
 
 export interface ReadModelKey {
   readonly pk: string;
@@ -31,8 +31,14 @@ const MAX_TRANSACTION_BYTES = 3.5 * 1024 * 1024;
 
 export type PutOutcome = 'written' | 'already-newer';
 
-export interface ReadModelStore {
+/** What readers get (functions/read-models/queries.ts): documents by key, never a write. */
+export interface ReadModelReader {
   get<T>(key: ReadModelKey): Promise<StoredDocument<T> | undefined>;
+  /** Every document under one partition key (a roster), in sort-key order. */
+  query<T>(pk: string): Promise<StoredDocument<T>[]>;
+}
+
+export interface ReadModelStore extends ReadModelReader {
   /** Writes `doc` at `version` unless the stored one is at that version or newer; says which. */
   putIfNewer(key: ReadModelKey, version: number, doc: unknown): Promise<PutOutcome>;
   /**
@@ -44,8 +50,6 @@ export interface ReadModelStore {
   putAllIfNewer(writes: readonly ReadModelWrite[]): Promise<PutOutcome[]>;
   /** Deletes the document if it is still at `version` (a work item taken); says whether it did. */
   deleteAtVersion(key: ReadModelKey, version: number): Promise<boolean>;
-  /** Every document under one partition key (a roster), in sort-key order. */
-  query<T>(pk: string): Promise<StoredDocument<T>[]>;
   /** Every document, for comparisons and rebuilds (local and tests; a Scan). */
   all(): Promise<Map<string, StoredDocument<unknown>>>;
   /** Deletes every document (a rebuild starts from nothing). */

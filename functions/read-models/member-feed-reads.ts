@@ -9,15 +9,16 @@
  */
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { BatchGetCommand } from '@aws-sdk/lib-dynamodb';
-import { EVENT_STREAM_ID, EVENT_VERSION, MEMBER_PK, READ_MODEL_PK, READ_MODEL_SK, eventTable, membersTable, readModelTable, type TableNames } from '../../../infra/tables.js';
-import type { MemberRegistrations, RosterEntry } from '../../../events/projections/member-registrations.js';
-import type { SeriesSchedule } from '../../../events/projections/schedule.js';
-import { seriesStreamId } from '../../../events/series/index.js';
-import type { ConveneEvent } from '../../../events/registry.js';
-import type { EventStore } from '../event-store/event-store.js';
-import { batchGetAll } from '../dynamodb-pages.js';
-import { FEED_TOKEN, feedTokenPk, type MemberDirectory } from '../members/member-directory.js';
-import { memberRegistrationsKey, rosterPk, scheduleKey } from '../../projector/projections.js';
+import { MEMBER_PK, READ_MODEL_PK, READ_MODEL_SK, membersTable, readModelTable, type TableNames } from '../tables.js';
+import type { MemberRegistrations, RosterEntry } from '../../events/projections/member-registrations.js';
+import type { SeriesSchedule } from '../../events/projections/schedule.js';
+import { seriesStreamId } from '../../events/series/index.js';
+import type { ConveneEvent } from '../../events/registry.js';
+import type { EventStore } from '../adapters/event-store/event-store.js';
+import { batchGetAll } from '../adapters/dynamodb-pages.js';
+import { FEED_TOKEN, feedTokenPk, type MemberDirectory } from '../adapters/members/member-directory.js';
+import { memberRegistrationsKey, scheduleKey } from './keys.js';
+import { getMemberRegistrations, getRosterEntries, getSchedule } from './queries.js';
 import { keyString, type ReadModelKey, type ReadModelStore, type StoredDocument } from './read-model-store.js';
 
 export interface FeedReadRequest {
@@ -45,23 +46,29 @@ export interface FeedReadResult {
 
 export type FeedReads = (request: FeedReadRequest) => Promise<FeedReadResult>;
 
+/** The probed series whose stream moved past the version held (the event store answers). */
+async function movedSeries(store: EventStore<ConveneEvent>, probes: FeedReadRequest['probes'] = []): Promise<Set<string>> {
+  const moved = await store.movedPast(probes.map((p) => ({ streamId: seriesStreamId(p.seriesId), version: p.version })));
+  return new Set(probes.filter((p) => moved.has(seriesStreamId(p.seriesId))).map((p) => p.seriesId));
+}
+
 const readRosters = (readModels: ReadModelStore, ids: readonly string[] = []) =>
-  Promise.all(ids.map(async (id) => [id, (await readModels.query<RosterEntry>(rosterPk(id))).map((d) => d.doc)] as const));
+  Promise.all(ids.map(async (id) => [id, await getRosterEntries(readModels, id)] as const));
 
 /** Through the stores the API already has: every read a request of its own, all in parallel. */
 export function feedReadsFrom(deps: { readonly members: MemberDirectory; readonly readModels: ReadModelStore; readonly store: EventStore<ConveneEvent> }): FeedReads {
   return async (request) => {
     const [tokenMemberId, registrations, moved, schedules, rosters] = await Promise.all([
       request.token === undefined ? undefined : deps.members.memberIdForFeedToken(request.token),
-      request.memberId === undefined ? undefined : deps.readModels.get<MemberRegistrations>(memberRegistrationsKey(request.memberId)),
-      Promise.all((request.probes ?? []).map(async (p) => [p.seriesId, (await deps.store.read(seriesStreamId(p.seriesId), p.version, p.version + 1)).length > 0] as const)),
-      Promise.all((request.schedules ?? []).map(async (id) => [id, await deps.readModels.get<SeriesSchedule>(scheduleKey(id))] as const)),
+      request.memberId === undefined ? undefined : getMemberRegistrations(deps.readModels, request.memberId),
+      movedSeries(deps.store, request.probes),
+      Promise.all((request.schedules ?? []).map(async (id) => [id, await getSchedule(deps.readModels, id)] as const)),
       readRosters(deps.readModels, request.rosters),
     ]);
     return {
       ...(tokenMemberId ? { tokenMemberId } : {}),
       ...(registrations ? { registrations } : {}),
-      moved: new Set(moved.filter(([, m]) => m).map(([id]) => id)),
+      moved,
       schedules: new Map(schedules.flatMap(([id, doc]) => (doc ? [[id, doc] as const] : []))),
       rosters: new Map(rosters),
     };
@@ -71,14 +78,12 @@ export function feedReadsFrom(deps: { readonly members: MemberDirectory; readonl
 export interface FeedTables {
   readonly members: string;
   readonly readModels: string;
-  readonly events: string;
 }
 
 /** The tables a feed reads, from the names of a stack's tables (local stacks, tests). */
 export const feedTablesOf = (names: TableNames): FeedTables => ({
   members: names[membersTable.id]!,
   readModels: names[readModelTable.id]!,
-  events: names[eventTable.id]!,
 });
 
 /** BatchGetItem reads at most 100 keys per request; the rest go through batchGetAll. */
@@ -86,24 +91,27 @@ const BATCH_GET_LIMIT = 100;
 const feedTokenKey = (token: string) => ({ [MEMBER_PK]: feedTokenPk(token) });
 
 /**
- * One BatchGetItem over three tables (the token item, registrations and schedules, and the
- * next event of each probed stream, keys only), with the rosters' Queries beside it: one
- * round trip of latency. Strongly consistent, as the stores' own reads are.
+ * One BatchGetItem over two tables (the token item, registrations and schedules), with the
+ * event store's probe of the streams (its own BatchGetItem of each one's next event, keys only)
+ * and the rosters' Queries beside it: one round trip of latency. Strongly consistent, as the
+ * stores' own reads are.
  */
-export function batchedFeedReads(client: DynamoDBDocumentClient, tables: FeedTables, readModels: ReadModelStore): FeedReads {
+export function batchedFeedReads(
+  client: DynamoDBDocumentClient,
+  tables: FeedTables,
+  stores: { readonly readModels: ReadModelStore; readonly store: EventStore<ConveneEvent> },
+): FeedReads {
   const modelKey = (key: ReadModelKey) => ({ [READ_MODEL_PK]: key.pk, [READ_MODEL_SK]: key.sk });
   return async (request) => {
     const token = request.token !== undefined && FEED_TOKEN.test(request.token) ? [feedTokenKey(request.token)] : [];
     const models = [...(request.memberId === undefined ? [] : [memberRegistrationsKey(request.memberId)]), ...(request.schedules ?? []).map(scheduleKey)].map(modelKey);
-    const probes = (request.probes ?? []).map((p) => ({ [EVENT_STREAM_ID]: seriesStreamId(p.seriesId), [EVENT_VERSION]: p.version + 1 }));
-    const eventKeys = { expression: '#s, #v', names: { '#s': EVENT_STREAM_ID, '#v': EVENT_VERSION } };
-    const [items, rosters] = await Promise.all([
+    const [items, moved, rosters] = await Promise.all([
       batchGet(client, [
         { table: tables.members, keys: token },
         { table: tables.readModels, keys: models },
-        { table: tables.events, keys: probes, projection: eventKeys },
       ]),
-      readRosters(readModels, request.rosters),
+      movedSeries(stores.store, request.probes),
+      readRosters(stores.readModels, request.rosters),
     ]);
     const [tokenItem] = items[0]!;
     const docs = new Map(items[1]!.map((item) => [keyString({ pk: String(item[READ_MODEL_PK]), sk: String(item[READ_MODEL_SK]) }), { version: Number(item.version), doc: item.doc }]));
@@ -111,7 +119,7 @@ export function batchedFeedReads(client: DynamoDBDocumentClient, tables: FeedTab
     return {
       ...(tokenItem ? { tokenMemberId: String(tokenItem.memberId) } : {}),
       ...(registrations ? { registrations: registrations as StoredDocument<MemberRegistrations> } : {}),
-      moved: new Set(items[2]!.map((item) => String(item[EVENT_STREAM_ID]).slice(seriesStreamId('').length))),
+      moved,
       schedules: new Map(
         (request.schedules ?? []).flatMap((id) => {
           const doc = docs.get(keyString(scheduleKey(id)));

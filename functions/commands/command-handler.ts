@@ -1,7 +1,9 @@
 /**
- * The command runner: load a stream's state, decide, append; on a conflict re-read what
- * was appended meanwhile and re-decide, a bounded number of times. With an idempotency key
- * a retried command returns the first result and appends nothing.
+ * The command handler (in the spirit of Emmett's CommandHandler): load a stream's state,
+ * decide, append; on a conflict re-read what was appended meanwhile and re-decide, a bounded
+ * number of times. The caller names the version it expects (`'no-stream'` for a stream it has
+ * just made the id of, a number for HTTP If-Match). With an idempotency key a retried command
+ * returns the first result and appends nothing.
  */
 import { createHash } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -13,7 +15,7 @@ import {
   IdempotencyKeyTakenError,
   StreamConflictError,
 } from '../adapters/event-store/errors.js';
-import type { EventStore } from '../adapters/event-store/event-store.js';
+import type { StreamStore } from '../adapters/event-store/event-store.js';
 
 export interface CommandContext {
   readonly actor: Actor;
@@ -27,6 +29,11 @@ export interface CommandContext {
    * pass a fingerprint of the request instead.
    */
   readonly requestFingerprint?: string;
+  /**
+   * The clock the command was decided on: the appended events' `recordedAt` and the
+   * idempotency record's expiry come from it. Default: the real time.
+   */
+  readonly now?: () => Date;
 }
 
 export interface CommandResult<E extends DomainEvent, S> {
@@ -64,40 +71,43 @@ export class VersionMismatchError extends EventStoreError {
   }
 }
 
-export interface RunOptions {
-  /**
-   * Decide only if the stream is at exactly this version (HTTP If-Match); otherwise, or if
-   * it moves before the append, fail with VersionMismatchError instead of re-deciding.
-   */
-  readonly expectedVersion?: number;
-  /** Attempts in all, the first included. */
+/**
+ * What the caller knows of the stream's version:
+ * - a number: decide only if the stream is at exactly this version (HTTP If-Match); otherwise,
+ *   or if it moves before the append, fail with VersionMismatchError instead of re-deciding.
+ * - `'no-stream'`: the caller has just made this stream's id (a new series, a new member):
+ *   decide on the initial state without reading first. If the stream has events after all, the
+ *   append conflicts and the handler reads and re-decides as without an expectation, so a wrong
+ *   expectation costs a round trip, never an event (and an idempotent twin is replayed).
+ * - absent: read, decide, append, and re-decide on a conflict.
+ */
+export type ExpectedVersion = number | 'no-stream';
+
+export interface CommandHandlerOptions<C, E extends DomainEvent, S> {
+  readonly store: StreamStore<E>;
+  readonly decider: Decider<C, E, S>;
+  readonly streamId: string;
+  readonly command: C;
+  readonly context: CommandContext;
+  readonly expectedVersion?: ExpectedVersion;
+  /** Attempts in all, the first included (default 8). */
   readonly maxAttempts?: number;
-  /** Waits between attempts: a random delay up to `backoffMs * attempt`. */
+  /** Waits between attempts: a random delay up to `backoffMs * attempt` (default 10). */
   readonly backoffMs?: number;
-  /**
-   * The caller has just created this stream's id (a new member): decide on the initial state
-   * without reading first. If the stream has events after all, the append conflicts and the
-   * runner reads and re-decides as usual, so a wrong hint costs a round trip, never an event.
-   */
-  readonly newStream?: boolean;
 }
 
-export async function runCommand<C, E extends DomainEvent, S>(
-  store: EventStore<E>,
-  decider: Decider<C, E, S>,
-  streamId: string,
-  command: C,
-  context: CommandContext,
-  options: RunOptions = {},
-): Promise<CommandResult<E, S>> {
+export async function handleCommand<C, E extends DomainEvent, S>(options: CommandHandlerOptions<C, E, S>): Promise<CommandResult<E, S>> {
+  const { store, decider, streamId, command, context } = options;
   const maxAttempts = options.maxAttempts ?? 8;
   const backoffMs = options.backoffMs ?? 10;
+  const now = context.now ?? (() => new Date());
+  const expectedVersion = typeof options.expectedVersion === 'number' ? options.expectedVersion : undefined;
   const fingerprint =
     context.idempotencyKey === undefined ? undefined : (context.requestFingerprint ?? fingerprintOf(streamId, command));
 
   const key = context.idempotencyKey;
   /** The result of an earlier run with this idempotency key, if one landed. */
-  const earlierRun = async () => (key === undefined ? undefined : replay(store, decider, key, fingerprint!));
+  const earlierRun = async () => (key === undefined ? undefined : replay(store, decider, key, fingerprint!, now()));
 
   const first = await earlierRun();
   if (first) return first;
@@ -105,16 +115,16 @@ export async function runCommand<C, E extends DomainEvent, S>(
   let state = decider.initialState();
   let version = 0;
   const history: RecordedEvent<E>[] = [];
-  // With the new-stream hint the first decision is on the initial state, unread; anything but
+  // Expecting no stream, the first decision is on the initial state, unread; anything but
   // events to append (a refusal, nothing to do) is only believed after a real read.
-  let unread = options.newStream === true && options.expectedVersion === undefined;
+  let unread = options.expectedVersion === 'no-stream';
   for (let attempt = 1; ; attempt++) {
     const fresh = unread ? [] : await store.read(streamId, version);
     for (const event of fresh) state = decider.evolve(state, event);
     history.push(...fresh);
     version = fresh.at(-1)?.metadata.version ?? version;
-    if (options.expectedVersion !== undefined && version !== options.expectedVersion) {
-      throw new VersionMismatchError(streamId, options.expectedVersion, version);
+    if (expectedVersion !== undefined && version !== expectedVersion) {
+      throw new VersionMismatchError(streamId, expectedVersion, version);
     }
 
     let decided: E[];
@@ -140,6 +150,7 @@ export async function runCommand<C, E extends DomainEvent, S>(
     try {
       const appended = await store.append(streamId, decided, version, {
         actor: context.actor,
+        recordedAt: now(),
         correlationId: context.correlationId,
         ...(context.causationId ? { causationId: context.causationId } : {}),
         ...(key !== undefined ? { idempotency: { key, fingerprint: fingerprint! } } : {}),
@@ -158,7 +169,7 @@ export async function runCommand<C, E extends DomainEvent, S>(
         unread = false;
         continue;
       }
-      if (options.expectedVersion !== undefined) throw new VersionMismatchError(streamId, options.expectedVersion, undefined);
+      if (expectedVersion !== undefined) throw new VersionMismatchError(streamId, expectedVersion, undefined);
       if (attempt >= maxAttempts) throw new TooMuchContentionError(streamId, attempt);
       await sleep(Math.random() * backoffMs * attempt);
     }
@@ -166,12 +177,13 @@ export async function runCommand<C, E extends DomainEvent, S>(
 }
 
 async function replay<C, E extends DomainEvent, S>(
-  store: EventStore<E>,
+  store: StreamStore<E>,
   decider: Decider<C, E, S>,
   key: string,
   fingerprint: string,
+  now: Date,
 ): Promise<CommandResult<E, S> | undefined> {
-  const record = await store.findIdempotencyRecord(key);
+  const record = await store.findIdempotencyRecord(key, now);
   if (!record) return undefined;
   if (record.fingerprint !== fingerprint) throw new IdempotencyKeyReusedError(key);
   const history = await store.read(record.streamId, 0, record.toVersion);

@@ -1,7 +1,7 @@
 /**
- * Table definitions, declared once. The CDK stack (infra/stack/) and the local stack
- * (infra/local/) build their tables from these, and the adapters in functions/ read and
- * write items with these key names. Plain data only: no CDK or SDK imports here.
+ * Table definitions, declared once, on the handlers' side: the adapters in functions/ read and
+ * write items with these key names, and the CDK stack (infra/stack/) and the local stack
+ * (infra/local/) build their tables from them. Plain data only: no CDK or SDK imports here.
  */
 
 export type KeyType = 'S' | 'N';
