@@ -102,6 +102,8 @@ async function main() {
         baseUrl,
         signer: createTokenSigner([randomBytes(32).toString('base64url')]),
         manageAttempts: { note: async () => {} },
+        // Only feeds are read here: nobody registers.
+        intake: { accept: async () => {}, read: async () => undefined, taken: async () => {} },
         recordings: createRecordingStore(localClients(stack.info).s3, stack.info.s3.bucket),
         verifyOrganiserToken: localTokenVerifier(key.publicJwk),
         feedReads,

@@ -25,7 +25,7 @@ export interface TableDefinition {
   readonly partitionKey: KeyDefinition;
   readonly sortKey?: KeyDefinition;
   /** DynamoDB Streams view type, when the table feeds a stream consumer. */
-  readonly stream?: 'NEW_IMAGE' | 'NEW_AND_OLD_IMAGES';
+  readonly stream?: 'NEW_IMAGE' | 'NEW_AND_OLD_IMAGES' | 'KEYS_ONLY';
   /** Attribute holding an epoch-seconds expiry, when items expire. */
   readonly timeToLiveAttribute?: string;
   /** The table holds the system of record: protect and retain it. */
@@ -151,8 +151,27 @@ export const deliveryTable = {
   ],
 } as const satisfies TableDefinition;
 
+/**
+ * Registration requests as members send them, before anything is decided: one item per
+ * request, written by the API in a single PutItem whoever the address belongs to, taken from
+ * the table's stream by the intake (functions/intake/) and deleted once taken. Holds an
+ * address and a name, so items expire after a day even if never taken, and the stream carries
+ * keys only (the intake reads the item; one already taken is gone).
+ */
+export const INTAKE_PK = 'pk';
+export const INTAKE_EXPIRES_AT = 'expiresAt';
+
+export const intakeTable = {
+  id: 'Intake',
+  partitionKey: { name: INTAKE_PK, type: 'S' },
+  stream: 'KEYS_ONLY',
+  timeToLiveAttribute: INTAKE_EXPIRES_AT,
+  systemOfRecord: false,
+  envVar: 'INTAKE_TABLE_NAME',
+} as const satisfies TableDefinition;
+
 /** Every table of the system, in creation order. */
-export const tables: readonly TableDefinition[] = [eventTable, idempotencyTable, readModelTable, membersTable, deliveryTable];
+export const tables: readonly TableDefinition[] = [eventTable, idempotencyTable, readModelTable, membersTable, deliveryTable, intakeTable];
 
 /** Table names by definition id, as handlers receive them through their environment. */
 export type TableNames = Record<string, string>;

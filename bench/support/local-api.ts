@@ -2,6 +2,7 @@
  * The API as `npm start` serves it, on a local stack of the benchmark's own: one builder for
  * every benchmark that talks HTTP, so each measures the same app.
  */
+import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import { randomBytes } from 'node:crypto';
 import type { Server } from 'node:http';
 import { serve } from '@hono/node-server';
@@ -14,11 +15,12 @@ import { createRecordingStore } from '../../functions/adapters/recordings/record
 import { createApi } from '../../functions/api/app.js';
 import { createManageAttempts } from '../../functions/adapters/members/manage-attempts.js';
 import { createTokenSigner } from '../../functions/security/signed-token.js';
-import { localClients, type LocalClients } from '../../infra/local/clients.js';
+import { LOCAL_CREDENTIALS, localClients, type LocalClients } from '../../infra/local/clients.js';
 import { freePort } from '../../infra/local/free-port.js';
 import { localTokenVerifier, newSigningKey } from '../../infra/local/organiser-token.js';
 import type { LocalStack } from '../../infra/local/stack.js';
-import { deliveryTable, idempotencyTable, membersTable, readModelTable, tableEnvironment } from '../../functions/tables.js';
+import { deliveryTable, idempotencyTable, intakeTable, membersTable, readModelTable, tableEnvironment } from '../../functions/tables.js';
+import { createRegistrationIntake } from '../../functions/adapters/intake/registration-intake.js';
 import { createRateLimitCounter } from '../../functions/adapters/rate-limits/rate-limit-counter.js';
 import { COUNT_ONLY_LIMITS } from '../../functions/api/rate-limit.js';
 import { createFailureReader } from '../../functions/adapters/deliveries/delivery-failures.js';
@@ -30,11 +32,14 @@ export interface BenchApi {
   readonly store: ReturnType<typeof conveneEventStore>;
   readonly readModels: ReturnType<typeof createReadModelStore>;
   readonly members: ReturnType<typeof createMemberDirectory>;
+  /** DynamoDB Local's streams, for the pollers a benchmark starts. */
+  readonly streams: DynamoDBStreamsClient;
   stop(): Promise<void>;
 }
 
 export async function startBenchApi(stack: LocalStack): Promise<BenchApi> {
   const clients = localClients(stack.info);
+  const streams = new DynamoDBStreamsClient({ region: stack.info.region, endpoint: stack.info.dynamodb.endpoint, credentials: LOCAL_CREDENTIALS });
   const doc = documentClient(clients.dynamodb);
   const store = conveneEventStore(tableEnvironment(stack.info.tables), doc);
   const readModels = createReadModelStore(doc, stack.info.tables[readModelTable.id]!);
@@ -47,6 +52,7 @@ export async function startBenchApi(stack: LocalStack): Promise<BenchApi> {
     readModels,
     failures: createFailureReader(doc, stack.info.tables[deliveryTable.id]!),
     members,
+    intake: createRegistrationIntake(doc, stack.info.tables[intakeTable.id]!),
     feedReads: batchedFeedReads(doc, feedTablesOf(stack.info.tables), { readModels, store }),
     baseUrl: url,
     signer: createTokenSigner([randomBytes(32).toString('base64url')]),
@@ -66,6 +72,7 @@ export async function startBenchApi(stack: LocalStack): Promise<BenchApi> {
     store,
     readModels,
     members,
+    streams,
     stop: () =>
       new Promise<void>((resolve) => {
         server.close(() => resolve());
@@ -73,6 +80,7 @@ export async function startBenchApi(stack: LocalStack): Promise<BenchApi> {
         clients.dynamodb.destroy();
         clients.ses.destroy();
         clients.s3.destroy();
+        streams.destroy();
       }),
   };
 }

@@ -23,6 +23,8 @@ export function decideMember(command: MemberCommand, state: MemberState): Member
     case 'RequestRegistration': {
       const { type: _t, registrationId, requestId: given, ...request } = command;
       const requestId = given ?? registrationId;
+      // The same request taken again (a redelivered intake record): it was decided already.
+      if (given !== undefined && state.recentRequests.includes(given)) return [];
       const current = state.registrations[command.seriesId];
       if (!isActive(current)) {
         const requested = emit(RegistrationRequested, { ...request, registrationId, requestId });

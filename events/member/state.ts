@@ -29,12 +29,15 @@ export interface MemberState {
   readonly registrations: Readonly<Record<string, RegistrationState>>;
   readonly preferences: { readonly language?: string; readonly timeZone?: string; readonly reminderOffsets?: readonly string[] };
   readonly unsubscribed: { readonly all: boolean; readonly series: readonly string[] };
+  /** The last requests (HTTP request ids) taken into this stream, newest last: a request is taken once. */
+  readonly recentRequests: readonly string[];
 }
 
 export const initialMemberState = (): MemberState => ({
   registrations: {},
   preferences: {},
   unsubscribed: { all: false, series: [] },
+  recentRequests: [],
 });
 
 export const isActive = (r: RegistrationState | undefined): r is RegistrationState =>
@@ -60,7 +63,18 @@ function withoutPendingChange(r: RegistrationState): RegistrationState {
 }
 const union = (a: readonly string[], b: readonly string[]) => [...new Set([...a, ...b])];
 
+/** How many request ids a member stream remembers (redelivery comes soon after, never hundreds of requests later). */
+export const RECENT_REQUESTS = 20;
+
 export function evolveMember(state: MemberState, event: MemberEvent): MemberState {
+  const next = evolveRegistrations(state, event);
+  const requestId = 'requestId' in event.data ? event.data.requestId : undefined;
+  return typeof requestId === 'string' && !next.recentRequests.includes(requestId)
+    ? { ...next, recentRequests: [...next.recentRequests, requestId].slice(-RECENT_REQUESTS) }
+    : next;
+}
+
+function evolveRegistrations(state: MemberState, event: MemberEvent): MemberState {
   const memberId = state.memberId ?? event.data.memberId;
   const withRegistration = (seriesId: string, update: (r: RegistrationState) => RegistrationState): MemberState => {
     const r = state.registrations[seriesId];

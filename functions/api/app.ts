@@ -21,6 +21,7 @@ import { recordingRoutes } from './routes/recordings.js';
 import { httpApp } from './http-app.js';
 import type { RecordingStore } from '../adapters/recordings/recording-store.js';
 import type { MemberDirectory } from '../adapters/members/member-directory.js';
+import type { RegistrationIntake } from '../adapters/intake/registration-intake.js';
 import type { TokenSigner } from '../security/signed-token.js';
 import type { ReadModelStore } from '../read-models/read-model-store.js';
 import type { FailureReader } from '../adapters/deliveries/delivery-failures.js';
@@ -38,6 +39,8 @@ export interface ApiDeps {
   /** Public base URL of the API, for links in feeds. */
   readonly baseUrl: string;
   readonly members: MemberDirectory;
+  /** Members' registration requests, kept for the intake (functions/intake/). */
+  readonly intake: RegistrationIntake;
   /** Requests for a manage link with an address that is no member's (see routes/manage.tsx). */
   readonly manageAttempts: ManageAttempts;
   /** Signs and reads the links mailed to members (functions/links/member-links.ts). */

@@ -10,7 +10,8 @@ import { createMemberDirectory } from '../adapters/members/member-directory.js';
 import { createManageAttempts } from '../adapters/members/manage-attempts.js';
 import type { TokenSigner } from '../security/signed-token.js';
 import { linkSigningFromEnvironment } from '../security/signing-secrets.js';
-import { deliveryTable, idempotencyTable, membersTable, readModelTable } from '../tables.js';
+import { deliveryTable, idempotencyTable, intakeTable, membersTable, readModelTable } from '../tables.js';
+import { createRegistrationIntake } from '../adapters/intake/registration-intake.js';
 import { createRateLimitCounter } from '../adapters/rate-limits/rate-limit-counter.js';
 import { createFailureReader } from '../adapters/deliveries/delivery-failures.js';
 import { documentClient } from '../adapters/dynamodb-client.js';
@@ -35,6 +36,7 @@ export function apiFromEnvironment(env: Record<string, string | undefined>, { lo
     readModels,
     failures: createFailureReader(client, required(deliveryTable.envVar)),
     members: createMemberDirectory(client, membersTableName),
+    intake: createRegistrationIntake(client, required(intakeTable.envVar)),
     feedReads: batchedFeedReads(client, { members: membersTableName, readModels: readModelTableName }, { readModels, store }),
     signer,
     manageAttempts: createManageAttempts(client, membersTableName),

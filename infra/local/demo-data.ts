@@ -1,6 +1,6 @@
 /**
  * Demo data for `npm start`: the series from the seed pages (../shared/seeds/) as commands,
- * run through the same command runner the API uses. Ids are fixed, so a restart on the same
+ * run through the same command handler the API uses. Ids are fixed, so a restart on the same
  * data folder finds them and adds nothing.
  */
 import { memberDecider, memberStreamId, type MemberCommand } from '../../events/member/index.js';

@@ -15,7 +15,9 @@ import { createReadModelStore } from '../../functions/read-models/read-model-sto
 import { batchedFeedReads, feedTablesOf } from '../../functions/read-models/member-feed-reads.js';
 import { createProjectorHandler } from '../../functions/projector/handler.js';
 import { rebuildReadModels } from '../../functions/projector/rebuild.js';
-import { deliveryTable, eventTable, idempotencyTable, membersTable, readModelTable, tableEnvironment } from '../../functions/tables.js';
+import { deliveryTable, eventTable, idempotencyTable, intakeTable, membersTable, readModelTable, tableEnvironment } from '../../functions/tables.js';
+import { createRegistrationIntake } from '../../functions/adapters/intake/registration-intake.js';
+import { startIntakePoller } from './intake-poller.js';
 import { createRateLimitCounter } from '../../functions/adapters/rate-limits/rate-limit-counter.js';
 import { createFailureReader } from '../../functions/adapters/deliveries/delivery-failures.js';
 import { createMemberDirectory } from '../../functions/adapters/members/member-directory.js';
@@ -67,6 +69,7 @@ async function main() {
   });
   let server: Server | undefined;
   let poller: StreamPoller | undefined;
+  let intakePoller: StreamPoller | undefined;
   let clockTick: NodeJS.Timeout | undefined;
   let stopping = false;
   const stop = async (signal: string) => {
@@ -75,6 +78,7 @@ async function main() {
     console.log(`\n${signal}: stopping the local stack...`);
     server?.close();
     clearInterval(clockTick);
+    await intakePoller?.stop();
     await poller?.stop();
     await stack.stop();
     console.log('stopped; no process left behind.');
@@ -92,15 +96,30 @@ async function main() {
   const readModels = createReadModelStore(doc, stack.info.tables[readModelTable.id]!);
   const deadLetterFile = join(dataDir, 'projector-dead-letters.jsonl');
   const rebuild = await rebuildReadModels({ store, readModels });
+  const streams = new DynamoDBStreamsClient({ region: stack.info.region, endpoint: stack.info.dynamodb.endpoint, credentials: LOCAL_CREDENTIALS });
   poller = await startStreamPoller({
     dynamodb: clients.dynamodb,
-    streams: new DynamoDBStreamsClient({ region: stack.info.region, endpoint: stack.info.dynamodb.endpoint, credentials: LOCAL_CREDENTIALS }),
+    streams,
     table: stack.info.tables[eventTable.id]!,
     handler: createProjectorHandler({ store, readModels }),
     // As the projector's dead-letter queue on AWS: what it gave up on, kept with a log line.
     onDeadLetter: (letter) => {
       appendFileSync(deadLetterFile, `${JSON.stringify(letter)}\n`);
       console.error(`projector: set aside stream record ${letter.sequenceNumber} (${JSON.stringify(letter.keys)}) after ${letter.attempts} attempts; kept in ${deadLetterFile}`);
+    },
+  });
+
+  // Members' registration requests, taken after the API has answered them (functions/intake/).
+  const intakeDeadLetters = join(dataDir, 'intake-dead-letters.jsonl');
+  intakePoller = await startIntakePoller({
+    dynamodb: clients.dynamodb,
+    doc,
+    streams,
+    tables: stack.info.tables,
+    store,
+    onDeadLetter: (letter) => {
+      appendFileSync(intakeDeadLetters, `${JSON.stringify(letter)}\n`);
+      console.error(`intake: set aside request ${JSON.stringify(letter.keys)} after ${letter.attempts} attempts; kept in ${intakeDeadLetters}`);
     },
   });
 
@@ -153,6 +172,7 @@ async function main() {
     readModels,
     failures: createFailureReader(doc, stack.info.tables[deliveryTable.id]!),
     members: createMemberDirectory(doc, stack.info.tables[membersTable.id]!),
+    intake: createRegistrationIntake(doc, stack.info.tables[intakeTable.id]!),
     feedReads: batchedFeedReads(doc, feedTablesOf(stack.info.tables), { readModels, store }),
     signer: createTokenSigner([readFileSync(secretFile, 'utf8').trim()]),
     manageAttempts: createManageAttempts(doc, stack.info.tables[membersTable.id]!),

@@ -70,6 +70,8 @@ export async function startStreamPoller(options: StreamPollerOptions): Promise<S
   if (!streamArn) throw new Error(`table ${table} has no stream`);
 
   const iterators = new Map<string, string>(); // open shard -> next iterator
+  /** Where each open shard's iterator stands, to open it again there (see `reopen`). */
+  const positions = new Map<string, Position>();
   const finished = new Set<string>();
   let stopped = false;
   let started = 0; // passes started so far (the next pass gets this index)
@@ -86,7 +88,10 @@ export async function startStreamPoller(options: StreamPollerOptions): Promise<S
         const { ShardIterator } = await streams.send(
           new GetShardIteratorCommand({ StreamArn: streamArn, ShardId: id, ShardIteratorType: 'TRIM_HORIZON' }),
         );
-        if (ShardIterator) iterators.set(id, ShardIterator);
+        if (ShardIterator) {
+          iterators.set(id, ShardIterator);
+          positions.set(id, { type: 'TRIM_HORIZON' });
+        }
       }
       ExclusiveStartShardId = StreamDescription?.LastEvaluatedShardId;
     } while (ExclusiveStartShardId);
@@ -94,14 +99,39 @@ export async function startStreamPoller(options: StreamPollerOptions): Promise<S
 
   const iteratorAt = async (shardId: string, type: 'AT_SEQUENCE_NUMBER' | 'AFTER_SEQUENCE_NUMBER', sequenceNumber: string) => {
     const { ShardIterator } = await streams.send(new GetShardIteratorCommand({ StreamArn: streamArn, ShardId: shardId, ShardIteratorType: type, SequenceNumber: sequenceNumber }));
+    positions.set(shardId, { type, sequenceNumber });
     return ShardIterator!;
   };
+
+  /**
+   * DynamoDB Local hands out, for a shard with no record yet, an iterator that fails with
+   * TrimmedDataAccessException once a record arrives if another table's stream took a sequence
+   * number meanwhile; an iterator also expires (ExpiredIteratorException). Either way the shard
+   * is opened again where it stood (from its start while nothing was read), so nothing is
+   * skipped and nothing handled is handed over again.
+   */
+  const reopen = async (shardId: string) => {
+    const position = positions.get(shardId) ?? { type: 'TRIM_HORIZON' as const };
+    if (position.type === 'TRIM_HORIZON') {
+      const { ShardIterator } = await streams.send(new GetShardIteratorCommand({ StreamArn: streamArn, ShardId: shardId, ShardIteratorType: 'TRIM_HORIZON' }));
+      iterators.set(shardId, ShardIterator!);
+    } else iterators.set(shardId, await iteratorAt(shardId, position.type, position.sequenceNumber));
+  };
+  const isStale = (error: unknown) => error instanceof Error && (error.name === 'TrimmedDataAccessException' || error.name === 'ExpiredIteratorException');
 
   const pass = async (): Promise<boolean> => {
     await discoverShards();
     let busy = false;
     for (const [shardId, iterator] of iterators) {
-      const page = await streams.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: batchSize }));
+      let page;
+      try {
+        page = await streams.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: batchSize }));
+      } catch (error) {
+        if (!isStale(error)) throw error;
+        await reopen(shardId);
+        busy = true; // not idle: the shard is read again in the next pass
+        continue;
+      }
       const records = page.Records ?? [];
       if (records.length === 0) {
         if (page.NextShardIterator) iterators.set(shardId, page.NextShardIterator);
@@ -144,6 +174,7 @@ export async function startStreamPoller(options: StreamPollerOptions): Promise<S
         continue;
       }
       failing.delete(shardId);
+      positions.set(shardId, { type: 'AFTER_SEQUENCE_NUMBER', sequenceNumber: records.at(-1)!.dynamodb!.SequenceNumber! });
       if (page.NextShardIterator) iterators.set(shardId, page.NextShardIterator);
       else {
         iterators.delete(shardId);
@@ -188,6 +219,8 @@ export async function startStreamPoller(options: StreamPollerOptions): Promise<S
     },
   };
 }
+
+type Position = { readonly type: 'TRIM_HORIZON' } | { readonly type: 'AT_SEQUENCE_NUMBER' | 'AFTER_SEQUENCE_NUMBER'; readonly sequenceNumber: string };
 
 /** The SDK's stream record as Lambda's event source delivers it. */
 export function toLambdaRecord(record: _Record, eventSourceARN: string): DynamoDBRecord {

@@ -42,6 +42,8 @@ export interface OperationalAlarmsProps {
   readonly functions: Readonly<Record<string, IFunction>>;
   /** The projector's dead-letter queue: anything in it is a stream record the projector gave up on. */
   readonly projectorDeadLetterQueue: IQueue;
+  /** Where the intake sets aside registration requests it gave up on. */
+  readonly intakeDeadLetterQueue: IQueue;
   /** The HTTP API whose 5xx responses are watched. */
   readonly api: IHttpApi;
   /** Subscribed to the topic by email when given (see alarmEmailContext). */
@@ -158,6 +160,15 @@ export class OperationalAlarms extends Construct {
       'The Convene projector gave up on at least one event-table stream record (10 retries or a day old): the read models are missing that event. ' +
         "Each message points to the record's shard and sequence numbers; find the cause in the projector's logs, fix it, rebuild the affected read models " +
         'and delete the messages. The alarm stays on while the queue holds messages.',
+    );
+
+    alarm(
+      'IntakeDeadLetters',
+      props.intakeDeadLetterQueue.metricApproximateNumberOfMessagesVisible({ period: fiveMinutes, statistic: Stats.MAXIMUM }),
+      1,
+      'The Convene intake gave up on at least one registration request (10 retries or a day old): a member who asked to register got no mail. ' +
+        "Each message points to the intake table's stream record; the request's item stays in the intake table for a day after it was made. Find the cause in " +
+        "the intake's logs, fix it, and put the item again (a new request id) or ask the member to register again; then delete the messages.",
     );
 
     alarm(

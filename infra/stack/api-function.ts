@@ -16,6 +16,8 @@ export interface ApiFunctionProps {
   readonly readWriteTables: readonly TableV2[];
   /** The tables the API only reads: the read-model table. */
   readonly readTables: readonly TableV2[];
+  /** The tables the API only puts new items into: the intake (members' registration requests). */
+  readonly putTables: readonly TableV2[];
   readonly organisers: Organisers;
   /** Public base URL of the API, for links in feeds. */
   readonly publicBaseUrl: string;
@@ -53,6 +55,7 @@ export function createApiFunction(scope: Construct, id: string, props: ApiFuncti
   });
   for (const table of props.readWriteTables) table.grantReadWriteData(fn);
   for (const table of props.readTables) table.grantReadData(fn);
+  for (const table of props.putTables) table.grant(fn, 'dynamodb:PutItem');
   props.signingSecret.grantRead(fn);
   return fn;
 }

@@ -4,7 +4,7 @@ import type { HttpApi } from 'aws-cdk-lib/aws-apigatewayv2';
 import type { TableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import type { Construct } from 'constructs';
-import { deliveryTable, eventTable, idempotencyTable, membersTable, readModelTable, tables } from '../../functions/tables.js';
+import { deliveryTable, eventTable, idempotencyTable, intakeTable, membersTable, readModelTable, tables } from '../../functions/tables.js';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { TableDefinition, TableNames } from '../../functions/tables.js';
 import { alarmEmailContext, OperationalAlarms } from './alarms.js';
@@ -15,6 +15,7 @@ import { createHttpApi, type ConveneHttpApi } from './http-api.js';
 import { acknowledgeTableIndexGrants } from './nag.js';
 import { Organisers } from './organisers.js';
 import { Projector } from './projector.js';
+import { Intake } from './intake.js';
 import { Recordings } from './recordings.js';
 import { SesFeedback } from './ses-feedback.js';
 import { createTable } from './tables.js';
@@ -31,6 +32,8 @@ export class ConveneStack extends Stack {
   readonly api: HttpApi;
   /** The projector Lambda on the event table's stream, and its dead-letter queue. */
   readonly projector: Projector;
+  /** The intake Lambda on the intake table's stream (members' registration requests), and its dead-letter queue. */
+  readonly intake: Intake;
   /** The secret that signs links in mail. */
   readonly signingSecret: Secret;
   /** The SES configuration set, its bounce and complaint topic, and the function that suppresses those addresses. */
@@ -74,6 +77,8 @@ export class ConveneStack extends Stack {
       readWriteTables: [this.table(eventTable), this.table(idempotencyTable), this.table(membersTable)],
       // The delivery ledger only for its failures index (GET /admin/series/{id}/undeliverable).
       readTables: [this.table(readModelTable), this.table(deliveryTable)],
+      // Members' own registration requests, taken by the intake after the answer.
+      putTables: [this.table(intakeTable)],
       organisers: this.organisers,
       publicBaseUrl,
       signingSecret: this.signingSecret,
@@ -84,6 +89,12 @@ export class ConveneStack extends Stack {
       tableNames: this.tableNames(),
       eventTable: this.table(eventTable),
       readModelTable: this.table(readModelTable),
+    });
+    this.intake = new Intake(this, 'RegistrationIntake', {
+      tableNames: this.tableNames(),
+      intakeTable: this.table(intakeTable),
+      membersTable: this.table(membersTable),
+      eventTable: this.table(eventTable),
     });
     this.dispatcher = new Dispatcher(this, 'Dispatcher', {
       tableNames: this.tableNames(),
@@ -100,6 +111,7 @@ export class ConveneStack extends Stack {
       functions: {
         api: this.apiFunction,
         projector: this.projector.function,
+        intake: this.intake.function,
         dispatcher: this.dispatcher.function,
         'ses-feedback': this.sesFeedback.function,
         'recordings-api': this.recordings.api,
@@ -107,6 +119,7 @@ export class ConveneStack extends Stack {
         publisher: this.recordings.publisher,
       },
       projectorDeadLetterQueue: this.projector.deadLetterQueue,
+      intakeDeadLetterQueue: this.intake.deadLetterQueue,
       api: this.api,
       alarmEmail: alarmEmailContext(this),
     });

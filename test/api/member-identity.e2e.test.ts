@@ -148,7 +148,7 @@ describe('confirmation mail cannot be used to bomb an inbox', () => {
 });
 
 describe('the same work whoever the address belongs to', () => {
-  it('a request for a new, a pending and a confirmed address makes the same DynamoDB round trips, and none to SES', async () => {
+  it('a request for a new, a pending and a confirmed address makes the same single DynamoDB write, and none to SES', async () => {
     const pending = unique('pending');
     const confirmed = unique('confirmed');
     await register(api, seriesId, { email: pending });
@@ -180,9 +180,10 @@ describe('the same work whoever the address belongs to', () => {
       };
       await work(unique('warm-up'));
       const [fresh, waiting, member] = [await work(unique('new')), await work(pending), await work(confirmed)];
-      expect(fresh.calls).toHaveLength(4);
-      expect(waiting.calls).toHaveLength(fresh.calls.length);
-      expect(member.calls).toEqual(waiting.calls);
+      // One PutItem into the intake, whoever the address is: what depends on it comes after the answer.
+      expect(fresh.calls).toEqual(['PutItemCommand']);
+      expect(waiting.calls).toEqual(fresh.calls);
+      expect(member.calls).toEqual(fresh.calls);
       // And the same answer.
       expect(Object.keys(waiting.answer)).toEqual(Object.keys(fresh.answer));
       expect(member.answer.status).toBe(fresh.answer.status);

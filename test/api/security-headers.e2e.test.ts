@@ -38,6 +38,7 @@ beforeAll(async () => {
     body: { email, name: 'Ana', language: 'en', timeZone: 'America/Guayaquil' },
   });
   expect(registered.status, registered.text).toBe(202);
+  await api.takeRequests();
   fixture.memberId = (await api.members.memberIdForEmail(email))!;
   const requested = (await api.store.read(`member-${fixture.memberId}`)).find((e) => e.type === 'RegistrationRequested')!.data as { registrationId: string; requestId: string };
   fixture.registrationId = requested.registrationId;

@@ -43,6 +43,18 @@ describe('registering', () => {
     expect(state.registrations['care-economy']).toMatchObject({ status: 'confirmed', sessions: 'all', language: 'es' });
   });
 
+  it('a request taken again (the same request id, redelivered by the intake) changes nothing and asks nothing', () => {
+    const repeated: MemberEvent = { type: 'RegistrationRequestRepeated', data: { ...member, registrationId: 'r1', requestId: 'q2' } };
+    const change: MemberEvent = { type: 'RegistrationChangeRequested', data: { ...member, registrationId: 'r1', requestId: 'q3', language: 'ar', timeZone: 'Asia/Hebron' } };
+    spec([requested]).when(request({ registrationId: 'r9', requestId: 'r1' })).then([]);
+    spec([requested, repeated]).when(request({ registrationId: 'r9', requestId: 'q2' })).then([]);
+    spec([requested, confirmed, change]).when(request({ requestId: 'q3', language: 'ar', timeZone: 'Asia/Hebron' })).then([]);
+    // A new request of the same member is still heard.
+    spec([requested, repeated]).when(request({ registrationId: 'r9', requestId: 'q4' })).then([
+      { type: 'RegistrationRequestRepeated', data: { ...member, registrationId: 'r1', requestId: 'q4' } },
+    ]);
+  });
+
   it("a request with the member's address never changes their registration: it asks them to accept the change", () => {
     const listed: MemberEvent = { ...requested, data: { ...requested.data, sessions: ['lecture-1'] } } as MemberEvent;
     const change: MemberEvent = {

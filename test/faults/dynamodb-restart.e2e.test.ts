@@ -35,7 +35,10 @@ import { LOCAL_CREDENTIALS } from '../../infra/local/clients.js';
 import { createTables } from '../../infra/local/create-tables.js';
 import { startDynamoDbLocal, type DynamoDbLocal } from '../../infra/local/dynamodb-local.js';
 import { freePort } from '../../infra/local/free-port.js';
-import { EVENT_STREAM_ID, EVENT_VERSION, IDEMPOTENCY_KEY, MEMBER_PK, eventTable, idempotencyTable, localTableNames, membersTable } from '../../functions/tables.js';
+import { EVENT_STREAM_ID, EVENT_VERSION, IDEMPOTENCY_KEY, MEMBER_PK, eventTable, idempotencyTable, intakeTable, localTableNames, membersTable } from '../../functions/tables.js';
+import { createRegistrationIntake, requestFromItem } from '../../functions/adapters/intake/registration-intake.js';
+import { takeRegistrationRequest } from '../../functions/intake/take-request.js';
+import { memberEvents } from '../../functions/adapters/event-store/category-stores.js';
 import { buildTestApp, closeServer, requestApi, type ApiResponse, type RequestOptions, type TestApp } from '../support/api-app.js';
 import { clients } from '../support/local.js';
 import { careRequest } from '../support/seed-requests.js';
@@ -239,6 +242,9 @@ describe('DynamoDB Local killed and restarted under load', () => {
     await until(() => successes() >= afterRestart + 40, 30_000, 'load after the restart');
     stopping = true;
     await load;
+    // The intake takes the requests kept (on AWS from the intake table's stream, retried across
+    // an outage like this one; here, once DynamoDB is back, every item the table holds).
+    await takeEveryKeptRequest();
 
     // While down: every answer a 503 storage-unavailable with Retry-After, as problem+json.
     const whileDown = attempts.filter((a) => a.started >= clock.killed && a.ended <= clock.restarting);
@@ -366,6 +372,16 @@ interface StoredEvent {
 }
 
 /** Everything written, read back from the restarted DynamoDB Local (consistent scans). */
+/** What the intake does for each kept registration request, for every item of the intake table. */
+async function takeEveryKeptRequest() {
+  const doc = documentClient(client);
+  const intake = createRegistrationIntake(doc, names[intakeTable.id]!);
+  const { Items = [] } = await doc.send(new ScanCommand({ TableName: names[intakeTable.id], ConsistentRead: true }));
+  for (const item of Items) {
+    await takeRegistrationRequest({ store: memberEvents(app.store), members: app.members, intake }, requestFromItem(item));
+  }
+}
+
 async function stateOfTheStore() {
   const doc = documentClient(client);
   const scan = async (table: string) => {

@@ -16,7 +16,7 @@ import type { Resource } from './template-grants.js';
 import { TEST_CONTEXT, publishOnlyThroughTls, synthTestStack, testApp } from './test-stack.js';
 import type { TestStack } from './test-stack.js';
 
-const FUNCTION_NAMES = ['api', 'recordings-api', 'projector', 'dispatcher', 'ses-feedback', 'archiver', 'publisher'];
+const FUNCTION_NAMES = ['api', 'recordings-api', 'projector', 'intake', 'dispatcher', 'ses-feedback', 'archiver', 'publisher'];
 
 /** The ConveneStack with extra context (synthTestStack takes none). */
 function stackWithContext(context: Record<string, unknown>): ConveneStack {
@@ -62,6 +62,7 @@ describe('ConveneStack operational alarms', () => {
       const watched = [
         stack.apiFunction,
         stack.projector.function,
+        stack.intake.function,
         stack.dispatcher.function,
         stack.sesFeedback.function,
         stack.recordings.api,
@@ -102,12 +103,14 @@ describe('ConveneStack operational alarms', () => {
     });
   });
 
-  it("alarms when the projector's dead-letter queue holds a message", () => {
-    const dimension = { Name: 'QueueName', Value: { 'Fn::GetAtt': [logicalId(stack.projector.deadLetterQueue), 'QueueName'] } };
-    const found = alarmsOn('AWS/SQS', 'ApproximateNumberOfMessagesVisible', dimension);
-    expect(found).toHaveLength(1);
-    expect(found[0]).toMatchObject({ ...COMMON, Statistic: 'Maximum', Period: 300, Threshold: 1 });
-    expect(alarms.filter((a) => a.Namespace === 'AWS/SQS')).toHaveLength(1);
+  it("alarms when the projector's or the intake's dead-letter queue holds a message", () => {
+    for (const queue of [stack.projector.deadLetterQueue, stack.intake.deadLetterQueue]) {
+      const dimension = { Name: 'QueueName', Value: { 'Fn::GetAtt': [logicalId(queue), 'QueueName'] } };
+      const found = alarmsOn('AWS/SQS', 'ApproximateNumberOfMessagesVisible', dimension);
+      expect(found).toHaveLength(1);
+      expect(found[0]).toMatchObject({ ...COMMON, Statistic: 'Maximum', Period: 300, Threshold: 1 });
+    }
+    expect(alarms.filter((a) => a.Namespace === 'AWS/SQS')).toHaveLength(2);
   });
 
   it('alarms on the SES account reputation: bounce rate >= 5% and complaint rate >= 0.1%, maximum over an hour', () => {
@@ -143,7 +146,7 @@ describe('ConveneStack operational alarms', () => {
   });
 
   it('has no other alarm, and exposes them all on the construct', () => {
-    expect(alarms).toHaveLength(2 * FUNCTION_NAMES.length + 6);
+    expect(alarms).toHaveLength(2 * FUNCTION_NAMES.length + 7);
     expect(stack.alarms.alarms.map((a) => logicalId(a))).toEqual(resourcesOfType('AWS::CloudWatch::Alarm').map(([id]) => id));
   });
 

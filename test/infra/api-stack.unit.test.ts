@@ -7,7 +7,7 @@ import { Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { AUTH_ENV, ORGANISERS_GROUP, PUBLIC_BASE_URL_ENV, SIGNING_SECRET_ARN_ENV, routes } from '../../functions/api/route-table.js';
 import { ConveneStack } from '../../infra/stack/convene-stack.js';
-import { deliveryTable, eventTable, idempotencyTable, membersTable, readModelTable } from '../../functions/tables.js';
+import { deliveryTable, eventTable, idempotencyTable, intakeTable, membersTable, readModelTable } from '../../functions/tables.js';
 import { TABLE_READ_ACTIONS, TABLE_READ_WRITE_ACTIONS, TABLE_WRITE_ACTIONS, arnKey, grantsOfRole, tableArns } from './template-grants.js';
 import type { Resource } from './template-grants.js';
 import { testApp } from './test-stack.js';
@@ -25,6 +25,7 @@ describe('ConveneStack API', () => {
     readModels: string;
     members: string;
     deliveries: string;
+    intake: string;
     pool: string;
     client: string;
     fn: string;
@@ -48,6 +49,7 @@ describe('ConveneStack API', () => {
       readModels: id(stack.table(readModelTable)),
       members: id(stack.table(membersTable)),
       deliveries: id(stack.table(deliveryTable)),
+      intake: id(stack.table(intakeTable)),
       pool: id(stack.organisers.userPool),
       client: id(stack.organisers.client),
       fn: id(stack.apiFunction),
@@ -136,6 +138,7 @@ describe('ConveneStack API', () => {
         [membersTable.envVar]: { Ref: ids.members },
         // Every table's name is in every function's environment; grants decide access (none here).
         [deliveryTable.envVar]: { Ref: ids.deliveries },
+        [intakeTable.envVar]: { Ref: ids.intake },
         NODE_OPTIONS: '--enable-source-maps',
         [AUTH_ENV.issuer]: issuer,
         [AUTH_ENV.jwksUrl]: {
@@ -153,7 +156,7 @@ describe('ConveneStack API', () => {
       });
     });
 
-    it('may read and write the event table, its indexes, the idempotency table and the member directory, read the read-model table, the delivery ledger (its failures index) and the link-signing secret, and nothing else: no S3, no SES', () => {
+    it('may read and write the event table, its indexes, the idempotency table and the member directory, put into the intake, read the read-model table, the delivery ledger (its failures index) and the link-signing secret, and nothing else: no S3, no SES', () => {
       const events = tableArns(ids.events);
       const idempotency = tableArns(ids.idempotency);
       const readModels = tableArns(ids.readModels);
@@ -171,6 +174,8 @@ describe('ConveneStack API', () => {
         // Undeliverable mail is listed from the ledger's failures index, which only the dispatcher writes.
         [arnKey(tableArns(ids.deliveries).table)]: TABLE_READ_ACTIONS,
         [arnKey(tableArns(ids.deliveries).indexes)]: TABLE_READ_ACTIONS,
+        // Members' registration requests are kept there for the intake: put, never read back.
+        [arnKey(tableArns(ids.intake).table)]: ['dynamodb:PutItem'],
         // The link-signing secret (the links mailed to members), read at run time.
         [arnKey({ Ref: id(stack.signingSecret) })]: ['secretsmanager:DescribeSecret', 'secretsmanager:GetSecretValue'],
       });

@@ -20,7 +20,8 @@ import { createManageAttempts } from '../../functions/adapters/members/manage-at
 import { createTokenSigner, type TokenSigner } from '../../functions/security/signed-token.js';
 import { freePort } from '../../infra/local/free-port.js';
 import { localTokenVerifier, mintOrganiserToken, newSigningKey, type SigningKey } from '../../infra/local/organiser-token.js';
-import { deliveryTable, idempotencyTable, membersTable, readModelTable, tableEnvironment, type TableNames } from '../../functions/tables.js';
+import { deliveryTable, idempotencyTable, intakeTable, membersTable, readModelTable, tableEnvironment, type TableNames } from '../../functions/tables.js';
+import { createRegistrationIntake } from '../../functions/adapters/intake/registration-intake.js';
 import { createFailureReader } from '../../functions/adapters/deliveries/delivery-failures.js';
 import { createRateLimitCounter } from '../../functions/adapters/rate-limits/rate-limit-counter.js';
 import { COUNT_ONLY_LIMITS, type RateLimitDeps } from '../../functions/api/rate-limit.js';
@@ -98,6 +99,7 @@ export async function buildTestApp(options: TestAppOptions): Promise<TestApp> {
     readModels,
     failures: createFailureReader(client, names[deliveryTable.id]!),
     members,
+    intake: createRegistrationIntake(client, names[intakeTable.id]!),
     feedReads: batchedFeedReads(client, feedTablesOf(names), { readModels, store }),
     signer,
     manageAttempts: createManageAttempts(client, names[membersTable.id]!),

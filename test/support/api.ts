@@ -30,6 +30,8 @@ import { eventTable, type TableNames } from '../../functions/tables.js';
 import { buildTestApp, closeServer, requestApi, type ApiResponse, type RequestOptions, type TestAppOptions } from './api-app.js';
 import { clients, localStackInfo } from './local.js';
 import { createTestTables, deleteTestTables } from './tables.js';
+import { startIntakePoller } from '../../infra/local/intake-poller.js';
+import { documentClient } from '../../functions/adapters/dynamodb-client.js';
 
 export type { ApiResponse, RequestOptions } from './api-app.js';
 
@@ -48,8 +50,13 @@ export interface TestApi {
   signer: TokenSigner;
   signingSecret: string;
   names: TableNames;
-  /** Wait until the projector has caught up with every event written so far (or set a record aside). */
+  /**
+   * Wait until the intake has taken every registration request so far, then until the projector
+   * has caught up with every event written so far (or set a record aside).
+   */
   settle(): Promise<void>;
+  /** Wait until the intake has taken every registration request so far (its member exists, its event is appended). */
+  takeRequests(): Promise<void>;
   /** The stream records the projector's poller set aside after its retries. */
   deadLetters(): readonly DeadLetter[];
   /** The recordings bucket: the run's s3rver, or (`ownS3`) one of this file's with the archiver on its notifications. */
@@ -157,6 +164,18 @@ export function useTestApi(options: TestApiOptions = {}): TestApi {
         onDeadLetter: () => {},
       });
       cleanups.push(() => poller.stop());
+      // Members' own registration requests wait in the intake until this poller takes them.
+      const intake = await startIntakePoller({
+        dynamodb,
+        doc: documentClient(dynamodb),
+        streams,
+        tables: names,
+        store,
+        logger: new Logger({ serviceName: 'intake', logLevel: 'SILENT' }),
+        intervalMs: 50,
+        onDeadLetter: () => {},
+      });
+      cleanups.push(() => intake.stop());
       const server: Server = await built.listen();
       cleanups.push(() => closeServer(server));
       Object.assign(api, {
@@ -170,7 +189,12 @@ export function useTestApi(options: TestApiOptions = {}): TestApi {
         names,
         organiserToken: built.organiserToken,
         token: (claims?: TokenClaims) => mintOrganiserToken(built.key, { sub: 'organiser-1', ...claims }),
-        settle: () => poller.drain(),
+        takeRequests: () => intake.drain(),
+        // Requests first: taking one appends the events the projector then follows.
+        settle: async () => {
+          await intake.drain();
+          await poller.drain();
+        },
         deadLetters: () => poller.deadLetters(),
         s3: { client: s3Client, bucket, endpoint: ownS3?.endpoint ?? info.s3.endpoint, recordings, events: s3Events },
         clock,

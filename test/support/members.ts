@@ -22,13 +22,14 @@ export interface Registration {
 
 export const pathOf = (url: string) => url.replace(/^https?:\/\/[^/]+/, '');
 
-/** POST /series/{id}/registrations as a person's browser would (no token), expecting 202. */
+/** POST /series/{id}/registrations as a person's browser would (no token), expecting 202; the intake has then taken it. */
 export async function register(api: TestApi, seriesId: string, r: Registration) {
   const res = await api.request('POST', `/series/${seriesId}/registrations`, {
     token: null,
     body: { email: r.email, name: r.name ?? 'Amal Haddad', language: r.language ?? 'en', timeZone: r.timeZone ?? 'Asia/Jerusalem', ...(r.sessions ? { sessions: r.sessions } : {}) },
   });
   expect(res.status, res.text).toBe(202);
+  await api.takeRequests();
   return res;
 }
 

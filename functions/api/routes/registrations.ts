@@ -1,6 +1,7 @@
 /**
  * Registering for a series. A member asks with their address (double opt-in): the request is
- * appended and answered 202 the same way, with the same work, whoever the address belongs to;
+ * kept in the intake and answered 202 the same way, with the same single write, whoever the
+ * address belongs to (the intake, functions/intake/, appends it after the answer);
  * the mail that asks the owner to confirm (or, for a registration they have, to accept a
  * change) leaves from the dispatcher, never from this request. Nothing a request asks changes
  * what the owner decided until they answer that mail (functions/api/routes/registration-links.tsx).
@@ -18,6 +19,7 @@ import { Email, Id, LanguageTag, SingleLine, TimeZone } from '../../../events/sh
 import type { ActiveSeries } from '../../../events/series/index.js';
 import type { EventStore } from '../../adapters/event-store/event-store.js';
 import type { MemberDirectory } from '../../adapters/members/member-directory.js';
+import type { RegistrationIntake } from '../../adapters/intake/registration-intake.js';
 import type { ReadModelStore } from '../../read-models/read-model-store.js';
 import { handleCommand, type ExpectedVersion } from '../../commands/command-handler.js';
 import { memberEvents, seriesEvents } from '../../adapters/event-store/category-stores.js';
@@ -33,6 +35,8 @@ export interface RegistrationDeps {
   readonly store: EventStore<ConveneEvent>;
   readonly readModels: ReadModelStore;
   readonly members: MemberDirectory;
+  /** Where members' own requests wait to be taken (functions/intake/). */
+  readonly intake: RegistrationIntake;
   readonly clock?: () => Date;
   readonly newId?: () => string;
 }
@@ -98,19 +102,11 @@ export function registrationRoutes(deps: RegistrationDeps) {
   mount(app, 'register', async (c) => {
     const body = await readBody(c, RegisterBody);
     const series = await seriesWithSessions(c.req.param('seriesId'), body.sessions);
-    // A new member has no name until they confirm one; the name given waits with the request.
-    // The same round trips whoever the address is: one read (and a transaction to create), the
-    // name kept, the stream read (unless new), one append.
-    const { memberId, created } = await deps.members.claimOrCreate(body.email, clock());
+    // One write, the same whoever the address is: the request waits in the intake, which finds
+    // its member, keeps the name given (a new member has none until they confirm one) and
+    // appends the request after this answer (functions/intake/).
     const requestId = newId();
-    await deps.members.noteRequestedName(requestId, memberId, body.name, clock());
-    await run(
-      c,
-      memberId,
-      { type: 'RequestRegistration', memberId, seriesId: series.seriesId, registrationId: newId(), requestId, sessions: body.sessions, language: body.language, timeZone: body.timeZone, source: 'self-service' },
-      { kind: 'member', id: memberId },
-      created ? 'no-stream' : undefined,
-    );
+    await deps.intake.accept({ requestId, seriesId: series.seriesId, ...body, requestedAt: clock().toISOString(), correlationId: c.get('requestId') ?? requestId });
     // The same answer whether or not the address was registered before: nothing leaks about who is.
     c.header('Cache-Control', 'no-store');
     return c.json({ status: 'check-your-inbox', detail: `If ${body.email} can take part, a mail is on its way: open its link to confirm. Nothing changes until you do.` }, 202);
