@@ -14,7 +14,7 @@ import { memberStreamId } from '../events/member/index.js';
 import type { ConveneEvent } from '../events/registry.js';
 import type { RecordedEvent } from '../events/shared/event.js';
 import { streamDocuments } from '../functions/projector/project-stream.js';
-import { deliveryTable, eventTable, membersTable, readModelTable } from '../functions/tables.js';
+import { deliveryTable, eventTable, intakeTable, membersTable, readModelTable } from '../functions/tables.js';
 
 import { writeResult, type Headline, runBenchmark } from './support/measure.js';
 
