@@ -20,10 +20,10 @@ export const API_THROTTLE = { rateLimit: 200, burstLimit: 400 } as const;
 /**
  * Throttles of their own for the public routes that act (route-table.ts `publicWriteRoutes`),
  * across all clients: the API limits each client (functions/api/rate-limit.ts), these bound what
- * many clients together can make it do. A registration mails a confirmation while the request
- * waits: 100 a second (6,000 a minute, twice a community's whole membership) with a burst of 300
- * takes a registration storm and keeps a flood from many addresses to what SES and the members
- * table bear. Unregistering, unsubscribing and new feed tokens are one person at a time, a few
+ * many clients together can make it do. A registration is one write into the intake; its
+ * confirmation mail leaves later from the dispatcher at SES's rate: 100 a second (6,000 a
+ * minute, twice a community's whole membership) with a burst of 300 takes a registration storm
+ * and keeps a flood from many addresses to what SES bears (the README's capacity model). Unregistering, unsubscribing and new feed tokens are one person at a time, a few
  * a minute even after a mailing to everyone.
  */
 export const PUBLIC_WRITE_THROTTLES: Readonly<Record<string, ThrottleSettings>> = {
