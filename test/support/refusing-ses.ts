@@ -5,7 +5,7 @@
  * accepts every address, so this is how a test meets a per-address refusal through the real SDK
  * client and our error mapping. Listens on a free port on 127.0.0.1; `stop` closes it.
  */
-import { createServer, type Server } from 'node:http';
+import { createServer, request, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { SESClient } from '@aws-sdk/client-ses';
 import { LOCAL_CREDENTIALS } from '../../infra/local/clients.js';
@@ -43,18 +43,27 @@ export async function startRefusingSes(upstream: string): Promise<RefusingSes> {
       const headers = Object.fromEntries(
         Object.entries(req.headers).flatMap(([name, value]) => (['host', 'content-length', 'connection'].includes(name) || value === undefined ? [] : [[name, String(value)]])),
       );
-      fetch(`${upstream}${req.url ?? '/'}`, { method: req.method ?? 'POST', headers, body }).then(
-        async (answer) => {
-          res.writeHead(answer.status, { 'Content-Type': answer.headers.get('content-type') ?? 'text/xml' });
-          res.end(Buffer.from(await answer.arrayBuffer()));
-        },
-        (error: unknown) => {
-          res.writeHead(502);
-          res.end(String(error));
-        },
-      );
+      // A connection of its own for each mail (agent: false): no idle socket to the upstream is
+      // ever reused just as the upstream closes it.
+      const forward = request(new URL(req.url ?? '/', upstream), { method: req.method ?? 'POST', headers: { ...headers, 'content-length': String(body.length) }, agent: false }, (answer) => {
+        const parts: Buffer[] = [];
+        answer.on('data', (part: Buffer) => parts.push(part));
+        answer.on('end', () => {
+          res.writeHead(answer.statusCode ?? 502, { 'Content-Type': answer.headers['content-type'] ?? 'text/xml' });
+          res.end(Buffer.concat(parts));
+        });
+      });
+      forward.on('error', (error) => {
+        res.writeHead(502);
+        res.end(String(error));
+      });
+      forward.end(body);
     });
   });
+  // Keep the SDK client's idle connections open until stop(): a server that closes an idle
+  // keep-alive socket (Node's default after 5 s) races the client reusing it, and with one
+  // attempt per send that reset was a mail failed at random (poison.e2e under load).
+  server.keepAliveTimeout = 0;
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const client = new SESClient({ region: 'us-east-1', credentials: LOCAL_CREDENTIALS, endpoint, maxAttempts: 1 });
