@@ -85,22 +85,20 @@ export async function startStreamPoller(options: StreamPollerOptions): Promise<S
       for (const shard of StreamDescription?.Shards ?? []) {
         const id = shard.ShardId!;
         if (iterators.has(id) || finished.has(id)) continue;
-        const { ShardIterator } = await streams.send(
-          new GetShardIteratorCommand({ StreamArn: streamArn, ShardId: id, ShardIteratorType: 'TRIM_HORIZON' }),
-        );
-        if (ShardIterator) {
-          iterators.set(id, ShardIterator);
-          positions.set(id, { type: 'TRIM_HORIZON' });
-        }
+        await openAt(id, FROM_START);
       }
       ExclusiveStartShardId = StreamDescription?.LastEvaluatedShardId;
     } while (ExclusiveStartShardId);
   };
 
-  const iteratorAt = async (shardId: string, type: 'AT_SEQUENCE_NUMBER' | 'AFTER_SEQUENCE_NUMBER', sequenceNumber: string) => {
-    const { ShardIterator } = await streams.send(new GetShardIteratorCommand({ StreamArn: streamArn, ShardId: shardId, ShardIteratorType: type, SequenceNumber: sequenceNumber }));
-    positions.set(shardId, { type, sequenceNumber });
-    return ShardIterator!;
+  /** The shard's next iterator, at a position, and that position kept (see `reopen`). */
+  const openAt = async (shardId: string, position: Position) => {
+    const { ShardIterator } = await streams.send(
+      new GetShardIteratorCommand({ StreamArn: streamArn, ShardId: shardId, ShardIteratorType: position.type, ...('sequenceNumber' in position ? { SequenceNumber: position.sequenceNumber } : {}) }),
+    );
+    if (!ShardIterator) return;
+    iterators.set(shardId, ShardIterator);
+    positions.set(shardId, position);
   };
 
   /**
@@ -110,13 +108,7 @@ export async function startStreamPoller(options: StreamPollerOptions): Promise<S
    * is opened again where it stood (from its start while nothing was read), so nothing is
    * skipped and nothing handled is handed over again.
    */
-  const reopen = async (shardId: string) => {
-    const position = positions.get(shardId) ?? { type: 'TRIM_HORIZON' as const };
-    if (position.type === 'TRIM_HORIZON') {
-      const { ShardIterator } = await streams.send(new GetShardIteratorCommand({ StreamArn: streamArn, ShardId: shardId, ShardIteratorType: 'TRIM_HORIZON' }));
-      iterators.set(shardId, ShardIterator!);
-    } else iterators.set(shardId, await iteratorAt(shardId, position.type, position.sequenceNumber));
-  };
+  const reopen = (shardId: string) => openAt(shardId, positions.get(shardId) ?? FROM_START);
   const isStale = (error: unknown) => error instanceof Error && (error.name === 'TrimmedDataAccessException' || error.name === 'ExpiredIteratorException');
 
   const pass = async (): Promise<boolean> => {
@@ -162,14 +154,14 @@ export async function startStreamPoller(options: StreamPollerOptions): Promise<S
           failing.set(shardId, { sequenceNumber: failed, attempts });
           // Deliver again from the first failed record, as Lambda's event source does, after a pause.
           await new Promise((r) => setTimeout(r, retryDelayMs * 2 ** (attempts - 1)));
-          iterators.set(shardId, await iteratorAt(shardId, 'AT_SEQUENCE_NUMBER', failed));
+          await openAt(shardId, { type: 'AT_SEQUENCE_NUMBER', sequenceNumber: failed });
         } else {
           // Set it aside and go on with the records behind it.
           failing.delete(shardId);
           const letter: DeadLetter = { shardId, sequenceNumber: failed, keys: (record.dynamodb?.Keys ?? {}) as Record<string, unknown>, attempts, at: new Date().toISOString() };
           deadLetters.push(letter);
           onDeadLetter(letter);
-          iterators.set(shardId, await iteratorAt(shardId, 'AFTER_SEQUENCE_NUMBER', failed));
+          await openAt(shardId, { type: 'AFTER_SEQUENCE_NUMBER', sequenceNumber: failed });
         }
         continue;
       }
@@ -221,6 +213,7 @@ export async function startStreamPoller(options: StreamPollerOptions): Promise<S
 }
 
 type Position = { readonly type: 'TRIM_HORIZON' } | { readonly type: 'AT_SEQUENCE_NUMBER' | 'AFTER_SEQUENCE_NUMBER'; readonly sequenceNumber: string };
+const FROM_START: Position = { type: 'TRIM_HORIZON' };
 
 /** The SDK's stream record as Lambda's event source delivers it. */
 export function toLambdaRecord(record: _Record, eventSourceARN: string): DynamoDBRecord {

@@ -10,15 +10,17 @@ import * as z from 'zod';
 import { INTAKE_EXPIRES_AT, INTAKE_PK } from '../../tables.js';
 import { Email, Id, LanguageTag, SingleLine, TimeZone, UtcInstant } from '../../../events/shared/values.js';
 
-/** What a member asked, checked at the door (the API's RegisterBody) and again when taken. */
+/** Which sessions a registration is for: all of the series', or a list. */
+export const RequestedSessions = z.union([z.literal('all'), z.array(Id).min(1).max(500)]);
+/** Who registers: the fields of a registration, as the API's bodies take them and the intake reads them back. */
+export const RegistrantFields = { email: Email, name: SingleLine(200), language: LanguageTag, timeZone: TimeZone };
+
+/** What a member asked, checked at the door (the API's RegisterBody, with these fields) and again when taken. */
 export const RegistrationRequest = z.strictObject({
   requestId: Id,
   seriesId: Id,
-  email: Email,
-  name: SingleLine(200),
-  language: LanguageTag,
-  timeZone: TimeZone,
-  sessions: z.union([z.literal('all'), z.array(Id).min(1).max(500)]),
+  ...RegistrantFields,
+  sessions: RequestedSessions,
   requestedAt: UtcInstant,
   /** The HTTP request it came with, to follow it through the logs. */
   correlationId: z.string().max(200),

@@ -15,11 +15,10 @@ import * as z from 'zod';
 import { memberDecider, memberStreamId, type MemberCommand } from '../../../events/member/index.js';
 import type { ConveneEvent } from '../../../events/registry.js';
 import type { Actor } from '../../../events/shared/event.js';
-import { Email, Id, LanguageTag, SingleLine, TimeZone } from '../../../events/shared/values.js';
 import type { ActiveSeries } from '../../../events/series/index.js';
 import type { EventStore } from '../../adapters/event-store/event-store.js';
 import type { MemberDirectory } from '../../adapters/members/member-directory.js';
-import type { RegistrationIntake } from '../../adapters/intake/registration-intake.js';
+import { RegistrantFields, RequestedSessions, type RegistrationIntake } from '../../adapters/intake/registration-intake.js';
 import type { ReadModelStore } from '../../read-models/read-model-store.js';
 import { handleCommand, type ExpectedVersion } from '../../commands/command-handler.js';
 import { memberEvents, seriesEvents } from '../../adapters/event-store/category-stores.js';
@@ -41,19 +40,11 @@ export interface RegistrationDeps {
   readonly newId?: () => string;
 }
 
-const Sessions = z.union([z.literal('all'), z.array(Id).min(1).max(500)]);
-
-export const RegisterBody = z.strictObject({
-  email: Email,
-  name: SingleLine(200),
-  language: LanguageTag,
-  timeZone: TimeZone,
-  sessions: Sessions.default('all'),
-});
+export const RegisterBody = z.strictObject({ ...RegistrantFields, sessions: RequestedSessions.default('all') });
 
 export const BulkRegisterBody = z.strictObject({
-  members: z.array(z.strictObject({ email: Email, name: SingleLine(200), language: LanguageTag, timeZone: TimeZone })).min(1).max(500),
-  sessions: Sessions.default('all'),
+  members: z.array(z.strictObject(RegistrantFields)).min(1).max(500),
+  sessions: RequestedSessions.default('all'),
 });
 
 type Env = { Variables: OrganiserVariables & { requestId: string } };
