@@ -97,11 +97,30 @@ export async function startStreamPoller(options: StreamPollerOptions): Promise<S
     return ShardIterator!;
   };
 
+  /**
+   * DynamoDB Local numbers stream records across all its tables: the next iterator of a shard
+   * that had no record yet goes stale ("trimmed") once another table's stream gets a record.
+   * Such an iterator is taken again: after the shard's last record handled, else from its start.
+   */
+  const handled = new Map<string, string>(); // shard -> sequence number of the last record handled
+  const getRecords = async (shardId: string, iterator: string) => {
+    try {
+      return await streams.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: batchSize }));
+    } catch (error) {
+      if ((error as Error).name !== 'TrimmedDataAccessException') throw error;
+      const last = handled.get(shardId);
+      const fresh = last
+        ? await iteratorAt(shardId, 'AFTER_SEQUENCE_NUMBER', last)
+        : (await streams.send(new GetShardIteratorCommand({ StreamArn: streamArn, ShardId: shardId, ShardIteratorType: 'TRIM_HORIZON' }))).ShardIterator!;
+      return streams.send(new GetRecordsCommand({ ShardIterator: fresh, Limit: batchSize }));
+    }
+  };
+
   const pass = async (): Promise<boolean> => {
     await discoverShards();
     let busy = false;
     for (const [shardId, iterator] of iterators) {
-      const page = await streams.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: batchSize }));
+      const page = await getRecords(shardId, iterator);
       const records = page.Records ?? [];
       if (records.length === 0) {
         if (page.NextShardIterator) iterators.set(shardId, page.NextShardIterator);
@@ -139,11 +158,13 @@ export async function startStreamPoller(options: StreamPollerOptions): Promise<S
           const letter: DeadLetter = { shardId, sequenceNumber: failed, keys: (record.dynamodb?.Keys ?? {}) as Record<string, unknown>, attempts, at: new Date().toISOString() };
           deadLetters.push(letter);
           onDeadLetter(letter);
+          handled.set(shardId, failed);
           iterators.set(shardId, await iteratorAt(shardId, 'AFTER_SEQUENCE_NUMBER', failed));
         }
         continue;
       }
       failing.delete(shardId);
+      handled.set(shardId, records[records.length - 1]!.dynamodb!.SequenceNumber!);
       if (page.NextShardIterator) iterators.set(shardId, page.NextShardIterator);
       else {
         iterators.delete(shardId);
