@@ -19,6 +19,8 @@ export interface CurrentReads {
   readonly feedReads: FeedReads;
   schedule(seriesId: string): Promise<StoredDocument<SeriesSchedule> | undefined>;
   roster(seriesId: string): Promise<readonly RosterEntry[]>;
+  /** Feeds rendered in this batch, by what they are made of: members with the same inputs share one rendering. */
+  readonly rendered: Map<string, string>;
 }
 
 export function currentReads(readModels: ReadModelStore): CurrentReads {
@@ -49,5 +51,5 @@ export function currentReads(readModels: ReadModelStore): CurrentReads {
       rosters: new Map(rosterDocs),
     };
   };
-  return { feedReads, schedule, roster };
+  return { feedReads, schedule, roster, rendered: new Map() };
 }

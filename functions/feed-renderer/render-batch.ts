@@ -11,7 +11,7 @@ import { currentReads } from './current-reads.js';
 import type { FeedRenderer, RenderOutcome } from './render-feeds.js';
 import { feedTargets } from './stream-targets.js';
 
-const RENDERS_IN_FLIGHT = 8;
+const RENDERS_IN_FLIGHT = 16;
 
 export interface RenderBatchDeps {
   readonly readModels: ReadModelStore;

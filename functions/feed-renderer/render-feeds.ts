@@ -45,7 +45,11 @@ export function feedRenderer(deps: FeedRendererDeps) {
       const inputs = await memberFeedInputs(reads.feedReads, { tokens: 1, schedules: 1 })(memberId);
       if (!inputs) return 'no-token';
       const key = memberFeedKeyOfHash(hash);
-      const outcome = await deps.bucket.put(key, personalFeedBody(inputs, deps.baseUrl), MEMBER_FEED_HEADERS);
+      // A feed is a function of these (as the API's ETag says): the language, and each series' version and sessions.
+      const madeOf = JSON.stringify([inputs.language, inputs.entries.map((e) => [e.schedule.seriesId, e.schedule.version, e.sessionIds])]);
+      let body = reads.rendered.get(madeOf);
+      if (body === undefined) reads.rendered.set(madeOf, (body = personalFeedBody(inputs, deps.baseUrl)));
+      const outcome = await deps.bucket.put(key, body, MEMBER_FEED_HEADERS);
       if ((await deps.tokens.memberOfHash(hash)) === memberId) return outcome;
       await deps.bucket.remove(key);
       return 'removed';

@@ -5,12 +5,13 @@
  *
  * The URL maps to its object key by the very source of the CloudFront Function
  * (infra/edge/feed-viewer-request.ts: a token becomes its hash). Validators come from the
- * object: its ETag and Last-Modified, compared here as S3 compares them (If-None-Match first,
+ * object: its ETag (the MD5 of its bytes, as S3's) and Last-Modified, compared here as S3 compares them (If-None-Match first,
  * then If-Modified-Since to the second): s3rver's own conditional GET neither sends the ETag
  * with a 304 nor compares dates to the second. The answer carries the object's Content-Type,
  * Cache-Control and Content-Disposition, and the security headers CloudFront's response
  * headers policy adds.
  */
+import { createHash } from 'node:crypto';
 import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import type { Readable } from 'node:stream';
 import { Hono } from 'hono';
@@ -43,15 +44,15 @@ export function feedEdge(options: FeedEdgeOptions) {
       if (status === 404 || (error as Error).name === 'NoSuchKey') return answer(404, { 'Cache-Control': 'no-store', 'Content-Type': 'text/plain; charset=utf-8' }, 'There is no such feed.\n');
       throw error;
     }
-    const etag = object.ETag ?? '';
+    const body = object.Body as Readable | undefined;
+    const bytes = body ? Buffer.concat(await body.toArray()) : Buffer.alloc(0);
+    // S3's ETag of a single PUT is the MD5 of its bytes; taken from the bytes read, as s3rver
+    // keeps an object's metadata and bytes in separate files and a read during a write can pair
+    // a new ETag with old bytes (S3 itself replaces an object atomically).
+    const etag = `"${createHash('md5').update(bytes).digest('hex')}"`;
     const lastModified = object.LastModified?.toUTCString() ?? '';
     const validators = { ETag: etag, 'Last-Modified': lastModified, ...(object.CacheControl ? { 'Cache-Control': object.CacheControl } : {}) };
-    const body = object.Body as Readable | undefined;
-    if (notModified(request.headers, etag, object.LastModified)) {
-      body?.destroy();
-      return answer(304, validators);
-    }
-    const bytes = body ? Buffer.concat(await body.toArray()) : Buffer.alloc(0);
+    if (notModified(request.headers, etag, object.LastModified)) return answer(304, validators);
     return answer(
       200,
       {
