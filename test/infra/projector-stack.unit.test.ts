@@ -100,7 +100,8 @@ describe('ConveneStack projector', () => {
 
   describe('event source', () => {
     it('maps the event table stream to the projector, from the oldest record, with partial batch failures', () => {
-      const mappings = ofType('AWS::Lambda::EventSourceMapping');
+      // The projector's (the feed renderer has its own: test/infra/feeds-stack.unit.test.ts).
+      const mappings = ofType('AWS::Lambda::EventSourceMapping').filter(([, m]) => m.Properties.FunctionName.Ref === ids.fn);
       expect(mappings).toHaveLength(1);
       expect(mappings[0]![1].Properties).toEqual({
         EventSourceArn: tableArns(ids.events).stream,
@@ -119,9 +120,10 @@ describe('ConveneStack projector', () => {
     });
 
     it('sends what it gives up on to an encrypted queue that keeps messages 14 days and refuses plain HTTP', () => {
-      template.resourceCountIs('AWS::SQS::Queue', 1);
+      // The projector's and the feed renderer's.
+      template.resourceCountIs('AWS::SQS::Queue', 2);
       expect(resources[ids.queue]!.Properties).toEqual({ SqsManagedSseEnabled: true, MessageRetentionPeriod: 14 * 24 * 3600 });
-      const policies = ofType('AWS::SQS::QueuePolicy').map(([, p]) => p.Properties);
+      const policies = ofType('AWS::SQS::QueuePolicy').map(([, p]) => p.Properties).filter((p) => p.Queues[0].Ref === ids.queue);
       expect(policies).toHaveLength(1);
       expect(policies[0]!.Queues).toEqual([{ Ref: ids.queue }]);
       expect(policies[0]!.PolicyDocument.Statement).toEqual([
