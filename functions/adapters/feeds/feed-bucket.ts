@@ -20,13 +20,23 @@ export interface FeedBucket {
 }
 
 export function createFeedBucket(s3: S3Client, bucket: string): FeedBucket {
+  // What this instance last wrote to each key (bounded): bytes other than those are written
+  // without asking S3 first (a reschedule changes every feed it reaches); the same bytes are
+  // still checked against the object, which another instance may have written since.
+  const written = new Map<string, string>();
+  const remember = (key: string, md5: string) => {
+    written.delete(key);
+    written.set(key, md5);
+    if (written.size > 10_000) written.delete(written.keys().next().value!);
+  };
   return {
     bucket,
     async put(key, body, headers) {
       const bytes = Buffer.from(body, 'utf8');
       const md5 = createHash('md5').update(bytes).digest();
       // A single PutObject's ETag is the MD5 of its bytes (SSE-S3 keeps it so); the rendering is in the metadata.
-      const have = await head(s3, bucket, key);
+      const known = written.get(key);
+      const have = known !== undefined && known !== md5.toString('hex') ? undefined : await head(s3, bucket, key);
       if (have && have.etag === `"${md5.toString('hex')}"` && have.contentType === headers.contentType && have.cacheControl === headers.cacheControl) return 'unchanged';
       await s3.send(
         new PutObjectCommand({
@@ -39,9 +49,11 @@ export function createFeedBucket(s3: S3Client, bucket: string): FeedBucket {
           ...(headers.contentDisposition ? { ContentDisposition: headers.contentDisposition } : {}),
         }),
       );
+      remember(key, md5.toString('hex'));
       return 'written';
     },
     async remove(key) {
+      written.delete(key);
       await s3.send(new DeleteObjectCommand({ Bucket: bucket, Key: key }));
     },
   };
