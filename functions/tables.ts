@@ -92,6 +92,8 @@ export const readModelTable = {
   partitionKey: { name: READ_MODEL_PK, type: 'S' },
   sortKey: { name: READ_MODEL_SK, type: 'S' },
   timeToLiveAttribute: READ_MODEL_EXPIRES_AT,
+  // Keys only: the feed renderer (functions/feed-renderer/) reads what changed from the table itself.
+  stream: 'KEYS_ONLY',
   // Rebuilt from events at any time: not a system of record.
   systemOfRecord: false,
   envVar: 'READ_MODEL_TABLE_NAME',
@@ -109,6 +111,8 @@ export const MEMBER_EXPIRES_AT = 'expiresAt';
 export const membersTable = {
   id: 'Members',
   partitionKey: { name: MEMBER_PK, type: 'S' },
+  // Keys only (token hashes, never an address or name): the feed renderer learns of feed tokens given and rotated.
+  stream: 'KEYS_ONLY',
   timeToLiveAttribute: MEMBER_EXPIRES_AT,
   systemOfRecord: true,
   envVar: 'MEMBERS_TABLE_NAME',

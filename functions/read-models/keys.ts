@@ -35,6 +35,20 @@ export const rosterPk = (seriesId: string, shard: number) => `roster#${seriesId}
 export const rosterPks = (seriesId: string) => everyShard(ROSTER_SHARDS, (shard) => rosterPk(seriesId, shard));
 export const rosterKey = (seriesId: string, memberId: string): ReadModelKey => ({ pk: rosterPk(seriesId, shardOf(memberId, ROSTER_SHARDS)), sk: `member#${memberId}` });
 
+/** Which member-facing read model a key is (for readers of the table's stream: the feed renderer), or undefined. */
+export type ReadModelOfKey =
+  | { readonly kind: 'schedule'; readonly seriesId: string }
+  | { readonly kind: 'registrations'; readonly memberId: string }
+  | { readonly kind: 'roster'; readonly seriesId: string; readonly memberId: string };
+
+export function readModelOfKey({ pk, sk }: ReadModelKey): ReadModelOfKey | undefined {
+  if (pk.startsWith('series#') && sk === 'schedule') return { kind: 'schedule', seriesId: pk.slice('series#'.length) };
+  if (pk.startsWith('member#') && sk === 'registrations') return { kind: 'registrations', memberId: pk.slice('member#'.length) };
+  const roster = /^roster#(.+)#\d+$/.exec(pk);
+  if (roster && sk.startsWith('member#')) return { kind: 'roster', seriesId: roster[1]!, memberId: sk.slice('member#'.length) };
+  return undefined;
+}
+
 /**
  * What the dispatcher finds its work through (functions/dispatcher/): the mail queue holds one
  * item per stream that changed since the dispatcher last reconciled it (series: everyone's

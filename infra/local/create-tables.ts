@@ -34,6 +34,7 @@ export async function createTables(client: DynamoDBClient, names: TableNames): P
     if (existing) {
       assertSameKeys(name, definition, existing);
       await addMissingIndexes(client, name, definition, existing);
+      await enableMissingStream(client, name, definition, existing);
     } else {
       await client.send(new CreateTableCommand(createInput(name, definition)));
       await waitUntilTableExists({ client, minDelay: 1, maxWaitTime: 10 }, { TableName: name });
@@ -79,6 +80,12 @@ export function createInput(name: string, d: TableDefinition): CreateTableComman
     ...(indexes.length ? { GlobalSecondaryIndexes: indexes.map(globalSecondaryIndex) } : {}),
     ...(d.stream ? { StreamSpecification: { StreamEnabled: true, StreamViewType: d.stream } } : {}),
   };
+}
+
+/** Turns on the stream a table made before it was declared lacks (persisted `npm start` data). */
+async function enableMissingStream(client: DynamoDBClient, name: string, d: TableDefinition, table: TableDescription): Promise<void> {
+  if (!d.stream || table.StreamSpecification?.StreamEnabled) return;
+  await client.send(new UpdateTableCommand({ TableName: name, StreamSpecification: { StreamEnabled: true, StreamViewType: d.stream } }));
 }
 
 async function describe(client: DynamoDBClient, name: string): Promise<TableDescription | undefined> {

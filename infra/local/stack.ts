@@ -7,9 +7,12 @@ import { createTables } from './create-tables.js';
 import { startDynamoDbLocal } from './dynamodb-local.js';
 import { freePort } from './free-port.js';
 import { RECORDINGS_BUCKET, RECORDINGS_BUCKET_ENV, startS3Local } from './s3-local.js';
+import { FEEDS_BUCKET_ENV } from '../../functions/feeds/feed-objects.js';
 import { startSesLocal } from './ses-local.js';
 
 export { RECORDINGS_BUCKET, RECORDINGS_BUCKET_ENV } from './s3-local.js';
+/** Local name of the feeds bucket (rendered feeds; functions/feed-renderer/), created at start. */
+export const FEEDS_BUCKET = 'convene-feeds';
 
 export const LOCAL_REGION = 'us-east-1';
 
@@ -18,7 +21,7 @@ export interface LocalStackInfo {
   region: string;
   dynamodb: { endpoint: string; port: number; pid: number; persistedAt?: string };
   ses: { endpoint: string; port: number; mailboxUrl: string };
-  s3: { endpoint: string; port: number; directory: string; bucket: string };
+  s3: { endpoint: string; port: number; directory: string; bucket: string; feedsBucket: string };
   tables: TableNames;
 }
 
@@ -60,8 +63,9 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       startS3Local({
         port: ports.s3 ?? 0,
         ...(root ? { directory: resolve(root, 's3') } : {}),
-        buckets: [RECORDINGS_BUCKET],
-        ...(options.onS3Event ? { onEvent: options.onS3Event } : {}),
+        buckets: [RECORDINGS_BUCKET, FEEDS_BUCKET],
+        // The recordings bucket's notifications only, as on AWS (the feeds bucket sends none).
+        ...(options.onS3Event ? { onEvent: (event: S3Event) => event.Records.some((r) => r.s3.bucket.name === RECORDINGS_BUCKET) && options.onS3Event?.(event) } : {}),
       }).then(started),
     ] as const);
 
@@ -74,7 +78,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         ...(dynamodb.path ? { persistedAt: dynamodb.path } : {}),
       },
       ses: { endpoint: ses.endpoint, port: ses.port, mailboxUrl: `${ses.endpoint}/` },
-      s3: { endpoint: s3.endpoint, port: s3.port, directory: s3.directory, bucket: RECORDINGS_BUCKET },
+      s3: { endpoint: s3.endpoint, port: s3.port, directory: s3.directory, bucket: RECORDINGS_BUCKET, feedsBucket: FEEDS_BUCKET },
       tables: localTableNames(tablePrefix),
     };
     const clients = localClients(info);
@@ -103,6 +107,7 @@ export function localAwsEnvironment(info: LocalStackInfo): Record<string, string
     AWS_ENDPOINT_URL_S3: info.s3.endpoint,
     ...tableEnvironment(info.tables),
     [RECORDINGS_BUCKET_ENV]: info.s3.bucket,
+    [FEEDS_BUCKET_ENV]: info.s3.feedsBucket,
     AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
   };
 }

@@ -35,6 +35,10 @@ import { MAIL_FROM_ENV, PUBLIC_BASE_URL_ENV, SIGNING_SECRETS_ENV } from '../../f
 import { createRecordingStore } from '../../functions/adapters/recordings/recording-store.js';
 import { createArchiver } from '../../functions/archiver/archive.js';
 import { createPublisher } from '../../functions/publisher/publish.js';
+import { startLocalFeedRenderer } from './feed-renderer.js';
+import { feedEdge } from './feed-edge.js';
+import { createFeedBucket } from '../../functions/adapters/feeds/feed-bucket.js';
+import { removingRotatedFeeds } from '../../functions/adapters/feeds/rotated-feeds.js';
 
 const port = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
 
@@ -70,6 +74,7 @@ async function main() {
   let server: Server | undefined;
   let poller: StreamPoller | undefined;
   let intakePoller: StreamPoller | undefined;
+  let feedRenderer: { stop(): Promise<void> } | undefined;
   let clockTick: NodeJS.Timeout | undefined;
   let stopping = false;
   const stop = async (signal: string) => {
@@ -80,6 +85,7 @@ async function main() {
     clearInterval(clockTick);
     await intakePoller?.stop();
     await poller?.stop();
+    await feedRenderer?.stop();
     await stack.stop();
     console.log('stopped; no process left behind.');
     process.exit(0);
@@ -167,13 +173,21 @@ async function main() {
     }
   };
   clockTick = setInterval(() => void tick(), 60_000);
+  // Feeds as static files (README "Feeds at the edge"): rendered into the feeds bucket and served
+  // from it at /feeds/*, as CloudFront serves them; CONVENE_FEED_EDGE=off serves them from the API's routes.
+  const feedsFromBucket = process.env.CONVENE_FEED_EDGE !== 'off';
+  const feedBucket = createFeedBucket(clients.s3, stack.info.s3.feedsBucket);
+  if (feedsFromBucket) {
+    feedRenderer = await startLocalFeedRenderer({ info: stack.info, clients, baseUrl: `http://127.0.0.1:${webPort}`, log: consoleLog('feed-renderer') });
+  }
+  const members = createMemberDirectory(doc, stack.info.tables[membersTable.id]!);
   const app = createApi({
     store,
     readModels,
-    failures: createFailureReader(doc, stack.info.tables[deliveryTable.id]!),
-    members: createMemberDirectory(doc, stack.info.tables[membersTable.id]!),
+    members: feedsFromBucket ? removingRotatedFeeds(members, feedBucket) : members,
     intake: createRegistrationIntake(doc, stack.info.tables[intakeTable.id]!),
     feedReads: batchedFeedReads(doc, feedTablesOf(stack.info.tables), { readModels, store }),
+    failures: createFailureReader(doc, stack.info.tables[deliveryTable.id]!),
     signer: createTokenSigner([readFileSync(secretFile, 'utf8').trim()]),
     manageAttempts: createManageAttempts(doc, stack.info.tables[membersTable.id]!),
     baseUrl: `http://127.0.0.1:${webPort}`,
@@ -184,7 +198,8 @@ async function main() {
   });
   app.route('/', healthRoutes({ info: stack.info, clients, store, seriesStreams: seed.streams.filter((s) => s.startsWith('series-')) }));
   server = await new Promise<Server>((resolveServer, reject) => {
-    const s = serve({ fetch: app.fetch, port: webPort, hostname: '127.0.0.1' }, () => resolveServer(s as Server)) as Server;
+    const front = feedsFromBucket ? feedEdge({ s3: clients.s3, bucket: feedBucket.bucket, api: app }) : app;
+    const s = serve({ fetch: front.fetch, port: webPort, hostname: '127.0.0.1' }, () => resolveServer(s as Server)) as Server;
     s.once('error', reject);
   });
   const url = `http://127.0.0.1:${webPort}`;
@@ -199,6 +214,7 @@ async function main() {
   demo data     ${seed.appended} new events in ${seed.streams.length} streams
   read models   ${rebuild.projected} rebuilt from ${rebuild.streams} streams; the projector follows the event stream${rebuild.unreadable.length > 0 ? `\n  unreadable    ${rebuild.unreadable.map((u) => u.streamId).join(', ')} (left as they were; see GET /admin/series/{id}/undeliverable)` : ''}
   dead letters  stream records the projector gives up on go to ${deadLetterFile}
+  feeds         ${feedsFromBucket ? `rendered into bucket ${feedBucket.bucket} on every change and served from it at ${url}/feeds/...` : 'served by the API (CONVENE_FEED_EDGE=off)'}
   mail          the dispatcher sends invites and reminders every minute (see the mailbox)
   recordings    uploads are archived on arrival; the publisher posts due recordings every minute
   organiser token (also in ${tokenFile}, valid 30 days):

@@ -44,6 +44,8 @@ export interface OperationalAlarmsProps {
   readonly projectorDeadLetterQueue: IQueue;
   /** Where the intake sets aside registration requests it gave up on. */
   readonly intakeDeadLetterQueue: IQueue;
+  /** Where the feed renderer sets aside read-model and directory stream records it gave up on. */
+  readonly feedRendererDeadLetterQueue: IQueue;
   /** The HTTP API whose 5xx responses are watched. */
   readonly api: IHttpApi;
   /** Subscribed to the topic by email when given (see alarmEmailContext). */
@@ -169,6 +171,15 @@ export class OperationalAlarms extends Construct {
       'The Convene intake gave up on at least one registration request (10 retries or a day old): a member who asked to register got no mail. ' +
         "Each message points to the intake table's stream record; the request's item stays in the intake table for a day after it was made. Find the cause in " +
         "the intake's logs, fix it, and put the item again (a new request id) or ask the member to register again; then delete the messages.",
+    );
+
+    alarm(
+      'FeedRendererDeadLetters',
+      props.feedRendererDeadLetterQueue.metricApproximateNumberOfMessagesVisible({ period: fiveMinutes, statistic: Stats.MAXIMUM }),
+      1,
+      'The Convene feed renderer gave up on at least one read-model or directory stream record (10 retries or a day old): a feed in the feeds bucket ' +
+        "may be older than its read models, or a rotated token's object may still be there. Find the cause in the renderer's logs, fix it, and render the " +
+        'named feeds again (any change to the series or member does); then delete the messages.',
     );
 
     alarm(

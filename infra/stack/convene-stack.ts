@@ -19,6 +19,9 @@ import { Intake } from './intake.js';
 import { Recordings } from './recordings.js';
 import { SesFeedback } from './ses-feedback.js';
 import { createTable } from './tables.js';
+import { createFeedsBucket } from './feeds-bucket.js';
+import { FeedRenderer } from './feed-renderer.js';
+import { Edge } from './edge.js';
 
 export class ConveneStack extends Stack {
   /** Every table of functions/tables.ts, keyed by definition id, for grants and environments. */
@@ -42,6 +45,8 @@ export class ConveneStack extends Stack {
   readonly dispatcher: Dispatcher;
   /** The recordings bucket, the archiver S3 invokes for each upload, and the every-minute publisher. */
   readonly recordings: Recordings;
+  /** The feeds bucket, the renderer that writes it from the read models, and the distribution in front of the API and the feeds. */
+  readonly feeds: { readonly bucket: import('aws-cdk-lib/aws-s3').Bucket; readonly renderer: FeedRenderer; readonly edge: Edge };
   /** CloudWatch alarms on the functions, the projector's dead letters, SES reputation and API 5xx, and the topic they notify. */
   readonly alarms: OperationalAlarms;
 
@@ -83,6 +88,8 @@ export class ConveneStack extends Stack {
       publicBaseUrl,
       signingSecret: this.signingSecret,
     });
+    // Feeds at the edge: rendered into this bucket by the feed renderer, served by the distribution.
+    const feedsBucket = createFeedsBucket(this, 'FeedsBucket');
     this.httpApi = createHttpApi(this, 'Api', { api: this.apiFunction, recordings: this.recordings.api }, this.organisers);
     this.api = this.httpApi.api;
     this.projector = new Projector(this, 'Projector', {
@@ -96,6 +103,17 @@ export class ConveneStack extends Stack {
       membersTable: this.table(membersTable),
       eventTable: this.table(eventTable),
     });
+    this.feeds = {
+      bucket: feedsBucket,
+      renderer: new FeedRenderer(this, 'FeedRenderer', {
+        tableNames: this.tableNames(),
+        readModelTable: this.table(readModelTable),
+        membersTable: this.table(membersTable),
+        bucket: feedsBucket,
+        publicBaseUrl,
+      }),
+      edge: new Edge(this, 'Edge', { api: this.api, feedsBucket }),
+    };
     this.dispatcher = new Dispatcher(this, 'Dispatcher', {
       tableNames: this.tableNames(),
       readModelTable: this.table(readModelTable),
@@ -117,9 +135,11 @@ export class ConveneStack extends Stack {
         'recordings-api': this.recordings.api,
         archiver: this.recordings.archiver,
         publisher: this.recordings.publisher,
+        'feed-renderer': this.feeds.renderer.function,
       },
       projectorDeadLetterQueue: this.projector.deadLetterQueue,
       intakeDeadLetterQueue: this.intake.deadLetterQueue,
+      feedRendererDeadLetterQueue: this.feeds.renderer.deadLetterQueue,
       api: this.api,
       alarmEmail: alarmEmailContext(this),
     });

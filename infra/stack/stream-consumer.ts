@@ -11,9 +11,10 @@ import type { Construct } from 'constructs';
  * reported alone (partial batch response) and its batch bisected; after 10 retries or a day,
  * the record's pointer goes to the returned dead-letter queue and the shard moves on. One
  * batch per shard at a time keeps each item's records in order. The event source grants the
- * stream reads (ListStreams included, on the stream's ARN only).
+ * stream reads (ListStreams included, on the stream's ARN only). Several tables' streams share
+ * one dead-letter queue.
  */
-export function consumeStream(scope: Construct, fn: NodejsFunction, table: TableV2, who: string): Queue {
+export function consumeStream(scope: Construct, fn: NodejsFunction, from: TableV2 | readonly TableV2[], who: string): Queue {
   const deadLetterQueue = new Queue(scope, 'DeadLetterQueue', {
     encryption: QueueEncryption.SQS_MANAGED,
     retentionPeriod: Duration.days(14),
@@ -21,8 +22,9 @@ export function consumeStream(scope: Construct, fn: NodejsFunction, table: Table
   });
   Validations.of(deadLetterQueue).acknowledge({
     id: 'AwsSolutions-SQS3',
-    reason: `This queue is itself the dead-letter queue (on-failure destination) of the ${who}'s stream event source mapping; a queue behind it would only move the same pointers again.`,
+    reason: `This queue is itself the dead-letter queue (on-failure destination) of the ${who}'s stream event source mapping(s); a queue behind it would only move the same pointers again.`,
   });
+  for (const table of Array.isArray(from) ? from : [from as TableV2]) {
   fn.addEventSource(
     new DynamoEventSource(table, {
       startingPosition: StartingPosition.TRIM_HORIZON,
@@ -36,5 +38,6 @@ export function consumeStream(scope: Construct, fn: NodejsFunction, table: Table
       onFailure: new SqsDlq(deadLetterQueue),
     }),
   );
+  }
   return deadLetterQueue;
 }

@@ -16,7 +16,7 @@ import type { Resource } from './template-grants.js';
 import { TEST_CONTEXT, publishOnlyThroughTls, synthTestStack, testApp } from './test-stack.js';
 import type { TestStack } from './test-stack.js';
 
-const FUNCTION_NAMES = ['api', 'recordings-api', 'projector', 'intake', 'dispatcher', 'ses-feedback', 'archiver', 'publisher'];
+const FUNCTION_NAMES = ['api', 'recordings-api', 'projector', 'intake', 'dispatcher', 'ses-feedback', 'archiver', 'publisher', 'feed-renderer'];
 
 /** The ConveneStack with extra context (synthTestStack takes none). */
 function stackWithContext(context: Record<string, unknown>): ConveneStack {
@@ -68,6 +68,7 @@ describe('ConveneStack operational alarms', () => {
         stack.recordings.api,
         stack.recordings.archiver,
         stack.recordings.publisher,
+        stack.feeds.renderer.function,
       ];
       expect(new Set(watched)).toEqual(new Set(built));
       // Lambda alarms are on these functions and no other (not CDK's bucket-notifications handler).
@@ -103,14 +104,14 @@ describe('ConveneStack operational alarms', () => {
     });
   });
 
-  it("alarms when the projector's or the intake's dead-letter queue holds a message", () => {
-    for (const queue of [stack.projector.deadLetterQueue, stack.intake.deadLetterQueue]) {
+  it("alarms when the projector's, the intake's or the feed renderer's dead-letter queue holds a message", () => {
+    for (const queue of [stack.projector.deadLetterQueue, stack.intake.deadLetterQueue, stack.feeds.renderer.deadLetterQueue]) {
       const dimension = { Name: 'QueueName', Value: { 'Fn::GetAtt': [logicalId(queue), 'QueueName'] } };
       const found = alarmsOn('AWS/SQS', 'ApproximateNumberOfMessagesVisible', dimension);
       expect(found).toHaveLength(1);
       expect(found[0]).toMatchObject({ ...COMMON, Statistic: 'Maximum', Period: 300, Threshold: 1 });
     }
-    expect(alarms.filter((a) => a.Namespace === 'AWS/SQS')).toHaveLength(2);
+    expect(alarms.filter((a) => a.Namespace === 'AWS/SQS')).toHaveLength(3);
   });
 
   it('alarms on the SES account reputation: bounce rate >= 5% and complaint rate >= 0.1%, maximum over an hour', () => {
@@ -146,7 +147,7 @@ describe('ConveneStack operational alarms', () => {
   });
 
   it('has no other alarm, and exposes them all on the construct', () => {
-    expect(alarms).toHaveLength(2 * FUNCTION_NAMES.length + 7);
+    expect(alarms).toHaveLength(2 * FUNCTION_NAMES.length + 8);
     expect(stack.alarms.alarms.map((a) => logicalId(a))).toEqual(resourcesOfType('AWS::CloudWatch::Alarm').map(([id]) => id));
   });
 

@@ -26,6 +26,8 @@ import { createFailureReader } from '../../functions/adapters/deliveries/deliver
 import { createRateLimitCounter } from '../../functions/adapters/rate-limits/rate-limit-counter.js';
 import { COUNT_ONLY_LIMITS, type RateLimitDeps } from '../../functions/api/rate-limit.js';
 import { memoryRateLimitCounter } from './memory-rate-limit.js';
+import type { FeedBucket } from '../../functions/adapters/feeds/feed-bucket.js';
+import { removingRotatedFeeds } from '../../functions/adapters/feeds/rotated-feeds.js';
 
 export interface ApiResponse<T = any> {
   status: number;
@@ -62,6 +64,8 @@ export interface TestAppOptions {
   readonly rateLimit?: Omit<RateLimitDeps, 'counter'>;
   /** Where the API reports unexpected errors (5xx), as the Lambda's logger does. Default: nowhere. */
   readonly logError?: (message: string, error: unknown) => void;
+  /** The feeds bucket, when feeds are served from it: a rotated feed token's object is removed at once. */
+  readonly feedBucket?: FeedBucket;
 }
 
 export interface TestApp {
@@ -86,7 +90,8 @@ export async function buildTestApp(options: TestAppOptions): Promise<TestApp> {
   // after confirmation) compare instants of that one clock.
   const store = conveneEventStore(tableEnvironment(names), client);
   const readModels = createReadModelStore(client, names[readModelTable.id]!);
-  const members = createMemberDirectory(client, names[membersTable.id]!);
+  const directory = createMemberDirectory(client, names[membersTable.id]!);
+  const members = options.feedBucket ? removingRotatedFeeds(directory, options.feedBucket) : directory;
   const key = await newSigningKey();
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;

@@ -32,6 +32,7 @@ import { clients, localStackInfo } from './local.js';
 import { createTestTables, deleteTestTables } from './tables.js';
 import { startIntakePoller } from '../../infra/local/intake-poller.js';
 import { documentClient } from '../../functions/adapters/dynamodb-client.js';
+import { createTestFeedBucket, startTestFeedEdge, type TestFeedEdge } from './feed-edge.js';
 
 export type { ApiResponse, RequestOptions } from './api-app.js';
 
@@ -68,6 +69,8 @@ export interface TestApi {
    * events' `recordedAt` both read it. With `scope: 'test'` it is back to the real time in each test.
    */
   clock: { now: Date | undefined };
+  /** With `feeds`: the feed renderer and the local feed edge (./feed-edge.ts). */
+  feeds: TestFeedEdge;
 }
 
 export interface TestApiOptions {
@@ -88,6 +91,8 @@ export interface TestApiOptions {
   readonly logError?: (message: string, error: unknown) => void;
   /** The rate limit of the public routes that act, and where the app reports errors (see TestAppOptions). */
   readonly app?: Pick<TestAppOptions, 'rateLimit' | 'logError'>;
+  /** Run the feed renderer on this API's read models and serve `/feeds/*` from its bucket through a local feed edge (`api.feeds`). */
+  readonly feeds?: boolean;
 }
 
 /** One API: its tables, server and projector, and how to stop it and delete its tables. */
@@ -125,7 +130,9 @@ export function useTestApi(options: TestApiOptions = {}): TestApi {
       const s3Client = ownClients?.s3 ?? clients().s3;
       const bucket = ownS3 ? RECORDINGS_BUCKET : info.s3.bucket;
       const recordings = createRecordingStore(s3Client, bucket);
+      const feedBucket = options.feeds ? await createTestFeedBucket(clients().s3) : undefined;
       const built = await buildTestApp({
+        ...(feedBucket ? { feedBucket } : {}),
         dynamodb: options.dynamodb ?? dynamodb,
         ses: clients().ses,
         names,
@@ -178,6 +185,10 @@ export function useTestApi(options: TestApiOptions = {}): TestApi {
       cleanups.push(() => intake.stop());
       const server: Server = await built.listen();
       cleanups.push(() => closeServer(server));
+      const feeds = feedBucket
+        ? await startTestFeedEdge({ dynamodb, s3: clients().s3, bucket: feedBucket, names, region: info.region, dynamodbEndpoint: info.dynamodb.endpoint, apiUrl: built.url })
+        : undefined;
+      if (feeds) cleanups.push(() => feeds.stop());
       Object.assign(api, {
         url: built.url,
         key: built.key,
@@ -190,11 +201,13 @@ export function useTestApi(options: TestApiOptions = {}): TestApi {
         organiserToken: built.organiserToken,
         token: (claims?: TokenClaims) => mintOrganiserToken(built.key, { sub: 'organiser-1', ...claims }),
         takeRequests: () => intake.drain(),
-        // Requests first: taking one appends the events the projector then follows.
+        // Requests first: taking one appends the events the projector then follows; the feeds follow the read models.
         settle: async () => {
           await intake.drain();
           await poller.drain();
+          await feeds?.settle();
         },
+        feeds: feeds as TestFeedEdge,
         deadLetters: () => poller.deadLetters(),
         s3: { client: s3Client, bucket, endpoint: ownS3?.endpoint ?? info.s3.endpoint, recordings, events: s3Events },
         clock,

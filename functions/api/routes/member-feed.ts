@@ -6,7 +6,8 @@
  */
 import { Hono } from 'hono';
 import { createHash } from 'node:crypto';
-import { feedLastModified, memberFeed } from '../../feeds/ical.js';
+import { feedLastModified } from '../../feeds/ical.js';
+import { personalFeedBody } from '../../feeds/feed-bodies.js';
 import { boundedCache } from '../../bounded-cache.js';
 import { memberFeedInputs, type FeedInputsOptions } from '../member-feed-inputs.js';
 import type { FeedReads } from '../../read-models/member-feed-reads.js';
@@ -45,7 +46,7 @@ export function memberFeedRoutes(deps: MemberFeedDeps) {
     c.header('Last-Modified', lastModified);
     c.header('Cache-Control', 'private, max-age=60');
     if (isNotModified(c, etag, lastModified)) return c.body(null, 304);
-    const ics = renderedFeeds.get(etag, () => utf8.encode(memberFeed(entries, { baseUrl: deps.baseUrl, memberLanguage: language, calendarName: 'Convene' })));
+    const ics = renderedFeeds.get(etag, () => utf8.encode(personalFeedBody({ entries, language }, deps.baseUrl)));
     return c.body(ics, 200, { 'Content-Type': 'text/calendar; charset=utf-8' });
   });
 

@@ -9,7 +9,8 @@ import { Hono, type Context } from 'hono';
 import { DateTime } from 'luxon';
 import type { ScheduledSession, SeriesSchedule } from '../../../events/projections/schedule.js';
 import type { ReadModelStore } from '../../read-models/read-model-store.js';
-import { feedEtag, feedLastModified, seriesFeed } from '../../feeds/ical.js';
+import { feedEtag, feedLastModified } from '../../feeds/ical.js';
+import { publicSeriesFeedBody } from '../../feeds/feed-bodies.js';
 import { getSchedule } from '../../read-models/queries.js';
 import { NotFoundProblem } from '../problems.js';
 import { boundedCache } from '../../bounded-cache.js';
@@ -69,11 +70,6 @@ export function publicSessionFacts(s: ScheduledSession) {
   };
 }
 
-/** The schedule without what only registrants get (join links). */
-function withoutJoinLinks(schedule: SeriesSchedule): SeriesSchedule {
-  return { ...schedule, sessions: schedule.sessions.map(({ joinUrl: _j, ...s }) => s) };
-}
-
 export function publicSeriesRoutes(deps: PublicDeps) {
   const app = new Hono();
 
@@ -103,7 +99,7 @@ export function publicSeriesRoutes(deps: PublicDeps) {
   const rendered = boundedCache<{ ics: string; etag: string }>(FEED_CACHE_ENTRIES);
   const render = (schedule: SeriesSchedule) =>
     rendered.get(`${schedule.seriesId}@${schedule.version}`, () => {
-      const ics = seriesFeed(withoutJoinLinks(schedule), { baseUrl: deps.baseUrl });
+      const ics = publicSeriesFeedBody(schedule, deps.baseUrl);
       return { ics, etag: feedEtag(ics) };
     });
 

@@ -1,0 +1,80 @@
+/**
+ * The local stand-in of the CloudFront distribution in front of the API and the feeds bucket
+ * (infra/stack/edge.ts): GET and HEAD of `/feeds/*` are answered from the feeds bucket in
+ * s3rver, every other request goes to the API, so feeds keep the URL shape they have on AWS.
+ *
+ * The URL maps to its object key by the very source of the CloudFront Function
+ * (infra/edge/feed-viewer-request.ts: a token becomes its hash). Validators come from the
+ * object: its ETag (the MD5 of its bytes, as S3's) and Last-Modified, compared here as S3 compares them (If-None-Match first,
+ * then If-Modified-Since to the second): s3rver's own conditional GET neither sends the ETag
+ * with a 304 nor compares dates to the second. The answer carries the object's Content-Type,
+ * Cache-Control and Content-Disposition, and the security headers CloudFront's response
+ * headers policy adds.
+ */
+import { createHash } from 'node:crypto';
+import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import type { Readable } from 'node:stream';
+import { Hono } from 'hono';
+import { NON_HTML_CONTENT_SECURITY_POLICY, SECURITY_HEADERS } from '../../functions/api/http-app.js';
+import { feedObjectKeyOf, loadFeedViewerRequest } from '../edge/feed-viewer-request.js';
+
+export interface FeedEdgeOptions {
+  readonly s3: S3Client;
+  readonly bucket: string;
+  /** Every request that is not a feed's (the API's hono app). */
+  readonly api: { fetch(request: Request): Response | Promise<Response> };
+}
+
+const EDGE_HEADERS: Readonly<Record<string, string>> = { ...SECURITY_HEADERS, 'Content-Security-Policy': NON_HTML_CONTENT_SECURITY_POLICY };
+
+export function feedEdge(options: FeedEdgeOptions) {
+  const app = new Hono();
+  const viewerRequest = loadFeedViewerRequest();
+  const answer = (status: number, headers: Record<string, string>, body: string | Uint8Array | null = null) =>
+    new Response(body as ConstructorParameters<typeof Response>[0], { status, headers: { ...EDGE_HEADERS, ...headers } });
+
+  const serveFeed = async (request: Request): Promise<Response> => {
+    const key = feedObjectKeyOf(new URL(request.url).pathname, viewerRequest);
+    if (!key) return answer(404, { 'Cache-Control': 'no-store', 'Content-Type': 'text/plain; charset=utf-8' }, 'There is no such feed.\n');
+    let object;
+    try {
+      object = await options.s3.send(new GetObjectCommand({ Bucket: options.bucket, Key: key }));
+    } catch (error) {
+      const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+      if (status === 404 || (error as Error).name === 'NoSuchKey') return answer(404, { 'Cache-Control': 'no-store', 'Content-Type': 'text/plain; charset=utf-8' }, 'There is no such feed.\n');
+      throw error;
+    }
+    const body = object.Body as Readable | undefined;
+    const bytes = body ? Buffer.concat(await body.toArray()) : Buffer.alloc(0);
+    // S3's ETag of a single PUT is the MD5 of its bytes; taken from the bytes read, as s3rver
+    // keeps an object's metadata and bytes in separate files and a read during a write can pair
+    // a new ETag with old bytes (S3 itself replaces an object atomically).
+    const etag = `"${createHash('md5').update(bytes).digest('hex')}"`;
+    const lastModified = object.LastModified?.toUTCString() ?? '';
+    const validators = { ETag: etag, 'Last-Modified': lastModified, ...(object.CacheControl ? { 'Cache-Control': object.CacheControl } : {}) };
+    if (notModified(request.headers, etag, object.LastModified)) return answer(304, validators);
+    return answer(
+      200,
+      {
+        ...validators,
+        'Content-Type': object.ContentType ?? 'application/octet-stream',
+        'Content-Length': String(bytes.length),
+        ...(object.ContentDisposition ? { 'Content-Disposition': object.ContentDisposition } : {}),
+      },
+      request.method === 'HEAD' ? null : bytes,
+    );
+  };
+
+  app.on(['GET', 'HEAD'], '/feeds/*', (c) => serveFeed(c.req.raw));
+  app.all('*', (c) => options.api.fetch(c.req.raw));
+  return app;
+}
+
+/** S3's rule: If-None-Match when sent (a list, `*`, weak tags compared weakly), else If-Modified-Since to the second. */
+export function notModified(headers: Headers, etag: string, lastModified: Date | undefined): boolean {
+  const inm = headers.get('if-none-match');
+  if (inm !== null) return inm.split(',').some((t) => t.trim() === '*' || t.trim().replace(/^W\//, '') === etag);
+  const ims = headers.get('if-modified-since');
+  if (ims === null || !lastModified || Number.isNaN(Date.parse(ims))) return false;
+  return Math.floor(lastModified.getTime() / 1000) * 1000 <= Date.parse(ims);
+}
