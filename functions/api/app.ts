@@ -28,6 +28,7 @@ import type { FailureReader } from '../adapters/deliveries/delivery-failures.js'
 import { undeliverableRoutes } from './routes/undeliverable.js';
 import type { RateLimitDeps } from './rate-limit.js';
 import { mount } from './mount-route.js';
+import type { EdgeOrigin } from '../security/edge-origin.js';
 
 export { MAX_BODY_BYTES } from './http-app.js';
 
@@ -60,6 +61,8 @@ export interface ApiDeps {
   readonly logError?: (message: string, error: unknown) => void;
   /** The per-client limit of the public routes that act (./rate-limit.ts): its counter, and its limits where not the real ones. */
   readonly rateLimit: RateLimitDeps;
+  /** Behind CloudFront (AWS): requests that did not come through it are refused (./edge-only.ts). */
+  readonly edgeOrigin?: EdgeOrigin;
 }
 
 /**

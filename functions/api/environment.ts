@@ -20,9 +20,10 @@ import { batchedFeedReads } from '../read-models/member-feed-reads.js';
 import { requireEnv } from '../environment.js';
 import { logErrorsTo } from './http-app.js';
 import { ApiError, toProblem } from './problems.js';
+import { edgeOriginDeps } from '../security/edge-origin.js';
 
 /** The app, wired from the environment; links are signed by `signer` (see apiHandlerFromEnvironment). */
-export function apiFromEnvironment(env: Record<string, string | undefined>, { logger, signer }: { readonly logger: Logger; readonly signer: TokenSigner }) {
+export function apiFromEnvironment(env: Record<string, string | undefined>, { logger, signer, secrets }: { readonly logger: Logger; readonly signer: TokenSigner; readonly secrets?: SecretsProvider }) {
   const verifyOrganiserToken = tokenVerifierFromEnvironment(env);
   const required = (name: string) => requireEnv(env, name);
   const readModelTableName = required(readModelTable.envVar);
@@ -45,6 +46,7 @@ export function apiFromEnvironment(env: Record<string, string | undefined>, { lo
     // Counted in the idempotency table (it has a TTL); PUBLIC_WRITE_LIMITS.
     rateLimit: { counter: createRateLimitCounter(client, required(idempotencyTable.envVar)) },
     logError: logErrorsTo(logger),
+    ...edgeOriginDeps(env, secrets),
   });
 }
 
@@ -66,7 +68,7 @@ export function apiHandlerFromEnvironment(env: Record<string, string | undefined
     ...(options.secrets ? { secrets: options.secrets } : {}),
     onStaleSecrets: (error) => logger.warn('could not read the link-signing secrets again: signing with the ones read before', error as Error),
   });
-  const serve = handle(apiFromEnvironment(env, { logger, signer: signing.signer }));
+  const serve = handle(apiFromEnvironment(env, { logger, signer: signing.signer, ...(options.secrets ? { secrets: options.secrets } : {}) }));
   return async (event: LambdaEvent, context?: LambdaContext): Promise<APIGatewayProxyResult> => {
     try {
       await signing.ready();

@@ -12,6 +12,8 @@ import { requireOrganiser, type OrganiserVariables, type TokenVerifier } from '.
 import { ApiError, toProblem } from './problems.js';
 import { rateLimitedRoutes, rateLimiter, type RateLimitDeps } from './rate-limit.js';
 import { honoPath } from './route-table.js';
+import { fromEdgeOnly } from './edge-only.js';
+import type { EdgeOrigin } from '../security/edge-origin.js';
 
 export const MAX_BODY_BYTES = 64 * 1024;
 
@@ -72,6 +74,8 @@ export interface HttpAppDeps {
    * serves any of them: building such an app without it throws.
    */
   readonly rateLimit?: RateLimitDeps;
+  /** Behind CloudFront (AWS): refuse requests that did not come through it, and count its viewers (./edge-only.ts). */
+  readonly edgeOrigin?: EdgeOrigin;
   /** The clock of the rate limit's windows; tests pass their own. */
   readonly now?: () => Date;
 }
@@ -124,6 +128,7 @@ export function httpApp(deps: HttpAppDeps, mount: (app: Hono<AppEnv>) => void) {
     }
     await next();
   });
+  if (deps.edgeOrigin) app.use(fromEdgeOnly(deps.edgeOrigin, logError));
   // Before the body is read: a script sending garbage is counted as much as one sending forms.
   if (deps.rateLimit) {
     const limit = rateLimiter({ ...deps.rateLimit, logError, ...(deps.now ? { now: deps.now } : {}) });

@@ -24,6 +24,7 @@ import { isIP } from 'node:net';
 import type { RateLimitCounter } from '../adapters/rate-limits/rate-limit-counter.js';
 import { ApiError } from './problems.js';
 import { publicWriteRoutes, type RouteDefinition } from './route-table.js';
+import { viewerAddressOf } from './edge-only.js';
 
 export interface RateLimit {
   readonly windowSeconds: number;
@@ -188,7 +189,7 @@ export function rateLimiter(deps: RateLimitDeps & { readonly now?: () => Date; r
 
   return async (c: Context, next) => {
     const at = Math.floor(now().getTime() / 1000);
-    const over = await count(clientKey(sourceAddress(c.env)), at);
+    const over = await count(clientKey(viewerAddressOf(c) ?? sourceAddress(c.env)), at);
     if (!over || over.length === 0) return next();
     const retryAfter = Math.max(1, Math.max(...over.map((o) => o.windowEnd)) - at);
     const { limit } = over.reduce((a, b) => (b.windowEnd > a.windowEnd ? b : a));

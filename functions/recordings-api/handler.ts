@@ -13,6 +13,7 @@ import { createRecordingStore, RECORDINGS_BUCKET_ENV, recordingsS3Client } from 
 import { createRecordingsApi } from './app.js';
 import { tokenVerifierFromEnvironment } from '../api/auth.js';
 import { logErrorsTo } from '../api/http-app.js';
+import { edgeOriginDeps } from '../security/edge-origin.js';
 import { PUBLIC_BASE_URL_ENV } from '../api/route-table.js';
 import { requireEnv } from '../environment.js';
 
@@ -26,6 +27,7 @@ export function recordingsApiFromEnvironment(env: Record<string, string | undefi
     baseUrl: required(PUBLIC_BASE_URL_ENV),
     verifyOrganiserToken: tokenVerifierFromEnvironment(env),
     logError: logErrorsTo(logger),
+    ...edgeOriginDeps(env),
   });
 }
 

@@ -112,7 +112,7 @@ export class ConveneStack extends Stack {
         bucket: feedsBucket,
         publicBaseUrl,
       }),
-      edge: new Edge(this, 'Edge', { api: this.api, feedsBucket }),
+      edge: new Edge(this, 'Edge', { api: this.api, feedsBucket, apiFunctions: [this.apiFunction, this.recordings.api] }),
     };
     this.dispatcher = new Dispatcher(this, 'Dispatcher', {
       tableNames: this.tableNames(),

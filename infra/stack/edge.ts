@@ -21,7 +21,11 @@ import {
 } from 'aws-cdk-lib/aws-cloudfront';
 import { HttpOrigin, S3BucketOrigin } from 'aws-cdk-lib/aws-cloudfront-origins';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
+import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
+import { EDGE_ORIGIN_HEADER, EDGE_ORIGIN_SECRET_ARN_ENV } from '../../functions/security/edge-origin.js';
+import { API_VIEWER_REQUEST_SOURCE } from '../edge/api-viewer-request.js';
 import { NON_HTML_CONTENT_SECURITY_POLICY } from '../../functions/api/http-app.js';
 import { FEED_VIEWER_REQUEST_SOURCE } from '../edge/feed-viewer-request.js';
 import { createEdgeWebAcl } from './edge-web-acl.js';
@@ -32,6 +36,8 @@ export const EDGE_WEB_ACL_ARN_CONTEXT = 'edgeWebAclArn';
 export interface EdgeProps {
   readonly api: HttpApi;
   readonly feedsBucket: IBucket;
+  /** The functions behind the HTTP API: each refuses requests that did not come through the distribution. */
+  readonly apiFunctions: readonly NodejsFunction[];
 }
 
 /**
@@ -47,16 +53,43 @@ export interface EdgeProps {
  *   too: an organiser's preview is never another's answer).
  * - everything else (admin, members' links and pages, registrations) from the API, never cached.
  * - AWS WAF (CLOUDFRONT scope) with rate-based rules per viewer address (./edge-web-acl.ts).
+ * - The API's behaviours send a generated secret in an origin header, and a viewer-request
+ *   function (infra/edge/api-viewer-request.ts) writes the viewer's address: the API functions
+ *   refuse a request without the secret (one sent to API Gateway's own address, past WAF) and
+ *   count a request with it by its viewer (functions/security/edge-origin.ts).
  */
 export class Edge extends Construct {
   readonly distribution: Distribution;
   readonly feedFunction: CloudFrontFunction;
   readonly webAclArn: string;
+  readonly apiFunction: CloudFrontFunction;
+  /** What CloudFront sends the API in EDGE_ORIGIN_HEADER. */
+  readonly originSecret: Secret;
 
   constructor(scope: Construct, id: string, props: EdgeProps) {
     super(scope, id);
     this.webAclArn = webAclArnFor(this);
-    const apiOrigin = new HttpOrigin(Fn.select(2, Fn.split('/', props.api.apiEndpoint)), { protocolPolicy: OriginProtocolPolicy.HTTPS_ONLY });
+    this.originSecret = new Secret(this, 'OriginSecret', {
+      description: 'Sent by CloudFront to the Convene HTTP API: requests without it did not come through the distribution',
+      generateSecretString: { passwordLength: 48, excludePunctuation: true },
+    });
+    Validations.of(this.originSecret).acknowledge({
+      id: 'AwsSolutions-SMG4',
+      reason: 'CloudFront reads the value at deploy time (a dynamic reference in the origin header): rotate by putting a new value and deploying; the API reads it again within 5 minutes, so a rotation refuses requests for at most that long.',
+    });
+    for (const fn of props.apiFunctions) {
+      fn.addEnvironment(EDGE_ORIGIN_SECRET_ARN_ENV, this.originSecret.secretArn);
+      this.originSecret.grantRead(fn);
+    }
+    const apiOrigin = new HttpOrigin(Fn.select(2, Fn.split('/', props.api.apiEndpoint)), {
+      protocolPolicy: OriginProtocolPolicy.HTTPS_ONLY,
+      customHeaders: { [EDGE_ORIGIN_HEADER]: this.originSecret.secretValue.unsafeUnwrap() },
+    });
+    this.apiFunction = new CloudFrontFunction(this, 'ApiViewerRequest', {
+      runtime: FunctionRuntime.JS_2_0,
+      code: FunctionCode.fromInline(API_VIEWER_REQUEST_SOURCE),
+      comment: "The viewer's address for the API's per-client rate limit",
+    });
     this.feedFunction = new CloudFrontFunction(this, 'FeedViewerRequest', {
       runtime: FunctionRuntime.JS_2_0,
       code: FunctionCode.fromInline(FEED_VIEWER_REQUEST_SOURCE),
@@ -92,7 +125,13 @@ export class Edge extends Construct {
         contentSecurityPolicy: { contentSecurityPolicy: NON_HTML_CONTENT_SECURITY_POLICY, override: true },
       },
     });
-    const toApi = { origin: apiOrigin, viewerProtocolPolicy: ViewerProtocolPolicy.REDIRECT_TO_HTTPS, allowedMethods: AllowedMethods.ALLOW_ALL, originRequestPolicy: OriginRequestPolicy.ALL_VIEWER_EXCEPT_HOST_HEADER };
+    const toApi = {
+      origin: apiOrigin,
+      viewerProtocolPolicy: ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
+      allowedMethods: AllowedMethods.ALLOW_ALL,
+      originRequestPolicy: OriginRequestPolicy.ALL_VIEWER_EXCEPT_HOST_HEADER,
+      functionAssociations: [{ function: this.apiFunction, eventType: FunctionEventType.VIEWER_REQUEST }],
+    };
     this.distribution = new Distribution(this, 'Distribution', {
       comment: 'Convene: the API and the feeds, one domain',
       httpVersion: HttpVersion.HTTP2_AND_3,

@@ -11,6 +11,7 @@ import { deliveryTable, eventTable, idempotencyTable, intakeTable, membersTable,
 import { TABLE_READ_ACTIONS, TABLE_READ_WRITE_ACTIONS, TABLE_WRITE_ACTIONS, arnKey, grantsOfRole, tableArns } from './template-grants.js';
 import type { Resource } from './template-grants.js';
 import { testApp } from './test-stack.js';
+import { EDGE_ORIGIN_SECRET_ARN_ENV } from '../../functions/security/edge-origin.js';
 
 describe('ConveneStack API', () => {
   let stack: ConveneStack;
@@ -153,10 +154,12 @@ describe('ConveneStack API', () => {
         [PUBLIC_BASE_URL_ENV]: 'https://convene.example.org',
         // The secret's ARN: the handler reads the value at run time (neither the template nor the function configuration holds it).
         [SIGNING_SECRET_ARN_ENV]: { Ref: id(stack.signingSecret) },
+        // The secret CloudFront sends: requests without it did not come through the edge (functions/security/edge-origin.ts).
+        [EDGE_ORIGIN_SECRET_ARN_ENV]: { Ref: id(stack.feeds.edge.originSecret) },
       });
     });
 
-    it('may read and write the event table, its indexes, the idempotency table and the member directory, put into the intake, read the read-model table, the delivery ledger (its failures index) and the link-signing secret, and nothing else: no S3, no SES', () => {
+    it('may read and write the event table, its indexes, the idempotency table and the member directory, put into the intake, read the read-model table, the delivery ledger (its failures index) and the link-signing and edge origin secrets, and nothing else: no S3, no SES', () => {
       const events = tableArns(ids.events);
       const idempotency = tableArns(ids.idempotency);
       const readModels = tableArns(ids.readModels);
@@ -178,6 +181,8 @@ describe('ConveneStack API', () => {
         [arnKey(tableArns(ids.intake).table)]: ['dynamodb:PutItem'],
         // The link-signing secret (the links mailed to members), read at run time.
         [arnKey({ Ref: id(stack.signingSecret) })]: ['secretsmanager:DescribeSecret', 'secretsmanager:GetSecretValue'],
+        // The edge's origin secret, read at run time.
+        [arnKey({ Ref: id(stack.feeds.edge.originSecret) })]: ['secretsmanager:DescribeSecret', 'secretsmanager:GetSecretValue'],
       });
       // The recordings routes, which presign S3 URLs, are the recordings function's; every mail is the dispatcher's.
       expect(Object.values(grants).flat().filter((a) => a.startsWith('s3:') || a.startsWith('ses:') || a === '*')).toEqual([]);

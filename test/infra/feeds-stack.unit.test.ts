@@ -86,7 +86,7 @@ describe('distribution', () => {
   });
 
   it('runs the feed function on cloudfront-js-2.0', () => {
-    const [, fn] = ofType('AWS::CloudFront::Function')[0]!;
+    const fn = resources[logicalId(stack.feeds.edge.feedFunction)]!;
     expect(fn.Properties.FunctionConfig.Runtime).toBe('cloudfront-js-2.0');
     expect(fn.Properties.FunctionCode).toContain("createHash('sha256')");
   });

@@ -18,6 +18,7 @@ import { TABLE_READ_ACTIONS, TABLE_READ_WRITE_ACTIONS, TABLE_WRITE_ACTIONS, arnK
 import type { Resource } from './template-grants.js';
 import { TEST_CONTEXT, bucketNotificationsHandler, expectNodeFunction, synthTestStack, testApp } from './test-stack.js';
 import type { TestStack } from './test-stack.js';
+import { EDGE_ORIGIN_SECRET_ARN_ENV } from '../../functions/security/edge-origin.js';
 
 let stack: ConveneStack;
 let resources: Record<string, Resource>;
@@ -205,7 +206,7 @@ describe('ConveneStack recordings', () => {
       expectNodeFunction(resources[ids.recordingsApi], { memorySize: 512, timeoutSeconds: 10, roleId: ids.recordingsApiRole });
     });
 
-    it('learns its tables, how to verify organiser tokens, the link base and the bucket from its environment, and nothing else', () => {
+    it('learns its tables, how to verify organiser tokens, the link base, the bucket and where the edge origin secret is from its environment, and nothing else', () => {
       const pool = logicalId(stack.organisers.userPool);
       expect(resources[ids.recordingsApi]!.Properties.Environment.Variables).toEqual({
         ...Object.fromEntries(tables.map((t) => [t.envVar, { Ref: logicalId(stack.table(t)) }])),
@@ -218,10 +219,11 @@ describe('ConveneStack recordings', () => {
         [AUTH_ENV.maxAgeSeconds]: '3600',
         [PUBLIC_BASE_URL_ENV]: 'https://convene.example.org',
         [RECORDINGS_BUCKET_ENV]: { Ref: ids.bucket },
+        [EDGE_ORIGIN_SECRET_ARN_ENV]: { Ref: logicalId(stack.feeds.edge.originSecret) },
       });
     });
 
-    it('may read and write the event and idempotency tables, read the read models, put and get objects under recordings/, and nothing else', () => {
+    it('may read and write the event and idempotency tables, read the read models, put and get objects under recordings/, read the edge origin secret, and nothing else', () => {
       const events = tableArns(ids.events);
       const grants = grantsOfRole(resources, ids.recordingsApiRole);
       expect(grants).toEqual({
@@ -233,6 +235,8 @@ describe('ConveneStack recordings', () => {
         // Presigned requests act with these: PutObject is the single upload's POST form and every step
         // of a multipart upload (create, part, complete); abort; GetObject(Version) for downloads. No list, no delete.
         [arnKey(recordingObjects())]: ['s3:AbortMultipartUpload', 's3:GetObject', 's3:GetObjectVersion', 's3:PutObject'],
+        // The edge's origin secret: requests that did not come through CloudFront are refused.
+        [arnKey({ Ref: logicalId(stack.feeds.edge.originSecret) })]: ['secretsmanager:DescribeSecret', 'secretsmanager:GetSecretValue'],
       });
       const actions = Object.values(grants).flat();
       expect(actions.filter((a) => a.startsWith('ses:') || /^s3:(Delete|List|\*)/.test(a) || a === '*')).toEqual([]);

@@ -26,8 +26,10 @@ describe('the link-signing secret', () => {
       expect(JSON.stringify(variables), id).not.toMatch(/\{\{resolve:/);
       expect(variables[SIGNING_SECRETS_ENV], id).toBeUndefined();
     }
-    // Nowhere else in the template either.
-    expect(JSON.stringify(synth.template.toJSON())).not.toMatch(/\{\{resolve:secretsmanager/);
+    // Nowhere else in the template either: the one dynamic reference is the edge's origin secret,
+    // which CloudFront itself sends the API (test/infra/edge-origin-stack.unit.test.ts).
+    const references = JSON.stringify(synth.template.toJSON()).match(/\{\{resolve:secretsmanager:[^}]*\}\}|\{\{resolve:secretsmanager:",\{"Ref":"[^"]+"\}/g) ?? [];
+    expect(references).toEqual([`{{resolve:secretsmanager:",{"Ref":"${synth.logicalId(synth.stack.feeds.edge.originSecret)}"}`]);
   });
 
   it('reaches the API and the dispatcher as its ARN, with the right to read that secret and no other', () => {
