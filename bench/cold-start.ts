@@ -16,6 +16,9 @@
  * be built (infra/ mid-edit) or those internals moved, it falls back to MIRRORED_OPTIONS below
  * and says so in the output.
  *
+ * Peak memory: each run also reports the process's peak resident set (getrusage maxRSS) and V8
+ * heap after the import: what the function holds before its first event (Node itself included).
+ *
  * Cold import: each bundle is written to a temp dir whose node_modules is a symlink to the
  * project's, so the externals resolve (the nodeModules packages CDK installs beside the bundle
  * at the lockfile's versions). Each run is a fresh
@@ -362,7 +365,7 @@ try {
   await import(process.argv[1]);
   const t1 = performance.now();
   const cpu = process.cpuUsage(cpu0);
-  process.stdout.write(JSON.stringify({ importMs: t1 - t0, cpuMs: (cpu.user + cpu.system) / 1000, sinceStartMs: t1, node: process.version }));
+  process.stdout.write(JSON.stringify({ importMs: t1 - t0, cpuMs: (cpu.user + cpu.system) / 1000, sinceStartMs: t1, peakRssKiB: process.resourceUsage().maxRSS, heapUsedBytes: process.memoryUsage().heapUsed, node: process.version }));
 } catch (error) {
   process.stdout.write(JSON.stringify({ error: String(error?.stack ?? error).split('\\n').slice(0, 2).map((l) => l.trim()).join(' '), node: process.version }));
 }
@@ -374,6 +377,9 @@ interface Sample {
   /** User + system CPU time of the process (all its threads) during the import: less sensitive to a busy machine. */
   cpuMs?: number;
   sinceStartMs?: number;
+  /** The process's peak resident set (getrusage maxRSS) once the import is done: Node itself, the bundle, what it built at import. */
+  peakRssKiB?: number;
+  heapUsedBytes?: number;
   node?: string;
   error?: string;
 }
@@ -401,6 +407,10 @@ interface Timing {
   cpuMedianMs: number;
   /** Median of performance.now() after the import: Node's own start-up included. */
   medianSinceStartMs: number;
+  /** Median peak resident set after the cold import, MiB. */
+  peakRssMiB: number;
+  /** Median V8 heap in use after the import, MiB. */
+  heapUsedMiB: number;
 }
 
 const median = (xs: readonly number[]) => {
@@ -417,6 +427,8 @@ const timing = (samples: Sample[]): Timing => {
     minMs: round(Math.min(...runs)),
     cpuMedianMs: round(median(samples.map((s) => s.cpuMs!))),
     medianSinceStartMs: round(median(samples.map((s) => s.sinceStartMs!))),
+    peakRssMiB: round(median(samples.map((s) => s.peakRssKiB! / 1024))),
+    heapUsedMiB: round(median(samples.map((s) => s.heapUsedBytes! / 1024 / 1024))),
   };
 };
 
@@ -522,8 +534,8 @@ async function main() {
     '',
     `Load average ${load.before.toFixed(1)} before, ${load.after.toFixed(1)} after, on ${load.cpus} CPUs${busy ? ': **the machine was busy, wall times are inflated; compare CPU times**' : ''}.`,
     '',
-    '| function | memory | bundle (.mjs) | .map | size aim | import ms, --enable-source-maps | import ms, without | CPU ms (deployed) | import aim | largest inputs (bytes in bundle) |',
-    '|---|---:|---:|---:|---|---:|---:|---:|---|---|',
+    '| function | memory | bundle (.mjs) | .map | size aim | import ms, --enable-source-maps | import ms, without | CPU ms (deployed) | peak RSS / heap after import (deployed) | import aim | largest inputs (bytes in bundle) |',
+    '|---|---:|---:|---:|---|---:|---:|---:|---:|---|---|',
     ...rows.map((r) =>
       [
         `${r.name}${r.inStack ? '' : ' (not in the CDK app)'}${r.nodeModules.length ? `<br>beside: ${r.nodeModules.join(', ')}` : ''}`,
@@ -534,6 +546,7 @@ async function main() {
         importCell(r.import, 'withSourceMaps', r.deployedWithSourceMaps),
         importCell(r.import, 'withoutSourceMaps', !r.deployedWithSourceMaps),
         deployedTiming(r)?.cpuMedianMs ?? '',
+        deployedTiming(r) ? `${deployedTiming(r)!.peakRssMiB} MiB / ${deployedTiming(r)!.heapUsedMiB} MiB` : '',
         r.import.error ? `**throws**: ${r.import.error.replace(/\|/g, '\\|')}` : mark(r.aims.import === true, `${deployedTiming(r)?.medianMs} ms`),
         topText(r.bundle.top),
       ].join(' | '),
@@ -549,7 +562,7 @@ async function main() {
     options: options.source,
     esbuildArgs: Object.fromEntries(options.functions.map((f) => [f.name, f.args])),
     functions: rows,
-    headlines: coldStartHeadlines(rows.map((r) => ({ name: r.name, bytes: r.bundle.bytes, importMs: deployedTiming(r)?.medianMs }))),
+    headlines: coldStartHeadlines(rows.map((r) => ({ name: r.name, bytes: r.bundle.bytes, importMs: deployedTiming(r)?.medianMs, peakRssMiB: deployedTiming(r)?.peakRssMiB, memoryMB: r.memoryMB }))),
   };
   writeFileSync(new URL('./results/cold-start.json', import.meta.url), `${JSON.stringify(result, null, 2)}\n`);
   writeFileSync(new URL('./results/cold-start.md', import.meta.url), `${md}\n`);
@@ -559,7 +572,7 @@ async function main() {
 runBenchmark(main);
 
 /** The summary row: the largest bundle and the slowest median import against their aims. */
-function coldStartHeadlines(fns: { name: string; bytes: number; importMs: number | undefined }[]): Headline[] {
+function coldStartHeadlines(fns: { name: string; bytes: number; importMs: number | undefined; peakRssMiB: number | undefined; memoryMB: number | undefined }[]): Headline[] {
   const largest = fns.reduce((a, b) => (b.bytes > a.bytes ? b : a));
   const slowest = fns.reduce((a, b) => ((b.importMs ?? Infinity) > (a.importMs ?? Infinity) ? b : a));
   return [
@@ -569,7 +582,7 @@ function coldStartHeadlines(fns: { name: string; bytes: number; importMs: number
       baseline: '',
       aim: `bundle ≤ ${SIZE_AIM_BYTES / 1024 / 1024} MiB, import < ${IMPORT_AIM_MS} ms`,
       met: largest.bytes <= SIZE_AIM_BYTES && slowest.importMs !== undefined && slowest.importMs < IMPORT_AIM_MS,
-      checked: fns.map((f) => `${f.name} ${Math.round(f.bytes / 1024)} KiB ${f.importMs ?? '-'} ms`).join(', '),
+      checked: `bundle, median cold import, peak RSS after it of the memory configured: ${fns.map((f) => `${f.name} ${Math.round(f.bytes / 1024)} KiB ${f.importMs ?? '-'} ms ${f.peakRssMiB ?? '-'} of ${f.memoryMB ?? 128} MB`).join(', ')}`,
     },
   ];
 }

@@ -12,35 +12,19 @@
  * public feed every POLL_MS with If-None-Match until each shows the new DTSTART. Aim: p99 ≤ 5 s.
  * Not a test: prints a table and writes bench/results/feed-freshness.{json,md}.
  */
-import { randomBytes } from 'node:crypto';
-import type { Server } from 'node:http';
-import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
-import { serve } from '@hono/node-server';
 import { DateTime } from 'luxon';
-import { documentClient } from '../functions/adapters/dynamodb-client.js';
-import { conveneEventStore } from '../functions/adapters/event-store/index.js';
-import { createFailureReader } from '../functions/adapters/deliveries/delivery-failures.js';
 import { createFeedBucket } from '../functions/adapters/feeds/feed-bucket.js';
 import { removingRotatedFeeds } from '../functions/adapters/feeds/rotated-feeds.js';
-import { createManageAttempts } from '../functions/adapters/members/manage-attempts.js';
-import { createMemberDirectory } from '../functions/adapters/members/member-directory.js';
-import { createRegistrationIntake } from '../functions/adapters/intake/registration-intake.js';
-import { createRateLimitCounter } from '../functions/adapters/rate-limits/rate-limit-counter.js';
-import { batchedFeedReads, feedTablesOf } from '../functions/read-models/member-feed-reads.js';
-import { createReadModelStore } from '../functions/read-models/read-model-store.js';
-import { createApi } from '../functions/api/app.js';
-import { COUNT_ONLY_LIMITS } from '../functions/api/rate-limit.js';
 import { createProjectorHandler } from '../functions/projector/handler.js';
-import { createTokenSigner } from '../functions/security/signed-token.js';
-import { LOCAL_CREDENTIALS, localClients } from '../infra/local/clients.js';
+import { localClients } from '../infra/local/clients.js';
 import { feedEdge } from '../infra/local/feed-edge.js';
 import { startLocalFeedRenderer } from '../infra/local/feed-renderer.js';
-import { freePort } from '../infra/local/free-port.js';
-import { localTokenVerifier, mintOrganiserToken, newSigningKey } from '../infra/local/organiser-token.js';
+import { mintOrganiserToken } from '../infra/local/organiser-token.js';
 import { startLocalStack } from '../infra/local/stack.js';
 import { startStreamPoller } from '../infra/local/stream-poller.js';
-import { deliveryTable, eventTable, idempotencyTable, intakeTable, membersTable, readModelTable, tableEnvironment } from '../functions/tables.js';
+import { eventTable } from '../functions/tables.js';
 import { runBenchmark, writeResult, type Headline } from './support/measure.js';
+import { startBenchApi } from './support/local-api.js';
 
 const ROUNDS = Number(process.env.FRESHNESS_BENCH_ROUNDS ?? 100);
 const MEMBERS = Number(process.env.FRESHNESS_BENCH_MEMBERS ?? 50);
@@ -56,35 +40,15 @@ async function main() {
   const stops: (() => Promise<void>)[] = [];
   try {
     const clients = localClients(stack.info);
-    const doc = documentClient(clients.dynamodb);
-    const store = conveneEventStore(tableEnvironment(stack.info.tables), doc);
-    const readModels = createReadModelStore(doc, stack.info.tables[readModelTable.id]!);
     const feedBucket = createFeedBucket(clients.s3, stack.info.s3.feedsBucket);
-    const members = removingRotatedFeeds(createMemberDirectory(doc, stack.info.tables[membersTable.id]!), feedBucket);
-    const port = await freePort();
-    const url = `http://127.0.0.1:${port}`;
-    const key = await newSigningKey();
-    const organiser = await mintOrganiserToken(key, { sub: 'bench-organiser' });
-    const api = createApi({
-      store,
-      readModels,
-      failures: createFailureReader(doc, stack.info.tables[deliveryTable.id]!),
-      members,
-      intake: createRegistrationIntake(doc, stack.info.tables[intakeTable.id]!),
-      feedReads: batchedFeedReads(doc, feedTablesOf(stack.info.tables), { readModels, store }),
-      baseUrl: url,
-      signer: createTokenSigner([randomBytes(32).toString('base64url')]),
-      manageAttempts: createManageAttempts(doc, stack.info.tables[membersTable.id]!),
-      verifyOrganiserToken: localTokenVerifier(key.publicJwk),
-      rateLimit: { counter: createRateLimitCounter(doc, stack.info.tables[idempotencyTable.id]!), limits: COUNT_ONLY_LIMITS },
+    // The API as npm start serves it: rotated tokens' objects removed at once, feeds from the bucket through the local feed edge.
+    const bench = await startBenchApi(stack, {
+      members: (plain) => removingRotatedFeeds(plain, feedBucket),
+      front: (api) => feedEdge({ s3: clients.s3, bucket: feedBucket.bucket, api }),
     });
-    const front = feedEdge({ s3: clients.s3, bucket: feedBucket.bucket, api });
-    const server = await new Promise<Server>((resolve) => {
-      const s = serve({ fetch: front.fetch, port, hostname: '127.0.0.1' }, () => resolve(s as Server)) as Server;
-    });
-    stops.push(() => new Promise<void>((resolve) => (server.close(() => resolve()), server.closeAllConnections())));
-    const streams = new DynamoDBStreamsClient({ region: stack.info.region, endpoint: stack.info.dynamodb.endpoint, credentials: LOCAL_CREDENTIALS });
-    stops.push(async () => streams.destroy());
+    stops.push(() => bench.stop());
+    const { url, store, readModels, members, streams } = bench;
+    const organiser = await mintOrganiserToken(bench.key, { sub: 'bench-organiser' });
     const projector = await startStreamPoller({ dynamodb: clients.dynamodb, streams, table: stack.info.tables[eventTable.id]!, handler: createProjectorHandler({ store, readModels }) });
     stops.push(() => projector.stop());
     const renderer = await startLocalFeedRenderer({ info: stack.info, clients, baseUrl: url, ...(process.env.FRESHNESS_DEBUG ? { onReport: (r) => console.log(Math.round(performance.now()), 'REPORT', r.rendered.length, JSON.stringify(r.rendered.filter((x) => x.feed.startsWith('series') || x.outcome !== 'written')).slice(0, 200)), log: (l, m, d) => console.log(l, m, JSON.stringify(d)) } : {}) });

@@ -8,6 +8,8 @@
 import { createServer, type Server } from 'node:http';
 import { randomBytes } from 'node:crypto';
 import { serve } from '@hono/node-server';
+import { Hono } from 'hono';
+import { GetObjectCommand } from '@aws-sdk/client-s3';
 import { BatchGetCommand } from '@aws-sdk/lib-dynamodb';
 import { memberDecider, memberStreamId } from '../events/member/index.js';
 import { inSequence } from '../events/shared/decider.js';
@@ -24,6 +26,9 @@ import { rebuildReadModels } from '../functions/projector/rebuild.js';
 import { memberRegistrationsKey, scheduleKey } from '../functions/read-models/keys.js';
 import { createTokenSigner } from '../functions/security/signed-token.js';
 import { localClients } from '../infra/local/clients.js';
+import { feedEdge } from '../infra/local/feed-edge.js';
+import { startLocalFeedRenderer } from '../infra/local/feed-renderer.js';
+import { memberFeedKey } from '../functions/feeds/feed-objects.js';
 import { freePort } from '../infra/local/free-port.js';
 import { localTokenVerifier, newSigningKey } from '../infra/local/organiser-token.js';
 import { startLocalStack } from '../infra/local/stack.js';
@@ -83,15 +88,20 @@ async function main() {
     for (let i = 0; i < commands.length; i += 90) {
       await handleCommand({ store, decider: inSequence(seriesDecider), streamId: seriesStreamId(seriesId), command: commands.slice(i, i + 90), context });
     }
+    // The feed renderer follows the read-model and directory streams from here on, as on AWS: the
+    // rebuild's documents and the token below become objects in the feeds bucket.
+    const baseUrl = 'https://convene.example.org';
+    const renderer = await startLocalFeedRenderer({ info: stack.info, clients, baseUrl });
     const { member } = await members.findOrCreate('bench@example.org', 'Bench Member', new Date());
     await handleCommand({ store, decider: memberDecider, streamId: memberStreamId(member.memberId), command: { type: 'RequestRegistration', memberId: member.memberId, seriesId, registrationId: 'r1', sessions: 'all', language: 'en', timeZone: 'Asia/Kolkata', source: 'organiser' }, context });
     await rebuildReadModels({ store, readModels });
     const token = await members.rotateFeedToken(member.memberId);
+    await renderer.drain(120_000);
+    await renderer.stop();
 
     const key = await newSigningKey();
     const tables = { members: stack.info.tables[membersTable.id]!, readModels: stack.info.tables[readModelTable.id]!, events: stack.info.tables[eventTable.id]! };
-    // Both apps link to the same base URL, so they serve the same bytes under the same ETag.
-    const baseUrl = 'https://convene.example.org';
+    // Both apps and the renderer link to the same base URL, so they serve the same bytes.
     const serveApi = async (feedReads: FeedReads) => {
       const port = await freePort();
       const app = createApi({
@@ -141,8 +151,25 @@ async function main() {
     });
     if ((await fetch(storesFeedUrl)).headers.get('etag') !== etag) throw new Error('the two apps disagree on the feed');
 
+    // The feed as members get it: the object in the feeds bucket, through the local feed edge
+    // (the CloudFront Function's token -> hash, then S3's GetObject), as CloudFront serves it.
+    const edgePort = await freePort();
+    const edge = feedEdge({ s3: clients.s3, bucket: stack.info.s3.feedsBucket, api: new Hono() });
+    servers.push(await new Promise<Server>((resolve) => { const s = serve({ fetch: edge.fetch, port: edgePort, hostname: '127.0.0.1' }, () => resolve(s as Server)) as Server; }));
+    const edgeUrl = `http://127.0.0.1:${edgePort}/feeds/members/${token}.ics`;
+    const fromEdge = await fetch(edgeUrl);
+    if (!Buffer.from(await fromEdge.arrayBuffer()).equals(bytes)) throw new Error('the feeds bucket holds other bytes than the API serves');
+    const edgeEtag = fromEdge.headers.get('etag')!;
+    const rawGet = async () => {
+      const object = await clients.s3.send(new GetObjectCommand({ Bucket: stack.info.s3.feedsBucket, Key: memberFeedKey(token) }));
+      await object.Body!.transformToByteArray();
+    };
+
     const times = await timeInTurns({
       static: request(`http://127.0.0.1:${staticPort}/feed.ics`, {}, 200),
+      edgeFull: request(edgeUrl, {}, 200),
+      edgeNotModified: request(edgeUrl, { 'If-None-Match': edgeEtag }, 304),
+      rawGet,
       full: request(feedUrl, {}, 200),
       notModified: request(feedUrl, { 'If-None-Match': etag }, 304),
       storesNotModified: request(storesFeedUrl, { 'If-None-Match': etag }, 304),
@@ -153,6 +180,9 @@ async function main() {
     const row = (what: string, xs: number[]) => ({ what, medianMs: Number(quantile(xs, 0.5).toFixed(2)), p99Ms: Number(quantile(xs, 0.99).toFixed(2)) });
     const rows = [
       row('static: the same bytes from a plain Node server (baseline)', times.static!),
+      row('personal feed from the feeds bucket, through the local feed edge, full response', times.edgeFull!),
+      row('personal feed from the feeds bucket, through the local feed edge, 304', times.edgeNotModified!),
+      row("the bucket's GetObject of that object alone (s3rver, no edge)", times.rawGet!),
       row('personal feed, full response', times.full!),
       row('personal feed, 304 (If-None-Match)', times.notModified!),
       row('personal feed, 304, reads through the stores in parallel (createApi without feedReads)', times.storesNotModified!),
@@ -165,24 +195,25 @@ async function main() {
       '|---|---:|---:|---:|',
       ...result.rows.map((r) => `| ${r.what} | ${r.medianMs} | ${r.p99Ms} | ${r.medianRatioToStatic.toFixed(2)} |`),
     ].join('\n');
-    const [staticRow, fullRow, notModifiedRow, , roundTripRow] = result.rows as [Row, Row, Row, Row, Row];
+    const [staticRow, edgeFullRow, edgeNotModifiedRow, rawGetRow, fullRow, notModifiedRow, , roundTripRow] = result.rows as Row[] as [Row, Row, Row, Row, Row, Row, Row, Row];
+    const AIM = 1.5;
     const headlines: Headline[] = [
       {
-        benchmark: `personal feed of ${events} sessions (${Math.round(bytes.length / 1024)} KiB), full response`,
-        figure: `${fullRow.medianMs} ms median`,
+        benchmark: `personal feed of ${events} sessions (${Math.round(bytes.length / 1024)} KiB) from the feeds bucket, full response`,
+        figure: `${edgeFullRow.medianMs} ms median`,
         baseline: `${staticRow.medianMs} ms (same bytes, static)`,
-        ratio: fullRow.medianRatioToStatic,
-        aim: 'at most 2x static',
-        met: fullRow.medianRatioToStatic <= 2,
-        checked: `304 ${notModifiedRow.medianMs} ms (${notModifiedRow.medianRatioToStatic.toFixed(2)}x); its one DynamoDB round trip alone ${roundTripRow.medianMs} ms (${roundTripRow.medianRatioToStatic.toFixed(2)}x static)`,
+        ratio: edgeFullRow.medianRatioToStatic,
+        aim: `at most ${AIM}x static`,
+        met: edgeFullRow.medianRatioToStatic <= AIM,
+        checked: `the bucket's GetObject alone ${rawGetRow.medianMs} ms (${rawGetRow.medianRatioToStatic.toFixed(2)}x static); the API's feed route (local fallback) full ${fullRow.medianMs} ms (${fullRow.medianRatioToStatic.toFixed(2)}x), 304 ${notModifiedRow.medianMs} ms (${notModifiedRow.medianRatioToStatic.toFixed(2)}x), its DynamoDB round trip alone ${roundTripRow.medianMs} ms`,
       },
       {
-        benchmark: `personal feed of ${events} sessions, 304 Not Modified`,
-        figure: `${notModifiedRow.medianMs} ms median`,
+        benchmark: `personal feed of ${events} sessions from the feeds bucket, 304 Not Modified`,
+        figure: `${edgeNotModifiedRow.medianMs} ms median`,
         baseline: `${staticRow.medianMs} ms (same bytes, static)`,
-        ratio: notModifiedRow.medianRatioToStatic,
-        aim: 'at most 2x static',
-        met: notModifiedRow.medianRatioToStatic <= 2,
+        ratio: edgeNotModifiedRow.medianRatioToStatic,
+        aim: `at most ${AIM}x static`,
+        met: edgeNotModifiedRow.medianRatioToStatic <= AIM,
       },
     ];
     writeResult('feeds', { ...result, headlines }, md);

@@ -8,7 +8,8 @@ import type { Server } from 'node:http';
 import { serve } from '@hono/node-server';
 import { documentClient } from '../../functions/adapters/dynamodb-client.js';
 import { conveneEventStore } from '../../functions/adapters/event-store/index.js';
-import { createMemberDirectory } from '../../functions/adapters/members/member-directory.js';
+import { createMemberDirectory, type MemberDirectory } from '../../functions/adapters/members/member-directory.js';
+import type { Hono } from 'hono';
 import { createReadModelStore } from '../../functions/read-models/read-model-store.js';
 import { batchedFeedReads, feedTablesOf } from '../../functions/read-models/member-feed-reads.js';
 import { createRecordingStore } from '../../functions/adapters/recordings/recording-store.js';
@@ -34,16 +35,26 @@ export interface BenchApi {
   readonly members: ReturnType<typeof createMemberDirectory>;
   /** DynamoDB Local's streams, for the pollers a benchmark starts. */
   readonly streams: DynamoDBStreamsClient;
+  /** The key organiser tokens of this API are signed with. */
+  readonly key: Awaited<ReturnType<typeof newSigningKey>>;
   stop(): Promise<void>;
 }
 
-export async function startBenchApi(stack: LocalStack): Promise<BenchApi> {
+export interface BenchApiOptions {
+  /** The member directory the API uses, from the plain one (e.g. one that also removes rotated feeds' objects). */
+  readonly members?: (members: MemberDirectory) => MemberDirectory;
+  /** What serves in front of the API (e.g. the local feed edge), as `npm start` puts it. */
+  readonly front?: (api: Hono) => { fetch: Hono['fetch'] };
+}
+
+export async function startBenchApi(stack: LocalStack, options: BenchApiOptions = {}): Promise<BenchApi> {
   const clients = localClients(stack.info);
   const streams = new DynamoDBStreamsClient({ region: stack.info.region, endpoint: stack.info.dynamodb.endpoint, credentials: LOCAL_CREDENTIALS });
   const doc = documentClient(clients.dynamodb);
   const store = conveneEventStore(tableEnvironment(stack.info.tables), doc);
   const readModels = createReadModelStore(doc, stack.info.tables[readModelTable.id]!);
-  const members = createMemberDirectory(doc, stack.info.tables[membersTable.id]!);
+  const plainMembers = createMemberDirectory(doc, stack.info.tables[membersTable.id]!);
+  const members = options.members ? options.members(plainMembers) : plainMembers;
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const key = await newSigningKey();
@@ -63,7 +74,8 @@ export async function startBenchApi(stack: LocalStack): Promise<BenchApi> {
     rateLimit: { counter: createRateLimitCounter(doc, stack.info.tables[idempotencyTable.id]!), limits: COUNT_ONLY_LIMITS },
   });
   const server = await new Promise<Server>((resolve) => {
-    const s = serve({ fetch: app.fetch, port, hostname: '127.0.0.1' }, () => resolve(s as Server)) as Server;
+    const front = options.front ? options.front(app as unknown as Hono) : app;
+    const s = serve({ fetch: front.fetch, port, hostname: '127.0.0.1' }, () => resolve(s as Server)) as Server;
   });
   return {
     url,
@@ -73,6 +85,7 @@ export async function startBenchApi(stack: LocalStack): Promise<BenchApi> {
     readModels,
     members,
     streams,
+    key,
     stop: () =>
       new Promise<void>((resolve) => {
         server.close(() => resolve());

@@ -27,6 +27,9 @@ export interface FeedEdgeOptions {
 
 const EDGE_HEADERS: Readonly<Record<string, string>> = { ...SECURITY_HEADERS, 'Content-Security-Policy': NON_HTML_CONTENT_SECURITY_POLICY };
 
+/** How long the edge waits for s3rver's answer and bytes before it gives up on a read. */
+const READ_TIMEOUT_MS = 10_000;
+
 export function feedEdge(options: FeedEdgeOptions) {
   const app = new Hono();
   const viewerRequest = loadFeedViewerRequest();
@@ -38,14 +41,15 @@ export function feedEdge(options: FeedEdgeOptions) {
     if (!key) return answer(404, { 'Cache-Control': 'no-store', 'Content-Type': 'text/plain; charset=utf-8' }, 'There is no such feed.\n');
     let object;
     try {
-      object = await options.s3.send(new GetObjectCommand({ Bucket: options.bucket, Key: key }));
+      // Bounded: s3rver can stall a read it aborts (an object rewritten under it); then a 500, and the client asks again.
+      object = await options.s3.send(new GetObjectCommand({ Bucket: options.bucket, Key: key }), { abortSignal: AbortSignal.timeout(READ_TIMEOUT_MS) });
     } catch (error) {
       const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
       if (status === 404 || (error as Error).name === 'NoSuchKey') return answer(404, { 'Cache-Control': 'no-store', 'Content-Type': 'text/plain; charset=utf-8' }, 'There is no such feed.\n');
       throw error;
     }
     const body = object.Body as Readable | undefined;
-    const bytes = body ? Buffer.concat(await body.toArray()) : Buffer.alloc(0);
+    const bytes = body ? Buffer.concat(await body.toArray({ signal: AbortSignal.timeout(READ_TIMEOUT_MS) })) : Buffer.alloc(0);
     // S3's ETag of a single PUT is the MD5 of its bytes; taken from the bytes read, as s3rver
     // keeps an object's metadata and bytes in separate files and a read during a write can pair
     // a new ETag with old bytes (S3 itself replaces an object atomically).
