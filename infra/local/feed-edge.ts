@@ -5,7 +5,7 @@
  *
  * The URL maps to its object key by the very source of the CloudFront Function
  * (infra/edge/feed-viewer-request.ts: a token becomes its hash). Validators come from the
- * object: its ETag (the MD5 of its bytes, as S3's) and Last-Modified, compared here as S3 compares them (If-None-Match first,
+ * object: its ETag (the MD5 of its bytes, as S3's, checked against them: see readObject) and Last-Modified, compared here as S3 compares them (If-None-Match first,
  * then If-Modified-Since to the second): s3rver's own conditional GET neither sends the ETag
  * with a 304 nor compares dates to the second. The answer carries the object's Content-Type,
  * Cache-Control and Content-Disposition, and the security headers CloudFront's response
@@ -27,8 +27,22 @@ export interface FeedEdgeOptions {
 
 const EDGE_HEADERS: Readonly<Record<string, string>> = { ...SECURITY_HEADERS, 'Content-Security-Policy': NON_HTML_CONTENT_SECURITY_POLICY };
 
-/** How long the edge waits for s3rver's answer and bytes before it gives up on a read. */
-const READ_TIMEOUT_MS = 10_000;
+/**
+ * s3rver rewrites an object's file in place, where S3 replaces an object atomically: a GetObject
+ * that overlaps a PutObject of the same key may stall (it waits for bytes that never come, and
+ * aborts about 6 s later: the feed-freshness tail), or end early or mixed (a torn file), or pair
+ * the new metadata with the old bytes. A read is therefore bounded in time and accepted only when
+ * its bytes are whole: their MD5 is the ETag s3rver gave them (S3's ETag of a single PUT). Else
+ * it is made again, a moment later, when the write is done. A local read of a feed takes a few
+ * milliseconds.
+ */
+const READ_TIMEOUT_MS = 2_000;
+const READ_ATTEMPTS = 5;
+const READ_AGAIN_AFTER_MS = 20;
+
+class TornRead extends Error {}
+
+const isMissing = (error: unknown) => (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode === 404 || (error as Error).name === 'NoSuchKey';
 
 export function feedEdge(options: FeedEdgeOptions) {
   const app = new Hono();
@@ -36,24 +50,35 @@ export function feedEdge(options: FeedEdgeOptions) {
   const answer = (status: number, headers: Record<string, string>, body: string | Uint8Array | null = null) =>
     new Response(body as ConstructorParameters<typeof Response>[0], { status, headers: { ...EDGE_HEADERS, ...headers } });
 
+  const readObject = async (key: string) => {
+    for (let attempt = 1; ; attempt++) {
+      const signal = AbortSignal.timeout(READ_TIMEOUT_MS);
+      try {
+        const object = await options.s3.send(new GetObjectCommand({ Bucket: options.bucket, Key: key }), { abortSignal: signal });
+        const body = object.Body as Readable | undefined;
+        const bytes = body ? Buffer.concat(await body.toArray({ signal })) : Buffer.alloc(0);
+        const etag = `"${createHash('md5').update(bytes).digest('hex')}"`;
+        if (etag !== object.ETag) throw new TornRead(`s3rver answered ${bytes.length} bytes that are not the object ${object.ETag}`);
+        return { object, bytes, etag };
+      } catch (error) {
+        if (attempt >= READ_ATTEMPTS || isMissing(error)) throw error;
+        await new Promise((resolve) => setTimeout(resolve, READ_AGAIN_AFTER_MS));
+      }
+    }
+  };
+
   const serveFeed = async (request: Request): Promise<Response> => {
     const key = feedObjectKeyOf(new URL(request.url).pathname, viewerRequest);
     if (!key) return answer(404, { 'Cache-Control': 'no-store', 'Content-Type': 'text/plain; charset=utf-8' }, 'There is no such feed.\n');
-    let object;
+    let read;
     try {
-      // Bounded: s3rver can stall a read it aborts (an object rewritten under it); then a 500, and the client asks again.
-      object = await options.s3.send(new GetObjectCommand({ Bucket: options.bucket, Key: key }), { abortSignal: AbortSignal.timeout(READ_TIMEOUT_MS) });
+      read = await readObject(key);
     } catch (error) {
-      const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
-      if (status === 404 || (error as Error).name === 'NoSuchKey') return answer(404, { 'Cache-Control': 'no-store', 'Content-Type': 'text/plain; charset=utf-8' }, 'There is no such feed.\n');
-      throw error;
+      if (isMissing(error)) return answer(404, { 'Cache-Control': 'no-store', 'Content-Type': 'text/plain; charset=utf-8' }, 'There is no such feed.\n');
+      // Never a torn or stale-paired feed: the calendar asks again.
+      return answer(503, { 'Cache-Control': 'no-store', 'Retry-After': '1', 'Content-Type': 'text/plain; charset=utf-8' }, 'The feed is being rewritten; try again in a second.\n');
     }
-    const body = object.Body as Readable | undefined;
-    const bytes = body ? Buffer.concat(await body.toArray({ signal: AbortSignal.timeout(READ_TIMEOUT_MS) })) : Buffer.alloc(0);
-    // S3's ETag of a single PUT is the MD5 of its bytes; taken from the bytes read, as s3rver
-    // keeps an object's metadata and bytes in separate files and a read during a write can pair
-    // a new ETag with old bytes (S3 itself replaces an object atomically).
-    const etag = `"${createHash('md5').update(bytes).digest('hex')}"`;
+    const { object, bytes, etag } = read;
     const lastModified = object.LastModified?.toUTCString() ?? '';
     const validators = { ETag: etag, 'Last-Modified': lastModified, ...(object.CacheControl ? { 'Cache-Control': object.CacheControl } : {}) };
     if (notModified(request.headers, etag, object.LastModified)) return answer(304, validators);

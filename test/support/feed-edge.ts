@@ -98,7 +98,7 @@ function forward(request: Request, apiUrl: string): Promise<Response> {
   return fetch(`${apiUrl}${url.pathname}${url.search}`, init);
 }
 
-async function deleteBucket(s3: S3Client, bucket: string): Promise<void> {
+export async function deleteBucket(s3: S3Client, bucket: string): Promise<void> {
   for (;;) {
     const page = await s3.send(new ListObjectsV2Command({ Bucket: bucket }));
     const keys = (page.Contents ?? []).map((o) => ({ Key: o.Key! }));
