@@ -11,6 +11,7 @@
  *   npm run bench:registrations   (REGISTRATION_BENCH_N=5000 REGISTRATION_BENCH_CLIENTS=50)
  */
 import { cpus } from 'node:os';
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { randomBytes } from 'node:crypto';
 import { memberDecider, memberStreamId } from '../events/member/index.js';
 import { dispatcherFromEnvironment } from '../functions/dispatcher/environment.js';
@@ -23,11 +24,10 @@ import { rebuildReadModels } from '../functions/projector/rebuild.js';
 import { getRosterEntries } from '../functions/read-models/queries.js';
 import type { RosterEntry } from '../events/projections/member-registrations.js';
 import { startLocalStack } from '../infra/local/stack.js';
-import { eventTable, tableEnvironment } from '../functions/tables.js';
+import { EVENT_STREAM_ID, EVENT_VERSION, eventTable, tableEnvironment } from '../functions/tables.js';
 import { startBenchApi } from './support/local-api.js';
 import { startIntakePoller } from '../infra/local/intake-poller.js';
-import { runLoad } from './support/load-process.js';
-import { median, ratio, writeResult, type Headline, runBenchmark } from './support/measure.js';
+import { measure, median, ratio, writeResult, type Headline, runBenchmark } from './support/measure.js';
 
 const N = Number(process.env.REGISTRATION_BENCH_N ?? 5000);
 const CLIENTS = Number(process.env.REGISTRATION_BENCH_CLIENTS ?? 50);
@@ -52,12 +52,29 @@ async function main() {
       context,
     });
 
-    // The load in a process of its own (./support/load-process.ts): the raw writes and the storm alike.
-    const common = { concurrency: CLIENTS, seriesId, sessions: ['keynote'] } as const;
-    const rawLoad = (n: number, prefix: string) => runLoad({ ...common, kind: 'putEvent', n, prefix, endpoint: stack.info.dynamodb.endpoint, region: stack.info.region, table });
-    const registerLoad = (n: number, prefix: string) => runLoad({ ...common, kind: 'register', n, prefix, url: api.url });
+    // The item the event store writes for one registration, written raw with the store's condition.
+    const rawPut = (streamId: string) =>
+      api.doc.send(
+        new PutCommand({
+          TableName: table,
+          Item: {
+            [EVENT_STREAM_ID]: streamId,
+            [EVENT_VERSION]: 1,
+            eventId: crypto.randomUUID(),
+            type: 'RegistrationRequested',
+            schemaVersion: 1,
+            data: { memberId: streamId, seriesId, registrationId: crypto.randomUUID(), sessions: ['keynote'], language: 'en', timeZone: 'Asia/Kolkata', source: 'self-service' },
+            recordedAt: new Date().toISOString(),
+            actor: { kind: 'member', id: streamId },
+            correlationId: 'bench',
+            causationId: 'bench',
+          },
+          ConditionExpression: `attribute_not_exists(${EVENT_STREAM_ID})`,
+        }),
+      );
+
     // Warm the JVM and the API (DynamoDB Local is slow right after start).
-    await rawLoad(2000, `warm-${run}-`);
+    await measure(2000, CLIENTS, (i) => rawPut(`warm-${run}-${i}`));
     const statuses = new Map<number, number>();
     const register = async (email: string) => {
       const res = await fetch(`${api.url}/series/${seriesId}/registrations`, {
@@ -68,13 +85,14 @@ async function main() {
       await res.arrayBuffer();
       statuses.set(res.status, (statuses.get(res.status) ?? 0) + 1);
     };
-    await registerLoad(200, 'warm-');
+    await measure(200, CLIENTS, (i) => register(`warm-${i}@example.org`));
+    statuses.clear();
 
     // Raw before and after the storm: DynamoDB Local drifts as its tables grow.
-    const rawBefore = await rawLoad(N, `raw-${run}-a-`);
-    const storm = await registerLoad(N, 'storm-');
-    const stormStatuses = new Map(Object.entries(storm.statuses).map(([s, n]) => [Number(s), n] as const));
-    const rawAfter = await rawLoad(N, `raw-${run}-b-`);
+    const rawBefore = await measure(N, CLIENTS, (i) => rawPut(`raw-${run}-a-${i}`));
+    const storm = await measure(N, CLIENTS, (i) => register(`storm-${i}@example.org`));
+    const stormStatuses = new Map(statuses);
+    const rawAfter = await measure(N, CLIENTS, (i) => rawPut(`raw-${run}-b-${i}`));
     const raw = { seconds: (rawBefore.seconds + rawAfter.seconds) / 2, perSecond: (rawBefore.perSecond + rawAfter.perSecond) / 2 };
 
     // The intake takes the requests after their answers (on AWS its own Lambda; here after the
