@@ -96,7 +96,11 @@ export function createReadModelStore(client: DynamoDBDocumentClient, table: stri
           await client.send(new TransactWriteCommand({ TransactItems: chunk.map((w) => ({ Put: newerPut(w) })) }));
           outcomes.push(...chunk.map(() => 'written' as const));
         } catch (error) {
-          if (!isAwsError(error, 'TransactionCanceledException')) throw error;
+          // A condition failed (a newer document), or the transaction could not run at all
+          // (DynamoDB Local gives up waiting for its lock under load, "This request will succeed
+          // in actual DynamoDB", after the SDK's retries): the same writes one by one, each with
+          // its condition. A transaction writes all or nothing, so none is written twice over.
+          if (!isAwsError(error, 'TransactionCanceledException', 'InternalServerError')) throw error;
           for (const w of chunk) outcomes.push(await store.putIfNewer(w.key, w.version, w.doc));
         }
       }

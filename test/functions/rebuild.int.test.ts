@@ -3,7 +3,7 @@
  * stream-by-stream projection, never move a newer document back, and do not depend on the
  * order a Scan hands events out in.
  */
-import { ScanCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { ScanCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { memberDecider, memberStreamId } from '../../events/member/index.js';
 import { inSequence } from '../../events/shared/decider.js';
@@ -136,6 +136,48 @@ describe('the read-model store', () => {
     expect(stored).toHaveLength(130);
     expect(stored.find((d) => d.doc === 'newer')).toEqual({ version: 5, doc: 'newer' });
     expect(stored.filter((d) => d.version === 3)).toHaveLength(129);
+  });
+
+  it('writes a transaction DynamoDB Local gave up on (its lock timeout) one document at a time, each once', async () => {
+    // The same DynamoDB Local, every transaction refused as DynamoDB Local refuses one under load.
+    const refused: number[] = [];
+    const locking = new Proxy(client, {
+      get(target, property, receiver) {
+        if (property !== 'send') return Reflect.get(target, property, receiver);
+        return async (command: unknown) => {
+          if (command instanceof TransactWriteCommand) {
+            refused.push(command.input.TransactItems?.length ?? 0);
+            throw Object.assign(new Error('This action timed out because it too long waiting for a lock. This request will succeed in actual DynamoDB API'), { name: 'InternalServerError', $fault: 'server' });
+          }
+          return target.send(command as never);
+        };
+      },
+    });
+    const names = localTableNames(`rbt-${crypto.randomUUID().slice(0, 8)}`);
+    await createTables(clients().dynamodb, names);
+    const target = createReadModelStore(locking as DynamoDBDocumentClient, names[readModelTable.id]!);
+    await target.putIfNewer({ pk: 'p', sk: 'k3' }, 5, 'newer');
+    const outcomes = await target.putAllIfNewer(Array.from({ length: 130 }, (_, i) => ({ key: { pk: 'p', sk: `k${i}` }, version: 2, doc: { i } })));
+    expect(refused).toEqual([100, 30]);
+    expect(outcomes.filter((o) => o === 'written')).toHaveLength(129);
+    expect(outcomes[3]).toBe('already-newer');
+    const stored = await target.query<{ i: number } | string>('p');
+    expect(stored).toHaveLength(130);
+    expect(stored.find((d) => d.doc === 'newer')).toEqual({ version: 5, doc: 'newer' });
+  });
+
+  it('does not take other errors of a transaction for that', async () => {
+    const failing = new Proxy(client, {
+      get(target, property, receiver) {
+        if (property !== 'send') return Reflect.get(target, property, receiver);
+        return async (command: unknown) => {
+          if (command instanceof TransactWriteCommand) throw Object.assign(new Error('no such table'), { name: 'ResourceNotFoundException' });
+          return target.send(command as never);
+        };
+      },
+    });
+    const target = createReadModelStore(failing as DynamoDBDocumentClient, 'no-such-table');
+    await expect(target.putAllIfNewer([1, 2].map((i) => ({ key: { pk: 'p', sk: `k${i}` }, version: 1, doc: i })))).rejects.toThrow('no such table');
   });
 
   it('clear deletes every document, over several batches', async () => {
