@@ -105,6 +105,9 @@ export const readModelTable = {
  * log, which refers to members by id only, can be kept when a member asks to be forgotten.
  */
 export const MEMBER_PK = 'pk';
+/** Key prefixes of the directory's items: a member's (`member#<id>`) and a feed token's (`feed#<hash>`). */
+export const MEMBER_ITEM_PREFIX = 'member#';
+export const FEED_TOKEN_ITEM_PREFIX = 'feed#';
 /** Only short-lived items carry it (a name given with a request, kept until its owner confirms). */
 export const MEMBER_EXPIRES_AT = 'expiresAt';
 

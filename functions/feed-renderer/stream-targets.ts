@@ -12,7 +12,7 @@
  * - directory `feed#H` written: the feed of the member H names; removed: H's object goes.
  */
 import type { DynamoDBRecord } from 'aws-lambda';
-import { FEED_TOKEN_ITEM_PREFIX, MEMBER_ITEM_PREFIX } from '../adapters/members/feed-token-hashes.js';
+import { FEED_TOKEN_ITEM_PREFIX, MEMBER_ITEM_PREFIX } from '../tables.js';
 import { readModelOfKey } from '../read-models/keys.js';
 
 export interface FeedTargets {

@@ -28,12 +28,21 @@ export function shardOf(id: string, shards: number): number {
 
 const everyShard = (shards: number, pk: (shard: number) => string) => Array.from({ length: shards }, (_, shard) => pk(shard));
 
-export const scheduleKey = (seriesId: string): ReadModelKey => ({ pk: `series#${seriesId}`, sk: 'schedule' });
-export const memberRegistrationsKey = (memberId: string): ReadModelKey => ({ pk: `member#${memberId}`, sk: 'registrations' });
+const SCHEDULE_PK = 'series#';
+const SCHEDULE_SK = 'schedule';
+const REGISTRATIONS_PK = 'member#';
+const REGISTRATIONS_SK = 'registrations';
+const ROSTER_PK = 'roster#';
+const ROSTER_SK = 'member#';
+/** rosterPk's shape: the series id, then `#` and the shard. */
+const ROSTER_PK_PATTERN = new RegExp(`^${ROSTER_PK}(.+)#\\d+$`);
+
+export const scheduleKey = (seriesId: string): ReadModelKey => ({ pk: `${SCHEDULE_PK}${seriesId}`, sk: SCHEDULE_SK });
+export const memberRegistrationsKey = (memberId: string): ReadModelKey => ({ pk: `${REGISTRATIONS_PK}${memberId}`, sk: REGISTRATIONS_SK });
 /** A series' roster: one item per registered member, in the shard of the member, queried over every shard of the series. */
-export const rosterPk = (seriesId: string, shard: number) => `roster#${seriesId}#${shard}`;
+export const rosterPk = (seriesId: string, shard: number) => `${ROSTER_PK}${seriesId}#${shard}`;
 export const rosterPks = (seriesId: string) => everyShard(ROSTER_SHARDS, (shard) => rosterPk(seriesId, shard));
-export const rosterKey = (seriesId: string, memberId: string): ReadModelKey => ({ pk: rosterPk(seriesId, shardOf(memberId, ROSTER_SHARDS)), sk: `member#${memberId}` });
+export const rosterKey = (seriesId: string, memberId: string): ReadModelKey => ({ pk: rosterPk(seriesId, shardOf(memberId, ROSTER_SHARDS)), sk: `${ROSTER_SK}${memberId}` });
 
 /** Which member-facing read model a key is (for readers of the table's stream: the feed renderer), or undefined. */
 export type ReadModelOfKey =
@@ -42,10 +51,10 @@ export type ReadModelOfKey =
   | { readonly kind: 'roster'; readonly seriesId: string; readonly memberId: string };
 
 export function readModelOfKey({ pk, sk }: ReadModelKey): ReadModelOfKey | undefined {
-  if (pk.startsWith('series#') && sk === 'schedule') return { kind: 'schedule', seriesId: pk.slice('series#'.length) };
-  if (pk.startsWith('member#') && sk === 'registrations') return { kind: 'registrations', memberId: pk.slice('member#'.length) };
-  const roster = /^roster#(.+)#\d+$/.exec(pk);
-  if (roster && sk.startsWith('member#')) return { kind: 'roster', seriesId: roster[1]!, memberId: sk.slice('member#'.length) };
+  if (pk.startsWith(SCHEDULE_PK) && sk === SCHEDULE_SK) return { kind: 'schedule', seriesId: pk.slice(SCHEDULE_PK.length) };
+  if (pk.startsWith(REGISTRATIONS_PK) && sk === REGISTRATIONS_SK) return { kind: 'registrations', memberId: pk.slice(REGISTRATIONS_PK.length) };
+  const roster = ROSTER_PK_PATTERN.exec(pk);
+  if (roster && sk.startsWith(ROSTER_SK)) return { kind: 'roster', seriesId: roster[1]!, memberId: sk.slice(ROSTER_SK.length) };
   return undefined;
 }
 

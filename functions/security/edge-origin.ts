@@ -14,6 +14,7 @@
 import { timingSafeEqual } from 'node:crypto';
 import { SecretsProvider } from '@aws-lambda-powertools/parameters/secrets';
 import type { Environment } from '../environment.js';
+import { secretText } from './secret-text.js';
 
 export const EDGE_ORIGIN_HEADER = 'x-convene-edge';
 export const VIEWER_ADDRESS_HEADER = 'x-convene-viewer-address';
@@ -33,8 +34,7 @@ export function edgeOriginFromEnvironment(env: Environment, options: { readonly 
   return {
     async secret() {
       provider ??= new SecretsProvider();
-      const value = await provider.get(arn, { maxAge: EDGE_ORIGIN_SECRET_MAX_AGE_SECONDS });
-      const text = typeof value === 'string' ? value : value instanceof Uint8Array ? Buffer.from(value).toString('utf8') : undefined;
+      const text = await secretText(provider, arn, EDGE_ORIGIN_SECRET_MAX_AGE_SECONDS);
       if (!text) throw new Error(`the edge origin secret ${arn} has no value`);
       return text;
     },

@@ -12,6 +12,7 @@ import { SecretsProvider } from '@aws-lambda-powertools/parameters/secrets';
 import { SIGNING_SECRET_ARN_ENV, SIGNING_SECRETS_ENV } from '../api/route-table.js';
 import type { Environment } from '../environment.js';
 import { createTokenSigner, type TokenSigner } from './signed-token.js';
+import { secretText } from './secret-text.js';
 
 /** How long secrets read from Secrets Manager are used before they are read again. */
 export const SIGNING_SECRETS_MAX_AGE_SECONDS = 300;
@@ -60,8 +61,7 @@ function secretsManagerLinkSigning(arn: string, options: LinkSigningOptions): Li
   const read = async (): Promise<void> => {
     try {
       provider ??= new SecretsProvider();
-      const value = await provider.get(arn, { maxAge: SIGNING_SECRETS_MAX_AGE_SECONDS });
-      const text = typeof value === 'string' ? value : value instanceof Uint8Array ? Buffer.from(value).toString('utf8') : undefined;
+      const text = await secretText(provider, arn, SIGNING_SECRETS_MAX_AGE_SECONDS);
       if (text === undefined) throw new Error(`the link-signing secret ${arn} has no value`);
       if (text !== current?.value) current = { value: text, signer: createTokenSigner(parseSigningSecrets(text)) };
     } catch (error) {

@@ -17,6 +17,7 @@ import type { Readable } from 'node:stream';
 import { Hono } from 'hono';
 import { NON_HTML_CONTENT_SECURITY_POLICY, SECURITY_HEADERS } from '../../functions/api/http-app.js';
 import { feedObjectKeyOf, loadFeedViewerRequest } from '../edge/feed-viewer-request.js';
+import { isMissingObject } from '../../functions/adapters/aws-errors.js';
 
 export interface FeedEdgeOptions {
   readonly s3: S3Client;
@@ -42,13 +43,12 @@ const READ_AGAIN_AFTER_MS = 20;
 
 class TornRead extends Error {}
 
-const isMissing = (error: unknown) => (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode === 404 || (error as Error).name === 'NoSuchKey';
-
 export function feedEdge(options: FeedEdgeOptions) {
   const app = new Hono();
   const viewerRequest = loadFeedViewerRequest();
   const answer = (status: number, headers: Record<string, string>, body: string | Uint8Array | null = null) =>
     new Response(body as ConstructorParameters<typeof Response>[0], { status, headers: { ...EDGE_HEADERS, ...headers } });
+  const noSuchFeed = () => answer(404, { 'Cache-Control': 'no-store', 'Content-Type': 'text/plain; charset=utf-8' }, 'There is no such feed.\n');
 
   const readObject = async (key: string) => {
     for (let attempt = 1; ; attempt++) {
@@ -61,7 +61,7 @@ export function feedEdge(options: FeedEdgeOptions) {
         if (etag !== object.ETag) throw new TornRead(`s3rver answered ${bytes.length} bytes that are not the object ${object.ETag}`);
         return { object, bytes, etag };
       } catch (error) {
-        if (attempt >= READ_ATTEMPTS || isMissing(error)) throw error;
+        if (attempt >= READ_ATTEMPTS || isMissingObject(error)) throw error;
         await new Promise((resolve) => setTimeout(resolve, READ_AGAIN_AFTER_MS));
       }
     }
@@ -69,12 +69,12 @@ export function feedEdge(options: FeedEdgeOptions) {
 
   const serveFeed = async (request: Request): Promise<Response> => {
     const key = feedObjectKeyOf(new URL(request.url).pathname, viewerRequest);
-    if (!key) return answer(404, { 'Cache-Control': 'no-store', 'Content-Type': 'text/plain; charset=utf-8' }, 'There is no such feed.\n');
+    if (!key) return noSuchFeed();
     let read;
     try {
       read = await readObject(key);
     } catch (error) {
-      if (isMissing(error)) return answer(404, { 'Cache-Control': 'no-store', 'Content-Type': 'text/plain; charset=utf-8' }, 'There is no such feed.\n');
+      if (isMissingObject(error)) return noSuchFeed();
       // Never a torn or stale-paired feed: the calendar asks again.
       return answer(503, { 'Cache-Control': 'no-store', 'Retry-After': '1', 'Content-Type': 'text/plain; charset=utf-8' }, 'The feed is being rewritten; try again in a second.\n');
     }

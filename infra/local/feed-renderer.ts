@@ -12,7 +12,7 @@ import { FEEDS_BUCKET_ENV } from '../../functions/feeds/feed-objects.js';
 import { membersTable, readModelTable, tableEnvironment } from '../../functions/tables.js';
 import { LOCAL_CREDENTIALS, type LocalClients } from './clients.js';
 import type { LocalStackInfo } from './stack.js';
-import { startStreamPoller, type StreamPoller } from './stream-poller.js';
+import { startStreamPoller, type StreamPoller, type StreamPollerOptions } from './stream-poller.js';
 
 export interface LocalFeedRenderer {
   /** Resolves once every change so far has been rendered (or set aside). */
@@ -21,12 +21,15 @@ export interface LocalFeedRenderer {
 }
 
 export async function startLocalFeedRenderer(options: {
-  readonly info: LocalStackInfo;
-  readonly clients: LocalClients;
+  /** Where DynamoDB Local is, which tables' streams to follow, which bucket to write (tests: their own tables and bucket). */
+  readonly info: Pick<LocalStackInfo, 'region' | 'tables'> & { readonly dynamodb: Pick<LocalStackInfo['dynamodb'], 'endpoint'>; readonly s3: Pick<LocalStackInfo['s3'], 'feedsBucket'> };
+  readonly clients: Pick<LocalClients, 'dynamodb' | 's3'>;
   readonly baseUrl: string;
   readonly intervalMs?: number;
   readonly log?: (level: 'info' | 'warn' | 'error', message: string, detail?: Record<string, unknown>) => void;
   readonly onReport?: (report: BatchReport) => void;
+  /** A stream record given up on (default: the stream poller's, which logs it). */
+  readonly onDeadLetter?: StreamPollerOptions['onDeadLetter'];
 }): Promise<LocalFeedRenderer> {
   const { info, clients } = options;
   const handler = feedRendererFromEnvironment(
@@ -42,7 +45,7 @@ export async function startLocalFeedRenderer(options: {
   const pollers: StreamPoller[] = [];
   try {
     for (const table of [readModelTable, membersTable]) {
-      pollers.push(await startStreamPoller({ dynamodb: clients.dynamodb, streams, table: info.tables[table.id]!, handler, intervalMs: options.intervalMs ?? 100 }));
+      pollers.push(await startStreamPoller({ dynamodb: clients.dynamodb, streams, table: info.tables[table.id]!, handler, intervalMs: options.intervalMs ?? 100, ...(options.onDeadLetter ? { onDeadLetter: options.onDeadLetter } : {}) }));
     }
   } catch (error) {
     await Promise.all(pollers.map((p) => p.stop()));

@@ -8,7 +8,7 @@ import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { MAIL_CONFIGURATION_SET_ENV } from '../../functions/adapters/mailer/configuration-set.js';
 import { MAIL_FROM_ENV, PUBLIC_BASE_URL_ENV, SIGNING_SECRET_ARN_ENV } from '../../functions/api/route-table.js';
-import { tableEnvironment } from '../../functions/tables.js';
+import { FEED_TOKEN_ITEM_PREFIX, MEMBER_ITEM_PREFIX, tableEnvironment } from '../../functions/tables.js';
 import type { TableNames } from '../../functions/tables.js';
 import { createNodeFunction, serviceEnvironment } from './node-function.js';
 import { grantSendRawEmail } from './ses-send.js';
@@ -81,7 +81,7 @@ export class Dispatcher extends Construct {
       new PolicyStatement({
         actions: ['dynamodb:UpdateItem', 'dynamodb:PutItem'],
         resources: [props.membersTable.tableArn],
-        conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['member#*', 'feed#*'] } },
+        conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [`${MEMBER_ITEM_PREFIX}*`, `${FEED_TOKEN_ITEM_PREFIX}*`] } },
       }),
     );
     props.signingSecret.grantRead(this.function);

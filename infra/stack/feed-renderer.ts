@@ -5,10 +5,10 @@ import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { FEED_TOKEN_ATTRIBUTES, FEED_TOKEN_ITEM_PREFIX, MEMBER_ITEM_PREFIX } from '../../functions/adapters/members/feed-token-hashes.js';
+import { FEED_TOKEN_ATTRIBUTES } from '../../functions/adapters/members/feed-token-hashes.js';
 import { PUBLIC_BASE_URL_ENV } from '../../functions/api/route-table.js';
 import { FEEDS_BUCKET_ENV, FEEDS_PREFIX } from '../../functions/feeds/feed-objects.js';
-import { membersTable, readModelTable, type TableNames } from '../../functions/tables.js';
+import { FEED_TOKEN_ITEM_PREFIX, MEMBER_ITEM_PREFIX, membersTable, readModelTable, type TableNames } from '../../functions/tables.js';
 import { createNodeFunction, serviceEnvironment } from './node-function.js';
 import { consumeStream } from './stream-consumer.js';
 

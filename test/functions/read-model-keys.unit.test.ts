@@ -8,7 +8,7 @@ import { memberStreamId } from '../../events/member/index.js';
 import type { ConveneEvent } from '../../events/registry.js';
 import type { RecordedEvent } from '../../events/shared/event.js';
 import { streamDocuments } from '../../functions/projector/project-stream.js';
-import { MAIL_QUEUE_PKS, MAIL_QUEUE_SHARDS, ROSTER_SHARDS, TIMETABLE_PKS, rosterPks, shardOf, timetableKey } from '../../functions/read-models/keys.js';
+import { MAIL_QUEUE_PKS, MAIL_QUEUE_SHARDS, ROSTER_SHARDS, TIMETABLE_PKS, customOffsetsKey, mailQueueKey, memberRegistrationsKey, readModelOfKey, rosterKey, rosterPks, scheduleKey, shardOf, timetableKey } from '../../functions/read-models/keys.js';
 
 describe('read-model shards', () => {
   it('puts an id in the same shard every time, whatever the runtime (FNV-1a)', () => {
@@ -37,5 +37,23 @@ describe('read-model shards', () => {
     expect(pks.filter((pk) => pk.startsWith('mail-queue'))).toEqual([expect.toBeOneOf(MAIL_QUEUE_PKS)]);
     expect(rosterPks('care-2027')).toHaveLength(ROSTER_SHARDS);
     expect(TIMETABLE_PKS).toContain(timetableKey('care-2027').pk);
+  });
+});
+
+describe('which read model a key is (what the feed renderer reads off the stream)', () => {
+  it('reads back the schedule, registrations and roster keys the projector writes, sharded rosters included', () => {
+    const seriesId = 'care-economy-2027';
+    expect(readModelOfKey(scheduleKey(seriesId))).toEqual({ kind: 'schedule', seriesId });
+    expect(readModelOfKey(memberRegistrationsKey('m-1'))).toEqual({ kind: 'registrations', memberId: 'm-1' });
+    for (let i = 0; i < 200; i++) {
+      const memberId = `member-${i}`;
+      expect(readModelOfKey(rosterKey(seriesId, memberId))).toEqual({ kind: 'roster', seriesId, memberId });
+    }
+  });
+
+  it('is none of them for the dispatcher\'s and other documents', () => {
+    for (const key of [timetableKey('s'), mailQueueKey('member-1'), customOffsetsKey('s', 'm'), { pk: 'roster#s', sk: 'member#m' }, { pk: 'series#s', sk: 'other' }]) {
+      expect(readModelOfKey(key), JSON.stringify(key)).toBeUndefined();
+    }
   });
 });

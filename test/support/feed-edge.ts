@@ -1,26 +1,20 @@
 /**
  * The feeds at the edge for e2e tests, as `npm start` runs them: a feeds bucket of the test's
  * own in the run's s3rver, the feed renderer on the streams of the test's read-model and
- * members tables (stream pollers, as the projector gets the event table's), and the local feed
+ * members tables (infra/local/feed-renderer.ts, as `npm start` runs it), and the local feed
  * edge on a free port on 127.0.0.1 serving `/feeds/*` from the bucket (everything else to the
  * API). Stopped, and the bucket emptied and deleted, by `stop`.
  */
 import type { Server } from 'node:http';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import { CreateBucketCommand, DeleteBucketCommand, DeleteObjectsCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
 import { serve } from '@hono/node-server';
-import { documentClient } from '../../functions/adapters/dynamodb-client.js';
 import { createFeedBucket, type FeedBucket } from '../../functions/adapters/feeds/feed-bucket.js';
-import { PUBLIC_BASE_URL_ENV } from '../../functions/api/route-table.js';
-import { feedRendererFromEnvironment } from '../../functions/feed-renderer/environment.js';
 import type { BatchReport } from '../../functions/feed-renderer/render-batch.js';
-import { FEEDS_BUCKET_ENV } from '../../functions/feeds/feed-objects.js';
-import { LOCAL_CREDENTIALS } from '../../infra/local/clients.js';
 import { feedEdge } from '../../infra/local/feed-edge.js';
+import { startLocalFeedRenderer } from '../../infra/local/feed-renderer.js';
 import { freePort } from '../../infra/local/free-port.js';
-import { startStreamPoller, type StreamPoller } from '../../infra/local/stream-poller.js';
-import { membersTable, readModelTable, tableEnvironment, type TableNames } from '../../functions/tables.js';
+import type { TableNames } from '../../functions/tables.js';
 
 export interface TestFeedEdge {
   /** The edge's base URL: `${url}/feeds/members/<token>.ics`. */
@@ -57,18 +51,15 @@ export async function startTestFeedEdge(options: {
   cleanups.push(() => deleteBucket(options.s3, options.bucket.bucket));
   try {
     const reports: BatchReport[] = [];
-    const handler = feedRendererFromEnvironment(
-      { ...tableEnvironment(options.names), [FEEDS_BUCKET_ENV]: options.bucket.bucket, [PUBLIC_BASE_URL_ENV]: options.apiUrl },
-      { dynamodb: documentClient(options.dynamodb), s3: options.s3, onReport: (r) => reports.push(r) },
-    );
-    const streams = new DynamoDBStreamsClient({ region: options.region, endpoint: options.dynamodbEndpoint, credentials: LOCAL_CREDENTIALS });
-    cleanups.push(async () => streams.destroy());
-    const pollers: StreamPoller[] = [];
-    for (const table of [readModelTable, membersTable]) {
-      const poller = await startStreamPoller({ dynamodb: options.dynamodb, streams, table: options.names[table.id]!, handler, intervalMs: 50, onDeadLetter: () => {} });
-      cleanups.push(() => poller.stop());
-      pollers.push(poller);
-    }
+    const renderer = await startLocalFeedRenderer({
+      info: { region: options.region, dynamodb: { endpoint: options.dynamodbEndpoint }, tables: options.names, s3: { feedsBucket: options.bucket.bucket } },
+      clients: { dynamodb: options.dynamodb, s3: options.s3 },
+      baseUrl: options.apiUrl,
+      intervalMs: 50,
+      onReport: (r) => reports.push(r),
+      onDeadLetter: () => {},
+    });
+    cleanups.push(() => renderer.stop());
     const port = await freePort();
     const app = feedEdge({ s3: options.s3, bucket: options.bucket.bucket, api: { fetch: (request) => forward(request, options.apiUrl) } });
     const server = await new Promise<Server>((resolve) => {
@@ -79,9 +70,7 @@ export async function startTestFeedEdge(options: {
       url: `http://127.0.0.1:${port}`,
       bucket: options.bucket,
       reports,
-      settle: async () => {
-        await Promise.all(pollers.map((p) => p.drain()));
-      },
+      settle: () => renderer.drain(),
       stop,
     };
   } catch (error) {

@@ -8,6 +8,7 @@
 import { createHash } from 'node:crypto';
 import { DeleteObjectCommand, HeadObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import type { FeedObjectHeaders } from '../../feeds/feed-objects.js';
+import { isMissingObject } from '../aws-errors.js';
 
 export type FeedWrite = 'written' | 'unchanged';
 
@@ -64,8 +65,7 @@ async function head(s3: S3Client, bucket: string, key: string) {
     const out = await s3.send(new HeadObjectCommand({ Bucket: bucket, Key: key }));
     return { etag: out.ETag, contentType: out.ContentType, cacheControl: out.CacheControl };
   } catch (error) {
-    const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
-    if (status === 404 || (error as Error).name === 'NotFound' || (error as Error).name === 'NoSuchKey') return undefined;
+    if (isMissingObject(error)) return undefined;
     throw error;
   }
 }

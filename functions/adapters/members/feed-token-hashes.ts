@@ -4,7 +4,7 @@
  * attributes it takes (the renderer's role is limited to these attributes on AWS).
  */
 import { GetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { MEMBER_PK } from '../../tables.js';
+import { FEED_TOKEN_ITEM_PREFIX, MEMBER_ITEM_PREFIX, MEMBER_PK } from '../../tables.js';
 
 export interface FeedTokenHashes {
   /** The hash of the member's current feed token, if they have one. */
@@ -13,9 +13,6 @@ export interface FeedTokenHashes {
   memberOfHash(hash: string): Promise<string | undefined>;
 }
 
-/** Key prefixes of the member directory's items (functions/adapters/members/member-directory.ts). */
-export const MEMBER_ITEM_PREFIX = 'member#';
-export const FEED_TOKEN_ITEM_PREFIX = 'feed#';
 /** The only attributes the renderer reads. */
 export const FEED_TOKEN_ATTRIBUTES = [MEMBER_PK, 'memberId', 'feedTokenHash'] as const;
 

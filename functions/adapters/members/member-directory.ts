@@ -6,7 +6,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { DeleteCommand, GetCommand, PutCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { MEMBER_EXPIRES_AT, MEMBER_PK } from '../../tables.js';
+import { FEED_TOKEN_ITEM_PREFIX, MEMBER_EXPIRES_AT, MEMBER_ITEM_PREFIX, MEMBER_PK } from '../../tables.js';
 import { batchGetAll } from '../dynamodb-pages.js';
 import { isAwsError } from '../aws-errors.js';
 
@@ -55,7 +55,8 @@ export const normaliseEmail = (email: string) => email.trim().toLowerCase();
 /** What a personal feed token looks like (192 random bits, base64url). */
 export const FEED_TOKEN = /^[\w-]{32}$/;
 /** The key of the item naming a feed token's member: the token's hash, never the token. */
-export const feedTokenPk = (token: string) => `feed#${sha256(token)}`;
+export const feedTokenPk = (token: string) => `${FEED_TOKEN_ITEM_PREFIX}${sha256(token)}`;
+const memberPk = (memberId: string) => `${MEMBER_ITEM_PREFIX}${memberId}`;
 
 export function createMemberDirectory(client: DynamoDBDocumentClient, table: string, newId: () => string = () => crypto.randomUUID()): MemberDirectory {
   const get = async (pk: string) =>
@@ -76,7 +77,7 @@ export function createMemberDirectory(client: DynamoDBDocumentClient, table: str
       for (let attempt = 1; ; attempt++) {
         const existing = await get(emailKey);
         if (existing) {
-          const member = await get(`member#${existing.memberId}`);
+          const member = await get(memberPk(existing.memberId));
           if (member) return { member: memberItem(member), created: false };
         }
         const memberId = String(existing?.memberId ?? newId());
@@ -113,7 +114,7 @@ export function createMemberDirectory(client: DynamoDBDocumentClient, table: str
     },
 
     async get(memberId) {
-      const item = await get(`member#${memberId}`);
+      const item = await get(memberPk(memberId));
       return item ? memberItem(item) : undefined;
     },
 
@@ -121,7 +122,7 @@ export function createMemberDirectory(client: DynamoDBDocumentClient, table: str
       await client.send(
         new UpdateCommand({
           TableName: table,
-          Key: { [MEMBER_PK]: `member#${memberId}` },
+          Key: { [MEMBER_PK]: memberPk(memberId) },
           UpdateExpression: 'SET #n = :n',
           ConditionExpression: `attribute_exists(${MEMBER_PK})`,
           ExpressionAttributeNames: { '#n': 'name' },
@@ -154,7 +155,7 @@ export function createMemberDirectory(client: DynamoDBDocumentClient, table: str
               {
                 Update: {
                   TableName: table,
-                  Key: { [MEMBER_PK]: `member#${memberId}` },
+                  Key: { [MEMBER_PK]: memberPk(memberId) },
                   UpdateExpression: 'SET feedTokenHash = :h',
                   ConditionExpression: `attribute_exists(${MEMBER_PK}) AND attribute_not_exists(feedTokenHash)`,
                   ExpressionAttributeValues: { ':h': hash },
@@ -173,7 +174,7 @@ export function createMemberDirectory(client: DynamoDBDocumentClient, table: str
     },
 
     async getMany(memberIds) {
-      const keys = [...new Set(memberIds)].map((id) => ({ [MEMBER_PK]: `member#${id}` }));
+      const keys = [...new Set(memberIds)].map((id) => ({ [MEMBER_PK]: memberPk(id) }));
       const items = await batchGetAll(client, table, keys);
       return new Map(items.map((item) => [String(item.memberId), memberItem(item)]));
     },
@@ -185,7 +186,7 @@ export function createMemberDirectory(client: DynamoDBDocumentClient, table: str
       const { Attributes } = await client.send(
         new UpdateCommand({
           TableName: table,
-          Key: { [MEMBER_PK]: `member#${memberId}` },
+          Key: { [MEMBER_PK]: memberPk(memberId) },
           UpdateExpression: 'SET feedTokenHash = :h',
           ConditionExpression: `attribute_exists(${MEMBER_PK})`,
           ExpressionAttributeValues: { ':h': hash },
@@ -193,7 +194,7 @@ export function createMemberDirectory(client: DynamoDBDocumentClient, table: str
         }),
       );
       const previous = Attributes?.feedTokenHash;
-      if (previous && previous !== hash) await client.send(new DeleteCommand({ TableName: table, Key: { [MEMBER_PK]: `feed#${previous}` } }));
+      if (previous && previous !== hash) await client.send(new DeleteCommand({ TableName: table, Key: { [MEMBER_PK]: `${FEED_TOKEN_ITEM_PREFIX}${previous}` } }));
       return token;
     },
 
@@ -221,7 +222,7 @@ const REQUESTED_NAME_TTL_SECONDS = 15 * 24 * 3600;
  */
 function memberAndClaim(table: string, record: MemberRecord, emailKey: string) {
   return [
-    { Put: { TableName: table, Item: { [MEMBER_PK]: `member#${record.memberId}`, ...record }, ConditionExpression: `attribute_not_exists(${MEMBER_PK})` } },
+    { Put: { TableName: table, Item: { [MEMBER_PK]: memberPk(record.memberId), ...record }, ConditionExpression: `attribute_not_exists(${MEMBER_PK})` } },
     {
       Put: {
         TableName: table,
