@@ -13,10 +13,9 @@
  * Not a test: prints a table and writes bench/results/feed-freshness.{json,md}.
  */
 import { DateTime } from 'luxon';
-import { createFeedBucket } from '../functions/adapters/feeds/feed-bucket.js';
 import { removingRotatedFeeds } from '../functions/adapters/feeds/rotated-feeds.js';
 import { createProjectorHandler } from '../functions/projector/handler.js';
-import { localClients } from '../infra/local/clients.js';
+import { localClients, localFeedRemover } from '../infra/local/clients.js';
 import { feedEdge } from '../infra/local/feed-edge.js';
 import { startLocalFeedRenderer } from '../infra/local/feed-renderer.js';
 import { mintOrganiserToken } from '../infra/local/organiser-token.js';
@@ -40,11 +39,11 @@ async function main() {
   const stops: (() => Promise<void>)[] = [];
   try {
     const clients = localClients(stack.info);
-    const feedBucket = createFeedBucket(clients.s3, stack.info.s3.feedsBucket);
+    const feedsBucket = stack.info.s3.feedsBucket;
     // The API as npm start serves it: rotated tokens' objects removed at once, feeds from the bucket through the local feed edge.
     const bench = await startBenchApi(stack, {
-      members: (plain) => removingRotatedFeeds(plain, feedBucket),
-      front: (api) => feedEdge({ s3: clients.s3, bucket: feedBucket.bucket, api }),
+      members: (plain) => removingRotatedFeeds(plain, localFeedRemover(stack.info, feedsBucket)),
+      front: (api) => feedEdge({ s3: clients.s3, bucket: feedsBucket, api }),
     });
     stops.push(() => bench.stop());
     const { url, store, readModels, members, streams } = bench;

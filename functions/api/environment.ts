@@ -21,6 +21,10 @@ import { requireEnv } from '../environment.js';
 import { logErrorsTo } from './http-app.js';
 import { ApiError, toProblem } from './problems.js';
 import { edgeOriginDeps } from '../security/edge-origin.js';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { FEEDS_BUCKET_ENV } from '../feeds/feed-objects.js';
+import { createFeedRemover } from '../adapters/feeds/feed-remover.js';
+import { removingRotatedFeeds } from '../adapters/feeds/rotated-feeds.js';
 
 /** The app, wired from the environment; links are signed by `signer` (see apiHandlerFromEnvironment). */
 export function apiFromEnvironment(env: Record<string, string | undefined>, { logger, signer, secrets }: { readonly logger: Logger; readonly signer: TokenSigner; readonly secrets?: SecretsProvider }) {
@@ -36,7 +40,7 @@ export function apiFromEnvironment(env: Record<string, string | undefined>, { lo
     store,
     readModels,
     failures: createFailureReader(client, required(deliveryTable.envVar)),
-    members: createMemberDirectory(client, membersTableName),
+    members: membersFromEnvironment(env, client, membersTableName, logger),
     intake: createRegistrationIntake(client, required(intakeTable.envVar)),
     feedReads: batchedFeedReads(client, { members: membersTableName, readModels: readModelTableName }, { readModels, store }),
     signer,
@@ -48,6 +52,18 @@ export function apiFromEnvironment(env: Record<string, string | undefined>, { lo
     logError: logErrorsTo(logger),
     ...edgeOriginDeps(env, secrets),
   });
+}
+
+/**
+ * The member directory; with feeds served from the feeds bucket (FEEDS_BUCKET_NAME), a rotated
+ * feed token's object is removed before the answer (one signed DeleteObject, no S3 client).
+ */
+function membersFromEnvironment(env: Record<string, string | undefined>, client: DynamoDBDocumentClient, table: string, logger: Logger) {
+  const members = createMemberDirectory(client, table);
+  const bucket = env[FEEDS_BUCKET_ENV];
+  if (!bucket) return members;
+  const remover = createFeedRemover({ bucket, region: requireEnv(env, 'AWS_REGION'), credentials: client.config.credentials, ...(env.AWS_ENDPOINT_URL_S3 ? { endpoint: env.AWS_ENDPOINT_URL_S3 } : {}) });
+  return removingRotatedFeeds(members, remover, (error) => logger.warn("could not remove a rotated feed token's object; the feed renderer removes it from the directory's stream", error as Error));
 }
 
 export interface ApiHandlerOptions {

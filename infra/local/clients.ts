@@ -1,6 +1,8 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SESClient } from '@aws-sdk/client-ses';
+import { createFeedRemover } from '../../functions/adapters/feeds/feed-remover.js';
+import type { FeedRemover } from '../../functions/adapters/feeds/rotated-feeds.js';
 
 export interface LocalClients {
   dynamodb: DynamoDBClient;
@@ -40,4 +42,12 @@ export function localClients(info: LocalEndpoints): LocalClients {
       responseChecksumValidation: 'WHEN_REQUIRED',
     }),
   };
+}
+
+/**
+ * The API's remover of rotated tokens' feed objects (functions/adapters/feeds/feed-remover.ts,
+ * the same signed DeleteObject the API Lambda sends), pointed at a local stack's S3.
+ */
+export function localFeedRemover(info: Pick<LocalEndpoints, 'region' | 's3'>, bucket: string): FeedRemover {
+  return createFeedRemover({ bucket, region: info.region, endpoint: info.s3.endpoint, credentials: LOCAL_CREDENTIALS });
 }

@@ -23,7 +23,7 @@ import { createFailureReader } from '../../functions/adapters/deliveries/deliver
 import { createMemberDirectory } from '../../functions/adapters/members/member-directory.js';
 import { createManageAttempts } from '../../functions/adapters/members/manage-attempts.js';
 import { createTokenSigner } from '../../functions/security/signed-token.js';
-import { LOCAL_CREDENTIALS, localClients } from './clients.js';
+import { LOCAL_CREDENTIALS, localClients, localFeedRemover } from './clients.js';
 import { startStreamPoller, type StreamPoller } from './stream-poller.js';
 import { seedDemoData } from './demo-data.js';
 import { healthRoutes } from './health-page.js';
@@ -37,7 +37,6 @@ import { createArchiver } from '../../functions/archiver/archive.js';
 import { createPublisher } from '../../functions/publisher/publish.js';
 import { startLocalFeedRenderer } from './feed-renderer.js';
 import { feedEdge } from './feed-edge.js';
-import { createFeedBucket } from '../../functions/adapters/feeds/feed-bucket.js';
 import { removingRotatedFeeds } from '../../functions/adapters/feeds/rotated-feeds.js';
 
 const port = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
@@ -176,7 +175,7 @@ async function main() {
   // Feeds as static files (README "Feeds at the edge"): rendered into the feeds bucket and served
   // from it at /feeds/*, as CloudFront serves them; CONVENE_FEED_EDGE=off serves them from the API's routes.
   const feedsFromBucket = process.env.CONVENE_FEED_EDGE !== 'off';
-  const feedBucket = createFeedBucket(clients.s3, stack.info.s3.feedsBucket);
+  const feedsBucket = stack.info.s3.feedsBucket;
   if (feedsFromBucket) {
     feedRenderer = await startLocalFeedRenderer({ info: stack.info, clients, baseUrl: `http://127.0.0.1:${webPort}`, log: consoleLog('feed-renderer') });
   }
@@ -184,7 +183,7 @@ async function main() {
   const app = createApi({
     store,
     readModels,
-    members: feedsFromBucket ? removingRotatedFeeds(members, feedBucket) : members,
+    members: feedsFromBucket ? removingRotatedFeeds(members, localFeedRemover(stack.info, feedsBucket), (error) => console.warn('could not remove a rotated feed token\'s object (the renderer will):', error)) : members,
     intake: createRegistrationIntake(doc, stack.info.tables[intakeTable.id]!),
     feedReads: batchedFeedReads(doc, feedTablesOf(stack.info.tables), { readModels, store }),
     failures: createFailureReader(doc, stack.info.tables[deliveryTable.id]!),
@@ -198,7 +197,7 @@ async function main() {
   });
   app.route('/', healthRoutes({ info: stack.info, clients, store, seriesStreams: seed.streams.filter((s) => s.startsWith('series-')) }));
   server = await new Promise<Server>((resolveServer, reject) => {
-    const front = feedsFromBucket ? feedEdge({ s3: clients.s3, bucket: feedBucket.bucket, api: app }) : app;
+    const front = feedsFromBucket ? feedEdge({ s3: clients.s3, bucket: feedsBucket, api: app }) : app;
     const s = serve({ fetch: front.fetch, port: webPort, hostname: '127.0.0.1' }, () => resolveServer(s as Server)) as Server;
     s.once('error', reject);
   });
@@ -214,7 +213,7 @@ async function main() {
   demo data     ${seed.appended} new events in ${seed.streams.length} streams
   read models   ${rebuild.projected} rebuilt from ${rebuild.streams} streams; the projector follows the event stream${rebuild.unreadable.length > 0 ? `\n  unreadable    ${rebuild.unreadable.map((u) => u.streamId).join(', ')} (left as they were; see GET /admin/series/{id}/undeliverable)` : ''}
   dead letters  stream records the projector gives up on go to ${deadLetterFile}
-  feeds         ${feedsFromBucket ? `rendered into bucket ${feedBucket.bucket} on every change and served from it at ${url}/feeds/...` : 'served by the API (CONVENE_FEED_EDGE=off)'}
+  feeds         ${feedsFromBucket ? `rendered into bucket ${feedsBucket} on every change and served from it at ${url}/feeds/...` : 'served by the API (CONVENE_FEED_EDGE=off)'}
   mail          the dispatcher sends invites and reminders every minute (see the mailbox)
   recordings    uploads are archived on arrival; the publisher posts due recordings every minute
   organiser token (also in ${tokenFile}, valid 30 days):

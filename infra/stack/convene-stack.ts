@@ -77,6 +77,8 @@ export class ConveneStack extends Stack {
       eventTable: this.table(eventTable),
       idempotencyTable: this.table(idempotencyTable),
     });
+    // Feeds at the edge: rendered into this bucket by the feed renderer, served by the distribution.
+    const feedsBucket = createFeedsBucket(this, 'FeedsBucket');
     this.apiFunction = createApiFunction(this, 'ApiFunction', {
       tableNames: this.tableNames(),
       readWriteTables: [this.table(eventTable), this.table(idempotencyTable), this.table(membersTable)],
@@ -87,9 +89,8 @@ export class ConveneStack extends Stack {
       organisers: this.organisers,
       publicBaseUrl,
       signingSecret: this.signingSecret,
+      feedsBucket,
     });
-    // Feeds at the edge: rendered into this bucket by the feed renderer, served by the distribution.
-    const feedsBucket = createFeedsBucket(this, 'FeedsBucket');
     this.httpApi = createHttpApi(this, 'Api', { api: this.apiFunction, recordings: this.recordings.api }, this.organisers);
     this.api = this.httpApi.api;
     this.projector = new Projector(this, 'Projector', {

@@ -15,7 +15,12 @@ import { sha256 } from '../../functions/adapters/members/member-directory.js';
 import { readModelTable, tableEnvironment } from '../../functions/tables.js';
 import type { BatchReport } from '../../functions/feed-renderer/render-batch.js';
 import { useTestApi } from '../support/api.js';
-import { clients } from '../support/local.js';
+import { clients, localStackInfo } from '../support/local.js';
+import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import type { LambdaEvent } from 'hono/aws-lambda';
+import { apiHandlerFromEnvironment } from '../../functions/api/environment.js';
+import { AUTH_ENV, SIGNING_SECRETS_ENV } from '../../functions/api/route-table.js';
+import { LOCAL_CREDENTIALS } from '../../infra/local/clients.js';
 import { pathOf } from '../support/members.js';
 import { careRequest } from '../support/seed-requests.js';
 
@@ -126,6 +131,61 @@ describe('feeds served from the feeds bucket', () => {
     const fresh = await edge(pathOf(rotated.body.feedUrl));
     expect(fresh.status).toBe(200);
     expect(startsOf(await fresh.text()).has(uid(summer))).toBe(true);
+  });
+
+  it('answers 404 for the old URL as soon as the token is rotated through the API Lambda, wired from its environment as on AWS', async () => {
+    const { path, manage } = await member();
+    expect((await edge(path)).status).toBe(200);
+    // What Lambda and CDK give the function (infra/stack/api-function.ts), pointed at the local stack.
+    const info = localStackInfo();
+    const sdkEnvironment = { AWS_REGION: info.region, AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId, AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey, AWS_ENDPOINT_URL_DYNAMODB: info.dynamodb.endpoint, AWS_ENDPOINT_URL_S3: info.s3.endpoint };
+    const saved = { ...process.env };
+    Object.assign(process.env, sdkEnvironment);
+    try {
+      const handler = apiHandlerFromEnvironment({
+        ...sdkEnvironment,
+        ...tableEnvironment(api.names),
+        [PUBLIC_BASE_URL_ENV]: api.url,
+        [SIGNING_SECRETS_ENV]: api.signingSecret,
+        [AUTH_ENV.issuer]: 'https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_e2e',
+        [AUTH_ENV.jwksUrl]: 'https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_e2e/.well-known/jwks.json',
+        [AUTH_ENV.clientId]: 'e2e-client',
+        [AUTH_ENV.maxAgeSeconds]: '3600',
+        [FEEDS_BUCKET_ENV]: api.feeds.bucket.bucket,
+      });
+      const query = manage.split('?')[1]!;
+      const event = {
+        version: '2.0',
+        routeKey: '$default',
+        rawPath: '/manage/feed',
+        rawQueryString: query,
+        headers: { host: new URL(api.url).host, accept: 'application/json', 'content-type': 'application/json' },
+        body: '{}',
+        isBase64Encoded: false,
+        requestContext: {
+          accountId: '123456789012',
+          apiId: 'api',
+          domainName: new URL(api.url).host,
+          domainPrefix: 'convene',
+          http: { method: 'POST', path: '/manage/feed', protocol: 'HTTP/1.1', sourceIp: '203.0.113.7', userAgent: 'e2e' },
+          requestId: crypto.randomUUID(),
+          routeKey: '$default',
+          stage: '$default',
+          time: '01/Dec/2026:10:00:00 +0000',
+          timeEpoch: Date.now(),
+        },
+      } satisfies APIGatewayProxyEventV2 as unknown as LambdaEvent;
+      const answer = await handler(event, {} as never);
+      expect(answer.statusCode, answer.body).toBe(201);
+      // No settling: the Lambda removed the object (one signed DeleteObject) before it answered.
+      expect((await edge(path)).status).toBe(404);
+      await api.settle();
+      const fresh = await edge(pathOf(JSON.parse(answer.body).feedUrl as string));
+      expect(fresh.status).toBe(200);
+    } finally {
+      for (const name of Object.keys(sdkEnvironment)) if (saved[name] === undefined) delete process.env[name];
+      Object.assign(process.env, saved);
+    }
   });
 
   it("drops a series' sessions from the feed once the member leaves it", async () => {

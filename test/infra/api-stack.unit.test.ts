@@ -12,6 +12,7 @@ import { TABLE_READ_ACTIONS, TABLE_READ_WRITE_ACTIONS, TABLE_WRITE_ACTIONS, arnK
 import type { Resource } from './template-grants.js';
 import { testApp } from './test-stack.js';
 import { EDGE_ORIGIN_SECRET_ARN_ENV } from '../../functions/security/edge-origin.js';
+import { FEEDS_BUCKET_ENV } from '../../functions/feeds/feed-objects.js';
 
 describe('ConveneStack API', () => {
   let stack: ConveneStack;
@@ -156,10 +157,12 @@ describe('ConveneStack API', () => {
         [SIGNING_SECRET_ARN_ENV]: { Ref: id(stack.signingSecret) },
         // The secret CloudFront sends: requests without it did not come through the edge (functions/security/edge-origin.ts).
         [EDGE_ORIGIN_SECRET_ARN_ENV]: { Ref: id(stack.feeds.edge.originSecret) },
+        // A rotated feed token's object is removed from the feeds bucket before the answer.
+        [FEEDS_BUCKET_ENV]: { Ref: id(stack.feeds.bucket) },
       });
     });
 
-    it('may read and write the event table, its indexes, the idempotency table and the member directory, put into the intake, read the read-model table, the delivery ledger (its failures index) and the link-signing and edge origin secrets, and nothing else: no S3, no SES', () => {
+    it('may read and write the event table, its indexes, the idempotency table and the member directory, put into the intake, read the read-model table, the delivery ledger (its failures index) and the link-signing and edge origin secrets, delete personal feeds, and nothing else: no other S3 action, no SES', () => {
       const events = tableArns(ids.events);
       const idempotency = tableArns(ids.idempotency);
       const readModels = tableArns(ids.readModels);
@@ -183,9 +186,11 @@ describe('ConveneStack API', () => {
         [arnKey({ Ref: id(stack.signingSecret) })]: ['secretsmanager:DescribeSecret', 'secretsmanager:GetSecretValue'],
         // The edge's origin secret, read at run time.
         [arnKey({ Ref: id(stack.feeds.edge.originSecret) })]: ['secretsmanager:DescribeSecret', 'secretsmanager:GetSecretValue'],
+        // A rotated feed token's old object, removed before the answer: personal feeds only, delete only.
+        [arnKey({ 'Fn::Join': ['', [{ 'Fn::GetAtt': [id(stack.feeds.bucket), 'Arn'] }, '/feeds/members/*']] })]: ['s3:DeleteObject'],
       });
       // The recordings routes, which presign S3 URLs, are the recordings function's; every mail is the dispatcher's.
-      expect(Object.values(grants).flat().filter((a) => a.startsWith('s3:') || a.startsWith('ses:') || a === '*')).toEqual([]);
+      expect(Object.values(grants).flat().filter((a) => (a.startsWith('s3:') && a !== 's3:DeleteObject') || a.startsWith('ses:') || a === '*')).toEqual([]);
       for (const action of ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:ConditionCheckItem', 'dynamodb:UpdateItem']) {
         expect(TABLE_READ_WRITE_ACTIONS).toContain(action);
       }

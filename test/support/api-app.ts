@@ -26,7 +26,7 @@ import { createFailureReader } from '../../functions/adapters/deliveries/deliver
 import { createRateLimitCounter } from '../../functions/adapters/rate-limits/rate-limit-counter.js';
 import { COUNT_ONLY_LIMITS, type RateLimitDeps } from '../../functions/api/rate-limit.js';
 import { memoryRateLimitCounter } from './memory-rate-limit.js';
-import type { FeedBucket } from '../../functions/adapters/feeds/feed-bucket.js';
+import type { FeedRemover } from '../../functions/adapters/feeds/rotated-feeds.js';
 import { removingRotatedFeeds } from '../../functions/adapters/feeds/rotated-feeds.js';
 
 export interface ApiResponse<T = any> {
@@ -64,8 +64,8 @@ export interface TestAppOptions {
   readonly rateLimit?: Omit<RateLimitDeps, 'counter'>;
   /** Where the API reports unexpected errors (5xx), as the Lambda's logger does. Default: nowhere. */
   readonly logError?: (message: string, error: unknown) => void;
-  /** The feeds bucket, when feeds are served from it: a rotated feed token's object is removed at once. */
-  readonly feedBucket?: FeedBucket;
+  /** When feeds are served from the feeds bucket: what removes a rotated feed token's object at once. */
+  readonly feedRemover?: FeedRemover;
 }
 
 export interface TestApp {
@@ -91,7 +91,7 @@ export async function buildTestApp(options: TestAppOptions): Promise<TestApp> {
   const store = conveneEventStore(tableEnvironment(names), client);
   const readModels = createReadModelStore(client, names[readModelTable.id]!);
   const directory = createMemberDirectory(client, names[membersTable.id]!);
-  const members = options.feedBucket ? removingRotatedFeeds(directory, options.feedBucket) : directory;
+  const members = options.feedRemover ? removingRotatedFeeds(directory, options.feedRemover) : directory;
   const key = await newSigningKey();
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;

@@ -22,7 +22,7 @@ import { createRecordingStore, type RecordingStore } from '../../functions/adapt
 import { createArchiver, type ArchiveReport } from '../../functions/archiver/archive.js';
 import { createProjectorHandler } from '../../functions/projector/handler.js';
 import type { TokenSigner } from '../../functions/security/signed-token.js';
-import { LOCAL_CREDENTIALS, localClients } from '../../infra/local/clients.js';
+import { LOCAL_CREDENTIALS, localClients, localFeedRemover } from '../../infra/local/clients.js';
 import { mintOrganiserToken, type SigningKey, type TokenClaims } from '../../infra/local/organiser-token.js';
 import { RECORDINGS_BUCKET, startS3Local, type S3Local } from '../../infra/local/s3-local.js';
 import { startStreamPoller, type DeadLetter, type StreamPoller } from '../../infra/local/stream-poller.js';
@@ -132,7 +132,7 @@ export function useTestApi(options: TestApiOptions = {}): TestApi {
       const recordings = createRecordingStore(s3Client, bucket);
       const feedBucket = options.feeds ? await createTestFeedBucket(clients().s3) : undefined;
       const built = await buildTestApp({
-        ...(feedBucket ? { feedBucket } : {}),
+        ...(feedBucket ? { feedRemover: localFeedRemover(info, feedBucket.bucket) } : {}),
         dynamodb: options.dynamodb ?? dynamodb,
         ses: clients().ses,
         names,

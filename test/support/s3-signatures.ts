@@ -63,3 +63,31 @@ export type PolicyCondition = Record<string, string> | [string, ...(string | num
 export function decodePolicy(fields: Readonly<Record<string, string>>): { expiration: string; conditions: PolicyCondition[] } {
   return JSON.parse(Buffer.from(fields.Policy ?? fields.policy ?? '', 'base64').toString('utf8'));
 }
+
+/**
+ * The signature S3 computes for a request signed in its Authorization header (what the SDK and
+ * functions/adapters/feeds/feed-remover.ts send): from the request's method, path, query and the
+ * headers the header's SignedHeaders names, under its Credential's scope. S3 serves the request
+ * only if this equals the header's Signature.
+ */
+export function authorizationHeaderSignature(method: string, url: URL, headers: Readonly<Record<string, string>>, secretAccessKey: string): { expected: string; provided: string } {
+  const values: Record<string, string> = Object.fromEntries(Object.entries(headers).map(([k, v]) => [k.toLowerCase(), v]));
+  const match = /^AWS4-HMAC-SHA256 Credential=([^,]+), ?SignedHeaders=([^,]+), ?Signature=([0-9a-f]+)$/.exec(values.authorization ?? '');
+  if (!match) throw new Error(`not a SigV4 Authorization header: ${values.authorization}`);
+  const [, credential, signedHeaderList, provided] = match as unknown as [string, string, string, string];
+  const signedHeaders = signedHeaderList.split(';');
+  if (!signedHeaders.includes('host') || !signedHeaders.includes('x-amz-date') || !signedHeaders.includes('x-amz-content-sha256')) throw new Error(`S3 requires host, x-amz-date and x-amz-content-sha256 to be signed: ${signedHeaderList}`);
+  const canonicalHeaders = signedHeaders.map((name) => {
+    if (values[name] === undefined) throw new Error(`the request has no ${name} header, which it signs`);
+    return `${name}:${values[name]!.trim().replace(/\s+/g, ' ')}\n`;
+  });
+  const canonicalQuery = [...url.searchParams.entries()]
+    .map(([k, v]) => [uriEncode(k), uriEncode(v)] as const)
+    .sort(([a, x], [b, y]) => (a < b ? -1 : a > b ? 1 : x < y ? -1 : x > y ? 1 : 0))
+    .map(([k, v]) => `${k}=${v}`)
+    .join('&');
+  const canonicalRequest = [method, url.pathname, canonicalQuery, canonicalHeaders.join(''), signedHeaders.join(';'), values['x-amz-content-sha256']].join('\n');
+  const scope = credential.split('/').slice(1).join('/');
+  const stringToSign = ['AWS4-HMAC-SHA256', values['x-amz-date'], scope, sha256Hex(canonicalRequest)].join('\n');
+  return { expected: hmac(signingKey(secretAccessKey, credential), stringToSign).toString('hex'), provided };
+}
