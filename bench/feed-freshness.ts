@@ -1,10 +1,11 @@
 /**
  * Feed freshness: how long after an organiser reschedules a session through the admin API the
  * served feeds show the new time, as a calendar client polling them would see it. The whole
- * chain as `npm start` runs it, in this one process (the load generator too): the admin API,
+ * chain as `npm start` runs it, in this process: the admin API,
  * the projector on the event table's stream, the feed renderer on the read-model and directory
  * streams (stream pollers at npm start's 100 ms), the feeds bucket in s3rver, and the local
- * feed edge serving `/feeds/*` from it.
+ * feed edge serving `/feeds/*` from it. The load generator (the reschedules and the polling
+ * calendars) runs in a process of its own (./support/load-worker.ts).
  *
  * A series of SESSIONS sessions with MEMBERS members registered for all of it (a reschedule
  * re-renders the public feed and every member's). Each round moves one session by an hour
@@ -24,6 +25,7 @@ import { startStreamPoller } from '../infra/local/stream-poller.js';
 import { eventTable } from '../functions/tables.js';
 import { runBenchmark, writeResult, type Headline } from './support/measure.js';
 import { startBenchApi } from './support/local-api.js';
+import { runLoad } from './support/load-process.js';
 
 const ROUNDS = Number(process.env.FRESHNESS_BENCH_ROUNDS ?? 100);
 const MEMBERS = Number(process.env.FRESHNESS_BENCH_MEMBERS ?? 50);
@@ -83,49 +85,25 @@ async function main() {
     await projector.drain(60_000);
     await renderer.drain(60_000);
 
+    // The reschedules and the polling calendars in a process of their own (./support/load-worker.ts).
     const starts = new Map(sessionIds.map((id, i) => [id, DateTime.fromISO('2027-05-03T15:00', { zone: ZONE }).plus({ weeks: i })]));
-    const etags = new Map<string, string>();
-    /** Polls until the feed holds `dtstart`; the milliseconds since `from`. */
-    const waitFor = async (path: string, dtstart: string, from: number) => {
-      for (;;) {
-        const res = await fetch(`${url}${path}`, { headers: etags.has(path) ? { 'if-none-match': etags.get(path)! } : {} });
-        const text = res.status === 200 ? await res.text() : (await res.arrayBuffer(), '');
-        if (res.status === 200) etags.set(path, res.headers.get('etag')!);
-        if (text.includes(dtstart)) return performance.now() - from;
-        if (performance.now() - from > 30_000) {
-          if (process.env.FRESHNESS_DEBUG) {
-            const doc = await readModels.get<{ version: number; sessions: { sessionId: string; startsAt: string }[] }>({ pk: `series#${seriesId}`, sk: 'schedule' });
-            const served = await fetch(`${url}${path}`);
-            const full = await served.text();
-            console.log('DEBUG object', served.headers.get('last-modified'), served.headers.get('etag'), Date.now());
-            const api = await (await fetch(`${url}/feeds/series/${seriesId}.ics`.replace('/feeds/', '/feeds/'))).text();
-            console.log('DEBUG schedule version', doc?.version, doc?.doc.sessions.map((x) => x.startsAt).join(' '));
-            console.log('DEBUG served', full.split('\r\n').filter((l) => l.startsWith('DTSTART;TZID=America/New_York:202707')).join(' '), api.length);
-          }
-          throw new Error(`${path} did not show ${dtstart} within 30 s`);
-        }
-        await new Promise((r) => setTimeout(r, POLL_MS));
-      }
-    };
-    // Every member feed polled once first, so each is cached (ETag) as a calendar would be.
-    for (const token of tokens) await waitFor(`/feeds/members/${token}.ics`, 'BEGIN:VCALENDAR', performance.now());
-    await waitFor(`/feeds/series/${seriesId}.ics`, 'BEGIN:VCALENDAR', performance.now());
-
-    const personal: number[] = [];
-    const publicFeed: number[] = [];
-    for (let round = 0; round < ROUNDS; round++) {
+    const rounds = Array.from({ length: ROUNDS }, (_, round) => {
       const sessionId = sessionIds[round % SESSIONS]!;
       const moved = starts.get(sessionId)!.plus({ hours: round % 2 === 0 ? 1 : -1 });
       starts.set(sessionId, moved);
-      const dtstart = `DTSTART;TZID=${ZONE}:${moved.toFormat("yyyyMMdd'T'HHmmss")}`;
-      const token = tokens[round % tokens.length]!;
-      const from = performance.now();
-      if (process.env.FRESHNESS_DEBUG) console.log(Math.round(from), 'PATCH round', round, sessionId, dtstart, token.slice(0, 6));
-      await admin('PATCH', `/admin/series/${seriesId}/sessions/${sessionId}`, { start: moved.toFormat("yyyy-MM-dd'T'HH:mm") });
-      const [p, s] = await Promise.all([waitFor(`/feeds/members/${token}.ics`, dtstart, from), waitFor(`/feeds/series/${seriesId}.ics`, dtstart, from)]);
-      personal.push(p);
-      publicFeed.push(s);
-    }
+      return { sessionId, start: moved.toFormat("yyyy-MM-dd'T'HH:mm"), dtstart: `DTSTART;TZID=${ZONE}:${moved.toFormat("yyyyMMdd'T'HHmmss")}`, personalPath: `/feeds/members/${tokens[round % tokens.length]!}.ics` };
+    });
+    const { personal, publicFeed } = await runLoad({
+      kind: 'freshness',
+      url,
+      organiserToken: organiser,
+      seriesId,
+      pollMs: POLL_MS,
+      timeoutMs: 30_000,
+      prime: tokens.map((token) => `/feeds/members/${token}.ics`),
+      publicPath: `/feeds/series/${seriesId}.ics`,
+      rounds,
+    });
 
     const row = (name: string, xs: number[]) => ({ feed: name, n: xs.length, p50: quantile(xs, 0.5), p95: quantile(xs, 0.95), p99: quantile(xs, 0.99), max: Math.max(...xs) });
     const rows = [row('personal feed (a member of the roster)', personal), row('public series feed', publicFeed)];

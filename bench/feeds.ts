@@ -2,7 +2,8 @@
  * A member's personal feed of 200 sessions over HTTP: median and p99 latency of a full
  * response and of a 304, next to serving the same bytes as a plain static response from the
  * same machine in the same run, and next to the one DynamoDB round trip a warm feed request
- * needs (the BatchGetItem it sends, timed alone): the floor the feed cannot go below.
+ * needs (the BatchGetItem it sends, timed alone): the floor the feed cannot go below. The HTTP
+ * client runs in a process of its own.
  * Not a test: prints a table and writes bench/results/feeds.{json,md}.
  */
 import { createServer, type Server } from 'node:http';
@@ -37,6 +38,7 @@ import { createRateLimitCounter } from '../functions/adapters/rate-limits/rate-l
 import { createFailureReader } from '../functions/adapters/deliveries/delivery-failures.js';
 
 import { writeResult, type Headline, runBenchmark } from './support/measure.js';
+import { runLoad } from './support/load-process.js';
 
 const SESSIONS = 200;
 const REQUESTS = Number(process.env.FEED_BENCH_REQUESTS ?? 300);
@@ -60,11 +62,6 @@ async function timeInTurns(ops: Record<string, () => Promise<unknown>>): Promise
   return times;
 }
 
-const request = (url: string, headers: Record<string, string>, expectStatus: number) => async () => {
-  const res = await fetch(url, { headers });
-  await res.arrayBuffer();
-  if (res.status !== expectStatus) throw new Error(`${url} answered ${res.status}, expected ${expectStatus}`);
-};
 
 async function main() {
   const stack = await startLocalStack({ tablePrefix: 'benchfeeds' });
@@ -165,16 +162,23 @@ async function main() {
       await object.Body!.transformToByteArray();
     };
 
-    const times = await timeInTurns({
-      static: request(`http://127.0.0.1:${staticPort}/feed.ics`, {}, 200),
-      edgeFull: request(edgeUrl, {}, 200),
-      edgeNotModified: request(edgeUrl, { 'If-None-Match': edgeEtag }, 304),
-      rawGet,
-      full: request(feedUrl, {}, 200),
-      notModified: request(feedUrl, { 'If-None-Match': etag }, 304),
-      storesNotModified: request(storesFeedUrl, { 'If-None-Match': etag }, 304),
-      roundTrip: () => doc.send(warmReads),
+    // The HTTP client in a process of its own (./support/load-worker.ts): the servers measured
+    // (static, edge, API) and s3rver keep this process's event loop to themselves.
+    const http = await runLoad({
+      kind: 'timeInTurns',
+      rounds: REQUESTS,
+      warmup: 20,
+      requests: {
+        static: { url: `http://127.0.0.1:${staticPort}/feed.ics`, status: 200 },
+        edgeFull: { url: edgeUrl, status: 200 },
+        edgeNotModified: { url: edgeUrl, headers: { 'If-None-Match': edgeEtag }, status: 304 },
+        full: { url: feedUrl, status: 200 },
+        notModified: { url: feedUrl, headers: { 'If-None-Match': etag }, status: 304 },
+        storesNotModified: { url: storesFeedUrl, headers: { 'If-None-Match': etag }, status: 304 },
+      },
     });
+    // The floors, without HTTP, from here: S3's GetObject and DynamoDB's round trip alone.
+    const times = { ...http.times, ...(await timeInTurns({ rawGet, roundTrip: () => doc.send(warmReads) })) };
 
     type Row = ReturnType<typeof row> & { medianRatioToStatic: number };
     const row = (what: string, xs: number[]) => ({ what, medianMs: Number(quantile(xs, 0.5).toFixed(2)), p99Ms: Number(quantile(xs, 0.99).toFixed(2)) });

@@ -21,7 +21,7 @@ import { rebuildReadModels } from '../functions/projector/rebuild.js';
 import { localClients } from '../infra/local/clients.js';
 import { createTables } from '../infra/local/create-tables.js';
 import { startLocalStack } from '../infra/local/stack.js';
-import { EVENT_STREAM_ID, eventTable, localTableNames, readModelTable, tableEnvironment } from '../functions/tables.js';
+import { EVENT_STREAM_ID, eventTable, localTableNames, readModelTable, tableEnvironment, tables } from '../functions/tables.js';
 import { benchHistory } from './rebuild-history.js';
 import { median, writeResult, type Headline, runBenchmark } from './support/measure.js';
 
@@ -90,7 +90,9 @@ function expectedReadModels(streams: readonly RecordedEvent<ConveneEvent>[][]): 
 }
 
 async function main() {
-  const stack = await startLocalStack({ tablePrefix: 'benchrebuild' });
+  // No stream consumer runs here, and with the streams on DynamoDB Local slows every request to a
+  // table as its stream grows (infra/local/create-tables.ts): the raw reads and the rebuild alike.
+  const stack = await startLocalStack({ tablePrefix: 'benchrebuild', withoutStreams: tables.filter((t) => t.stream).map((t) => t.id) });
   try {
     const clients = localClients(stack.info);
     const doc = documentClient(clients.dynamodb);
@@ -141,9 +143,9 @@ async function main() {
             if (n !== total) throw new Error(`raw Scan read ${n} events, not ${total}`);
           })),
       );
-      // Each round rebuilds into a fresh, empty read-model table (as `npm run rebuild` after clearing).
+      // Each round rebuilds into a fresh, empty read-model table (as `npm run rebuild` after clearing), without its stream as above.
       const names = localTableNames(`benchrebuild${round}`);
-      await createTables(clients.dynamodb, names);
+      await createTables(clients.dynamodb, names, { withoutStreams: [readModelTable.id] });
       const readModels = createReadModelStore(doc, names[readModelTable.id]!);
       let report: Awaited<ReturnType<typeof rebuildReadModels>> | undefined;
       rows.rebuild.push(total / (await seconds(async () => (report = await rebuildReadModels({ store, readModels }, CONCURRENCY)))));

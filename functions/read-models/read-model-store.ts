@@ -58,6 +58,28 @@ export interface ReadModelStore extends ReadModelReader {
 
 export const keyString = (key: ReadModelKey) => `${key.pk}|${key.sk}`;
 
+/** How often a single write is sent when DynamoDB answers InternalServerError (see sendAgainOnLockTimeout). */
+export const LOCK_TIMEOUT_ATTEMPTS = 6;
+
+/**
+ * Sends a single write again, a bounded number of times after a growing pause, while DynamoDB
+ * answers InternalServerError. DynamoDB Local answers so when it gave up waiting for its own lock
+ * under load ("This request will succeed in actual DynamoDB"): during a rebuild, many at once,
+ * and the SDK stops retrying them once its retry quota is spent (seen in bench:registrations).
+ * On AWS an InternalServerError is rare and as safe to send again: the write is conditional on
+ * the version, so sending it twice writes it once.
+ */
+async function sendAgainOnLockTimeout<T>(send: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await send();
+    } catch (error) {
+      if (!isAwsError(error, 'InternalServerError') || attempt >= LOCK_TIMEOUT_ATTEMPTS) throw error;
+      await new Promise((resolve) => setTimeout(resolve, Math.min(1000, 25 * 2 ** attempt) * (0.5 + Math.random() / 2)));
+    }
+  }
+}
+
 export function createReadModelStore(client: DynamoDBDocumentClient, table: string): ReadModelStore {
   const newerPut = ({ key, version, doc }: ReadModelWrite) => ({
     TableName: table,
@@ -77,7 +99,7 @@ export function createReadModelStore(client: DynamoDBDocumentClient, table: stri
 
     async putIfNewer(key, version, doc) {
       try {
-        await client.send(new PutCommand(newerPut({ key, version, doc })));
+        await sendAgainOnLockTimeout(() => client.send(new PutCommand(newerPut({ key, version, doc }))));
         return 'written';
       } catch (error) {
         if (isAwsError(error, 'ConditionalCheckFailedException')) return 'already-newer';

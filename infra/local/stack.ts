@@ -8,7 +8,7 @@ import { startDynamoDbLocal } from './dynamodb-local.js';
 import { freePort } from './free-port.js';
 import { RECORDINGS_BUCKET, RECORDINGS_BUCKET_ENV, startS3Local } from './s3-local.js';
 import { FEEDS_BUCKET_ENV } from '../../functions/feeds/feed-objects.js';
-import { startSesLocal } from './ses-local.js';
+import { startSesLocal, startSesLocalProcess } from './ses-local.js';
 
 export { RECORDINGS_BUCKET, RECORDINGS_BUCKET_ENV } from './s3-local.js';
 /** Local name of the feeds bucket (rendered feeds; functions/feed-renderer/), created at start. */
@@ -38,6 +38,13 @@ export interface LocalStackOptions {
   ports?: Partial<{ dynamodb: number; ses: number; s3: number }>;
   /** Table name prefix, see localTableNames(). */
   tablePrefix?: string;
+  /**
+   * aws-ses-v2-local in a child process of its own instead of this one (benchmarks: what sends
+   * mail then does not share its event loop with the stand-in parsing every mail).
+   */
+  sesInOwnProcess?: boolean;
+  /** Tables (by definition id) created without their stream: a benchmark that runs no consumer of it (infra/local/create-tables.ts). */
+  withoutStreams?: readonly string[];
   /** The recordings bucket's notifications, as S3 delivers them to the archiver Lambda. */
   onS3Event?: (event: S3Event) => void;
 }
@@ -59,7 +66,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       freePortUnless(ports.dynamodb).then((port) =>
         startDynamoDbLocal({ port, ...(root ? { path: resolve(root, 'dynamodb') } : {}) }).then(started),
       ),
-      startSesLocal(ports.ses ?? 0).then(started),
+      (options.sesInOwnProcess ? startSesLocalProcess : startSesLocal)(ports.ses ?? 0).then(started),
       startS3Local({
         port: ports.s3 ?? 0,
         ...(root ? { directory: resolve(root, 's3') } : {}),
@@ -83,7 +90,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     };
     const clients = localClients(info);
     try {
-      await createTables(clients.dynamodb, info.tables);
+      await createTables(clients.dynamodb, info.tables, options.withoutStreams ? { withoutStreams: options.withoutStreams } : {});
     } finally {
       clients.dynamodb.destroy();
       clients.ses.destroy();

@@ -8,6 +8,12 @@
  * set aside: it goes to the poller's dead-letter list with a log line, and the records behind
  * it go on. A handler that throws for a whole batch counts as a failure of its first record
  * (Lambda bisects such a batch down to that record).
+ *
+ * Shards are discovered (DescribeStream) at most every SHARD_DISCOVERY_MS, not on every pass:
+ * DynamoDB Local works out a stream's description on its one SQLite thread, at a cost that grows
+ * with the stream (a thread dump under load showed that thread in getStreamDescription), so a
+ * poller asking on every pass at 20 ms kept it busy for every other request. A shard that ends
+ * and every pass while someone drains discover at once, so drain() still sees every record.
  */
 import { DescribeTableCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
@@ -18,6 +24,9 @@ import {
   type DynamoDBStreamsClient,
 } from '@aws-sdk/client-dynamodb-streams';
 import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
+
+/** How often a running poller asks for new shards (a shard's end, or a drain, asks at once). */
+export const SHARD_DISCOVERY_MS = 1000;
 
 export interface StreamPollerOptions {
   readonly dynamodb: DynamoDBClient;
@@ -77,6 +86,8 @@ export async function startStreamPoller(options: StreamPollerOptions): Promise<S
   let started = 0; // passes started so far (the next pass gets this index)
   let lastCompleted = -1;
   let idleStreakStart: number | undefined; // first pass of the current run of passes that found nothing
+  let nextDiscovery = 0; // when the next pass asks for shards (0: at once)
+  let draining = 0; // drain() calls waiting: while any is, every pass asks
 
   const discoverShards = async () => {
     let ExclusiveStartShardId: string | undefined;
@@ -112,7 +123,10 @@ export async function startStreamPoller(options: StreamPollerOptions): Promise<S
   const isStale = (error: unknown) => error instanceof Error && (error.name === 'TrimmedDataAccessException' || error.name === 'ExpiredIteratorException');
 
   const pass = async (): Promise<boolean> => {
-    await discoverShards();
+    if (draining > 0 || iterators.size === 0 || Date.now() >= nextDiscovery) {
+      nextDiscovery = Date.now() + SHARD_DISCOVERY_MS;
+      await discoverShards();
+    }
     let busy = false;
     for (const [shardId, iterator] of iterators) {
       let page;
@@ -130,6 +144,7 @@ export async function startStreamPoller(options: StreamPollerOptions): Promise<S
         else {
           iterators.delete(shardId);
           finished.add(shardId);
+          nextDiscovery = 0; // its child shard, at once
         }
         continue;
       }
@@ -171,6 +186,7 @@ export async function startStreamPoller(options: StreamPollerOptions): Promise<S
       else {
         iterators.delete(shardId);
         finished.add(shardId);
+        nextDiscovery = 0; // its child shard, at once
       }
     }
     return busy;
@@ -195,13 +211,19 @@ export async function startStreamPoller(options: StreamPollerOptions): Promise<S
   return {
     async drain(timeoutMs = 20_000) {
       const deadline = Date.now() + timeoutMs;
-      const from = started;
-      // Two passes in a row that started after this call and found nothing: every record
-      // written before it has been handled (a failed one would have been found again).
-      const caughtUp = () => idleStreakStart !== undefined && lastCompleted >= Math.max(idleStreakStart, from) + 1;
-      while (!caughtUp()) {
-        if (Date.now() > deadline) throw new Error('stream poller did not catch up in time');
-        await new Promise((r) => setTimeout(r, intervalMs));
+      draining++;
+      try {
+        const from = started;
+        // Two passes in a row that started after this call and found nothing: every record
+        // written before it has been handled (a failed one would have been found again). Each
+        // of them asked for new shards (`draining`).
+        const caughtUp = () => idleStreakStart !== undefined && lastCompleted >= Math.max(idleStreakStart, from) + 1;
+        while (!caughtUp()) {
+          if (Date.now() > deadline) throw new Error('stream poller did not catch up in time');
+          await new Promise((r) => setTimeout(r, intervalMs));
+        }
+      } finally {
+        draining--;
       }
     },
     deadLetters: () => [...deadLetters],

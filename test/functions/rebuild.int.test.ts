@@ -3,14 +3,14 @@
  * stream-by-stream projection, never move a newer document back, and do not depend on the
  * order a Scan hands events out in.
  */
-import { ScanCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { PutCommand, ScanCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { memberDecider, memberStreamId } from '../../events/member/index.js';
 import { inSequence } from '../../events/shared/decider.js';
 import { seriesDecider, seriesStreamId } from '../../events/series/index.js';
 import { documentClient } from '../../functions/adapters/dynamodb-client.js';
 import { conveneEventStore } from '../../functions/adapters/event-store/index.js';
-import { createReadModelStore, type ReadModelStore } from '../../functions/read-models/read-model-store.js';
+import { createReadModelStore, LOCK_TIMEOUT_ATTEMPTS, type ReadModelStore } from '../../functions/read-models/read-model-store.js';
 import { handleCommand } from '../../functions/commands/command-handler.js';
 import { mapLimited } from '../../functions/map-limited.js';
 import { scheduleKey } from '../../functions/read-models/keys.js';
@@ -178,6 +178,46 @@ describe('the read-model store', () => {
     });
     const target = createReadModelStore(failing as DynamoDBDocumentClient, 'no-such-table');
     await expect(target.putAllIfNewer([1, 2].map((i) => ({ key: { pk: 'p', sk: `k${i}` }, version: 1, doc: i })))).rejects.toThrow('no such table');
+  });
+
+  /** This DynamoDB Local, with the first `times` single puts refused as DynamoDB Local refuses one when it gave up on its lock. */
+  function lockingPuts(times: number) {
+    const refused = { count: 0 };
+    const locking = new Proxy(client, {
+      get(target, property, receiver) {
+        if (property !== 'send') return Reflect.get(target, property, receiver);
+        return async (command: unknown) => {
+          if (command instanceof PutCommand && refused.count < times) {
+            refused.count++;
+            throw Object.assign(new Error('This action timed out because it too long waiting for a lock. This request will succeed in actual DynamoDB API'), { name: 'InternalServerError', $fault: 'server' });
+          }
+          return target.send(command as never);
+        };
+      },
+    });
+    return { locking: locking as DynamoDBDocumentClient, refused };
+  }
+
+  it('sends a single write again when DynamoDB Local gave up on its lock, and writes it once', async () => {
+    const names = localTableNames(`rbl-${crypto.randomUUID().slice(0, 8)}`);
+    await createTables(clients().dynamodb, names);
+    const { locking, refused } = lockingPuts(LOCK_TIMEOUT_ATTEMPTS - 1);
+    const target = createReadModelStore(locking, names[readModelTable.id]!);
+    expect(await target.putIfNewer({ pk: 'p', sk: 'k' }, 2, 'doc')).toBe('written');
+    expect(refused.count).toBe(LOCK_TIMEOUT_ATTEMPTS - 1);
+    expect(await target.query('p')).toEqual([{ version: 2, doc: 'doc' }]);
+    // Sent again over a newer document, it is still refused by its condition.
+    expect(await target.putIfNewer({ pk: 'p', sk: 'k' }, 1, 'older')).toBe('already-newer');
+  });
+
+  it(`gives up after ${LOCK_TIMEOUT_ATTEMPTS} refusals, with DynamoDB's error, having written nothing`, async () => {
+    const names = localTableNames(`rbg-${crypto.randomUUID().slice(0, 8)}`);
+    await createTables(clients().dynamodb, names);
+    const { locking, refused } = lockingPuts(Infinity);
+    const target = createReadModelStore(locking, names[readModelTable.id]!);
+    await expect(target.putIfNewer({ pk: 'p', sk: 'k' }, 2, 'doc')).rejects.toThrow(/waiting for a lock/);
+    expect(refused.count).toBe(LOCK_TIMEOUT_ATTEMPTS);
+    expect(await target.query('p')).toEqual([]);
   });
 
   it('clear deletes every document, over several batches', async () => {

@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { freePort } from '../../infra/local/free-port.js';
+import { isAlive } from '../support/process-alive.js';
 
 // A folder standing in for a fresh clone's root: data in <root>/.local, as the README says.
 const root = mkdtempSync(join(tmpdir(), 'convene-start-'));
@@ -34,14 +35,6 @@ afterAll(async () => {
   rmSync(root, { recursive: true, force: true });
 });
 
-const alive = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
 
 async function start() {
   const ports = { web: await freePort(), dynamodb: await freePort(), ses: await freePort(), s3: await freePort() };
@@ -86,7 +79,7 @@ describe('npm start', () => {
   it('brings the stack up with demo data, restarts without duplicating it, and leaves nothing behind', async () => {
     const first = await start();
     expect(first.newEvents).toBeGreaterThan(0);
-    expect(alive(first.javaPid)).toBe(true);
+    expect(isAlive(first.javaPid)).toBe(true);
 
     const health = await fetch(`${first.web}/health`);
     expect(health.status).toBe(200);
@@ -102,7 +95,7 @@ describe('npm start', () => {
 
     expect(await first.stop('SIGINT')).toBe(0);
     expect(first.output()).toContain('no process left behind');
-    expect(alive(first.javaPid)).toBe(false);
+    expect(isAlive(first.javaPid)).toBe(false);
 
     const second = await start();
     expect(second.newEvents).toBe(0);
@@ -145,6 +138,6 @@ describe('npm start', () => {
     expect(settled(await readModelItems()), String(await readModelItems())).toBe(true);
 
     expect(await second.stop('SIGTERM')).toBe(0);
-    expect(alive(second.javaPid)).toBe(false);
+    expect(isAlive(second.javaPid)).toBe(false);
   }, 150_000);
 });
