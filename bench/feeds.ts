@@ -37,7 +37,7 @@ import { deliveryTable, EVENT_STREAM_ID, EVENT_VERSION, MEMBER_PK, READ_MODEL_PK
 import { createRateLimitCounter } from '../functions/adapters/rate-limits/rate-limit-counter.js';
 import { createFailureReader } from '../functions/adapters/deliveries/delivery-failures.js';
 
-import { writeResult, type Headline, runBenchmark } from './support/measure.js';
+import { timeInTurns, writeResult, type Headline, runBenchmark } from './support/measure.js';
 import { runLoad } from './support/load-process.js';
 
 const SESSIONS = 200;
@@ -45,23 +45,6 @@ const REQUESTS = Number(process.env.FEED_BENCH_REQUESTS ?? 300);
 const context = { actor: { kind: 'system', id: 'bench' }, correlationId: 'bench' } as const;
 
 const quantile = (xs: number[], q: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(q * xs.length))]!;
-
-/**
- * Each operation REQUESTS times after 20 to warm up, taking turns (one of each per round), so
- * that load from elsewhere on the machine falls on every row alike.
- */
-async function timeInTurns(ops: Record<string, () => Promise<unknown>>): Promise<Record<string, number[]>> {
-  const times: Record<string, number[]> = Object.fromEntries(Object.keys(ops).map((name) => [name, []]));
-  for (let i = 0; i < REQUESTS + 20; i++) {
-    for (const [name, op] of Object.entries(ops)) {
-      const started = performance.now();
-      await op();
-      if (i >= 20) times[name]!.push(performance.now() - started);
-    }
-  }
-  return times;
-}
-
 
 async function main() {
   const stack = await startLocalStack({ tablePrefix: 'benchfeeds' });
@@ -178,7 +161,7 @@ async function main() {
       },
     });
     // The floors, without HTTP, from here: S3's GetObject and DynamoDB's round trip alone.
-    const times = { ...http.times, ...(await timeInTurns({ rawGet, roundTrip: () => doc.send(warmReads) })) };
+    const times = { ...http.times, ...(await timeInTurns({ rawGet, roundTrip: () => doc.send(warmReads) }, { rounds: REQUESTS, warmup: 20 })) };
 
     type Row = ReturnType<typeof row> & { medianRatioToStatic: number };
     const row = (what: string, xs: number[]) => ({ what, medianMs: Number(quantile(xs, 0.5).toFixed(2)), p99Ms: Number(quantile(xs, 0.99).toFixed(2)) });

@@ -19,9 +19,9 @@ import { mapLimited } from '../functions/map-limited.js';
 import { projections } from '../functions/projector/projections.js';
 import { rebuildReadModels } from '../functions/projector/rebuild.js';
 import { localClients } from '../infra/local/clients.js';
-import { createTables } from '../infra/local/create-tables.js';
+import { createTables, STREAMED_TABLE_IDS } from '../infra/local/create-tables.js';
 import { startLocalStack } from '../infra/local/stack.js';
-import { EVENT_STREAM_ID, eventTable, localTableNames, readModelTable, tableEnvironment, tables } from '../functions/tables.js';
+import { EVENT_STREAM_ID, eventTable, localTableNames, readModelTable, tableEnvironment } from '../functions/tables.js';
 import { benchHistory } from './rebuild-history.js';
 import { median, writeResult, type Headline, runBenchmark } from './support/measure.js';
 
@@ -92,7 +92,7 @@ function expectedReadModels(streams: readonly RecordedEvent<ConveneEvent>[][]): 
 async function main() {
   // No stream consumer runs here, and with the streams on DynamoDB Local slows every request to a
   // table as its stream grows (infra/local/create-tables.ts): the raw reads and the rebuild alike.
-  const stack = await startLocalStack({ tablePrefix: 'benchrebuild', withoutStreams: tables.filter((t) => t.stream).map((t) => t.id) });
+  const stack = await startLocalStack({ tablePrefix: 'benchrebuild', withoutStreams: STREAMED_TABLE_IDS });
   try {
     const clients = localClients(stack.info);
     const doc = documentClient(clients.dynamodb);

@@ -6,20 +6,17 @@
  * - `timeInTurns`: requests timed one at a time, in turns (bench/feeds.ts);
  * - `freshness`: reschedules, each timed until the feeds show it (bench/feed-freshness.ts).
  */
-import type { FreshnessJob, FreshnessResult, LoadJob, TimedResult } from './load-process.js';
+import type { FreshnessJob, FreshnessResult, LoadJob, TimedRequest, TimedResult } from './load-process.js';
+import { timeInTurns } from './measure.js';
 
-async function timeInTurns(job: Extract<LoadJob, { kind: 'timeInTurns' }>): Promise<TimedResult> {
-  const times: Record<string, number[]> = Object.fromEntries(Object.keys(job.requests).map((name) => [name, []]));
-  for (let i = 0; i < job.warmup + job.rounds; i++) {
-    for (const [name, request] of Object.entries(job.requests)) {
-      const started = performance.now();
-      const res = await fetch(request.url, { headers: { ...request.headers } });
-      await res.arrayBuffer();
-      if (i >= job.warmup) times[name]!.push(performance.now() - started);
-      if (res.status !== request.status) throw new Error(`${name} answered ${res.status}, expected ${request.status}`);
-    }
-  }
-  return { times };
+async function timedRequests(job: Extract<LoadJob, { kind: 'timeInTurns' }>): Promise<TimedResult> {
+  const request = (name: string, { url, headers, status }: TimedRequest) => async () => {
+    const res = await fetch(url, { headers: { ...headers } });
+    await res.arrayBuffer();
+    if (res.status !== status) throw new Error(`${name} answered ${res.status}, expected ${status}`);
+  };
+  const ops = Object.fromEntries(Object.entries(job.requests).map(([name, r]) => [name, request(name, r)]));
+  return { times: await timeInTurns(ops, job) };
 }
 
 async function freshness(job: FreshnessJob): Promise<FreshnessResult> {
@@ -55,7 +52,7 @@ async function freshness(job: FreshnessJob): Promise<FreshnessResult> {
 }
 
 function run(job: LoadJob): Promise<TimedResult | FreshnessResult> {
-  return job.kind === 'timeInTurns' ? timeInTurns(job) : freshness(job);
+  return job.kind === 'timeInTurns' ? timedRequests(job) : freshness(job);
 }
 
 const chunks: Buffer[] = [];

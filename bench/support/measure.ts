@@ -19,6 +19,23 @@ export async function measure(n: number, concurrency: number, op: (i: number, sl
   return { seconds, perSecond: n / seconds };
 }
 
+/**
+ * Each operation `rounds` times after `warmup` rounds, one at a time, taking turns (one of each
+ * per round), so that load from elsewhere on the machine falls on every row alike: milliseconds
+ * by operation, the warm-up left out.
+ */
+export async function timeInTurns(ops: Record<string, () => Promise<unknown>>, { rounds, warmup }: { readonly rounds: number; readonly warmup: number }): Promise<Record<string, number[]>> {
+  const times: Record<string, number[]> = Object.fromEntries(Object.keys(ops).map((name) => [name, []]));
+  for (let i = 0; i < warmup + rounds; i++) {
+    for (const [name, op] of Object.entries(ops)) {
+      const started = performance.now();
+      await op();
+      if (i >= warmup) times[name]!.push(performance.now() - started);
+    }
+  }
+  return times;
+}
+
 /** The middle value (the upper one of an even count). */
 export const median = (xs: readonly number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 

@@ -32,6 +32,9 @@ const INDEX_WAIT_MS = 30_000;
  * 100,000 events into a read-model table with its stream on never finished here (its writes were
  * refused "waiting for a lock"). DynamoDB's streams cost a write nothing of the kind.
  */
+/** Every table with a stream (by definition id): `withoutStreams` for a benchmark that consumes none. */
+export const STREAMED_TABLE_IDS: readonly string[] = tables.filter((t) => t.stream).map((t) => t.id);
+
 export async function createTables(client: DynamoDBClient, names: TableNames, options: { readonly withoutStreams?: readonly string[] } = {}): Promise<void> {
   for (const full of tables) {
     const definition: TableDefinition = options.withoutStreams?.includes(full.id) ? { ...full, stream: undefined } : full;
