@@ -1,7 +1,8 @@
 /**
  * Registration storm: 5,000 self-service registrations to one session from 50 concurrent HTTP
  * clients, next to raw conditional PutItems of one event item on the same DynamoDB Local in
- * the same run. The confirmation mails then go from the dispatcher (ticks until none is left),
+ * the same run; the clients and the raw writes run in a process of their own
+ * (support/load-worker.ts). The confirmation mails then go from the dispatcher (ticks until none is left),
  * and the time from the storm's end to the last mail is reported. Then it checks what users
  * would: every request answered 202 (no 5xx), every address one member with one registration,
  * every confirmation mail sent once, the roster complete. Last, the answer time of a request
@@ -11,7 +12,6 @@
  *   npm run bench:registrations   (REGISTRATION_BENCH_N=5000 REGISTRATION_BENCH_CLIENTS=50)
  */
 import { cpus } from 'node:os';
-import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { randomBytes } from 'node:crypto';
 import { memberDecider, memberStreamId } from '../events/member/index.js';
 import { dispatcherFromEnvironment } from '../functions/dispatcher/environment.js';
@@ -24,10 +24,12 @@ import { rebuildReadModels } from '../functions/projector/rebuild.js';
 import { getRosterEntries } from '../functions/read-models/queries.js';
 import type { RosterEntry } from '../events/projections/member-registrations.js';
 import { startLocalStack } from '../infra/local/stack.js';
-import { EVENT_STREAM_ID, EVENT_VERSION, eventTable, tableEnvironment } from '../functions/tables.js';
+import { EVENT_STREAM_ID, EVENT_VERSION, eventTable, intakeTable, tableEnvironment } from '../functions/tables.js';
+import { STREAMED_TABLE_IDS } from '../infra/local/create-tables.js';
 import { startBenchApi } from './support/local-api.js';
+import { runLoad } from './support/load-process.js';
 import { startIntakePoller } from '../infra/local/intake-poller.js';
-import { measure, median, ratio, writeResult, type Headline, runBenchmark } from './support/measure.js';
+import { median, ratio, writeResult, type Headline, runBenchmark } from './support/measure.js';
 
 const N = Number(process.env.REGISTRATION_BENCH_N ?? 5000);
 const CLIENTS = Number(process.env.REGISTRATION_BENCH_CLIENTS ?? 50);
@@ -35,7 +37,9 @@ const TIMING_ROUNDS = Math.min(200, Math.max(10, Math.floor(N / 25)));
 const context = { actor: { kind: 'system', id: 'bench' }, correlationId: 'bench' } as const;
 
 async function main() {
-  const stack = await startLocalStack({ tablePrefix: 'benchreg' });
+  // Only the intake's stream has a consumer here (the read models come from a rebuild): DynamoDB
+  // Local slows down with every stream it keeps (infra/local/create-tables.ts).
+  const stack = await startLocalStack({ tablePrefix: 'benchreg', withoutStreams: STREAMED_TABLE_IDS.filter((id) => id !== intakeTable.id) });
   const api = await startBenchApi(stack);
   try {
     const table = stack.info.tables[eventTable.id]!;
@@ -52,47 +56,34 @@ async function main() {
       context,
     });
 
-    // The item the event store writes for one registration, written raw with the store's condition.
-    const rawPut = (streamId: string) =>
-      api.doc.send(
-        new PutCommand({
-          TableName: table,
-          Item: {
-            [EVENT_STREAM_ID]: streamId,
-            [EVENT_VERSION]: 1,
-            eventId: crypto.randomUUID(),
-            type: 'RegistrationRequested',
-            schemaVersion: 1,
-            data: { memberId: streamId, seriesId, registrationId: crypto.randomUUID(), sessions: ['keynote'], language: 'en', timeZone: 'Asia/Kolkata', source: 'self-service' },
-            recordedAt: new Date().toISOString(),
-            actor: { kind: 'member', id: streamId },
-            correlationId: 'bench',
-            causationId: 'bench',
-          },
-          ConditionExpression: `attribute_not_exists(${EVENT_STREAM_ID})`,
-        }),
-      );
-
-    // Warm the JVM and the API (DynamoDB Local is slow right after start).
-    await measure(2000, CLIENTS, (i) => rawPut(`warm-${run}-${i}`));
-    const statuses = new Map<number, number>();
-    const register = async (email: string) => {
-      const res = await fetch(`${api.url}/series/${seriesId}/registrations`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ email, name: `Member ${email.split('@')[0]}`, language: email.length % 2 ? 'es' : 'en', timeZone: 'America/Bogota', sessions: ['keynote'] }),
-      });
-      await res.arrayBuffer();
-      statuses.set(res.status, (statuses.get(res.status) ?? 0) + 1);
-    };
-    await measure(200, CLIENTS, (i) => register(`warm-${i}@example.org`));
-    statuses.clear();
-
-    // Raw before and after the storm: DynamoDB Local drifts as its tables grow.
-    const rawBefore = await measure(N, CLIENTS, (i) => rawPut(`raw-${run}-a-${i}`));
-    const storm = await measure(N, CLIENTS, (i) => register(`storm-${i}@example.org`));
-    const stormStatuses = new Map(statuses);
-    const rawAfter = await measure(N, CLIENTS, (i) => rawPut(`raw-${run}-b-${i}`));
+    // The clients and the raw baseline in a process of their own: the raw PutItem writes the item
+    // the event store writes for one registration, with the store's condition.
+    const load = await runLoad({
+      kind: 'storm',
+      url: api.url,
+      seriesId,
+      sessionId: 'keynote',
+      n: N,
+      clients: CLIENTS,
+      run,
+      raw: {
+        endpoint: stack.info.dynamodb.endpoint,
+        region: stack.info.region,
+        table,
+        streamIdKey: EVENT_STREAM_ID,
+        versionKey: EVENT_VERSION,
+        item: {
+          type: 'RegistrationRequested',
+          schemaVersion: 1,
+          data: { memberId: 'raw', seriesId, registrationId: 'raw', sessions: ['keynote'], language: 'en', timeZone: 'Asia/Kolkata', source: 'self-service' },
+          actor: { kind: 'member', id: 'raw' },
+          correlationId: 'bench',
+          causationId: 'bench',
+        },
+      },
+    });
+    const { rawBefore, storm, rawAfter } = load;
+    const stormStatuses = new Map(Object.entries(load.statuses).map(([status, count]) => [Number(status), count]));
     const raw = { seconds: (rawBefore.seconds + rawAfter.seconds) / 2, perSecond: (rawBefore.perSecond + rawAfter.perSecond) / 2 };
 
     // The intake takes the requests after their answers (on AWS its own Lambda; here after the
@@ -135,6 +126,15 @@ async function main() {
 
     // Who is registered must not show in the time an answer takes: one request at a time, each kind in turn.
     const timing = { new: [] as number[], pending: [] as number[], confirmed: [] as number[] };
+    const register = async (email: string) => {
+      const res = await fetch(`${api.url}/series/${seriesId}/registrations`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ email, name: 'Timing member', language: 'en', timeZone: 'America/Bogota', sessions: ['keynote'] }),
+      });
+      await res.arrayBuffer();
+      if (res.status !== 202) throw new Error(`registration for timing answered ${res.status}`);
+    };
     const confirmedAddress = 'storm-0@example.org';
     await fetch(`${api.url}/series/${seriesId}/registrations`, { method: 'POST' }); // warm the route
     const confirmedId = (await api.members.memberIdForEmail(confirmedAddress))!;

@@ -15,7 +15,40 @@ export interface TimedRequest {
 export type LoadJob =
   /** Each request `rounds` times after `warmup` rounds, one at a time, taking turns (one of each per round). */
   | { readonly kind: 'timeInTurns'; readonly requests: Readonly<Record<string, TimedRequest>>; readonly rounds: number; readonly warmup: number }
-  | FreshnessJob;
+  | FreshnessJob
+  | StormJob;
+
+/**
+ * bench/registrations.ts: warm-ups, then raw conditional PutItems of one event item (`raw.item`
+ * under a fresh stream id each), the storm of self-service registrations over HTTP, and raw
+ * PutItems again, each phase `n` operations with `clients` in flight.
+ */
+export interface StormJob {
+  readonly kind: 'storm';
+  readonly url: string;
+  readonly seriesId: string;
+  readonly sessionId: string;
+  readonly n: number;
+  readonly clients: number;
+  readonly run: string;
+  readonly raw: {
+    readonly endpoint: string;
+    readonly region: string;
+    readonly table: string;
+    readonly streamIdKey: string;
+    readonly versionKey: string;
+    /** The event item without its stream id and version. */
+    readonly item: Readonly<Record<string, unknown>>;
+  };
+}
+
+export interface StormResult {
+  readonly rawBefore: { readonly seconds: number; readonly perSecond: number };
+  readonly storm: { readonly seconds: number; readonly perSecond: number };
+  readonly rawAfter: { readonly seconds: number; readonly perSecond: number };
+  /** How many storm requests answered each status. */
+  readonly statuses: Record<string, number>;
+}
 
 /**
  * bench/feed-freshness.ts: every feed of `prime` polled once (its ETag kept, as a calendar
@@ -45,7 +78,7 @@ export interface TimedResult {
   readonly times: Record<string, number[]>;
 }
 
-type ResultOf<J extends LoadJob> = J extends { kind: 'timeInTurns' } ? TimedResult : FreshnessResult;
+type ResultOf<J extends LoadJob> = J extends { kind: 'timeInTurns' } ? TimedResult : J extends { kind: 'storm' } ? StormResult : FreshnessResult;
 
 const WORKER = fileURLToPath(new URL('./load-worker.ts', import.meta.url));
 

@@ -4,10 +4,15 @@
  * stdin, runs it, prints one line of JSON with what it measured.
  *
  * - `timeInTurns`: requests timed one at a time, in turns (bench/feeds.ts);
- * - `freshness`: reschedules, each timed until the feeds show it (bench/feed-freshness.ts).
+ * - `freshness`: reschedules, each timed until the feeds show it (bench/feed-freshness.ts);
+ * - `storm`: the registration storm's 50 clients and its raw PutItem baseline (bench/registrations.ts).
  */
-import type { FreshnessJob, FreshnessResult, LoadJob, TimedRequest, TimedResult } from './load-process.js';
-import { timeInTurns } from './measure.js';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
+import { documentClient } from '../../functions/adapters/dynamodb-client.js';
+import { LOCAL_CREDENTIALS } from '../../infra/local/clients.js';
+import type { FreshnessJob, FreshnessResult, LoadJob, StormJob, StormResult, TimedRequest, TimedResult } from './load-process.js';
+import { measure, timeInTurns } from './measure.js';
 
 async function timedRequests(job: Extract<LoadJob, { kind: 'timeInTurns' }>): Promise<TimedResult> {
   const request = (name: string, { url, headers, status }: TimedRequest) => async () => {
@@ -51,8 +56,48 @@ async function freshness(job: FreshnessJob): Promise<FreshnessResult> {
   return { personal, publicFeed };
 }
 
-function run(job: LoadJob): Promise<TimedResult | FreshnessResult> {
-  return job.kind === 'timeInTurns' ? timedRequests(job) : freshness(job);
+async function storm(job: StormJob): Promise<StormResult> {
+  const { raw } = job;
+  const dynamodb = new DynamoDBClient({ region: raw.region, endpoint: raw.endpoint, credentials: LOCAL_CREDENTIALS });
+  const doc = documentClient(dynamodb);
+  const rawPut = (streamId: string) =>
+    doc.send(
+      new PutCommand({
+        TableName: raw.table,
+        Item: { ...raw.item, [raw.streamIdKey]: streamId, [raw.versionKey]: 1, eventId: crypto.randomUUID(), recordedAt: new Date().toISOString() },
+        ConditionExpression: `attribute_not_exists(${raw.streamIdKey})`,
+      }),
+    );
+  const statuses: Record<string, number> = {};
+  const register = async (email: string) => {
+    const res = await fetch(`${job.url}/series/${job.seriesId}/registrations`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email, name: `Member ${email.split('@')[0]}`, language: email.length % 2 ? 'es' : 'en', timeZone: 'America/Bogota', sessions: [job.sessionId] }),
+    });
+    await res.arrayBuffer();
+    statuses[res.status] = (statuses[res.status] ?? 0) + 1;
+  };
+  try {
+    // Warm the JVM and the API (DynamoDB Local is slow right after start).
+    await measure(2000, job.clients, (i) => rawPut(`warm-${job.run}-${i}`));
+    await measure(200, job.clients, (i) => register(`warm-${i}@example.org`));
+    for (const status of Object.keys(statuses)) delete statuses[status];
+    // Raw before and after the storm: DynamoDB Local drifts as its tables grow.
+    const rawBefore = await measure(job.n, job.clients, (i) => rawPut(`raw-${job.run}-a-${i}`));
+    const stormed = await measure(job.n, job.clients, (i) => register(`storm-${i}@example.org`));
+    const stormStatuses = { ...statuses };
+    const rawAfter = await measure(job.n, job.clients, (i) => rawPut(`raw-${job.run}-b-${i}`));
+    return { rawBefore, storm: stormed, rawAfter, statuses: stormStatuses };
+  } finally {
+    dynamodb.destroy();
+  }
+}
+
+function run(job: LoadJob): Promise<TimedResult | FreshnessResult | StormResult> {
+  if (job.kind === 'timeInTurns') return timedRequests(job);
+  if (job.kind === 'storm') return storm(job);
+  return freshness(job);
 }
 
 const chunks: Buffer[] = [];
