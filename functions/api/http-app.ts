@@ -13,14 +13,17 @@ import { ApiError, toProblem } from './problems.js';
 import { rateLimitedRoutes, rateLimiter, type RateLimitDeps } from './rate-limit.js';
 import { honoPath } from './route-table.js';
 import { fromEdgeOnly } from './edge-only.js';
+import { errorAnswer } from './error-answer.js';
 import type { EdgeOrigin } from '../security/edge-origin.js';
 
 export const MAX_BODY_BYTES = 64 * 1024;
 
 /**
  * The policy of every HTML answer (the pages behind the links in mail). The pages are markup
- * and a form, without script: nothing may load (`default-src 'none'`, and no `script-src`, so
- * no script of any kind runs, inline or not); inline `style` attributes are what their look
+ * and forms that work without script: nothing may load (`default-src 'none'`) but the pages'
+ * one script file from this origin (`script-src 'self'`, functions/pages/page-script.ts: it
+ * fills the visitor's zone and adds local times; no inline script, no handler attribute, no
+ * eval runs); inline `style` attributes are what their look
  * needs (functions/mail/compose.ts htmlDocument), so `style-src-attr` allows those, and the
  * members' pages (functions/pages/) load the one stylesheet of this origin (`style-src-elem
  * 'self'`): no `<style>` element, no other site's sheet; a form may only
@@ -29,6 +32,7 @@ export const MAX_BODY_BYTES = 64 * 1024;
  */
 export const HTML_CONTENT_SECURITY_POLICY = [
   "default-src 'none'",
+  "script-src 'self'",
   "style-src-elem 'self'",
   "style-src-attr 'unsafe-inline'",
   "form-action 'self'",
@@ -128,6 +132,16 @@ export function httpApp(deps: HttpAppDeps, mount: (app: Hono<AppEnv>) => void) {
     }
     await next();
   });
+  // Forms act only from our own pages: a browser says where a form came from (Sec-Fetch-Site),
+  // and one sent from another site is refused before anything is read. No credential rides
+  // along anyway (no cookies: each member link carries its own token), so this is a second
+  // lock. Mail providers' one-click POSTs (RFC 8058) come from their servers, which send none.
+  app.use(async (c, next) => {
+    if (c.req.method === 'POST' && c.req.header('sec-fetch-site') === 'cross-site' && /^(?:application\/x-www-form-urlencoded|multipart\/form-data|text\/plain)\b/i.test(c.req.header('content-type') ?? '')) {
+      throw new ApiError(403, 'cross-site-form', 'Cross-site form refused', 'A form from another site cannot act here: open the page on this site and send the form from there.');
+    }
+    await next();
+  });
   if (deps.edgeOrigin) app.use(fromEdgeOnly(deps.edgeOrigin, logError));
   // Before the body is read: a script sending garbage is counted as much as one sending forms.
   if (deps.rateLimit) {
@@ -151,15 +165,16 @@ export function httpApp(deps: HttpAppDeps, mount: (app: Hono<AppEnv>) => void) {
     if (unlimited.length > 0) throw new Error(`${unlimited.map((r) => `${r.method} ${r.path}`).join(', ')} must be rate limited: pass rateLimit`);
   }
 
+  // A page for a browser, problem+json for a program (./error-answer.tsx).
   app.notFound((c) => {
     const { problem } = toProblem(new ApiError(404, 'not-found', 'Not found', `There is no ${c.req.method} ${c.req.path}.`));
-    return c.body(JSON.stringify(problem), 404, { 'Content-Type': 'application/problem+json' });
+    return errorAnswer(c, problem);
   });
   app.onError((error, c) => {
     const { problem, headers } = toProblem(error);
     // The route pattern, never the path: feed paths and link queries carry credentials.
     if (problem.status >= 500) logError(`${c.req.method} ${routePatternOf(c)} failed`, error);
-    return c.body(JSON.stringify(problem), problem.status as 500, { ...headers, 'Content-Type': 'application/problem+json' });
+    return errorAnswer(c, problem, headers);
   });
   return app;
 }

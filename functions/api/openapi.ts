@@ -4,6 +4,7 @@ import * as z from 'zod';
 import { publicWriteRoutes, routes, type RouteDefinition } from './route-table.js';
 import { PUBLIC_WRITE_LIMITS } from './rate-limit.js';
 import { BulkRegisterBody, RegisterBody } from './routes/registrations.js';
+import { RegistrationFormFields } from './registration-form.js';
 import { ConfirmForm, EmptyForm, ManageLinkForm, PreferencesForm, SeriesForm, SessionsForm, StopMailForm } from './member-forms.js';
 import {
   CancelSessionBody,
@@ -51,6 +52,11 @@ const forms: Partial<Record<Key, z.ZodType>> = {
   'POST /manage/stop-mail': StopMailForm,
   'POST /manage/feed': EmptyForm,
   'POST /members/manage-link': ManageLinkForm,
+};
+
+/** JSON bodies that a page's form may send as well (the series page's registration form: its problems come back as the page, 422). */
+const bodyForms: Partial<Record<Key, z.ZodType>> = {
+  'POST /series/{seriesId}/registrations': RegistrationFormFields,
 };
 
 const results: Partial<Record<Key, [number, z.ZodType]>> = {
@@ -121,7 +127,17 @@ export function openApiDocument(): Record<string, unknown> {
           ? [{ name: 'token', in: 'query', required: true, description: `The member's signed ${link} link, from the mail (functions/links/member-links.ts)`, schema: { type: 'string' } }]
           : []),
       ],
-      ...(body ? { requestBody: { required: true, content: { 'application/json': { schema: jsonSchema(body, 'input') } } } } : {}),
+      ...(body
+        ? {
+            requestBody: {
+              required: true,
+              content: {
+                'application/json': { schema: jsonSchema(body, 'input') },
+                ...(bodyForms[key] ? { 'application/x-www-form-urlencoded': { schema: jsonSchema(bodyForms[key], 'input') } } : {}),
+              },
+            },
+          }
+        : {}),
       ...(form
         ? {
             requestBody: {

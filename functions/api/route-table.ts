@@ -67,6 +67,7 @@ export const routes = [
   { name: 'seriesFeed', method: 'GET', path: '/feeds/series/{file}', params: { file: ICS_FILE }, auth: 'public', summary: 'The public iCalendar feed of a series: /feeds/series/<seriesId>.ics' },
   { name: 'openapi', method: 'GET', path: '/openapi.json', auth: 'public', summary: 'This API as an OpenAPI 3.1 document' },
   { name: 'stylesheet', method: 'GET', path: '/assets/convene.css', auth: 'public', summary: "The pages' stylesheet" },
+  { name: 'script', method: 'GET', path: '/assets/convene.js', auth: 'public', summary: "The pages' one script (fills the visitor's zone; the pages work without it)" },
 ] as const satisfies readonly RouteDefinition[];
 
 /**

@@ -109,8 +109,41 @@ const fr: AccountMessages = {
   'account.manageLink': 'Gérer mes inscriptions',
 };
 
+const ar: AccountMessages = {
+  'account.greeting': 'مرحبًا {name}،',
+  'account.greetingNoName': 'مرحبًا،',
+  'change.subject': 'هل طلبت تغيير تسجيلك؟ {series}',
+  'change.intro': 'طلب شخصٌ ما، ربما أنت، تغيير تسجيلك في «{series}»، من تنظيم {organiser}:',
+  'change.sessions': 'إضافة هذه الجلسات:',
+  'change.language': 'اللغة: {language}',
+  'change.timeZone': 'المنطقة الزمنية: {zone}',
+  'change.ask': 'لن يتغير شيء دون موافقتك. إن كان الطلب منك، فيُرجى مراجعة التغيير وقبوله:',
+  'change.button': 'مراجعة التغيير',
+  'change.ignore': 'إن لم يكن الطلب منك، فيُرجى تجاهل هذه الرسالة: سيبقى تسجيلك كما هو.',
+  'welcome.subject': 'تم تسجيلك: {series}',
+  'welcome.intro': 'تم تسجيلك في «{series}» من قِبل {organiser}.',
+  'welcome.sessionsHeading': 'الجلسات',
+  'welcome.timesNote': 'المواعيد معروضة بتوقيت منطقتك الزمنية، {zone}.',
+  'welcome.noSessions': 'سيُعلن عن الجلسات لاحقًا.',
+  'welcome.feedNew': 'يمكنك إضافة الجلسات إلى تقويمك بالاشتراك في رابط تقويمك الشخصي (يُحدَّث تلقائيًا، ويُرجى عدم مشاركته مع أحد):',
+  'welcome.feedKnown': 'الجلسات موجودة أيضًا في رابط تقويمك الشخصي الذي تستخدمه حاليًا. هل فقدته؟ يمكنك الحصول على رابط جديد من صفحتك.',
+  'welcome.manage': 'يمكنك اختيار جلساتك ولغتك ومنطقتك الزمنية وتذكيراتك من صفحتك:',
+  'welcome.leave': 'هل تفضّل عدم المشاركة؟ يمكنك الانسحاب من هذه السلسلة:',
+  'manage.subject': 'رابطك لإدارة تسجيلاتك',
+  'manage.intro': 'إليك رابط صفحتك، حيث يمكنك الاطلاع على تسجيلاتك وتغييرها، وتغيير لغتك ومنطقتك الزمنية وتذكيراتك، وإيقاف الرسائل، أو الحصول على رابط تقويم جديد:',
+  'manage.button': 'فتح صفحتي',
+  'manage.lifetime': 'يبقى الرابط صالحًا مدة 30 يومًا، وتحمل كل رسالة منا رابطًا جديدًا.',
+  'manage.ignore': 'إن لم يكن الطلب منك، فيُرجى تجاهل هذه الرسالة: لن يتغير شيء.',
+  'account.sentBy': 'أُرسلت هذه الرسالة من Convene.',
+  'account.sentByOrganiser': 'أُرسلت هذه الرسالة من Convene نيابةً عن {organiser}.',
+  'account.replyNote': 'لديك أسئلة؟ يمكنك الرد على هذه الرسالة للتواصل مع {organiser}.',
+  'account.unsubscribeIntro': 'هل تريد إيقاف الرسائل بشأن هذه السلسلة؟',
+  'account.unsubscribeLink': 'إلغاء الاشتراك',
+  'account.manageLink': 'إدارة تسجيلاتي',
+};
+
 /** By the same (lower-case) tags as ./catalogue.ts's CATALOGUE. */
-export const ACCOUNT_CATALOGUE: Readonly<Record<string, AccountMessages>> = { en, es, fr };
+export const ACCOUNT_CATALOGUE: Readonly<Record<string, AccountMessages>> = { en, es, fr, ar };
 
 export type AccountTranslator = Translator<AccountMessageId>;
 

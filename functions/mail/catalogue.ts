@@ -98,16 +98,57 @@ const fr: Messages = {
   'time.withHome': '{member} · {home}',
 };
 
+/**
+ * Arabic (Modern Standard), for the network's members in Haifa, Nazareth, Lod, Ramallah and
+ * beyond. The wording addresses the reader without marking gender where Arabic allows it
+ * (يُرجى + verbal noun, passive forms), as the members' pages do; titles stand in « ».
+ */
+const ar: Messages = {
+  'confirm.subject': 'يُرجى تأكيد تسجيلك: {series}',
+  'confirm.greeting': 'مرحبًا {name}،',
+  'confirm.greetingNoName': 'مرحبًا،',
+  'confirm.intro.lecture-series': 'شكرًا لتسجيلك في سلسلة المحاضرات «{series}»، من تنظيم {organiser}.',
+  'confirm.intro.virtual-dialogue': 'شكرًا لتسجيلك في الحوار الافتراضي «{series}»، من تنظيم {organiser}.',
+  'confirm.ask': 'يُرجى تأكيد أن هذا العنوان عنوانك: لا يُعتمد تسجيلك إلا بعد تأكيده.',
+  'confirm.button': 'تأكيد تسجيلي',
+  'confirm.linkIntro': 'للتأكيد، يُرجى فتح هذا الرابط:',
+  'confirm.sessionsHeading': 'الجلسات',
+  'confirm.timesNote': 'المواعيد معروضة بتوقيت منطقتك الزمنية، {zone}.',
+  'confirm.noSessions': 'سيُعلن عن الجلسات لاحقًا.',
+  'confirm.cancelled': 'ملغاة: {session}',
+  'confirm.ignore': 'إذا لم يكن هذا التسجيل منك، فيُرجى تجاهل هذه الرسالة: لن يُسجَّل عنوانك، ولن تصلك رسائل أخرى بشأن هذه السلسلة.',
+  'confirm.replyNote': 'لديك أسئلة؟ يمكنك الرد على هذه الرسالة للتواصل مع {organiser}.',
+  'confirm.sentBy': 'أُرسلت هذه الرسالة من Convene نيابةً عن {organiser}.',
+  'confirm.unsubscribeIntro': 'هل تريد إيقاف الرسائل بشأن هذه السلسلة؟',
+  'confirm.unsubscribeLink': 'إلغاء الاشتراك',
+  'confirm.manageLink': 'إدارة تسجيلاتي',
+
+  'time.range': '{start}–{end}',
+  'time.memberZone': '{date}، {range} (بتوقيت {zone})',
+  'time.memberZoneOvernight': '{startDate}، {start} – {endDate}، {end} (بتوقيت {zone})',
+  'time.homeZone': '{time} بتوقيت {zone}',
+  'time.homeZoneOtherDay': '{date}، {time} بتوقيت {zone}',
+  'time.withHome': '{member} · {home}',
+};
+
 /** Every language the mail is written in, by its (lower-case) BCP 47 tag. */
-export const CATALOGUE: Readonly<Record<string, Messages>> = { en, es, fr };
+export const CATALOGUE: Readonly<Record<string, Messages>> = { en, es, fr, ar };
 
 /**
  * The locale dates and times are formatted in when the member's tag names no region of the
  * chosen language: a bare `en` reads "Monday, 3 May 2027, 16:00" (day before month, 24-hour
  * clock) for a worldwide audience, not the US "Monday, May 3, 2027, 4:00 PM". A member whose
- * tag has a region (`en-US`, `es-419`) gets that region's formats.
+ * tag has a region (`en-US`, `es-419`) gets that region's formats, with this entry's numbering
+ * system when their tag names none (see `translator()`).
+ *
+ * Arabic: `ar-u-nu-latn`, Arabic month and weekday names with Latin digits ("السبت، 27 مارس
+ * 2027"). The members (Haifa, Nazareth, Lod, Ramallah) read Western digits in mail from
+ * international organisations, the members' pages write dates so (functions/pages/texts), and
+ * times beside zone names and URLs read more easily so. It is pinned, not left to ICU: which
+ * digits a bare `ar` gets has changed between ICU releases (Arabic-Indic, ٢٧, in older ones;
+ * Latin in ICU 78), and regional tags (`ar-PS`, `ar-IL`, `ar-EG`) give Arabic-Indic in both.
  */
-export const FORMAT_LOCALES: Readonly<Record<string, string>> = { en: 'en-GB', es: 'es', fr: 'fr' };
+export const FORMAT_LOCALES: Readonly<Record<string, string>> = { en: 'en-GB', es: 'es', fr: 'fr', ar: 'ar-u-nu-latn' };
 
 /** The language of last resort. */
 export const DEFAULT_LANGUAGE = 'en';
@@ -115,11 +156,11 @@ export const DEFAULT_LANGUAGE = 'en';
 export type MessageParams = Readonly<Record<string, string>>;
 
 export interface Translator<Id extends string = MessageId> {
-  /** The catalogue language chosen (`en`, `es`, `fr`...). */
+  /** The catalogue language chosen (`en`, `es`, `fr`, `ar`...). */
   readonly language: string;
   /**
    * The locale to format dates and numbers in: the member's own tag when it is of the chosen
-   * language (`es-419`, `en-US`), else that language's FORMAT_LOCALES entry.
+   * language (`es-419`, `en-US`, `ar-PS-u-nu-latn`), else that language's FORMAT_LOCALES entry.
    */
   readonly locale: string;
   /** The message, its placeholders filled in; throws if a placeholder has no value. */
@@ -164,9 +205,10 @@ export function translator(language: string, fallbackLanguages: readonly string[
   }
   const messages = CATALOGUE[chosen]!;
   const memberTag = canonicalTag(language);
+  const formatLocale = FORMAT_LOCALES[chosen] ?? chosen;
   const locale = memberTag && memberTag.includes('-') && primarySubtag(memberTag) === primarySubtag(chosen) && isFormattable(memberTag)
-    ? memberTag
-    : (FORMAT_LOCALES[chosen] ?? chosen);
+    ? withNumberingSystemOf(memberTag, formatLocale)
+    : formatLocale;
   return { language: chosen, locale, ...messageFunctions(messages) };
 }
 
@@ -211,6 +253,23 @@ function canonicalTag(tag: string): string | undefined {
 
 function primarySubtag(tag: string): string {
   return tag.toLowerCase().split('-')[0]!;
+}
+
+/**
+ * The member's regional tag with the numbering system of the language's format locale, when
+ * their tag names none of its own: `ar-PS` → `ar-PS-u-nu-latn` (Levantine month names, Latin
+ * digits, as for a bare `ar`), while `ar-u-nu-arab` keeps Arabic-Indic digits. Unchanged when
+ * the format locale names no numbering system (`en-GB`, `es`, `fr`).
+ */
+function withNumberingSystemOf(tag: string, formatLocale: string): string {
+  try {
+    const numberingSystem = new Intl.Locale(formatLocale).numberingSystem;
+    const member = new Intl.Locale(tag);
+    if (!numberingSystem || member.numberingSystem) return tag;
+    return new Intl.Locale(tag, { numberingSystem }).toString();
+  } catch {
+    return tag;
+  }
 }
 
 function isFormattable(tag: string): boolean {

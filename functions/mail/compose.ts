@@ -50,21 +50,67 @@ export interface MailContent {
   readonly html: string;
 }
 
-/** The HTML document every mail's HTML part is: `body` (already escaped) in one readable column. */
+/**
+ * The HTML document every mail's HTML part is: `body` (already escaped) in one readable column,
+ * in the direction of `language` (a BCP 47 tag). The direction and language are set on the
+ * column as well as on <html>: webmail (Gmail, Outlook on the web) drops the document's own
+ * <html> and <body> and keeps the content. For a right-to-left language the physical inline
+ * styles of `body` are mirrored (`padding-left` becomes `padding-right`, `text-align:left`
+ * `text-align:right`; see `mirroredStyles`): mail clients do not all know the logical
+ * properties (`padding-inline-start`), so the mails keep physical ones and are mirrored here.
+ * Titles and names in `body` are isolated by the mails themselves (<bdi>, `htmlMessage`).
+ */
 export function htmlDocument(language: string, subject: string, body: string): string {
+  const dir = textDirection(language);
+  const lang = escapeHtml(language);
   return `<!DOCTYPE html>
-<html lang="${escapeHtml(language)}">
+<html lang="${lang}" dir="${dir}">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${escapeHtml(subject)}</title>
 </head>
 <body style="margin:0;padding:0;background:#f4f4f5;">
-<div style="max-width:600px;margin:0 auto;padding:24px;background:#ffffff;color:#1f2937;font-family:Arial,Helvetica,sans-serif;font-size:16px;line-height:1.5;">
-${body}</div>
+<div lang="${lang}" dir="${dir}" style="max-width:600px;margin:0 auto;padding:24px;background:#ffffff;color:#1f2937;font-family:Arial,Helvetica,sans-serif;font-size:16px;line-height:1.5;">
+${dir === 'rtl' ? mirroredStyles(body) : body}</div>
 </body>
 </html>
 `;
+}
+
+/** Languages written right to left, by primary subtag (as the members' pages, functions/pages/texts). */
+const RIGHT_TO_LEFT = new Set(['ar', 'he', 'fa', 'ur']);
+
+/** `rtl` for Arabic, Hebrew, Persian and Urdu (any region or script subtag), else `ltr`. */
+export function textDirection(language: string): 'rtl' | 'ltr' {
+  return RIGHT_TO_LEFT.has(language.trim().toLowerCase().split(/[-_]/)[0]!) ? 'rtl' : 'ltr';
+}
+
+/**
+ * HTML whose `style` attributes are mirrored for right-to-left text: `left` and `right` swap
+ * in property names (`padding-left`, `margin-right`, `border-left`, `left`) and in the values
+ * of `text-align`, `float` and `clear`, and a four-value `margin` or `padding` swaps its right
+ * and left values. Nothing else changes. Only markup this code wrote can hold a `style="`:
+ * text from organisers and members reaches the HTML through `escapeHtml`, which escapes `"`.
+ */
+export function mirroredStyles(html: string): string {
+  return html.replace(/(\sstyle=")([^"]*)"/g, (_, start: string, style: string) => `${start}${style.split(';').map(mirroredDeclaration).join(';')}"`);
+}
+
+const swapSides = (text: string) => text.replace(/left|right/g, (side) => (side === 'left' ? 'right' : 'left'));
+
+function mirroredDeclaration(declaration: string): string {
+  const colon = declaration.indexOf(':');
+  if (colon < 0) return declaration;
+  const name = declaration.slice(0, colon).trim().toLowerCase();
+  const value = declaration.slice(colon + 1);
+  if (/(^|-)(left|right)(-|$)/.test(name)) return `${swapSides(name)}:${value}`;
+  if (name === 'text-align' || name === 'float' || name === 'clear') return `${name}:${swapSides(value)}`;
+  if (name === 'margin' || name === 'padding') {
+    const values = value.trim().split(/\s+/);
+    if (values.length === 4) return `${name}:${[values[0], values[3], values[2], values[1]].join(' ')}`;
+  }
+  return declaration;
 }
 
 /** The envelope of a member's mail: to them, replies to the organiser, their unsubscribe links. */

@@ -77,8 +77,29 @@ const fr: InviteMessages = {
   'invite.manageLink': 'Gérer mes inscriptions',
 };
 
+const ar: InviteMessages = {
+  'invite.subject.request': 'دعوة: {session}',
+  'invite.subject.update': 'تحديث الجلسة: {session}',
+  'invite.subject.cancel': 'أُلغيت الجلسة: {session}',
+  'invite.subject.removed': 'أُزيلت من تقويمك: {session}',
+  'invite.greeting': 'مرحبًا {name}،',
+  'invite.greetingNoName': 'مرحبًا،',
+  'invite.intro.request': 'دعوة من {organiser} لحضور جلسة «{session}»، ضمن «{series}».',
+  'invite.intro.update': 'طرأ تعديل على جلسة «{session}»، ضمن «{series}» من تنظيم {organiser}. تُحدِّث هذه الرسالة تقويمك.',
+  'invite.intro.cancel': 'أُلغيت جلسة «{session}»، ضمن «{series}» من تنظيم {organiser}. تُزيل هذه الرسالة الجلسة من تقويمك.',
+  'invite.intro.removed': 'أُلغي تسجيلك في جلسة «{session}»، ضمن «{series}» من تنظيم {organiser}. تُزيل هذه الرسالة الجلسة من تقويمك.',
+  'invite.when': 'الموعد',
+  'invite.join': 'رابط المشاركة',
+  'invite.calendarNote': 'تُضيف الدعوة المرفقة هذه الجلسة إلى تقويمك.',
+  'invite.replyNote': 'لديك أسئلة؟ يمكنك الرد على هذه الرسالة للتواصل مع {organiser}.',
+  'invite.sentBy': 'أُرسلت هذه الرسالة من Convene نيابةً عن {organiser}.',
+  'invite.unsubscribeIntro': 'هل تريد إيقاف الرسائل بشأن هذه السلسلة؟',
+  'invite.unsubscribeLink': 'إلغاء الاشتراك',
+  'invite.manageLink': 'إدارة تسجيلاتي',
+};
+
 /** By the same (lower-case) tags as ./catalogue.ts's CATALOGUE. */
-export const INVITE_CATALOGUE: Readonly<Record<string, InviteMessages>> = { en, es, fr };
+export const INVITE_CATALOGUE: Readonly<Record<string, InviteMessages>> = { en, es, fr, ar };
 
 export type InviteTranslator = Translator<InviteMessageId>;
 

@@ -86,7 +86,11 @@ export function footerHtml(footer: MailFooter, links: FooterLinks): string {
 `;
 }
 
-/** A link shown as its own URL (a join link), for the HTML part. */
+/**
+ * A link shown as its own URL (a join link), for the HTML part. Always left to right and
+ * isolated (`dir="ltr"`): in an Arabic paragraph a URL ending in `/` or `=` would otherwise
+ * show that character at its start.
+ */
 export function htmlUrlLink(url: string): string {
-  return `<a href="${escapeHtml(url)}" style="color:#1d4ed8;word-break:break-all;">${escapeHtml(url)}</a>`;
+  return `<a href="${escapeHtml(url)}" dir="ltr" style="color:#1d4ed8;word-break:break-all;">${escapeHtml(url)}</a>`;
 }

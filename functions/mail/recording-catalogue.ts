@@ -74,8 +74,28 @@ const fr: RecordingMessages = {
   'recording.manageLink': 'Gérer mes inscriptions',
 };
 
+const ar: RecordingMessages = {
+  'recording.subject': 'التسجيل متاح: {session}',
+  'recording.greeting': 'مرحبًا {name}،',
+  'recording.greetingNoName': 'مرحبًا،',
+  'recording.intro': 'أصبح تسجيل جلسة «{session}»، ضمن «{series}»، متاحًا الآن.',
+  'recording.when': 'موعد الجلسة',
+  'recording.filesHeading': 'الملفات',
+  'recording.file.recording': 'مشاهدة التسجيل',
+  'recording.file.captions': 'الترجمة المرئية (WebVTT)',
+  'recording.file.transcript': 'النص المكتوب',
+  'recording.file.slides': 'الشرائح (PDF)',
+  'recording.fileDetails': '{fileName}، {size}',
+  'recording.archive': 'جميع تسجيلات «{series}»',
+  'recording.replyNote': 'لديك أسئلة؟ يمكنك الرد على هذه الرسالة للتواصل مع {organiser}.',
+  'recording.sentBy': 'أُرسلت هذه الرسالة من Convene نيابةً عن {organiser}.',
+  'recording.unsubscribeIntro': 'هل تريد إيقاف الرسائل بشأن هذه السلسلة؟',
+  'recording.unsubscribeLink': 'إلغاء الاشتراك',
+  'recording.manageLink': 'إدارة تسجيلاتي',
+};
+
 /** By the same (lower-case) tags as ./catalogue.ts's CATALOGUE. */
-export const RECORDING_CATALOGUE: Readonly<Record<string, RecordingMessages>> = { en, es, fr };
+export const RECORDING_CATALOGUE: Readonly<Record<string, RecordingMessages>> = { en, es, fr, ar };
 
 export type RecordingTranslator = Translator<RecordingMessageId>;
 

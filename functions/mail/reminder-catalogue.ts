@@ -77,8 +77,33 @@ const fr: ReminderMessages = {
   'reminder.manageLink': 'Gérer mes inscriptions',
 };
 
+/**
+ * `{duration}` comes from ICU in the nominative ("يوم", "ساعتان", "يوم و12 ساعة"), so it is
+ * the subject of يتبقى here, never after a preposition (بعد ساعتين would need the genitive).
+ * `{relative}` is a whole adverbial phrase ("غدًا", "بعد الغد", "خلال 3 أيام").
+ */
+const ar: ReminderMessages = {
+  'reminder.subject.before-session': 'تذكير: يتبقى {duration} على بدء {session}',
+  'reminder.subject.dialogue-opens': 'يبدأ اليوم: {series}',
+  'reminder.subject.dialogue-closes': 'يُختتم {relative}: {series}',
+  'reminder.greeting': 'مرحبًا {name}،',
+  'reminder.greetingNoName': 'مرحبًا،',
+  'reminder.intro.before-session': 'يتبقى {duration} على بدء جلسة «{session}»، ضمن «{series}».',
+  'reminder.intro.dialogue-opens': 'يبدأ اليوم الحوار الافتراضي «{series}». يبقى باب النقاش مفتوحًا من {opens} حتى نهاية {closes} (بتوقيت {zone}).',
+  'reminder.intro.dialogue-closes': 'يُختتم الحوار الافتراضي «{series}» {relative}. آخر أيام النقاش هو {closes} (بتوقيت {zone}).',
+  'reminder.when': 'الموعد',
+  'reminder.join': 'رابط المشاركة',
+  'reminder.calendarNote': 'هذه الجلسة موجودة في تقويمك مسبقًا.',
+  'reminder.sessionsHeading': 'الجلسات المباشرة',
+  'reminder.replyNote': 'لديك أسئلة؟ يمكنك الرد على هذه الرسالة للتواصل مع {organiser}.',
+  'reminder.sentBy': 'أُرسلت هذه الرسالة من Convene نيابةً عن {organiser}.',
+  'reminder.unsubscribeIntro': 'هل تريد إيقاف الرسائل بشأن هذه السلسلة؟',
+  'reminder.unsubscribeLink': 'إلغاء الاشتراك',
+  'reminder.manageLink': 'إدارة تسجيلاتي',
+};
+
 /** By the same (lower-case) tags as ./catalogue.ts's CATALOGUE. */
-export const REMINDER_CATALOGUE: Readonly<Record<string, ReminderMessages>> = { en, es, fr };
+export const REMINDER_CATALOGUE: Readonly<Record<string, ReminderMessages>> = { en, es, fr, ar };
 
 export type ReminderTranslator = Translator<ReminderMessageId>;
 

@@ -1,33 +1,62 @@
 /**
- * The frame of every page Convene shows a person: one readable column, a language, a title,
- * the site's stylesheet (no inline style or script, so a strict Content-Security-Policy holds),
- * nothing that needs JavaScript. Pages are hono JSX, rendered on the server.
+ * The frame of every page Convene shows a person: one readable column, its language and
+ * direction (Arabic right to left), a title, the switch to the other languages, the site's
+ * stylesheet (no inline style or script, so a strict Content-Security-Policy holds), nothing
+ * that needs JavaScript. Pages are hono JSX, rendered on the server.
  */
 import type { Child, FC } from 'hono/jsx';
+import { SCRIPT_PATH } from './page-script.js';
+import { languageName, PAGE_LANGUAGES, type PageLanguage, type PageTranslator } from './texts/index.js';
 
 export const STYLESHEET_PATH = '/assets/convene.css';
 
 export interface LayoutProps {
   readonly title: string;
-  /** BCP 47 tag of the page's text. */
-  readonly lang?: string;
+  readonly tr: PageTranslator;
+  /** The same page in another language (the switch); none: no switch (a page after a POST). */
+  readonly languageHref?: ((language: PageLanguage) => string) | undefined;
   readonly children?: Child;
 }
 
-export const Layout: FC<LayoutProps> = ({ title, lang = 'en', children }) => (
-  <html lang={lang} dir={isRightToLeft(lang) ? 'rtl' : 'ltr'}>
+export const Layout: FC<LayoutProps> = ({ title, tr, languageHref, children }) => (
+  <html lang={tr.language} dir={tr.dir}>
     <head>
       <meta charset="utf-8" />
       <meta name="viewport" content="width=device-width, initial-scale=1" />
       <meta name="referrer" content="no-referrer" />
-      <title>{title} · Convene</title>
+      <title>{`${title} · Convene`}</title>
       <link rel="stylesheet" href={STYLESHEET_PATH} />
+      <script src={SCRIPT_PATH} defer />
     </head>
     <body>
+      {languageHref ? (
+        <header>
+          <nav aria-label={tr.t('layout.languages')} class="languages">
+            <ul>
+              {PAGE_LANGUAGES.map((language) => (
+                <li>
+                  {language === tr.language ? (
+                    <span aria-current="page" lang={language} dir="auto">
+                      {languageName(language)}
+                    </span>
+                  ) : (
+                    <a href={languageHref(language)} hreflang={language} lang={language} dir="auto">
+                      {languageName(language)}
+                    </a>
+                  )}
+                </li>
+              ))}
+            </ul>
+          </nav>
+        </header>
+      ) : null}
       <main>
-        <h1>{title}</h1>
+        <h1 dir="auto">{title}</h1>
         {children}
       </main>
+      <footer>
+        <p class="muted">{tr.t('layout.footer')}</p>
+      </footer>
     </body>
   </html>
 );
@@ -37,6 +66,12 @@ export function pageHtml(page: Child): string {
   return `<!DOCTYPE html>${String(page)}`;
 }
 
-function isRightToLeft(tag: string): boolean {
-  return ['ar', 'he', 'fa', 'ur'].includes(tag.toLowerCase().split('-')[0]!);
+/** The link to this page in another language: the same path and query, `lang` set. */
+export function languageLinks(url: string): (language: PageLanguage) => string {
+  const here = new URL(url);
+  return (language) => {
+    const params = new URLSearchParams(here.search);
+    params.set('lang', language);
+    return `${here.pathname}?${params.toString()}`;
+  };
 }

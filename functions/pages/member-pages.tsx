@@ -1,19 +1,27 @@
 /**
  * The pages a member sees when they open a link Convene mailed them: each link's GET shows
  * one of these and asks; only the form's POST changes anything (mail scanners open links).
- * English for now; every text a person reads is here, so one place takes the translations.
+ * Every text comes from the catalogues (./texts/), in the member's language.
  */
-import type { FC } from 'hono/jsx';
+import type { Child, FC } from 'hono/jsx';
 import { Layout } from './layout.js';
+import type { PageLanguage, PageTranslator } from './texts/index.js';
+import { languageName, PAGE_LANGUAGES } from './texts/index.js';
 
 export interface SessionLine {
   readonly title: string;
   readonly when: string;
 }
 
-const Sessions: FC<{ sessions: readonly SessionLine[] }> = ({ sessions }) =>
+/** What every page takes: its translator, and the same page's address in another language. */
+export interface PageFrame {
+  readonly tr: PageTranslator;
+  readonly languageHref?: ((language: PageLanguage) => string) | undefined;
+}
+
+const Sessions: FC<{ tr: PageTranslator; sessions: readonly SessionLine[] }> = ({ tr, sessions }) =>
   sessions.length === 0 ? (
-    <p class="muted">The sessions will be announced later.</p>
+    <p class="muted">{tr.t('series.noSessions')}</p>
   ) : (
     <ul>
       {sessions.map((s) => (
@@ -26,100 +34,116 @@ const Sessions: FC<{ sessions: readonly SessionLine[] }> = ({ sessions }) =>
     </ul>
   );
 
-export const ConfirmPage: FC<{ series: string; action: string; name: string; language: string; timeZone: string; sessions: readonly SessionLine[] }> = (p) => (
-  <Layout title="Confirm your registration">
-    <p>
-      Please confirm your registration for <strong><bdi>{p.series}</bdi></strong>. It counts once you confirm it here.
-    </p>
-    <h2>Sessions</h2>
-    <p class="muted">Times in your time zone, {p.timeZone}.</p>
-    <Sessions sessions={p.sessions} />
+const ManageLinkParagraph: FC<{ tr: PageTranslator; manageUrl: string; intro: Child }> = ({ tr, manageUrl, intro }) => (
+  <p>
+    {intro} <a href={manageUrl}>{tr.t('confirmed.manageLink')}</a>
+  </p>
+);
+
+export const ConfirmPage: FC<PageFrame & { series: string; action: string; name: string; timeZone: string; sessions: readonly SessionLine[] }> = (p) => (
+  <Layout title={p.tr.t('confirm.title')} tr={p.tr} languageHref={p.languageHref}>
+    <p>{p.tr.n('confirm.intro', { series: <strong>{p.series}</strong> })}</p>
+    <h2>{p.tr.t('series.sessions')}</h2>
+    <p class="muted">{p.tr.n('confirm.timesNote', { zone: p.timeZone })}</p>
+    <Sessions tr={p.tr} sessions={p.sessions} />
     <form method="post" action={p.action}>
-      <label for="name">Your name, as the organisers will see it</label>
-      <input type="text" id="name" name="name" value={p.name} maxlength={200} autocomplete="name" />
-      <button type="submit">Confirm my registration</button>
+      <label for="name">{p.tr.t('confirm.name')}</label>
+      <input type="text" id="name" name="name" value={p.name} maxlength={200} autocomplete="name" dir="auto" />
+      <button type="submit">{p.tr.t('confirm.submit')}</button>
     </form>
-    <p class="muted">If you did not register, close this page: nothing happens, and you get no more mail about this series.</p>
+    <p class="muted">{p.tr.t('confirm.notYou')}</p>
   </Layout>
 );
 
-export const ConfirmedPage: FC<{ series: string; feedUrl?: string; manageUrl: string; already?: boolean }> = (p) => (
-  <Layout title={p.already ? 'Already confirmed' : 'You are registered'}>
-    <p class="notice">
-      Your registration for <strong><bdi>{p.series}</bdi></strong> is confirmed. You will get an invitation for each session.
-    </p>
-    {p.feedUrl ? (
+/** The subscribe buttons of a calendar feed (./subscribe-links.ts makes the addresses). */
+export interface SubscribeLinks {
+  readonly webcal: string;
+  readonly google: string;
+  readonly outlook: string;
+  readonly download: string;
+}
+
+export const SubscribeButtons: FC<{ tr: PageTranslator; links: SubscribeLinks }> = ({ tr, links }) => (
+  <ul class="subscribe">
+    <li>
+      <a class="button" href={links.webcal}>{tr.t('subscribe.webcal')}</a>
+    </li>
+    <li>
+      <a class="button" href={links.google}>{tr.t('subscribe.google')}</a>
+    </li>
+    <li>
+      <a class="button" href={links.outlook}>{tr.t('subscribe.outlook')}</a>
+    </li>
+    <li>
+      <a class="button secondary" href={links.download}>{tr.t('subscribe.download')}</a>
+    </li>
+  </ul>
+);
+
+export const ConfirmedPage: FC<PageFrame & { series: string; feed?: { url: string; links: SubscribeLinks }; manageUrl: string; already?: boolean }> = (p) => (
+  <Layout title={p.tr.t(p.already ? 'confirmed.already' : 'confirmed.title')} tr={p.tr} languageHref={p.languageHref}>
+    <p class="notice">{p.tr.n('confirmed.body', { series: <strong>{p.series}</strong> })}</p>
+    {p.feed ? (
       <>
-        <h2>Your personal calendar</h2>
-        <p>Subscribe to this link in your calendar app to see your sessions, kept up to date. Keep it to yourself: anyone with it can read your calendar. It is shown only now.</p>
-        <p class="link">
-          <a href={p.feedUrl}>{p.feedUrl}</a>
+        <h2>{p.tr.t('confirmed.feedHeading')}</h2>
+        <p>{p.tr.t('subscribe.personalIntro')}</p>
+        <SubscribeButtons tr={p.tr} links={p.feed.links} />
+        <p class="link" dir="ltr">
+          <a href={p.feed.url}>{p.feed.url}</a>
         </p>
+        <p class="muted">{p.tr.t('confirmed.feedOnce')}</p>
       </>
     ) : null}
-    <h2>Your registrations</h2>
-    <p>
-      Change your sessions, language, time zone or reminders, leave a series or stop mail on <a href={p.manageUrl}>your page</a>. Every mail from us carries a fresh link to it.
-    </p>
+    <h2>{p.tr.t('confirmed.manageHeading')}</h2>
+    <ManageLinkParagraph tr={p.tr} manageUrl={p.manageUrl} intro={p.tr.t('confirmed.manage')} />
   </Layout>
 );
 
-export const ChangePage: FC<{ series: string; action: string; sessions: readonly SessionLine[]; language: string; timeZone: string }> = (p) => (
-  <Layout title="Accept this change?">
-    <p>
-      Someone, maybe you, asked to change your registration for <strong><bdi>{p.series}</bdi></strong>. Nothing changes unless you accept it.
-    </p>
+export const ChangePage: FC<PageFrame & { series: string; action: string; sessions: readonly SessionLine[]; language: string; timeZone: string }> = (p) => (
+  <Layout title={p.tr.t('change.title')} tr={p.tr} languageHref={p.languageHref}>
+    <p>{p.tr.n('change.intro', { series: <strong>{p.series}</strong> })}</p>
     {p.sessions.length > 0 ? (
       <>
-        <h2>Sessions to add</h2>
-        <Sessions sessions={p.sessions} />
+        <h2>{p.tr.t('change.sessions')}</h2>
+        <Sessions tr={p.tr} sessions={p.sessions} />
       </>
     ) : null}
-    <h2>Language and time zone</h2>
+    <h2>{p.tr.t('change.languageZone')}</h2>
     <p>
-      Language: {p.language}
+      {p.tr.n('change.language', { language: p.language })}
       <br />
-      Time zone: {p.timeZone}
+      {p.tr.n('change.timeZone', { zone: p.timeZone })}
     </p>
     <form method="post" action={p.action}>
-      <button type="submit">Accept the change</button>
+      <button type="submit">{p.tr.t('change.submit')}</button>
     </form>
-    <p class="muted">If it was not you, close this page: your registration stays as it is.</p>
+    <p class="muted">{p.tr.t('change.notYou')}</p>
   </Layout>
 );
 
-export const ChangedPage: FC<{ series: string; manageUrl: string }> = (p) => (
-  <Layout title="Your registration is changed">
-    <p class="notice">
-      Your registration for <strong><bdi>{p.series}</bdi></strong> now has the change you accepted.
-    </p>
-    <p>
-      See it on <a href={p.manageUrl}>your page</a>.
-    </p>
+export const ChangedPage: FC<PageFrame & { series: string; manageUrl: string }> = (p) => (
+  <Layout title={p.tr.t('changed.title')} tr={p.tr}>
+    <p class="notice">{p.tr.n('changed.body', { series: <strong>{p.series}</strong> })}</p>
+    <ManageLinkParagraph tr={p.tr} manageUrl={p.manageUrl} intro={p.tr.t('done.manage')} />
   </Layout>
 );
 
-export const UnregisterPage: FC<{ series: string; action: string }> = (p) => (
-  <Layout title="Leave this series?">
-    <p>
-      Stop your registration for <strong><bdi>{p.series}</bdi></strong> and its mail? Its sessions leave your calendar.
-    </p>
+/** Asks before a POST: leaving a series (the unregister link), or stopping mail (the unsubscribe link). */
+export const AskPage: FC<PageFrame & { title: string; intro: Child; action: string; submit: string }> = (p) => (
+  <Layout title={p.title} tr={p.tr} languageHref={p.languageHref}>
+    <p>{p.intro}</p>
     <form method="post" action={p.action}>
       <button type="submit" name="List-Unsubscribe" value="One-Click">
-        Leave this series
+        {p.submit}
       </button>
     </form>
   </Layout>
 );
 
-export const DonePage: FC<{ title: string; message: string; manageUrl?: string }> = (p) => (
-  <Layout title={p.title}>
+export const DonePage: FC<PageFrame & { title: string; message: Child; manageUrl?: string }> = (p) => (
+  <Layout title={p.title} tr={p.tr}>
     <p class="notice">{p.message}</p>
-    {p.manageUrl ? (
-      <p>
-        See your registrations on <a href={p.manageUrl}>your page</a>.
-      </p>
-    ) : null}
+    {p.manageUrl ? <ManageLinkParagraph tr={p.tr} manageUrl={p.manageUrl} intro={p.tr.t('done.manage')} /> : null}
   </Layout>
 );
 
@@ -132,10 +156,12 @@ export interface ManagedRegistration {
   readonly mailStopped: boolean;
 }
 
-export interface ManagePageProps {
+export interface ManagePageProps extends PageFrame {
   readonly registrations: readonly ManagedRegistration[];
   readonly language: string;
   readonly timeZone: string;
+  /** Every IANA zone, for the zone field's list. */
+  readonly zones: readonly string[];
   readonly reminders?: readonly string[];
   /** Offsets the member may choose from (the series' defaults and common ones). */
   readonly reminderChoices: readonly string[];
@@ -146,21 +172,28 @@ export interface ManagePageProps {
 }
 
 export const ManagePage: FC<ManagePageProps> = (p) => (
-  <Layout title="Your registrations">
-    {p.done ? <p class="notice">{p.done}</p> : null}
-    {p.registrations.length === 0 ? <p>You have no registrations.</p> : null}
+  <Layout title={p.tr.t('manage.title')} tr={p.tr} languageHref={p.languageHref}>
+    {p.done ? (
+      <p class="notice" role="status">
+        {p.done}
+      </p>
+    ) : null}
+    {p.registrations.length === 0 ? <p>{p.tr.t('manage.none')}</p> : null}
     {p.registrations.map((r) => (
       <section aria-labelledby={`series-${r.seriesId}`}>
         <h2 id={`series-${r.seriesId}`}>
           <bdi>{r.series}</bdi>
         </h2>
-        <p class="muted">{r.status === 'confirmed' ? 'Confirmed.' : 'Waiting for your confirmation (see the mail we sent).'}{r.mailStopped ? ' You get no mail about this series.' : ''}</p>
+        <p class="muted">
+          {p.tr.t(r.status === 'confirmed' ? 'manage.confirmed' : 'manage.requested')}
+          {r.mailStopped ? ` ${p.tr.t('manage.mailStopped')}` : ''}
+        </p>
         <form method="post" action={p.action('sessions')}>
           <input type="hidden" name="seriesId" value={r.seriesId} />
           <fieldset>
-            <legend>Sessions</legend>
+            <legend>{p.tr.t('manage.sessions')}</legend>
             <label class="choice">
-              <input type="checkbox" name="sessions" value="all" checked={r.all} /> Every session, also those announced later
+              <input type="checkbox" name="sessions" value="all" checked={r.all} /> {p.tr.t('manage.allSessions')}
             </label>
             {r.sessions.map((s) => (
               <label class="choice">
@@ -171,97 +204,145 @@ export const ManagePage: FC<ManagePageProps> = (p) => (
               </label>
             ))}
           </fieldset>
-          <button type="submit">Save sessions</button>
+          <button type="submit">{p.tr.t('manage.saveSessions')}</button>
         </form>
-        <form method="post" action={p.action('stop-mail')}>
-          <input type="hidden" name="seriesId" value={r.seriesId} />
-          <button type="submit" class="secondary">
-            Stop mail about this series
-          </button>
-        </form>
-        <form method="post" action={p.action('leave')}>
-          <input type="hidden" name="seriesId" value={r.seriesId} />
-          <button type="submit" class="secondary">
-            Leave this series
-          </button>
-        </form>
+        <div class="actions">
+          <form method="post" action={p.action('stop-mail')}>
+            <input type="hidden" name="seriesId" value={r.seriesId} />
+            <button type="submit" class="secondary">
+              {p.tr.t('manage.stopSeriesMail')}
+            </button>
+          </form>
+          <form method="post" action={p.action('leave')}>
+            <input type="hidden" name="seriesId" value={r.seriesId} />
+            <button type="submit" class="secondary">
+              {p.tr.t('manage.leave')}
+            </button>
+          </form>
+        </div>
       </section>
     ))}
-    <h2>Language, time zone and reminders</h2>
+    <h2>{p.tr.t('manage.preferences')}</h2>
     <form method="post" action={p.action('preferences')}>
-      <label for="language">Language (a tag such as en, es, fr or ar)</label>
-      <input type="text" id="language" name="language" value={p.language} maxlength={35} />
-      <label for="timeZone">Time zone (such as America/Guayaquil or Asia/Hebron)</label>
-      <input type="text" id="timeZone" name="timeZone" value={p.timeZone} maxlength={64} />
+      <LanguageSelect tr={p.tr} id="language" label={p.tr.t('manage.language')} value={p.language} />
+      <ZoneField tr={p.tr} id="timeZone" label={p.tr.t('manage.timeZone')} value={p.timeZone} zones={p.zones} />
       <fieldset>
-        <legend>Reminders before each session</legend>
+        <legend>{p.tr.t('manage.reminders')}</legend>
         <label class="choice">
-          <input type="checkbox" name="reminders" value="default" checked={p.reminders === undefined} /> As each series sets them
+          <input type="checkbox" name="reminders" value="default" checked={p.reminders === undefined} /> {p.tr.t('manage.remindersDefault')}
         </label>
         {p.reminderChoices.map((offset) => (
           <label class="choice">
-            <input type="checkbox" name="reminders" value={offset} checked={p.reminders?.includes(offset) ?? false} /> {offsetLabel(offset)}
+            <input type="checkbox" name="reminders" value={offset} checked={p.reminders?.includes(offset) ?? false} /> {offsetLabel(p.tr, offset)}
           </label>
         ))}
       </fieldset>
-      <button type="submit">Save</button>
+      <button type="submit">{p.tr.t('manage.save')}</button>
     </form>
-    <h2>All mail</h2>
+    <h2>{p.tr.t('manage.allMail')}</h2>
     <form method="post" action={p.action('stop-mail')}>
       <button type="submit" class="secondary">
-        {p.allMailStopped ? 'All mail is stopped' : 'Stop all mail from Convene'}
+        {p.tr.t(p.allMailStopped ? 'manage.allMailStopped' : 'manage.stopAllMail')}
       </button>
     </form>
-    <h2>Your calendar link</h2>
-    <p>If your personal calendar link was shared or lost, get a new one: the old one stops working.</p>
+    <h2>{p.tr.t('manage.feedHeading')}</h2>
+    <p>{p.tr.t('manage.feedIntro')}</p>
     <form method="post" action={p.action('feed')}>
       <button type="submit" class="secondary">
-        Get a new calendar link
+        {p.tr.t('manage.newFeed')}
       </button>
     </form>
   </Layout>
 );
 
-export const FeedPage: FC<{ feedUrl: string; manageUrl: string }> = (p) => (
-  <Layout title="Your new calendar link">
-    <p>Subscribe to this link in your calendar app. The old link no longer works. It is shown only now: keep it to yourself.</p>
-    <p class="link">
+/** The language a member's mail comes in: a list of the catalogue's languages, each in its own name. */
+export const LanguageSelect: FC<{ tr: PageTranslator; id: string; label: string; value: string; describedBy?: string; invalid?: boolean }> = (p) => (
+  <>
+    <label for={p.id}>{p.label}</label>
+    <select id={p.id} name={p.id} aria-describedby={p.describedBy} aria-invalid={p.invalid ? 'true' : undefined}>
+      {PAGE_LANGUAGES.map((language) => (
+        <option value={language} selected={p.value.toLowerCase().split('-')[0] === language} lang={language}>
+          {languageName(language)}
+        </option>
+      ))}
+    </select>
+  </>
+);
+
+/** A time zone: a text field with every IANA zone as its suggestions (searchable as one types), no script needed. */
+export const ZoneField: FC<{ tr: PageTranslator; id: string; label: string; value: string; zones: readonly string[]; hint?: string; describedBy?: string; invalid?: boolean; fromBrowser?: boolean }> = (p) => (
+  <>
+    <label for={p.id}>{p.label}</label>
+    {p.hint ? (
+      <p class="hint" id={`${p.id}-hint`}>
+        {p.hint}
+      </p>
+    ) : null}
+    <input
+      type="text"
+      id={p.id}
+      name={p.id}
+      value={p.value}
+      list={`${p.id}-zones`}
+      maxlength={64}
+      autocomplete="off"
+      spellcheck={false}
+      dir="ltr"
+      aria-describedby={[p.hint ? `${p.id}-hint` : '', p.describedBy ?? ''].filter(Boolean).join(' ') || undefined}
+      aria-invalid={p.invalid ? 'true' : undefined}
+      data-browser-zone={p.fromBrowser ? '' : undefined}
+    />
+    <datalist id={`${p.id}-zones`}>
+      {p.zones.map((zone) => (
+        <option value={zone} />
+      ))}
+    </datalist>
+  </>
+);
+
+export const FeedPage: FC<PageFrame & { feedUrl: string; links: SubscribeLinks; manageUrl: string }> = (p) => (
+  <Layout title={p.tr.t('feed.title')} tr={p.tr}>
+    <p>{p.tr.t('feed.intro')}</p>
+    <SubscribeButtons tr={p.tr} links={p.links} />
+    <p class="link" dir="ltr">
       <a href={p.feedUrl}>{p.feedUrl}</a>
     </p>
     <p>
-      Back to <a href={p.manageUrl}>your page</a>.
+      <a href={p.manageUrl}>{p.tr.t('feed.back')}</a>
     </p>
   </Layout>
 );
 
-export const ManageLinkPage: FC<{ action: string }> = (p) => (
-  <Layout title="Manage your registrations">
-    <p>Type the address you registered with: we mail it a link to your page.</p>
+export const ManageLinkPage: FC<PageFrame & { action: string }> = (p) => (
+  <Layout title={p.tr.t('manageLink.title')} tr={p.tr} languageHref={p.languageHref}>
+    <p>{p.tr.t('manageLink.intro')}</p>
     <form method="post" action={p.action}>
-      <label for="email">Your mail address</label>
-      <input type="email" id="email" name="email" required maxlength={254} autocomplete="email" />
-      <button type="submit">Mail me my link</button>
+      <input type="hidden" name="lang" value={p.tr.language} />
+      <label for="email">{p.tr.t('manageLink.email')}</label>
+      <input type="email" id="email" name="email" required maxlength={254} autocomplete="email" dir="ltr" />
+      <button type="submit">{p.tr.t('manageLink.submit')}</button>
     </form>
   </Layout>
 );
 
-export const CheckInboxPage: FC<{ address?: string }> = () => (
-  <Layout title="Check your inbox">
-    <p>If this address has registrations with us, a link to manage them is on its way. It can take a few minutes; at most one such mail goes every 15 minutes.</p>
+export const CheckInboxPage: FC<PageFrame> = (p) => (
+  <Layout title={p.tr.t('registered.title')} tr={p.tr}>
+    <p>{p.tr.t('manageLink.sent')}</p>
   </Layout>
 );
 
-/** "1 day before", "1 hour before": an ISO 8601 offset as a person reads it. */
-export function offsetLabel(offset: string): string {
+/** "1 day before", "قبل ساعة": an ISO 8601 offset as a person reads it (Intl writes the plural forms). */
+export function offsetLabel(tr: PageTranslator, offset: string): string {
   const m = /^P(?:(\d+)W)?(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?)?$/.exec(offset);
   if (!m) return offset;
-  const parts = [
+  const units = [
     [m[1], 'week'],
     [m[2], 'day'],
     [m[3], 'hour'],
     [m[4], 'minute'],
-  ]
+  ] as const;
+  const parts = units
     .filter(([n]) => n !== undefined && Number(n) > 0)
-    .map(([n, unit]) => `${n} ${unit}${Number(n) === 1 ? '' : 's'}`);
-  return `${parts.join(' ')} before`;
+    .map(([n, unit]) => new Intl.NumberFormat(tr.locale, { style: 'unit', unit, unitDisplay: 'long' }).format(Number(n)));
+  return tr.t('offset.before', { duration: new Intl.ListFormat(tr.locale, { type: 'unit' }).format(parts) });
 }

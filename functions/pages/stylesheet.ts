@@ -23,4 +23,23 @@ button { font: inherit; font-weight: 600; padding: 0.6rem 1.2rem; border-radius:
 button.secondary { background: #fff; color: var(--accent); }
 :focus-visible { outline: 3px solid var(--focus); outline-offset: 2px; }
 .notice { border-inline-start: 4px solid var(--accent); padding: 0.5rem 1rem; background: #eff6ff; }
+header, footer { max-width: 40rem; margin: 0 auto; padding: 0.5rem 1.5rem; background: #fff; }
+footer { border-top: 1px solid var(--line); }
+nav.languages ul { list-style: none; display: flex; flex-wrap: wrap; gap: 0.25rem 1rem; margin: 0; padding: 0; }
+nav.languages [aria-current] { font-weight: 600; }
+h3 { font-size: 1.05rem; margin: 0 0 0.25rem; }
+h4 { font-size: 1rem; margin: 0.5rem 0 0.25rem; }
+ol.sessions { list-style: none; padding: 0; }
+ol.sessions > li { border-top: 1px solid var(--line); padding: 0.75rem 0; }
+ol.sessions p { margin: 0 0 0.25rem; }
+ul.subscribe { list-style: none; padding: 0; display: flex; flex-wrap: wrap; gap: 0.5rem; }
+a.button { display: inline-block; font-weight: 600; padding: 0.5rem 1rem; border-radius: 6px; border: 2px solid var(--accent); background: var(--accent); color: #fff; text-decoration: none; }
+a.button.secondary { background: #fff; color: var(--accent); }
+.hint { color: var(--muted); font-size: 0.95rem; margin: 0 0 0.25rem; }
+.error { color: #991b1b; font-weight: 600; margin: 0 0 0.25rem; }
+.error-summary { border: 3px solid #991b1b; padding: 0.5rem 1rem; margin: 0 0 1rem; }
+[aria-invalid="true"] { border: 2px solid #991b1b; }
+.actions { display: flex; flex-wrap: wrap; gap: 0.5rem; }
+.actions form { margin: 0 0 1rem; }
+label.choice input { flex: none; }
 `;

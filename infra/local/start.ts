@@ -25,7 +25,8 @@ import { createManageAttempts } from '../../functions/adapters/members/manage-at
 import { createTokenSigner } from '../../functions/security/signed-token.js';
 import { LOCAL_CREDENTIALS, localClients, localFeedRemover } from './clients.js';
 import { startStreamPoller, type StreamPoller } from './stream-poller.js';
-import { seedDemoData } from './demo-data.js';
+import { CARE_SERIES_ID, DIALOGUE_SERIES_ID, seedDemoData } from './demo-data.js';
+import { memberLinks } from '../../functions/links/member-links.js';
 import { healthRoutes } from './health-page.js';
 import { loadOrCreateSigningKey, localTokenVerifier, mintOrganiserToken } from './organiser-token.js';
 import { startLocalStack } from './stack.js';
@@ -95,7 +96,8 @@ async function main() {
   const clients = localClients(stack.info);
   const doc = documentClient(clients.dynamodb);
   const store = conveneEventStore(tableEnvironment(stack.info.tables), doc);
-  const seed = await seedDemoData(store);
+  const members = createMemberDirectory(doc, stack.info.tables[membersTable.id]!);
+  const seed = await seedDemoData(store, members);
 
   // Read models: catch up with everything already in the event table, then follow its stream.
   const readModels = createReadModelStore(doc, stack.info.tables[readModelTable.id]!);
@@ -179,7 +181,7 @@ async function main() {
   if (feedsFromBucket) {
     feedRenderer = await startLocalFeedRenderer({ info: stack.info, clients, baseUrl: `http://127.0.0.1:${webPort}`, log: consoleLog('feed-renderer') });
   }
-  const members = createMemberDirectory(doc, stack.info.tables[membersTable.id]!);
+  const signer = createTokenSigner([readFileSync(secretFile, 'utf8').trim()]);
   const app = createApi({
     store,
     readModels,
@@ -187,7 +189,7 @@ async function main() {
     intake: createRegistrationIntake(doc, stack.info.tables[intakeTable.id]!),
     feedReads: batchedFeedReads(doc, feedTablesOf(stack.info.tables), { readModels, store }),
     failures: createFailureReader(doc, stack.info.tables[deliveryTable.id]!),
-    signer: createTokenSigner([readFileSync(secretFile, 'utf8').trim()]),
+    signer,
     manageAttempts: createManageAttempts(doc, stack.info.tables[membersTable.id]!),
     baseUrl: `http://127.0.0.1:${webPort}`,
     recordings,
@@ -202,9 +204,13 @@ async function main() {
     s.once('error', reject);
   });
   const url = `http://127.0.0.1:${webPort}`;
+  // Each demo member's page, as the link in their mail opens it (signed now, valid 30 days).
+  const links = memberLinks(signer, url);
+  const memberPages = seed.members.map((m) => `    ${m.city.padEnd(9)} ${m.email.padEnd(26)} ${links.manage(m.memberId, new Date())}`).join('\n');
 
   console.log(`Convene local stack is up in ${((Date.now() - started) / 1000).toFixed(1)} s (data in ${dataDir})
   health page   ${url}/
+  series pages  ${url}/series/${DIALOGUE_SERIES_ID}   ${url}/series/${CARE_SERIES_ID}   (add ?lang=en, es, fr or ar)
   API           ${url}/admin/series   (OpenAPI: ${url}/openapi.json)
   mailbox       ${stack.info.ses.mailboxUrl}
   DynamoDB      ${stack.info.dynamodb.endpoint} (pid ${stack.info.dynamodb.pid})
@@ -216,6 +222,8 @@ async function main() {
   feeds         ${feedsFromBucket ? `rendered into bucket ${feedsBucket} on every change and served from it at ${url}/feeds/...` : 'served by the API (CONVENE_FEED_EDGE=off)'}
   mail          the dispatcher sends invites and reminders every minute (see the mailbox)
   recordings    uploads are archived on arrival; the publisher posts due recordings every minute
+  members' pages (each member's "manage my registrations" link; their mail is in the mailbox):
+${memberPages}
   organiser token (also in ${tokenFile}, valid 30 days):
 ${token}
 Press Ctrl-C to stop.`);

@@ -35,6 +35,8 @@ const api = useTestApi();
 // Accepted text that has broken mail and calendar writers elsewhere: quotes and commas that
 // end a display name, `<...>` that starts an address, encoded words, bidi overrides, markup.
 const SCRIPT = '<script>alert(1)</script>';
+/** A page without the pages' own script element (functions/pages/page-script.ts), the one script a page may carry. */
+const withoutPageScript = (html: string) => html.replace('<script src="/assets/convene.js" defer=""></script>', '');
 const SERIES_TITLE = `Care & "Repair", part 1; <b>bold</b> ${SCRIPT} =?utf-8?q?Bcc=3A_x@evil.example?= \u202eevil\u202c Ünïcødé`;
 const SESSION_TITLE = `Session: ${SCRIPT} "quoted", a\\b; c, d =?utf-8?B?QmNjOiB4QGV2aWwuZXhhbXBsZQ==?=`;
 const ORGANISER_NAME = 'Training "Centre", Reply <evil@attacker.example>';
@@ -111,7 +113,7 @@ const routeName = (r: Route) => `${r.method} ${r.path}`;
 /** What a route needs besides its path: the credential its caller holds. */
 type Credential = 'organiser' | 'member-feed' | LinkAction | 'none';
 /** Routes a page's form posts to without a link: they read a form as well as JSON. */
-const FORM_ROUTES: ReadonlySet<string> = new Set(['POST /members/manage-link']);
+const FORM_ROUTES: ReadonlySet<string> = new Set(['POST /members/manage-link', 'POST /series/{seriesId}/registrations']);
 const credentialOf = (r: Route): Credential =>
   r.auth === 'organiser' ? 'organiser' : r.path === '/feeds/members/{file}' ? 'member-feed' : (r.link ?? 'none');
 
@@ -420,7 +422,7 @@ async function expectSafeHeaders(raw: Buffer, memberName = oneLine(MEMBER_NAME))
 
 /** HTML with every hostile text escaped: no live markup from members or organisers. */
 function expectEscapedHtml(html: string) {
-  expect(html).not.toContain('<script');
+  expect(withoutPageScript(html)).not.toContain('<script');
   expect(html).not.toContain('<b>bold</b>');
   expect(html).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
 }
@@ -496,8 +498,8 @@ describe('hostile text that is accepted is neutralised end to end', () => {
     expectEscapedHtml(asking.text);
     const page = await api.request('GET', `/registrations/unregister?token=${unregister}`, { token: null });
     expect(page.status).toBe(200);
-    expect(page.text).not.toContain('<script');
-    expect(page.text).toContain(`action="/registrations/unregister?token=${unregister}"`);
+    expect(withoutPageScript(page.text)).not.toContain('<script');
+    expect(page.text).toContain(`action="/registrations/unregister?token=${unregister}&amp;lang=en"`);
     const done = await api.request('POST', `/mail/unsubscribe?token=${unsubscribe}`, { token: null, raw: 'List-Unsubscribe=One-Click', headers: { 'content-type': 'application/x-www-form-urlencoded' } });
     expect(done.status).toBe(200);
     expectEscapedHtml(done.text);

@@ -3,11 +3,11 @@
  * page added later is checked too. Every answer, whatever its type (JSON, problem documents,
  * feeds, redirects, 304s, the 404 of no route), carries `X-Content-Type-Options: nosniff` and
  * `Referrer-Policy: no-referrer` (feed tokens and signed links travel in URLs); every HTML
- * answer carries the page policy: a Content-Security-Policy with `default-src 'none'`, no
- * script at all, inline style attributes only, forms posting to this origin only, no
+ * answer carries the page policy: a Content-Security-Policy with `default-src 'none'`, script
+ * from this origin only (the pages' one file; no inline script), inline style attributes only, forms posting to this origin only, no
  * `<base>`, no framing, and is not stored by caches.
  *
- * The pages themselves are checked against that policy: no script, no event handler
+ * The pages themselves are checked against that policy: no script but the pages' own file, no event handler
  * attribute, no `<style>` element or stylesheet link, no form posting elsewhere, so the
  * policy blocks nothing a page needs.
  */
@@ -51,6 +51,7 @@ const routeName = (r: RouteDefinition) => `${r.method} ${r.path}`;
 
 /** The routes that answer with a page today; more may come (the check is by content type). */
 const HTML_ROUTES = [
+  'GET /series/{seriesId}',
   'GET /registrations/confirm',
   'POST /registrations/confirm',
   'GET /registrations/unregister',
@@ -117,8 +118,9 @@ function expectPagePolicy(res: Pick<ApiResponse, 'headers'>, what: string) {
   expect(policy, what).toBe(HTML_CONTENT_SECURITY_POLICY);
   const d = directives(policy);
   expect(d.get('default-src'), what).toEqual(["'none'"]);
-  // No script of any kind: no script-src (so default-src 'none' applies), nothing that loosens it.
-  expect(d.has('script-src') || d.has('script-src-elem') || d.has('script-src-attr'), what).toBe(false);
+  // Script from this origin only (the pages' one file): no inline script, no handler attribute, nothing that loosens it.
+  expect(d.get('script-src'), what).toEqual(["'self'"]);
+  expect(d.has('script-src-elem') || d.has('script-src-attr'), what).toBe(false);
   expect(policy, what).not.toMatch(/unsafe-eval|strict-dynamic|\*/);
   // Inline styles for attributes, stylesheets of this origin only: no <style> element (style-src stays 'none').
   expect(d.get('style-src-attr'), what).toEqual(["'unsafe-inline'"]);
@@ -128,12 +130,15 @@ function expectPagePolicy(res: Pick<ApiResponse, 'headers'>, what: string) {
   expect(d.get('base-uri'), what).toEqual(["'none'"]);
   expect(d.get('frame-ancestors'), what).toEqual(["'none'"]);
   expect(res.headers.get('x-frame-options'), what).toBe('DENY');
-  expect(res.headers.get('cache-control'), what).toMatch(/no-store/);
+  // A page made for a link's token is kept by no cache; the public series page and recordings archive (no token, no one's data) for a minute.
+  const isPublic = what === 'GET /series/{seriesId}' || what === 'GET /series/{seriesId}/recordings';
+  expect(res.headers.get('cache-control'), what).toMatch(isPublic ? /^public, max-age=60$/ : /no-store/);
 }
 
 /** What the page policy allows: nothing but markup, inline style attributes and same-origin forms. */
 function expectPageFitsPolicy(html: string, what: string) {
-  expect(html, what).not.toMatch(/<script/i);
+  // The one script element a page may carry is the pages' own file (functions/pages/page-script.ts).
+  expect(html.replace('<script src="/assets/convene.js" defer=""></script>', ''), what).not.toMatch(/<script/i);
   expect(html, what).not.toMatch(/<style/i);
   // The one stylesheet of this origin, nothing else linked.
   for (const link of html.match(/<link\b[^>]*>/gi) ?? []) expect(link, what).toMatch(/^<link rel="stylesheet" href="\/assets\/convene\.css"\/?>$/);
@@ -184,8 +189,10 @@ describe('security headers', () => {
   });
 
   it('JSON, problem documents, feeds and 304s carry nosniff and no-referrer too', async () => {
-    const json = answered.get('GET /series/{seriesId}')!;
+    expect(answered.get('GET /series/{seriesId}')!.headers.get('content-type')).toMatch(/^text\/html/);
+    const json = await api.request('GET', `/series/${fixture.seriesId}`, { token: null, headers: { accept: 'application/json' } });
     expect(json.headers.get('content-type')).toMatch(/^application\/json/);
+    expectEveryAnswerHeaders(json, 'GET /series/{seriesId} as JSON');
     const feed = answered.get('GET /feeds/series/{file}')!;
     expect(feed.headers.get('content-type')).toMatch(/^text\/calendar/);
     const notModified = await api.request('GET', `/series/${fixture.seriesId}`, { token: null, headers: { 'if-none-match': json.headers.get('etag')! } });
@@ -198,12 +205,16 @@ describe('security headers', () => {
       // A body refused by the body limit (middleware) and by validation (the route).
       await api.request('POST', `/series/${fixture.seriesId}/registrations`, { token: null, raw: JSON.stringify({ email: 'x'.repeat(70 * 1024) }), headers: { 'content-type': 'application/json' } }),
       await api.request('POST', `/series/${fixture.seriesId}/registrations`, { token: null, body: { email: 'not an address' } }),
-      // A signed link that is not one.
-      await api.request('GET', '/mail/unsubscribe?token=forged', { token: null, headers: { accept: 'text/html' } }),
     ];
-    for (const res of [json, feed, notModified, ...problems]) expectEveryAnswerHeaders(res, `${res.status} ${res.headers.get('content-type')}`);
-    expect(problems.map((p) => p.status)).toEqual([404, 401, 413, 422, 404]);
+    // A signed link that is not one, opened by a browser: the same 404 as a page, under the page policy.
+    const page = await api.request('GET', '/mail/unsubscribe?token=forged', { token: null, headers: { accept: 'text/html' } });
+    for (const res of [json, feed, notModified, ...problems, page]) expectEveryAnswerHeaders(res, `${res.status} ${res.headers.get('content-type')}`);
+    expect(problems.map((p) => p.status)).toEqual([404, 401, 413, 422]);
     for (const p of problems) expect(p.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+    expect(page.status).toBe(404);
+    expect(page.headers.get('content-type')).toMatch(/^text\/html/);
+    expectPagePolicy(page, 'the 404 page');
+    expectPageFitsPolicy(page.text, 'the 404 page');
   });
 
   it('a GET refused for carrying a body (before any route) carries them', async () => {

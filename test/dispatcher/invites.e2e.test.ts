@@ -177,7 +177,8 @@ describe('leaving, consent and suppression', () => {
     expect(await page.text()).toContain('<form method="post"');
     const oneClick = await fetch(unsubscribe, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'List-Unsubscribe=One-Click' });
     expect(oneClick.status).toBe(200);
-    expect(await oneClick.text()).toContain('You are unsubscribed');
+    // The page is in the member's language (Spanish here).
+    expect(await oneClick.text()).toContain('Se ha dado de baja');
     await api.settle();
 
     await api.request('PATCH', `/admin/series/${seriesId}/sessions/${sessionId}`, { body: { title: { en: 'Care and climate (new title)' } } });

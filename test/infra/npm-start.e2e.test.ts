@@ -90,8 +90,19 @@ describe('npm start', () => {
 
     const page = await (await fetch(`${first.web}/`)).text();
     expect(page).toContain('Understanding Change through Training for Gender Equality');
-    expect(page).toContain('Monday 3 May 2027, 10:00 America/New_York = 2027-05-03T14:00:00.000Z');
+    // The seed's weekdays: the live webinar on Wednesday 3 May (2028).
+    expect(page).toContain('Wednesday 3 May 2028, 10:00 America/New_York = 2028-05-03T14:00:00.000Z');
     expect(page).toContain('Care Economy Lecture Series');
+
+    // The printed series page opens as a page; each demo member's printed page link opens their page, in their language.
+    const seriesPage = /series pages\s+(\S+)/.exec(first.output())![1]!;
+    const seriesAnswer = await fetch(seriesPage, { headers: { accept: 'text/html' } });
+    expect(seriesAnswer.status).toBe(200);
+    expect(await seriesAnswer.text()).toContain('Wednesday, 3 May 2028, 10:00–11:00 (America/New_York, UTC-04:00)');
+    const ramallah = /Ramallah\s+salma\.khalil@example\.org\s+(\S+)/.exec(first.output())![1]!;
+    const memberPage = await fetch(ramallah, { headers: { accept: 'text/html' } });
+    expect(memberPage.status).toBe(200);
+    expect(await memberPage.text()).toMatch(/<html lang="ar" dir="rtl">[\s\S]*Understanding Change through Training for Gender Equality/);
 
     expect(await first.stop('SIGINT')).toBe(0);
     expect(first.output()).toContain('no process left behind');

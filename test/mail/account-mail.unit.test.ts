@@ -96,7 +96,7 @@ describe('the welcome mail of a member an organiser registered', () => {
     expect(text.indexOf(`- ${opening}`)).toBeLessThan(text.indexOf(`- ${ARABIC_TITLE}`));
     expect(mail.text).not.toContain('Called off');
     for (const url of [FEED_URL, MANAGE_URL, LEAVE_URL]) expect(text).toContain(url);
-    expect(mail.html).toContain(`<html lang="${language}">`);
+    expect(mail.html).toContain(`<html lang="${language}" dir="ltr">`);
     expect(mail.html).toContain(`<bdi>${ARABIC_TITLE}</bdi>`);
     expect(mail.html).toContain(`href="${MANAGE_URL}"`);
     expect(mail.html).not.toContain('Called off');

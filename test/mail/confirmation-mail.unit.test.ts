@@ -145,7 +145,7 @@ describe('composeConfirmationMail', () => {
         expect(text).toContain(UNSUBSCRIBE_URL);
       }
       for (const html of [ownHtml, parsed.html || '']) {
-        expect(html).toContain(`<html lang="${language}">`);
+        expect(html).toContain(`<html lang="${language}" dir="ltr">`);
         const escapedUrl = CONFIRM_URL.replace(/&/g, '&amp;');
         expect(html).toContain(`<a href="${escapedUrl}"`);
         expect(html).toMatch(new RegExp(`<a href="${escapeRegExp(escapedUrl)}"[^>]*>${escapeRegExp(button)}</a>`));
@@ -277,7 +277,7 @@ describe('composeConfirmationMail', () => {
       const mail = await subjectFor('de', { languages: ['es', 'en'], title: { es: 'La economía del cuidado', en: 'The Care Economy' } });
       expect(mail.subject).toBe('Confirme su inscripción: La economía del cuidado');
       expect(mail.contentLanguage).toBe('es');
-      expect(mail.html).toContain('<html lang="es">');
+      expect(mail.html).toContain('<html lang="es" dir="ltr">');
     });
 
     it('falls back to English when neither the member’s nor the series’ languages are in the catalogue', async () => {

@@ -31,6 +31,26 @@ describe('describeSessionTime', () => {
     );
   });
 
+  it('is localised in Arabic, with Latin digits, across the spring changes of Israel (26 March) and Palestine (27 March)', () => {
+    // 17:00 in Ramallah (Asia/Hebron, UTC+2 until Saturday 27 March 2027, 02:00; then UTC+3);
+    // Haifa (Asia/Jerusalem) moves to UTC+3 on Friday 26 March, 02:00 (tzdata 2025c).
+    const hebron = (startsAt: string, endsAt: string) => ({ startsAt, endsAt, timeZone: 'Asia/Hebron' });
+    const cases = [
+      [hebron('2027-03-19T15:00:00Z', '2027-03-19T16:00:00Z'), 'الجمعة، 19 مارس 2027، 5:00 م–6:00 م (بتوقيت Asia/Jerusalem) · 5:00 م بتوقيت Asia/Hebron'],
+      [hebron('2027-03-26T15:00:00Z', '2027-03-26T16:00:00Z'), 'الجمعة، 26 مارس 2027، 6:00 م–7:00 م (بتوقيت Asia/Jerusalem) · 5:00 م بتوقيت Asia/Hebron'],
+      [hebron('2027-04-02T14:00:00Z', '2027-04-02T15:00:00Z'), 'الجمعة، 2 أبريل 2027، 5:00 م–6:00 م (بتوقيت Asia/Jerusalem) · 5:00 م بتوقيت Asia/Hebron'],
+    ] as const;
+    const plainSpaces = (text: string) => text.replace(/[\u00a0\u202f]/g, ' ');
+    for (const [session, expected] of cases) expect(plainSpaces(describeSessionTime(session, 'Asia/Jerusalem', 'ar'))).toBe(expected);
+    // In Ramallah itself, the same hour both sides of its change.
+    expect(plainSpaces(describeSessionTime(cases[1][0], 'Asia/Hebron', 'ar'))).toBe('الجمعة، 26 مارس 2027، 5:00 م–6:00 م (بتوقيت Asia/Hebron)');
+    expect(plainSpaces(describeSessionTime(cases[2][0], 'Asia/Hebron', 'ar'))).toBe('الجمعة، 2 أبريل 2027، 5:00 م–6:00 م (بتوقيت Asia/Hebron)');
+    // A regional tag keeps its month names (آذار in the Levant) and the Latin digits; the locale translator() gives (ar-PS-u-nu-latn) as well.
+    for (const tag of ['ar-PS', 'ar-PS-u-nu-latn']) {
+      expect(plainSpaces(describeSessionTime(cases[1][0], 'Asia/Hebron', tag))).toBe('الجمعة، 26 آذار 2027، 5:00 م–6:00 م (بتوقيت Asia/Hebron)');
+    }
+  });
+
   it('uses the formats of the member’s region (en-US: 12-hour clock, month first)', () => {
     expect(describeSessionTime(after, 'Asia/Jerusalem', 'en-US')).toMatch(
       /^Sunday, March 21, 2027, 9:00\s?PM–10:00\s?PM \(Asia\/Jerusalem time\) · 3:00\s?PM in America\/New_York$/u,

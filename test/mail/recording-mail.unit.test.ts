@@ -218,7 +218,7 @@ describe('composeRecordingMail: what it says', () => {
       expect(subject).toBe(c.subject);
       expect(unitSpaces(text).split('\n').slice(0, c.lines.length)).toEqual(c.lines);
 
-      expect(html).toContain(`<html lang="${c.language}">`);
+      expect(html).toContain(`<html lang="${c.language}" dir="ltr">`);
       expect(html).toContain(`<title>${c.subject}</title>`);
       expect(html).toContain(c.lines[4].slice(c.lines[4].indexOf(': ') + 2));
       for (const asset of ['recording', 'captions', 'transcript', 'slides'] as const) expect(html).toContain(`<a href="${urlOf('opening', asset)}"`);

@@ -241,7 +241,7 @@ describe('composeReminderMail: before a session', () => {
       expect(lines).toContain('-- ');
       for (const line of body.footer) expect(lines).toContain(line);
 
-      expect(html).toContain(`<html lang="${body.language}">`);
+      expect(html).toContain(`<html lang="${body.language}" dir="ltr">`);
       expect(html).toContain(`<a href="${JOIN_URL}"`);
       expect(html).toContain(`<a href="${UNSUBSCRIBE_URL}" style="color:#6b7280;">${body.unsubscribe}</a>`);
       expect(html).toContain(body.when.slice(body.when.indexOf(': ') + 2));

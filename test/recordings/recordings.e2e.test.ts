@@ -115,6 +115,13 @@ describe('a recording from upload to withdrawal', () => {
     const archive = await api.request('GET', `/series/${seriesId}/recordings`, { token: null });
     expect(archive.body.recordings.map((r: { sessionId: string }) => r.sessionId)).toEqual([sessionId]);
     expect(archive.text).not.toContain('recordings/');
+    // A browser gets the same archive as a page, in its language, and the series page links the files too.
+    const archivePage = await api.request('GET', `/series/${seriesId}/recordings`, { token: null, headers: { accept: 'text/html', 'accept-language': 'es' } });
+    expect(archivePage.headers.get('content-type')).toMatch(/^text\/html/);
+    expect(archivePage.text).toContain(`<a href="${api.url}${link}">Grabación en vídeo</a>`);
+    expect(archivePage.text).toMatch(/\(webinar\.mp4, [\d,.]+\s?kB\)/);
+    const seriesPage = await api.request('GET', `/series/${seriesId}?lang=fr`, { token: null, headers: { accept: 'text/html' } });
+    expect(seriesPage.text).toContain(`<a href="${api.url}${link}">Enregistrement vidéo</a>`);
     const redirect = await fetch(`${api.url}${link}`, { redirect: 'manual' });
     expect(redirect.status).toBe(302);
     expect(redirect.headers.get('location')).toMatch(/X-Amz-Expires=3600/);

@@ -19,6 +19,10 @@ import { NotFoundProblem } from '../problems.js';
 import { readForm } from '../request.js';
 import { EmptyForm, ManageLinkForm, PreferencesForm, SeriesForm, SessionsForm, StopMailForm } from '../member-forms.js';
 import { mount } from '../mount-route.js';
+import { languageLinks } from '../../pages/layout.js';
+import { subscribeLinks } from '../../pages/subscribe-links.js';
+import { pageTranslatorFor, ZONES } from '../page-language.js';
+import type { PageMessageId, PageTranslator } from '../../pages/texts/index.js';
 
 export interface ManageDeps {
   readonly access: MemberAccess;
@@ -34,10 +38,15 @@ export function manageRoutes(deps: ManageDeps) {
   const { access, members } = deps;
   const app = new Hono<{ Variables: { requestId: string } }>();
   const token = (c: Context) => encodeURIComponent(c.req.query('token') ?? '');
+  /** The page's language, kept from page to form to page (`?lang=`). */
+  const lang = (c: Context) => {
+    const chosen = c.req.query('lang');
+    return chosen && /^[a-z]{2}$/.test(chosen) ? `&lang=${chosen}` : '';
+  };
   const back = (c: Context, done: string) => {
     if (wantsJson(c)) return json(c, { status: done });
     c.header('Cache-Control', 'no-store');
-    return c.redirect(`/manage?token=${token(c)}&done=${encodeURIComponent(done)}`, 303);
+    return c.redirect(`/manage?token=${token(c)}&done=${encodeURIComponent(done)}${lang(c)}`, 303);
   };
   const run = (c: Context, memberId: string, command: MemberCommand) => access.run(c, memberId, command);
 
@@ -46,16 +55,17 @@ export function manageRoutes(deps: ManageDeps) {
     const state = await access.state(link.m);
     const active = Object.values(state.registrations).filter((r) => r.status !== 'cancelled');
     const language = state.preferences.language ?? active[0]?.language ?? 'en';
+    const tr = pageTranslatorFor(c, { member: language });
     const timeZone = state.preferences.timeZone ?? active[0]?.timeZone ?? 'UTC';
     const series = await Promise.all(active.map((r) => access.loadSeries(r.seriesId)));
     const registrations: ManagedRegistration[] = active.map((r, i) => {
       const s = series[i]!;
       return {
         seriesId: r.seriesId,
-        series: seriesTitle(s, language),
+        series: seriesTitle(s, tr.language),
         status: r.status === 'confirmed' ? 'confirmed' : 'requested',
         all: r.sessions === 'all' && r.declined.length === 0,
-        sessions: sessionLines(s, 'all', language, timeZone).map((line) => ({ ...line, chosen: covers(r, line.sessionId) })),
+        sessions: sessionLines(s, 'all', tr.language, timeZone).map((line) => ({ ...line, chosen: covers(r, line.sessionId) })),
         mailStopped: state.unsubscribed.all || state.unsubscribed.series.includes(r.seriesId),
       };
     });
@@ -72,14 +82,17 @@ export function manageRoutes(deps: ManageDeps) {
     return page(
       c,
       <ManagePage
+        tr={tr}
+        languageHref={languageLinks(c.req.url)}
+        zones={ZONES}
         registrations={registrations}
         language={language}
         timeZone={timeZone}
         {...(state.preferences.reminderOffsets ? { reminders: state.preferences.reminderOffsets } : {})}
         reminderChoices={choices}
         allMailStopped={state.unsubscribed.all}
-        action={(what) => `/manage/${what}?token=${token(c)}`}
-        {...(done ? { done: doneMessage(done) } : {})}
+        action={(what) => `/manage/${what}?token=${token(c)}&lang=${tr.language}`}
+        {...(done ? { done: doneMessage(tr, done) } : {})}
       />,
     );
   });
@@ -142,12 +155,17 @@ export function manageRoutes(deps: ManageDeps) {
     const link = access.readLink(c, ManageLink, 'ask for a new link at /members/manage-link');
     await readForm(c, EmptyForm);
     const feedUrl = access.links.feed(await members.rotateFeedToken(link.m));
-    const manageUrl = `/manage?token=${token(c)}`;
+    const manageUrl = `/manage?token=${token(c)}${lang(c)}`;
     if (wantsJson(c)) return json(c, { feedUrl }, 201);
-    return page(c, <FeedPage feedUrl={feedUrl} manageUrl={manageUrl} />);
+    const state = await access.state(link.m);
+    const tr = pageTranslatorFor(c, { member: state.preferences.language ?? Object.values(state.registrations)[0]?.language });
+    return page(c, <FeedPage tr={tr} feedUrl={feedUrl} links={subscribeLinks(feedUrl, 'Convene')} manageUrl={manageUrl} />);
   });
 
-  mount(app, 'manageLinkPage', (c) => page(c, <ManageLinkPage action="/members/manage-link" />));
+  mount(app, 'manageLinkPage', (c) => {
+    const tr = pageTranslatorFor(c);
+    return page(c, <ManageLinkPage tr={tr} languageHref={languageLinks(c.req.url)} action={`/members/manage-link?lang=${tr.language}`} />);
+  });
 
   mount(app, 'manageLink', async (c) => {
     const form = await readForm(c, ManageLinkForm);
@@ -156,25 +174,20 @@ export function manageRoutes(deps: ManageDeps) {
     if (memberId) await run(c, memberId, { type: 'RequestManageLink', memberId, requestId: access.newId() });
     else await deps.manageAttempts.note(form.email, access.clock());
     if (wantsJson(c)) return json(c, { status: 'check-your-inbox' }, 202);
-    return page(c, <CheckInboxPage />, 202);
+    return page(c, <CheckInboxPage tr={pageTranslatorFor(c)} />, 202);
   });
 
   return app;
 }
 
-function doneMessage(done: string): string {
-  switch (done) {
-    case 'preferences':
-      return 'Your language, time zone and reminders are saved.';
-    case 'sessions':
-      return 'Your sessions are saved.';
-    case 'left':
-      return 'You left the series.';
-    case 'series-mail-stopped':
-      return 'You get no more mail about that series.';
-    case 'mail-stopped':
-      return 'You get no more mail from Convene.';
-    default:
-      return 'Saved.';
-  }
+const DONE: Readonly<Record<string, PageMessageId>> = {
+  preferences: 'manage.done.preferences',
+  sessions: 'manage.done.sessions',
+  left: 'manage.done.left',
+  'series-mail-stopped': 'manage.done.series-mail-stopped',
+  'mail-stopped': 'manage.done.mail-stopped',
+};
+
+function doneMessage(tr: PageTranslator, done: string): string {
+  return tr.t(DONE[done] ?? 'manage.done.saved');
 }

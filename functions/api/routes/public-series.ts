@@ -1,5 +1,5 @@
 /**
- * Public routes: a series' schedule as JSON and as an iCalendar feed, served from the read
+ * Public routes: a series' schedule as a page (for a browser), as JSON and as an iCalendar feed, served from the read
  * model the projector keeps. No personal data, and no join links: those go to registrants.
  * The organiser is shown by name, and by the public contact address if the organiser set one
  * (`organiser.contactEmail`); the organiser's own address never (the feed's rule is the same:
@@ -17,6 +17,8 @@ import { boundedCache } from '../../bounded-cache.js';
 import { isNotModified, pathId } from '../request.js';
 import { publicFiles, recordingsArchiveUrl } from '../../recordings/links.js';
 import { mount } from '../mount-route.js';
+import { seriesPageRenderer } from '../series-page-view.js';
+import { PAGE_VARY, wantsPage } from '../page-language.js';
 
 const FEED_CACHE_ENTRIES = 200;
 
@@ -87,8 +89,14 @@ export function publicSeriesRoutes(deps: PublicDeps) {
     return isNotModified(c, tag, lastModified);
   };
 
+  const seriesPage = seriesPageRenderer(deps);
+
+  // One URL for people and programs: a browser gets the page, a program JSON (as the
+  // "More information" link of every calendar event and mail opens it).
   mount(app, 'publicSeries', async (c) => {
     const schedule = await load(c.req.param('seriesId'));
+    if (wantsPage(c)) return seriesPage(c, schedule);
+    c.header('Vary', PAGE_VARY);
     const body = publicSchedule(schedule, deps.baseUrl);
     if (notModified(c, `"s${schedule.version}"`, new Date(schedule.updatedAt).toUTCString())) return c.body(null, 304);
     return c.json(body);

@@ -7,6 +7,8 @@
  * `DOWNLOAD_LINK_SECONDS`: 404 before publication (an organiser's token previews), 410 once
  * withdrawn. The bucket itself is private; nothing here ever names a storage key.
  */
+import { recordingsPage } from '../recordings-page-view.js';
+import { PAGE_VARY, wantsPage } from '../page-language.js';
 import { Hono, type Context } from 'hono';
 import type { ConveneEvent } from '../../../events/registry.js';
 import { archivedFiles, type RecordingFile, type SeriesSchedule } from '../../../events/projections/schedule.js';
@@ -194,6 +196,8 @@ export function recordingRoutes(deps: RecordingRouteDeps) {
   // Public: the archive of a series, newest session first.
   mount(app, 'publicRecordings', async (c) => {
     const schedule = await loadSchedule(deps.readModels, c.req.param('seriesId'));
+    if (wantsPage(c)) return recordingsPage(c, schedule, deps.baseUrl);
+    c.header('Vary', PAGE_VARY);
     const tag = `"r${schedule.version}"`;
     c.header('ETag', tag);
     c.header('Cache-Control', 'public, max-age=60');

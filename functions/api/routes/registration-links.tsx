@@ -12,7 +12,10 @@ import { Hono, type Context } from 'hono';
 import { NotFoundError } from '../../../events/shared/errors.js';
 import type { MemberDirectory } from '../../adapters/members/member-directory.js';
 import { ChangeLink, ConfirmLink, UnregisterLink } from '../../links/member-links.js';
-import { ChangedPage, ChangePage, ConfirmedPage, ConfirmPage, DonePage, UnregisterPage } from '../../pages/member-pages.js';
+import { AskPage, ChangedPage, ChangePage, ConfirmedPage, ConfirmPage, DonePage } from '../../pages/member-pages.js';
+import { languageLinks } from '../../pages/layout.js';
+import { subscribeLinks } from '../../pages/subscribe-links.js';
+import { pageTranslatorFor } from '../page-language.js';
 import { json, page, seriesTitle, sessionLines, wantsJson, type MemberAccess } from '../member-access.js';
 import { ApiError } from '../problems.js';
 import { readForm } from '../request.js';
@@ -30,7 +33,8 @@ const gone = (detail: string) => new ApiError(410, 'registration-gone', 'No long
 export function registrationLinkRoutes(deps: RegistrationLinkDeps) {
   const { access, members } = deps;
   const app = new Hono<{ Variables: { requestId: string } }>();
-  const here = (c: Context) => `${new URL(c.req.url).pathname}?token=${encodeURIComponent(c.req.query('token') ?? '')}`;
+  /** This link's address, for its form (in the page's language). */
+  const here = (c: Context, language: string) => `${new URL(c.req.url).pathname}?token=${encodeURIComponent(c.req.query('token') ?? '')}&lang=${language}`;
 
   mount(app, 'confirmPage', async (c) => {
     const link = access.readLink(c, ConfirmLink);
@@ -39,13 +43,13 @@ export function registrationLinkRoutes(deps: RegistrationLinkDeps) {
     if (!registration || registration.registrationId !== link.r || registration.status === 'cancelled') {
       throw gone('This registration was cancelled or replaced: register again.');
     }
-    const language = state.preferences.language ?? registration.language;
-    const title = seriesTitle(series, language);
-    if (registration.status === 'confirmed') return page(c, <ConfirmedPage series={title} manageUrl={access.links.manage(link.m, access.clock())} already />);
+    const tr = pageTranslatorFor(c, { member: state.preferences.language ?? registration.language, series: series.languages });
+    const title = seriesTitle(series, tr.language);
+    if (registration.status === 'confirmed') return page(c, <ConfirmedPage tr={tr} languageHref={languageLinks(c.req.url)} series={title} manageUrl={access.links.manage(link.m, access.clock())} already />);
     const name = (link.q ? await members.requestedName(link.q, link.m) : undefined) ?? member?.name ?? '';
     return page(
       c,
-      <ConfirmPage series={title} action={here(c)} name={name} language={language} timeZone={registration.timeZone} sessions={sessionLines(series, registration.sessions, language, registration.timeZone)} />,
+      <ConfirmPage tr={tr} languageHref={languageLinks(c.req.url)} series={title} action={here(c, tr.language)} name={name} timeZone={registration.timeZone} sessions={sessionLines(series, registration.sessions, tr.language, registration.timeZone)} />,
     );
   });
 
@@ -67,7 +71,9 @@ export function registrationLinkRoutes(deps: RegistrationLinkDeps) {
     if (wantsJson(c)) return json(c, { status: 'confirmed', seriesId: link.s, ...(feedUrl ? { feedUrl } : {}), manageUrl });
     const series = await access.loadSeries(link.s);
     const state = await access.state(link.m);
-    return page(c, <ConfirmedPage series={seriesTitle(series, state.preferences.language ?? state.registrations[link.s]?.language ?? 'en')} manageUrl={manageUrl} {...(feedUrl ? { feedUrl } : {})} />);
+    const tr = pageTranslatorFor(c, { member: state.preferences.language ?? state.registrations[link.s]?.language, series: series.languages });
+    const title = seriesTitle(series, tr.language);
+    return page(c, <ConfirmedPage tr={tr} series={title} manageUrl={manageUrl} {...(feedUrl ? { feed: { url: feedUrl, links: subscribeLinks(feedUrl, title) } } : {})} />);
   });
 
   mount(app, 'changePage', async (c) => {
@@ -78,10 +84,10 @@ export function registrationLinkRoutes(deps: RegistrationLinkDeps) {
     if (!registration || registration.status === 'cancelled' || change?.requestId !== link.q) {
       throw gone('This change was accepted already, replaced by a newer request, or the registration is gone.');
     }
-    const language = state.preferences.language ?? registration.language;
+    const tr = pageTranslatorFor(c, { member: state.preferences.language ?? registration.language, series: series.languages });
     return page(
       c,
-      <ChangePage series={seriesTitle(series, language)} action={here(c)} language={change.language} timeZone={change.timeZone} sessions={change.sessions ? sessionLines(series, change.sessions, language, change.timeZone) : []} />,
+      <ChangePage tr={tr} languageHref={languageLinks(c.req.url)} series={seriesTitle(series, tr.language)} action={here(c, tr.language)} language={change.language} timeZone={change.timeZone} sessions={change.sessions ? sessionLines(series, change.sessions, tr.language, change.timeZone) : []} />,
     );
   });
 
@@ -96,15 +102,20 @@ export function registrationLinkRoutes(deps: RegistrationLinkDeps) {
     }
     const manageUrl = access.links.manage(link.m, access.clock());
     if (wantsJson(c)) return json(c, { status: 'changed', seriesId: link.s, manageUrl });
-    const series = await access.loadSeries(link.s);
-    return page(c, <ChangedPage series={seriesTitle(series, series.languages[0] ?? 'en')} manageUrl={manageUrl} />);
+    const [series, state] = await Promise.all([access.loadSeries(link.s), access.state(link.m)]);
+    const tr = pageTranslatorFor(c, { member: state.preferences.language ?? state.registrations[link.s]?.language, series: series.languages });
+    return page(c, <ChangedPage tr={tr} series={seriesTitle(series, tr.language)} manageUrl={manageUrl} />);
   });
 
   // Opening the link only asks: mail scanners follow links, and must not unregister anyone.
   mount(app, 'unregisterPage', async (c) => {
     const link = access.readLink(c, UnregisterLink, 'use the link in a newer mail, or your page');
-    const series = await access.loadSeries(link.s);
-    return page(c, <UnregisterPage series={seriesTitle(series, series.languages[0] ?? 'en')} action={here(c)} />);
+    const [series, state] = await Promise.all([access.loadSeries(link.s), access.state(link.m)]);
+    const tr = pageTranslatorFor(c, { member: state.preferences.language ?? state.registrations[link.s]?.language, series: series.languages });
+    return page(
+      c,
+      <AskPage tr={tr} languageHref={languageLinks(c.req.url)} title={tr.t('unregister.title')} intro={tr.n('unregister.intro', { series: <strong>{seriesTitle(series, tr.language)}</strong> })} action={here(c, tr.language)} submit={tr.t('unregister.submit')} />,
+    );
   });
 
   // The form above, and RFC 8058 one-click: mail clients POST `List-Unsubscribe=One-Click` here.
@@ -118,8 +129,12 @@ export function registrationLinkRoutes(deps: RegistrationLinkDeps) {
       throw error;
     }
     if (wantsJson(c)) return json(c, { status: 'unregistered', seriesId: link.s });
-    const series = await access.loadSeries(link.s);
-    return page(c, <DonePage title="You left this series" message={`You are no longer registered for “${seriesTitle(series, series.languages[0] ?? 'en')}”, and get no more mail about it.`} manageUrl={access.links.manage(link.m, access.clock())} />);
+    const [series, state] = await Promise.all([access.loadSeries(link.s), access.state(link.m)]);
+    const tr = pageTranslatorFor(c, { member: state.preferences.language ?? state.registrations[link.s]?.language, series: series.languages });
+    return page(
+      c,
+      <DonePage tr={tr} title={tr.t('unregistered.title')} message={tr.n('unregistered.body', { series: seriesTitle(series, tr.language) })} manageUrl={access.links.manage(link.m, access.clock())} />,
+    );
   });
 
   return app;

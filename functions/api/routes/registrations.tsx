@@ -26,12 +26,21 @@ import { getRosterEntries } from '../../read-models/queries.js';
 import { seatsFor } from '../../../events/projections/seats.js';
 import type { OrganiserVariables } from '../auth.js';
 import { NotFoundProblem, UnprocessableError, fieldProblem } from '../problems.js';
-import { readBody } from '../request.js';
+import { readBody, readForm } from '../request.js';
+import { getSchedule } from '../../read-models/queries.js';
+import { seriesPageRenderer } from '../series-page-view.js';
+import { registrationFromForm, RegistrationFormFields } from '../registration-form.js';
+import { pageTranslatorFor, wantsPage } from '../page-language.js';
+import { pickText } from '../../feeds/ical.js';
+import { page } from '../member-access.js';
+import { RegisteredPage } from '../../pages/series-page.js';
 import { cachedSeriesLoader } from './series-stream.js';
 import { mount } from '../mount-route.js';
 
 export interface RegistrationDeps {
   readonly store: EventStore<ConveneEvent>;
+  /** Public base URL of the API, for the series page's links. */
+  readonly baseUrl: string;
   readonly readModels: ReadModelStore;
   readonly members: MemberDirectory;
   /** Where members' own requests wait to be taken (functions/intake/). */
@@ -46,6 +55,9 @@ export const BulkRegisterBody = z.strictObject({
   members: z.array(z.strictObject(RegistrantFields)).min(1).max(500),
   sessions: RequestedSessions.default('all'),
 });
+
+/** The answer to every registration request: the same whoever the address is. */
+const checkYourInbox = (email: string) => ({ status: 'check-your-inbox', detail: `If ${email} can take part, a mail is on its way: open its link to confirm. Nothing changes until you do.` });
 
 type Env = { Variables: OrganiserVariables & { requestId: string } };
 
@@ -90,7 +102,31 @@ export function registrationRoutes(deps: RegistrationDeps) {
       ...(expectedVersion === undefined ? {} : { expectedVersion }),
     });
 
+  const seriesPage = seriesPageRenderer({ ...deps, ...(deps.clock ? { now: deps.clock } : {}) });
+
+  /** The series page's form (a browser, without script): its problems shown on the page again, or the check-your-inbox page. */
+  const registerFromForm = async (c: Context<Env>) => {
+    const fields = await readForm(c, RegistrationFormFields);
+    const seriesId = c.req.param('seriesId') ?? '';
+    const schedule = (await getSchedule(deps.readModels, seriesId))?.doc;
+    if (!schedule) throw new NotFoundProblem(`There is no series ${seriesId}.`);
+    const series = await loadSeries(seriesId);
+    const form = registrationFromForm(fields, (sessions) => sessionProblems(series, sessions).length === 0);
+    if ('problems' in form) {
+      if (wantsPage(c)) return seriesPage(c, schedule, form);
+      throw new UnprocessableError('invalid-form', `The form has problems: ${form.problems.join(', ')}`, form.problems.map((field) => fieldProblem([field], 'is missing or invalid')));
+    }
+    const requestId = newId();
+    await deps.intake.accept({ requestId, seriesId, ...form.registration, requestedAt: clock().toISOString(), correlationId: c.get('requestId') ?? requestId });
+    c.header('Cache-Control', 'no-store');
+    if (!wantsPage(c)) return c.json(checkYourInbox(form.registration.email), 202);
+    const tr = pageTranslatorFor(c, { series: schedule.languages });
+    const title = pickText(schedule.title, tr.language, schedule.languages) ?? seriesId;
+    return page(c, <RegisteredPage tr={tr} email={form.registration.email} title={title} seriesUrl={`/series/${encodeURIComponent(seriesId)}?lang=${tr.language}`} />, 202);
+  };
+
   mount(app, 'register', async (c) => {
+    if (/^application\/x-www-form-urlencoded\s*(?:;|$)/i.test(c.req.header('content-type') ?? '')) return registerFromForm(c);
     const body = await readBody(c, RegisterBody);
     const series = await seriesWithSessions(c.req.param('seriesId'), body.sessions);
     // One write, the same whoever the address is: the request waits in the intake, which finds
@@ -100,7 +136,7 @@ export function registrationRoutes(deps: RegistrationDeps) {
     await deps.intake.accept({ requestId, seriesId: series.seriesId, ...body, requestedAt: clock().toISOString(), correlationId: c.get('requestId') ?? requestId });
     // The same answer whether or not the address was registered before: nothing leaks about who is.
     c.header('Cache-Control', 'no-store');
-    return c.json({ status: 'check-your-inbox', detail: `If ${body.email} can take part, a mail is on its way: open its link to confirm. Nothing changes until you do.` }, 202);
+    return c.json(checkYourInbox(body.email), 202);
   });
 
   mount(app, 'sessionRegistrations', async (c) => {

@@ -5,17 +5,22 @@
  * appends MemberUnsubscribed at once and answers with a confirmation page. The registration
  * stays (the feed keeps working); only mail stops. Doing it twice is harmless.
  */
-import { Hono } from 'hono';
+import { Hono, type Context } from 'hono';
 import { memberDecider, memberStreamId } from '../../../events/member/index.js';
 import type { ConveneEvent } from '../../../events/registry.js';
+import { fold } from '../../../events/shared/decider.js';
 import type { EventStore } from '../../adapters/event-store/event-store.js';
 import type { ReadModelStore } from '../../read-models/read-model-store.js';
 import { handleCommand } from '../../commands/command-handler.js';
 import { memberEvents } from '../../adapters/event-store/category-stores.js';
-import { escapeHtml, htmlDocument } from '../../mail/compose.js';
 import { UnsubscribeLink } from '../../mail/unsubscribe-links.js';
+import { pickText } from '../../feeds/ical.js';
+import { languageLinks } from '../../pages/layout.js';
+import { AskPage, DonePage } from '../../pages/member-pages.js';
 import { getSchedule } from '../../read-models/queries.js';
 import type { TokenSigner } from '../../security/signed-token.js';
+import { page } from '../member-access.js';
+import { pageTranslatorFor } from '../page-language.js';
 import { signedLinkReader } from '../signed-link.js';
 import { mount } from '../mount-route.js';
 
@@ -30,40 +35,45 @@ export function unsubscribeRoutes(deps: UnsubscribeDeps) {
   const app = new Hono<{ Variables: { requestId: string } }>();
   const clock = deps.clock ?? (() => new Date());
   const readLink = signedLinkReader(deps.signer, clock);
-  const seriesTitle = async (seriesId: string | undefined) => {
-    if (seriesId === undefined) return undefined;
-    const schedule = (await getSchedule(deps.readModels, seriesId))?.doc;
-    const title = schedule ? (schedule.title[schedule.languages[0] ?? ''] ?? Object.values(schedule.title)[0]) : undefined;
-    return title ?? seriesId;
+  const members = memberEvents(deps.store);
+  /** The page's translator (the member's language) and the series' title in it. */
+  const wording = async (c: Context, memberId: string, seriesId: string | undefined) => {
+    const [events, schedule] = await Promise.all([members.read(memberStreamId(memberId)), seriesId === undefined ? undefined : getSchedule(deps.readModels, seriesId)]);
+    const state = fold(memberDecider, events);
+    const language = state.preferences.language ?? (seriesId ? state.registrations[seriesId]?.language : undefined) ?? Object.values(state.registrations)[0]?.language;
+    const tr = pageTranslatorFor(c, { member: language, series: schedule?.doc.languages });
+    const title = seriesId === undefined ? undefined : ((schedule ? pickText(schedule.doc.title, tr.language, schedule.doc.languages) : undefined) ?? seriesId);
+    return { tr, title };
   };
-  const page = (title: string, body: string) => htmlDocument('en', title, `<h1 style="font-size:22px;">${escapeHtml(title)}</h1>\n${body}`);
 
   mount(app, 'unsubscribePage', async (c) => {
     const link = readLink(c, UnsubscribeLink, 'use the link in a newer mail');
-    const title = await seriesTitle(link.s);
-    const action = `/mail/unsubscribe?token=${encodeURIComponent(c.req.query('token') ?? '')}`;
-    c.header('Cache-Control', 'no-store');
-    return c.html(
-      page(
-        title === undefined ? 'Stop all mail from Convene?' : 'Stop mail about this series?',
-        `<p>${title === undefined ? 'You will get no more mail from Convene about any series' : `You will get no more mail about “${escapeHtml(title)}”`}: no invitations, updates or reminders. Your registrations and calendar feed stay as they are.</p>
-<form method="post" action="${escapeHtml(action)}"><button type="submit" name="List-Unsubscribe" value="One-Click" style="font-size:16px;padding:8px 16px;">Stop mail</button></form>\n`,
-      ),
+    const { tr, title } = await wording(c, link.m, link.s);
+    const action = `/mail/unsubscribe?token=${encodeURIComponent(c.req.query('token') ?? '')}&lang=${tr.language}`;
+    return page(
+      c,
+      <AskPage
+        tr={tr}
+        languageHref={languageLinks(c.req.url)}
+        title={tr.t(title === undefined ? 'unsubscribe.allTitle' : 'unsubscribe.title')}
+        intro={title === undefined ? tr.t('unsubscribe.allIntro') : tr.n('unsubscribe.intro', { series: <strong>{title}</strong> })}
+        action={action}
+        submit={tr.t('unsubscribe.submit')}
+      />,
     );
   });
 
   mount(app, 'unsubscribe', async (c) => {
     const link = readLink(c, UnsubscribeLink, 'use the link in a newer mail');
     await handleCommand({
-      store: memberEvents(deps.store),
+      store: members,
       decider: memberDecider,
       streamId: memberStreamId(link.m),
       command: { type: 'Unsubscribe', memberId: link.m, ...(link.s ? { seriesId: link.s } : {}), via: 'one-click' },
       context: { actor: { kind: 'member', id: link.m }, correlationId: c.get('requestId') ?? crypto.randomUUID(), now: clock },
     });
-    const title = await seriesTitle(link.s);
-    c.header('Cache-Control', 'no-store');
-    return c.html(page('You are unsubscribed', `<p>You will get no more mail ${title === undefined ? 'from Convene' : `about “${escapeHtml(title)}”`}.</p>\n`));
+    const { tr, title } = await wording(c, link.m, link.s);
+    return page(c, <DonePage tr={tr} title={tr.t('unsubscribed.title')} message={title === undefined ? tr.t('unsubscribed.allBody') : tr.n('unsubscribed.body', { series: title })} />);
   });
 
   return app;

@@ -1,0 +1,22 @@
+/** Which language a page for this request is in, and the lists its forms offer. */
+import type { Context } from 'hono';
+import { choosePageLanguage, pageTranslator, type PageTranslator } from '../pages/texts/index.js';
+
+/**
+ * The visitor's choice (`?lang=`, the switch on every page), else the member's language,
+ * else the browser's Accept-Language, else the series' first language, else English.
+ */
+export function pageTranslatorFor(c: Context, from: { readonly member?: string | undefined; readonly series?: readonly string[] | undefined } = {}): PageTranslator {
+  return pageTranslator(choosePageLanguage({ chosen: c.req.query('lang'), member: from.member, acceptLanguage: c.req.header('accept-language'), series: from.series }));
+}
+
+/** Every IANA zone this runtime knows, for the time-zone fields' suggestions. */
+export const ZONES: readonly string[] = [...Intl.supportedValuesOf('timeZone'), 'UTC'];
+
+/** A browser asked for a page (its Accept names HTML); a program gets JSON. */
+export function wantsPage(c: Context): boolean {
+  return /\btext\/html\b|application\/xhtml\+xml/i.test(c.req.header('accept') ?? '');
+}
+
+/** What a URL that serves people and programs varies by (a shared cache keys on these: infra/stack/edge.ts). */
+export const PAGE_VARY = 'Accept, Accept-Language';
