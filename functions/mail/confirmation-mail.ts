@@ -15,6 +15,7 @@ import { pickText } from '../feeds/ical.js';
 import { htmlMessage, translator, type MessageId, type MessageParams } from './catalogue.js';
 import { composeMime, escapeHtml, htmlDocument, memberMail, singleLine, webUrl, type ComposeOptions, type MailContent, type Mailbox, type MemberMailInput } from './compose.js';
 import { describeSessionTime } from './format-time.js';
+import { htmlUrlLink } from './member-mail-parts.js';
 
 export type { ComposeOptions } from './compose.js';
 
@@ -115,7 +116,7 @@ function confirmationContent(input: ConfirmationMailInput): Content {
 <p>${h(...intro)}</p>
 <p>${h('confirm.ask')}</p>
 <p style="margin:32px 0;text-align:center;"><a href="${escapeHtml(confirmUrl)}" style="display:inline-block;padding:12px 24px;border-radius:6px;background:#1d4ed8;color:#ffffff;font-weight:bold;text-decoration:none;">${h('confirm.button')}</a></p>
-<p style="font-size:14px;color:#4b5563;">${h('confirm.linkIntro')}<br><a href="${escapeHtml(confirmUrl)}" style="color:#1d4ed8;word-break:break-all;">${escapeHtml(confirmUrl)}</a></p>
+<p style="font-size:14px;color:#4b5563;">${h('confirm.linkIntro')}<br>${htmlUrlLink(confirmUrl)}</p>
 <h2 style="font-size:18px;margin:32px 0 8px;">${h('confirm.sessionsHeading')}</h2>
 <p style="font-size:14px;color:#4b5563;">${h('confirm.timesNote', { zone: input.memberTimeZone })}</p>
 ${sessions.length === 0 ? `<p>${h('confirm.noSessions')}</p>` : `<ul style="padding-left:20px;">\n${sessionItems.join('\n')}\n</ul>`}

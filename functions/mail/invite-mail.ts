@@ -25,6 +25,7 @@ import { htmlMessage, type MessageParams } from './catalogue.js';
 import { composeCalendarMime, isSingleAddress, type ItipMethod } from './compose-calendar.js';
 import { escapeHtml, htmlDocument, memberMail, singleLine, webUrl, type ComposeOptions, type MailContent, type MemberMailInput } from './compose.js';
 import { describeSessionTime } from './format-time.js';
+import { htmlUrlLink } from './member-mail-parts.js';
 import { inviteTranslator, type InviteMessageId } from './invite-catalogue.js';
 
 export type { ComposeOptions } from './compose.js';
@@ -115,7 +116,7 @@ function inviteContent(input: InviteMailInput): Content {
   const html = htmlDocument(tr.language, subject, `<p>${h(...greeting)}</p>
 <p>${h(...intro)}</p>
 <p><strong>${h('invite.when')}:</strong> ${escapeHtml(when)}</p>
-${joinUrl ? `<p><strong>${h('invite.join')}:</strong> <a href="${escapeHtml(joinUrl)}" style="color:#1d4ed8;word-break:break-all;">${escapeHtml(joinUrl)}</a></p>\n` : ''}${method === 'REQUEST' ? `<p style="font-size:14px;color:#4b5563;">${h('invite.calendarNote')}</p>\n` : ''}<hr style="border:none;border-top:1px solid #e5e7eb;margin:32px 0 16px;">
+${joinUrl ? `<p><strong>${h('invite.join')}:</strong> ${htmlUrlLink(joinUrl)}</p>\n` : ''}${method === 'REQUEST' ? `<p style="font-size:14px;color:#4b5563;">${h('invite.calendarNote')}</p>\n` : ''}<hr style="border:none;border-top:1px solid #e5e7eb;margin:32px 0 16px;">
 <p style="font-size:13px;color:#6b7280;">${h('invite.replyNote', { organiser })}<br>${h('invite.sentBy', { organiser })}<br><a href="${escapeHtml(manageUrl)}" style="color:#6b7280;">${h('invite.manageLink')}</a><br>${h('invite.unsubscribeIntro')} <a href="${escapeHtml(unsubscribeUrl)}" style="color:#6b7280;">${h('invite.unsubscribeLink')}</a></p>
 `);
 

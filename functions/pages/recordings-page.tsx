@@ -4,8 +4,8 @@
  * files (recording, captions, transcript, slides) by name and size.
  */
 import type { FC } from 'hono/jsx';
-import { andList } from './formats.js';
 import { Layout } from './layout.js';
+import { NameList } from './name-list.js';
 import type { PageLanguage, PageTranslator } from './texts/index.js';
 
 export interface ArchivedRecording {
@@ -43,7 +43,7 @@ export const RecordingsPage: FC<RecordingsPageProps> = ({ tr, languageHref, seri
                 <bdi>{r.when.text}</bdi>
               </time>
             </p>
-            {r.speakers.length > 0 ? <p class="muted">{tr.n('session.speakers', { speakers: andList(tr.locale).format(r.speakers) })}</p> : null}
+            {r.speakers.length > 0 ? <p class="muted">{tr.n('session.speakers', { speakers: <NameList tr={tr} names={r.speakers} /> })}</p> : null}
             <ul>
               {r.files.map((f) => (
                 <li>

@@ -5,7 +5,8 @@
  * subscribe buttons of the public feed; the registration form. Works without script.
  */
 import type { FC } from 'hono/jsx';
-import { andList, languageNames, numberFormat } from './formats.js';
+import { languageNames, numberFormat } from './formats.js';
+import { NameList } from './name-list.js';
 import { Layout } from './layout.js';
 import { LanguageSelect, SubscribeButtons, ZoneField, type SubscribeLinks } from './member-pages.js';
 import type { PageLanguage, PageMessageId, PageTranslator } from './texts/index.js';
@@ -122,7 +123,7 @@ export const SeriesPage: FC<SeriesPageProps> = (p) => {
                   {s.speakers.length > 0 ? (
                     <>
                       {' · '}
-                      {tr.n('session.speakers', { speakers: andList(tr.locale).format(s.speakers) })}
+                      {tr.n('session.speakers', { speakers: <NameList tr={tr} names={s.speakers} /> })}
                     </>
                   ) : null}
                 </p>

@@ -55,6 +55,16 @@ async function open(page: Page, path: string): Promise<number> {
   return res!.status();
 }
 
+/**
+ * With CONVENE_SCREENSHOTS=<folder>, the pages the README shows are saved there as PNG
+ * (`CONVENE_SCREENSHOTS=test/pages/screenshots npx vitest run --config test/vitest.config.ts
+ * test/pages/member-web.e2e.test.ts`); otherwise nothing is written.
+ */
+async function screenshot(page: Page, name: string) {
+  const folder = process.env.CONVENE_SCREENSHOTS;
+  if (folder) await page.screenshot({ path: `${folder}/${name}.png`, fullPage: true });
+}
+
 async function expectAccessible(page: Page) {
   expect(await browser.accessibilityViolations(page)).toEqual([]);
 }
@@ -87,6 +97,7 @@ describe('the series page', () => {
       if (lang === 'en') expect(await page.locator('ol.sessions li', { hasText: 'Seats left: 40' }).count()).toBe(2);
       expect(await page.locator('a[href^="webcal:"]').getAttribute('href')).toBe(`${api.url.replace('http:', 'webcal:')}/feeds/series/${seriesId}.ics`);
       await expectAccessible(page);
+      if (lang === 'en' || lang === 'ar') await screenshot(page, `series-${lang}`);
       await context.close();
     });
   }
@@ -199,6 +210,15 @@ describe('registering with the keyboard alone, without JavaScript', () => {
       expect(await page.locator('html').getAttribute('lang')).toBe(who.lang);
       expect(await page.locator('#timeZone').inputValue()).toBe(who.zone);
       await expectAccessible(page);
+      if (who.lang === 'ar') await screenshot(page, 'manage-ar');
+      // The switch on her page gives it in English, as readable.
+      const english = await context.newPage();
+      await english.goto(new URL((await page.locator('nav.languages a[hreflang="en"]').getAttribute('href'))!, page.url()).href);
+      expect(await english.locator('html').getAttribute('lang')).toBe('en');
+      expect(await english.locator('h1').textContent()).toBe('Your registrations');
+      await expectAccessible(english);
+      if (who.lang === 'ar') await screenshot(english, 'manage-en');
+      await english.close();
 
       // Reminders one day before only, with the keyboard: untick "as each series sets them", tick one day, save.
       await tabTo(page, 'input[name="reminders"][value="default"]');

@@ -64,6 +64,11 @@ describe('the series page, per session', () => {
     expect(html).toMatch(/<html lang="ar" dir="rtl">/);
   });
 
+  it('isolates each speaker’s name in its own direction, joined as the language joins names', () => {
+    expect(render('ar', [session('a', { speakers: ['Amal Haddad', 'Lucía Pérez'] })])).toContain('بمشاركة <bdi><bdi>Amal Haddad</bdi> و<bdi>Lucía Pérez</bdi></bdi>');
+    expect(render('en', [session('a', { speakers: ['Amal Haddad', 'Lucía Pérez', 'Priya Sharma'] })])).toContain('With <bdi><bdi>Amal Haddad</bdi>, <bdi>Lucía Pérez</bdi> and <bdi>Priya Sharma</bdi></bdi>');
+  });
+
   it('offers the public feed four ways', () => {
     const html = render('en', [session('a')]);
     expect(html).toContain('href="webcal://convene.example.org/feeds/series/care.ics"');
