@@ -15,6 +15,8 @@ export type MemberCommand =
       source: 'self-service' | 'organiser' | 'member';
       /** The HTTP request it comes from (self-service requests carry one; defaults to the registration id). */
       requestId?: string;
+      /** Self-service only: the reminder offsets asked for, applied when the member confirms. */
+      reminderOffsets?: readonly string[];
     }
   | { type: 'ConfirmRegistration'; memberId: string; seriesId: string; registrationId: string }
   | { type: 'AcceptRegistrationChange'; memberId: string; seriesId: string; requestId: string }

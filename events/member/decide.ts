@@ -21,13 +21,15 @@ import { covers, isActive, type MemberState, type RegistrationState } from './st
 export function decideMember(command: MemberCommand, state: MemberState): MemberEvent[] {
   switch (command.type) {
     case 'RequestRegistration': {
-      const { type: _t, registrationId, requestId: given, ...request } = command;
+      const { type: _t, registrationId, requestId: given, reminderOffsets, ...request } = command;
       const requestId = given ?? registrationId;
       // The same request taken again (a redelivered intake record): it was decided already.
       if (given !== undefined && state.recentRequests.includes(given)) return [];
       const current = state.registrations[command.seriesId];
       if (!isActive(current)) {
-        const requested = emit(RegistrationRequested, { ...request, registrationId, requestId });
+        // Reminders asked for with a request wait for the owner's confirmation; an organiser's registration takes none.
+        const asked = command.source === 'self-service' && reminderOffsets ? { reminderOffsets: [...reminderOffsets] } : {};
+        const requested = emit(RegistrationRequested, { ...request, registrationId, requestId, ...asked });
         return command.source === 'self-service' ? [requested] : [requested, confirmed(command, registrationId)];
       }
       const added = addedSessions(current, command.sessions);
@@ -70,7 +72,12 @@ export function decideMember(command: MemberCommand, state: MemberState): Member
       if (!current || current.registrationId !== command.registrationId || current.status === 'cancelled') {
         throw new NotFoundError(`no pending registration ${command.registrationId} for series ${command.seriesId}`, 'registrationId');
       }
-      return current.status === 'confirmed' ? [] : [confirmed(command, current.registrationId)];
+      if (current.status === 'confirmed') return [];
+      // Confirming is the member's own act: the reminders their request asked for become theirs.
+      const asked = current.requestedReminders;
+      const mine = state.preferences.reminderOffsets;
+      const changes = asked !== undefined && !(mine !== undefined && mine.length === asked.length && mine.every((o, i) => o === asked[i]));
+      return [confirmed(command, current.registrationId), ...(changes ? [emit(MemberPreferencesChanged, { memberId: command.memberId, reminderOffsets: [...asked] })] : [])];
     }
 
     case 'CancelRegistration': {

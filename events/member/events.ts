@@ -32,6 +32,12 @@ export const RegistrationRequested = defineEvent(
     source: RegistrationSource,
     /** The request (one HTTP request) it came from; absent on events from before requests had ids. */
     requestId: Id.optional(),
+    /**
+     * The reminder offsets the request asked for (the series page's form). A request made with
+     * an address changes nothing its owner decided: they become the member's preference only
+     * when the member confirms (ConfirmRegistration).
+     */
+    reminderOffsets: z.array(ReminderOffset).max(10).optional(),
   }),
 );
 

@@ -13,6 +13,8 @@ export interface RegistrationState {
   readonly source: 'self-service' | 'organiser' | 'member';
   /** A change someone asked for with the member's address, waiting for the member to accept it (the latest). */
   readonly pendingChange?: PendingChange;
+  /** The reminder offsets the request asked for, until the member confirms (then they are the member's preference). */
+  readonly requestedReminders?: readonly string[];
 }
 
 export interface PendingChange {
@@ -83,16 +85,16 @@ function evolveRegistrations(state: MemberState, event: MemberEvent): MemberStat
 
   switch (event.type) {
     case 'RegistrationRequested': {
-      const { seriesId, registrationId, sessions, language, timeZone, source } = event.data;
+      const { seriesId, registrationId, sessions, language, timeZone, source, reminderOffsets } = event.data;
       const current = state.registrations[seriesId];
       const continuing = isActive(current) && current.registrationId === registrationId;
       const next: RegistrationState = !continuing
-        ? { registrationId, seriesId, status: 'requested', sessions, declined: [], language, timeZone, source }
+        ? { registrationId, seriesId, status: 'requested', sessions, declined: [], language, timeZone, source, ...(reminderOffsets ? { requestedReminders: reminderOffsets } : {}) }
         : { ...current, language, timeZone, ...withSessions(current, sessions) };
       return { ...state, memberId, registrations: { ...state.registrations, [seriesId]: next } };
     }
     case 'RegistrationConfirmed':
-      return withRegistration(event.data.seriesId, (r) => ({ ...r, status: 'confirmed' }));
+      return withRegistration(event.data.seriesId, ({ requestedReminders: _applied, ...r }) => ({ ...r, status: 'confirmed' }));
     case 'RegistrationRequestRepeated':
     case 'ManageLinkRequested':
       return { ...state, memberId };

@@ -13,6 +13,9 @@ export function pageTranslatorFor(c: Context, from: { readonly member?: string |
 /** Every IANA zone this runtime knows, for the time-zone fields' suggestions. */
 export const ZONES: readonly string[] = [...Intl.supportedValuesOf('timeZone'), 'UTC'];
 
+/** Reminder offsets a member may pick beside their series' own (a week, a day, an hour, a quarter of an hour before). */
+export const COMMON_OFFSETS: readonly string[] = ['P7D', 'P1D', 'PT1H', 'PT15M'];
+
 /** A browser asked for a page (its Accept names HTML); a program gets JSON. */
 export function wantsPage(c: Context): boolean {
   return /\btext\/html\b|application\/xhtml\+xml/i.test(c.req.header('accept') ?? '');

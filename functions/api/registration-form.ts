@@ -6,6 +6,7 @@
  */
 // A namespace import: esbuild then keeps only the parts of zod in use (not its 64 locales).
 import * as z from 'zod';
+import { ReminderOffset } from '../../events/shared/values.js';
 import { RegistrantFields } from '../adapters/intake/registration-intake.js';
 import type { RegistrationFormState, RegistrationProblem } from '../pages/series-page.js';
 
@@ -19,6 +20,8 @@ export const RegistrationFormFields = z.object({
   language: text.optional(),
   timeZone: text.optional(),
   sessions: list.optional(),
+  /** The ticked offsets, after an empty value the form always sends (so that none ticked means no reminders). */
+  reminders: list.optional(),
   consent: text.optional(),
 });
 
@@ -28,6 +31,8 @@ export interface FormRegistration {
   readonly language: string;
   readonly timeZone: string;
   readonly sessions: 'all' | string[];
+  /** Present when the visitor chose other reminders than the series' own. */
+  readonly reminderOffsets?: string[];
 }
 
 /**
@@ -37,6 +42,7 @@ export interface FormRegistration {
 export function registrationFromForm(
   fields: z.output<typeof RegistrationFormFields>,
   sessionsExist: (sessions: readonly string[]) => boolean,
+  seriesReminders: readonly string[],
 ): { registration: FormRegistration } | RegistrationFormState {
   const values = {
     name: (fields.name ?? '').trim(),
@@ -44,6 +50,7 @@ export function registrationFromForm(
     language: (fields.language ?? '').trim(),
     timeZone: (fields.timeZone ?? '').trim(),
     sessions: fields.sessions ?? [],
+    reminders: fields.reminders === undefined ? [...seriesReminders] : fields.reminders.filter((r) => r !== ''),
     consent: fields.consent === 'yes',
   };
   const problems: RegistrationProblem[] = [];
@@ -57,7 +64,12 @@ export function registrationFromForm(
   if (!timeZone.success) problems.push('timeZone');
   const sessions: 'all' | string[] = values.sessions.includes('all') ? 'all' : [...new Set(values.sessions)];
   if (sessions !== 'all' && (sessions.length === 0 || !sessionsExist(sessions))) problems.push('sessions');
+  const reminders = z.array(ReminderOffset).max(10).safeParse([...new Set(values.reminders)]);
+  if (!reminders.success) problems.push('reminders');
   if (!values.consent) problems.push('consent');
-  if (problems.length > 0 || !name.success || !email.success || !language.success || !timeZone.success) return { values, problems };
-  return { registration: { name: name.data, email: email.data, language: language.data, timeZone: timeZone.data, sessions } };
+  if (problems.length > 0 || !name.success || !email.success || !language.success || !timeZone.success || !reminders.success) return { values, problems };
+  const asSeries = reminders.data.length === seriesReminders.length && seriesReminders.every((o) => reminders.data.includes(o));
+  return {
+    registration: { name: name.data, email: email.data, language: language.data, timeZone: timeZone.data, sessions, ...(asSeries ? {} : { reminderOffsets: reminders.data }) },
+  };
 }

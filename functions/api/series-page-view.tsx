@@ -16,7 +16,7 @@ import { languageLinks, pageHtml } from '../pages/layout.js';
 import { sessionTime, windowDay } from '../pages/page-times.js';
 import { SeriesPage, type RegistrationFormState } from '../pages/series-page.js';
 import { subscribeLinks } from '../pages/subscribe-links.js';
-import { PAGE_VARY, pageTranslatorFor, ZONES } from './page-language.js';
+import { COMMON_OFFSETS, PAGE_VARY, pageTranslatorFor, ZONES } from './page-language.js';
 
 export interface SeriesPageDeps {
   readonly readModels: ReadModelStore;
@@ -80,7 +80,8 @@ export function seriesPageRenderer(deps: SeriesPageDeps & { readonly now?: () =>
         recordingsUrl={recordingsArchiveUrl(deps.baseUrl, schedule.seriesId)}
         action={`/series/${encodeURIComponent(schedule.seriesId)}/registrations?lang=${tr.language}`}
         zones={ZONES}
-        form={form ?? { values: { name: '', email: '', language: tr.language, timeZone: '', sessions: ['all'], consent: false }, problems: [] }}
+        reminderChoices={[...new Set([...schedule.reminderOffsets, ...COMMON_OFFSETS])]}
+        form={form ?? { values: { name: '', email: '', language: tr.language, timeZone: '', sessions: ['all'], reminders: schedule.reminderOffsets, consent: false }, problems: [] }}
       />
     );
     c.header('Vary', PAGE_VARY);

@@ -25,12 +25,12 @@ export async function takeRegistrationRequest(deps: IntakeDeps, request: Registr
   const requestedAt = new Date(request.requestedAt);
   const { memberId, created } = await deps.members.claimOrCreate(request.email, requestedAt);
   await deps.members.noteRequestedName(request.requestId, memberId, request.name, requestedAt);
-  const { requestId, seriesId, sessions, language, timeZone } = request;
+  const { requestId, seriesId, sessions, language, timeZone, reminderOffsets } = request;
   const result = await handleCommand({
     store: deps.store,
     decider: memberDecider,
     streamId: memberStreamId(memberId),
-    command: { type: 'RequestRegistration', memberId, seriesId, registrationId: (deps.newId ?? (() => crypto.randomUUID()))(), requestId, sessions, language, timeZone, source: 'self-service' },
+    command: { type: 'RequestRegistration', memberId, seriesId, registrationId: (deps.newId ?? (() => crypto.randomUUID()))(), requestId, sessions, language, timeZone, source: 'self-service', ...(reminderOffsets ? { reminderOffsets } : {}) },
     // Decided and recorded as of the request (the API's clock when it answered).
     context: { actor: { kind: 'member', id: memberId }, correlationId: request.correlationId, causationId: requestId, now: () => requestedAt },
     ...(created ? { expectedVersion: 'no-stream' as const } : {}),

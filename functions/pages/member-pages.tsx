@@ -40,12 +40,19 @@ const ManageLinkParagraph: FC<{ tr: PageTranslator; manageUrl: string; intro: Ch
   </p>
 );
 
-export const ConfirmPage: FC<PageFrame & { series: string; action: string; name: string; timeZone: string; sessions: readonly SessionLine[] }> = (p) => (
+export const ConfirmPage: FC<PageFrame & { series: string; action: string; name: string; timeZone: string; sessions: readonly SessionLine[]; reminders?: readonly string[] | undefined }> = (p) => (
   <Layout title={p.tr.t('confirm.title')} tr={p.tr} languageHref={p.languageHref}>
     <p>{p.tr.n('confirm.intro', { series: <strong>{p.series}</strong> })}</p>
     <h2>{p.tr.t('series.sessions')}</h2>
     <p class="muted">{p.tr.n('confirm.timesNote', { zone: p.timeZone })}</p>
     <Sessions tr={p.tr} sessions={p.sessions} />
+    {p.reminders ? (
+      <p>
+        {p.tr.n('confirm.reminders', {
+          reminders: p.reminders.length === 0 ? p.tr.t('confirm.noReminders') : new Intl.ListFormat(p.tr.locale, { type: 'conjunction' }).format(p.reminders.map((o) => offsetLabel(p.tr, o))),
+        })}
+      </p>
+    ) : null}
     <form method="post" action={p.action}>
       <label for="name">{p.tr.t('confirm.name')}</label>
       <input type="text" id="name" name="name" value={p.name} maxlength={200} autocomplete="name" dir="auto" />

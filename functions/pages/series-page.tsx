@@ -8,7 +8,7 @@ import type { FC } from 'hono/jsx';
 import { languageNames, numberFormat } from './formats.js';
 import { NameList } from './name-list.js';
 import { Layout } from './layout.js';
-import { LanguageSelect, SubscribeButtons, ZoneField, type SubscribeLinks } from './member-pages.js';
+import { LanguageSelect, offsetLabel, SubscribeButtons, ZoneField, type SubscribeLinks } from './member-pages.js';
 import type { PageLanguage, PageMessageId, PageTranslator } from './texts/index.js';
 
 export interface SeriesPageSession {
@@ -26,11 +26,11 @@ export interface SeriesPageSession {
 
 /** What the form was sent with, and what was wrong with it (a 422 shows the form again). */
 export interface RegistrationFormState {
-  readonly values: { readonly name: string; readonly email: string; readonly language: string; readonly timeZone: string; readonly sessions: readonly string[]; readonly consent: boolean };
+  readonly values: { readonly name: string; readonly email: string; readonly language: string; readonly timeZone: string; readonly sessions: readonly string[]; readonly reminders: readonly string[]; readonly consent: boolean };
   readonly problems: readonly RegistrationProblem[];
 }
 
-export type RegistrationProblem = 'email' | 'name' | 'language' | 'timeZone' | 'sessions' | 'consent';
+export type RegistrationProblem = 'email' | 'name' | 'language' | 'timeZone' | 'sessions' | 'reminders' | 'consent';
 
 export interface SeriesPageProps {
   readonly tr: PageTranslator;
@@ -47,6 +47,8 @@ export interface SeriesPageProps {
   readonly recordingsUrl: string;
   readonly action: string;
   readonly zones: readonly string[];
+  /** The reminder offsets offered (the series' own first). */
+  readonly reminderChoices: readonly string[];
   readonly form: RegistrationFormState;
 }
 
@@ -56,6 +58,7 @@ const PROBLEM_TEXT: Readonly<Record<RegistrationProblem, PageMessageId>> = {
   language: 'register.problem.language',
   timeZone: 'register.problem.timeZone',
   sessions: 'register.problem.sessions',
+  reminders: 'register.problem.reminders',
   consent: 'register.problem.consent',
 };
 
@@ -66,6 +69,7 @@ const FIELD_ID: Readonly<Record<RegistrationProblem, string>> = {
   language: 'language',
   timeZone: 'timeZone',
   sessions: 'session-all',
+  reminders: 'reminders-first',
   consent: 'consent',
 };
 
@@ -194,6 +198,16 @@ export const SeriesPage: FC<SeriesPageProps> = (p) => {
               <span>
                 <bdi>{s.title}</bdi> <span class="muted">{s.when.text}</span>
               </span>
+            </label>
+          ))}
+        </fieldset>
+        <fieldset aria-describedby={has('reminders') ? 'reminders-error' : undefined}>
+          <legend>{tr.t('manage.reminders')}</legend>
+          {error('reminders')}
+          <input type="hidden" name="reminders" value="" />
+          {p.reminderChoices.map((offset, i) => (
+            <label class="choice">
+              <input type="checkbox" name="reminders" value={offset} id={i === 0 ? 'reminders-first' : undefined} checked={form.values.reminders.includes(offset)} /> {offsetLabel(tr, offset)}
             </label>
           ))}
         </fieldset>

@@ -22,6 +22,27 @@ const requested: MemberEvent = {
 };
 const confirmed: MemberEvent = { type: 'RegistrationConfirmed', data: { ...member, registrationId: 'r1' } };
 
+describe('reminders asked for with a request', () => {
+  const withReminders = (reminderOffsets: string[]): MemberEvent => ({ type: 'RegistrationRequested', data: { ...(requested as Extract<MemberEvent, { type: 'RegistrationRequested' }>).data, reminderOffsets } });
+  const askedFor = withReminders(['P1D', 'PT15M']);
+  const preferred = (reminderOffsets: string[]): MemberEvent => ({ type: 'MemberPreferencesChanged', data: { memberId: 'm1', reminderOffsets } });
+
+  it('travel with a self-service request, and are left out of an organiser’s registration', () => {
+    spec().when(request({ reminderOffsets: ['P1D', 'PT15M'] })).then([askedFor]);
+    expect(spec().when(request({ source: 'organiser', reminderOffsets: ['PT15M'] })).events().some((e) => JSON.stringify(e.data).includes('PT15M'))).toBe(false);
+  });
+
+  it('become the member’s preference only when the member confirms', () => {
+    spec([askedFor]).when({ type: 'ConfirmRegistration', ...member, registrationId: 'r1' }).then([confirmed, preferred(['P1D', 'PT15M'])]);
+    // Already the member's: confirming changes nothing more.
+    spec([preferred(['P1D', 'PT15M']), askedFor]).when({ type: 'ConfirmRegistration', ...member, registrationId: 'r1' }).then([confirmed]);
+    // None at all is a choice too.
+    spec([withReminders([])]).when({ type: 'ConfirmRegistration', ...member, registrationId: 'r1' }).then([confirmed, preferred([])]);
+    // A request without reminders leaves the member's preference alone.
+    spec([preferred(['PT1H']), requested]).when({ type: 'ConfirmRegistration', ...member, registrationId: 'r1' }).then([confirmed]);
+  });
+});
+
 describe('registering', () => {
   it('a self-service registration waits for confirmation (double opt-in)', () => {
     spec().when(request()).then([requested]);

@@ -151,8 +151,8 @@ describe('the series page', () => {
 
 describe('registering with the keyboard alone, without JavaScript', () => {
   for (const who of [
-    { city: 'Ramallah', lang: 'ar', zone: 'Asia/Hebron', email: 'salma@example.ps', name: 'سلمى خليل', inbox: 'تفقّد بريدك الوارد', confirmed: 'تم تسجيلك' },
-    { city: 'Quito', lang: 'es', zone: 'America/Guayaquil', email: 'lucia@example.ec', name: 'Lucía Pérez', inbox: 'Revise su correo', confirmed: 'Ya está inscrito' },
+    { city: 'Ramallah', lang: 'ar', zone: 'Asia/Hebron', email: 'salma@example.ps', name: 'سلمى خليل', inbox: 'تفقّد بريدك الوارد', confirmed: 'تم تسجيلك', reminder: '15 دقيقة قبل الجلسة' },
+    { city: 'Quito', lang: 'es', zone: 'America/Guayaquil', email: 'lucia@example.ec', name: 'Lucía Pérez', inbox: 'Revise su correo', confirmed: 'Ya está inscrito', reminder: '15 minutos antes' },
   ]) {
     it(`from ${who.city}: the form, check your inbox, confirm, the confirmed page with the calendar links, the manage page`, async () => {
       const context = await browser.context({ extraHTTPHeaders: { 'accept-language': who.lang } });
@@ -167,6 +167,10 @@ describe('registering with the keyboard alone, without JavaScript', () => {
       expect(await page.locator('#language').inputValue()).toBe(who.lang);
       await tabTo(page, '#timeZone');
       await page.keyboard.type(who.zone);
+      // The series' reminders (a day and an hour before) come ticked; she adds a quarter of an hour before.
+      expect(await page.locator('input[name="reminders"][value="P1D"]').isChecked()).toBe(true);
+      await tabTo(page, 'input[name="reminders"][value="PT15M"]');
+      await page.keyboard.press('Space');
       await tabTo(page, '#consent');
       expect(await focusIsVisible(page)).toBe(true);
       await page.keyboard.press('Space');
@@ -192,10 +196,14 @@ describe('registering with the keyboard alone, without JavaScript', () => {
       expect(await open(page, pathOf(confirmLink))).toBe(200);
       expect(await page.locator('html').getAttribute('lang')).toBe(who.lang);
       expect(await page.locator('#name').inputValue()).toBe(who.name);
+      // What she confirms includes the reminders she chose; nothing is hers until she does.
+      expect(await page.locator('main').textContent()).toContain(who.reminder);
+      expect(fold(memberDecider, (await api.store.read(memberStreamId(memberId))) as RecordedEvent<MemberEvent>[]).preferences.reminderOffsets).toBeUndefined();
       await expectAccessible(page);
       await tabTo(page, 'button[type="submit"]');
       await Promise.all([page.waitForNavigation(), page.keyboard.press('Enter')]);
       expect(await page.locator('h1').textContent()).toBe(who.confirmed);
+      expect(fold(memberDecider, (await api.store.read(memberStreamId(memberId))) as RecordedEvent<MemberEvent>[]).preferences.reminderOffsets).toEqual(['P1D', 'PT1H', 'PT15M']);
       const feed = await page.locator('p.link a').getAttribute('href');
       expect(feed).toMatch(/\/feeds\/members\/[\w-]{32}\.ics$/);
       expect(await page.locator('a[href^="webcal:"]').getAttribute('href')).toBe(feed!.replace('http:', 'webcal:'));
@@ -220,11 +228,12 @@ describe('registering with the keyboard alone, without JavaScript', () => {
       if (who.lang === 'ar') await screenshot(english, 'manage-en');
       await english.close();
 
-      // Reminders one day before only, with the keyboard: untick "as each series sets them", tick one day, save.
-      await tabTo(page, 'input[name="reminders"][value="default"]');
-      await page.keyboard.press('Space');
-      await tabTo(page, 'input[name="reminders"][value="P1D"]');
-      await page.keyboard.press('Space');
+      // Reminders one day before only, with the keyboard: each box to its state, then save.
+      for (const [value, wanted] of [['default', false], ['P1D', true], ['PT1H', false], ['P7D', false], ['PT15M', false]] as const) {
+        const box = `input[name="reminders"][value="${value}"]`;
+        await tabTo(page, box);
+        if ((await page.locator(box).isChecked()) !== wanted) await page.keyboard.press('Space');
+      }
       await tabTo(page, 'form[action^="/manage/preferences"] button[type="submit"]');
       await Promise.all([page.waitForNavigation(), page.keyboard.press('Enter')]);
       expect(await page.locator('p.notice').textContent()).toBe(who.lang === 'ar' ? 'تم حفظ لغتك ومنطقتك الزمنية وتذكيراتك.' : 'Se guardaron su idioma, su zona horaria y sus recordatorios.');

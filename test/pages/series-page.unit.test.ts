@@ -35,7 +35,8 @@ function render(language: 'en' | 'es' | 'fr' | 'ar', sessions: SeriesPageProps['
     recordingsUrl: 'https://convene.example.org/series/care/recordings',
     action: '/series/care/registrations?lang=en',
     zones: ['America/New_York', 'UTC'],
-    form: { values: { name: '', email: '', language, timeZone: '', sessions: ['all'], consent: false }, problems: [] },
+    reminderChoices: ['P1D', 'PT1H', 'P7D'],
+    form: { values: { name: '', email: '', language, timeZone: '', sessions: ['all'], reminders: ['P1D', 'PT1H'], consent: false }, problems: [] },
   };
   return pageHtml(jsx(SeriesPage, props));
 }

@@ -8,7 +8,7 @@
 import { DeleteCommand, GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
 import { INTAKE_EXPIRES_AT, INTAKE_PK } from '../../tables.js';
-import { Email, Id, LanguageTag, SingleLine, TimeZone, UtcInstant } from '../../../events/shared/values.js';
+import { Email, Id, LanguageTag, ReminderOffset, SingleLine, TimeZone, UtcInstant } from '../../../events/shared/values.js';
 
 /** Which sessions a registration is for: all of the series', or a list. */
 export const RequestedSessions = z.union([z.literal('all'), z.array(Id).min(1).max(500)]);
@@ -21,6 +21,8 @@ export const RegistrationRequest = z.strictObject({
   seriesId: Id,
   ...RegistrantFields,
   sessions: RequestedSessions,
+  /** Reminder offsets asked for: the member's once they confirm (events/member/decide.ts). */
+  reminderOffsets: z.array(ReminderOffset).max(10).optional(),
   requestedAt: UtcInstant,
   /** The HTTP request it came with, to follow it through the logs. */
   correlationId: z.string().max(200),

@@ -21,7 +21,7 @@ import { EmptyForm, ManageLinkForm, PreferencesForm, SeriesForm, SessionsForm, S
 import { mount } from '../mount-route.js';
 import { languageLinks } from '../../pages/layout.js';
 import { subscribeLinks } from '../../pages/subscribe-links.js';
-import { pageTranslatorFor, ZONES } from '../page-language.js';
+import { COMMON_OFFSETS, pageTranslatorFor, ZONES } from '../page-language.js';
 import type { PageMessageId, PageTranslator } from '../../pages/texts/index.js';
 
 export interface ManageDeps {
@@ -31,8 +31,6 @@ export interface ManageDeps {
   readonly manageAttempts: ManageAttempts;
 }
 
-/** Offsets a member may pick beside their series' own. */
-const COMMON_OFFSETS = ['P7D', 'P1D', 'PT1H', 'PT15M'];
 
 export function manageRoutes(deps: ManageDeps) {
   const { access, members } = deps;

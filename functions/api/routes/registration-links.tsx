@@ -49,7 +49,7 @@ export function registrationLinkRoutes(deps: RegistrationLinkDeps) {
     const name = (link.q ? await members.requestedName(link.q, link.m) : undefined) ?? member?.name ?? '';
     return page(
       c,
-      <ConfirmPage tr={tr} languageHref={languageLinks(c.req.url)} series={title} action={here(c, tr.language)} name={name} timeZone={registration.timeZone} sessions={sessionLines(series, registration.sessions, tr.language, registration.timeZone)} />,
+      <ConfirmPage tr={tr} languageHref={languageLinks(c.req.url)} series={title} action={here(c, tr.language)} name={name} timeZone={registration.timeZone} sessions={sessionLines(series, registration.sessions, tr.language, registration.timeZone)} reminders={registration.requestedReminders} />,
     );
   });
 

@@ -13,6 +13,7 @@ import { Hono, type Context } from 'hono';
 // A namespace import: esbuild then keeps only the parts of zod in use (not its 64 locales).
 import * as z from 'zod';
 import { memberDecider, memberStreamId, type MemberCommand } from '../../../events/member/index.js';
+import { ReminderOffset } from '../../../events/shared/values.js';
 import type { ConveneEvent } from '../../../events/registry.js';
 import type { Actor } from '../../../events/shared/event.js';
 import type { ActiveSeries } from '../../../events/series/index.js';
@@ -49,7 +50,11 @@ export interface RegistrationDeps {
   readonly newId?: () => string;
 }
 
-export const RegisterBody = z.strictObject({ ...RegistrantFields, sessions: RequestedSessions.default('all') });
+export const RegisterBody = z.strictObject({
+  ...RegistrantFields,
+  sessions: RequestedSessions.default('all'),
+  reminderOffsets: z.array(ReminderOffset).max(10).optional().describe("The reminders wanted before each session (P1D, PT1H...; [] for none); absent: the series' own. The member's once they confirm"),
+});
 
 export const BulkRegisterBody = z.strictObject({
   members: z.array(z.strictObject(RegistrantFields)).min(1).max(500),
@@ -111,7 +116,7 @@ export function registrationRoutes(deps: RegistrationDeps) {
     const schedule = (await getSchedule(deps.readModels, seriesId))?.doc;
     if (!schedule) throw new NotFoundProblem(`There is no series ${seriesId}.`);
     const series = await loadSeries(seriesId);
-    const form = registrationFromForm(fields, (sessions) => sessionProblems(series, sessions).length === 0);
+    const form = registrationFromForm(fields, (sessions) => sessionProblems(series, sessions).length === 0, series.reminderOffsets);
     if ('problems' in form) {
       if (wantsPage(c)) return seriesPage(c, schedule, form);
       throw new UnprocessableError('invalid-form', `The form has problems: ${form.problems.join(', ')}`, form.problems.map((field) => fieldProblem([field], 'is missing or invalid')));
