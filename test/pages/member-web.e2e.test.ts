@@ -15,13 +15,20 @@ import { useTestApi } from '../support/api.js';
 import { focusIsVisible, tabTo, useBrowser } from '../support/browser.js';
 import { testDispatcher } from '../support/dispatcher.js';
 import { linkIn, mailTo } from '../support/mailbox.js';
-import { pathOf } from '../support/members.js';
+import { pathOf, register, registerAndConfirm } from '../support/members.js';
+import { memberLinks } from '../../functions/links/member-links.js';
 import { organiser } from '../support/seed-requests.js';
 
 const api = useTestApi();
 const browser = useBrowser();
 let seriesId = '';
 const ARABIC_TITLE = 'الجلسة 6# حول اقتصاد الرعاية';
+/**
+ * A journey's time budget: about ten pages, each checked by axe (a second or two each, more on
+ * a machine running the rest of the suite). Not a wait for anything: every step awaits its
+ * own navigation.
+ */
+const JOURNEY_MS = 120_000;
 
 beforeAll(async () => {
   seriesId = (
@@ -154,7 +161,7 @@ describe('registering with the keyboard alone, without JavaScript', () => {
     { city: 'Ramallah', lang: 'ar', zone: 'Asia/Hebron', email: 'salma@example.ps', name: 'سلمى خليل', inbox: 'تفقّد بريدك الوارد', confirmed: 'تم تسجيلك', reminder: '15 دقيقة قبل الجلسة' },
     { city: 'Quito', lang: 'es', zone: 'America/Guayaquil', email: 'lucia@example.ec', name: 'Lucía Pérez', inbox: 'Revise su correo', confirmed: 'Ya está inscrito', reminder: '15 minutos antes' },
   ]) {
-    it(`from ${who.city}: the form, check your inbox, confirm, the confirmed page with the calendar links, the manage page`, async () => {
+    it(`from ${who.city}: the form, check your inbox, confirm, the confirmed page with the calendar links, the manage page`, { timeout: JOURNEY_MS }, async () => {
       const context = await browser.context({ extraHTTPHeaders: { 'accept-language': who.lang } });
       const page = await context.newPage();
       expect(await open(page, `/series/${seriesId}`)).toBe(200);
@@ -276,6 +283,68 @@ describe('registering with the keyboard alone, without JavaScript', () => {
     await context.close();
     await api.takeRequests();
     expect(await api.eventCount()).toBe(events);
+  });
+});
+
+describe('every page a member’s links open, in every language', () => {
+  let memberId = '';
+  let asks: Record<string, string> = {};
+  beforeAll(async () => {
+    const email = 'every-page@example.org';
+    memberId = (await registerAndConfirm(api, seriesId, { email, name: 'Nadia Saleh', language: 'fr', timeZone: 'Europe/Paris' })).memberId;
+    // A change someone asked for with her address, waiting for her.
+    await register(api, seriesId, { email, name: 'Nadia Saleh', language: 'es', timeZone: 'Europe/Paris' });
+    const registration = fold(memberDecider, (await api.store.read(memberStreamId(memberId))) as RecordedEvent<MemberEvent>[]).registrations[seriesId]!;
+    const links = memberLinks(api.signer, api.url);
+    const now = new Date();
+    asks = {
+      confirm: links.confirm({ memberId, seriesId, registrationId: registration.registrationId }, now),
+      change: links.change({ memberId, seriesId, requestId: registration.pendingChange!.requestId }, now),
+      unregister: links.unregister({ memberId, seriesId, registrationId: registration.registrationId }, now),
+      unsubscribe: links.unsubscribe({ memberId, seriesId }, now),
+      unsubscribeAll: links.unsubscribe({ memberId }, now),
+      manage: links.manage(memberId, now),
+      manageLink: `${api.url}/members/manage-link?`,
+      recordings: `${api.url}/series/${seriesId}/recordings?`,
+    };
+  });
+
+  const languages = [['en', 'ltr'], ['es', 'ltr'], ['fr', 'ltr'], ['ar', 'rtl']] as const;
+  /** The page now open is in `lang`, in its direction, with no accessibility violation. */
+  const expectPage = async (page: Page, lang: string, dir: string, what: string, status: number) => {
+    expect(status, `${what} in ${lang}`).toBeLessThan(500);
+    expect(await page.locator('html').getAttribute('lang'), `${what} in ${lang}`).toBe(lang);
+    expect(await page.locator('html').getAttribute('dir'), `${what} in ${lang}`).toBe(dir);
+    expect(await browser.accessibilityViolations(page), `${what} in ${lang}`).toEqual([]);
+  };
+
+  it.each(languages)('%s: the pages each link opens (confirm, change, unregister, unsubscribe, her page, the link form, recordings)', { timeout: JOURNEY_MS }, async (lang, dir) => {
+    const context = await browser.context();
+    const page = await context.newPage();
+    for (const [what, url] of Object.entries(asks)) {
+      const status = await open(page, `${pathOf(url)}${url.endsWith('?') ? '' : '&'}lang=${lang}`);
+      expect(status, `${what} in ${lang}`).toBe(200);
+      await expectPage(page, lang, dir, what, status);
+    }
+    await context.close();
+  });
+
+  it.each(languages)('%s: the answers of the forms that can be sent again, and the error pages', { timeout: JOURNEY_MS }, async (lang, dir) => {
+    const context = await browser.context();
+    const page = await context.newPage();
+    await open(page, `${pathOf(asks.unsubscribe!)}&lang=${lang}`);
+    const [stopped] = await Promise.all([page.waitForNavigation(), page.locator('form button[type="submit"]').click()]);
+    await expectPage(page, lang, dir, 'unsubscribed', stopped!.status());
+    await open(page, `${pathOf(asks.manage!)}&lang=${lang}`);
+    const [feed] = await Promise.all([page.waitForNavigation(), page.locator('form[action^="/manage/feed"] button').click()]);
+    expect(await page.locator('a[href^="webcal:"]').count()).toBe(1);
+    await expectPage(page, lang, dir, 'new calendar link', feed!.status());
+    await expectPage(page, lang, dir, '404', await open(page, `/series/no-such-series?lang=${lang}`));
+    const expired = api.signer.sign({ a: 'manage', m: memberId }, new Date(Date.now() - 60_000));
+    const gone = await open(page, `/manage?token=${expired}&lang=${lang}`);
+    expect(gone).toBeGreaterThanOrEqual(400);
+    await expectPage(page, lang, dir, 'expired link', gone);
+    await context.close();
   });
 });
 

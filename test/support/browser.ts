@@ -33,26 +33,29 @@ export interface TestBrowser {
 
 export function useBrowser(): TestBrowser {
   let browser: Browser | undefined;
+  /** The one context with script that axe runs in (a fresh page for each check). */
+  let checker: BrowserContext | undefined;
   beforeAll(async () => {
     browser = await chromium.launch({ executablePath: CHROMIUM, args: QUIET_FLAGS, headless: true });
   });
   afterAll(async () => {
+    checker = undefined;
     await browser?.close();
   });
   return {
     context: (options = {}) => browser!.newContext({ javaScriptEnabled: false, ...options }),
     async accessibilityViolations(page) {
       const [html, url] = [await page.content(), page.url()];
-      const checker = await browser!.newContext({ javaScriptEnabled: true });
+      checker ??= await browser!.newContext({ javaScriptEnabled: true });
+      const copy = await checker.newPage();
       try {
-        const copy = await checker.newPage();
         await copy.route(url, (route) => route.fulfill({ status: 200, contentType: 'text/html; charset=utf-8', body: html }));
         await copy.goto(url);
         const result = await new AxeBuilder({ page: copy }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa']).analyze();
         // Each violation as "rule: target" lines, for a readable failure.
         return result.violations.flatMap((v) => v.nodes.map((n) => `${v.id} (${v.impact}): ${n.target.join(' ')} ${n.failureSummary ?? ''}`));
       } finally {
-        await checker.close();
+        await copy.close();
       }
     },
   };
