@@ -6,12 +6,14 @@ import type { Context } from 'hono';
 import { ErrorPage } from '../pages/error-page.js';
 import { pageHtml } from '../pages/layout.js';
 import type { ProblemDocument } from './problems.js';
-import { PAGE_VARY, pageTranslatorFor, wantsPage } from './page-language.js';
+import { languageSwitch } from './language-switch.js';
+import { PAGE_VARY, wantsPage } from './negotiation.js';
+import { pageTranslatorFor } from './page-language.js';
 
 export function errorAnswer(c: Context, problem: ProblemDocument, headers: Record<string, string> = {}): Response {
   if (wantsPage(c) && !/^\/admin(?:\/|$)/.test(c.req.path)) {
     const tr = pageTranslatorFor(c);
-    const html = pageHtml(<ErrorPage tr={tr} status={problem.status} detail={problem.detail} manageLinkUrl={`/members/manage-link?lang=${tr.language}`} />);
+    const html = pageHtml(<ErrorPage tr={tr} languageHref={languageSwitch(c)} status={problem.status} detail={problem.detail} manageLinkUrl={`/members/manage-link?lang=${tr.language}`} />);
     return c.body(html, problem.status as 500, { ...headers, 'Content-Type': 'text/html; charset=UTF-8', 'Cache-Control': 'no-store', Vary: PAGE_VARY });
   }
   return c.body(JSON.stringify(problem), problem.status as 500, { ...headers, 'Content-Type': 'application/problem+json' });

@@ -58,12 +58,6 @@ export function memberAccess(deps: MemberAccessDeps) {
 
 export type MemberAccess = ReturnType<typeof memberAccess>;
 
-/** A program asked for JSON (and not for a page). */
-export function wantsJson(c: Context): boolean {
-  const accept = c.req.header('accept') ?? '';
-  return /application\/(?:[\w.+-]+\+)?json/i.test(accept) && !/text\/html/i.test(accept);
-}
-
 /** A page for a person, never kept by a cache. */
 export function page(c: Context, node: Child, status: 200 | 202 | 404 | 410 | 422 = 200) {
   c.header('Cache-Control', 'no-store');

@@ -15,11 +15,3 @@ export const ZONES: readonly string[] = [...Intl.supportedValuesOf('timeZone'), 
 
 /** Reminder offsets a member may pick beside their series' own (a week, a day, an hour, a quarter of an hour before). */
 export const COMMON_OFFSETS: readonly string[] = ['P7D', 'P1D', 'PT1H', 'PT15M'];
-
-/** A browser asked for a page (its Accept names HTML); a program gets JSON. */
-export function wantsPage(c: Context): boolean {
-  return /\btext\/html\b|application\/xhtml\+xml/i.test(c.req.header('accept') ?? '');
-}
-
-/** What a URL that serves people and programs varies by (a shared cache keys on these: infra/stack/edge.ts). */
-export const PAGE_VARY = 'Accept, Accept-Language';

@@ -2,11 +2,13 @@
 import type { Context } from 'hono';
 import type { SeriesSchedule } from '../../events/projections/schedule.js';
 import { pickText } from '../feeds/ical.js';
-import { languageLinks, pageHtml } from '../pages/layout.js';
+import { pageHtml } from '../pages/layout.js';
+import { languageSwitch } from './language-switch.js';
 import { sessionTime } from '../pages/page-times.js';
 import { RecordingsPage } from '../pages/recordings-page.js';
 import { publicFiles } from '../recordings/links.js';
-import { PAGE_VARY, pageTranslatorFor } from './page-language.js';
+import { PAGE_VARY } from './negotiation.js';
+import { pageTranslatorFor } from './page-language.js';
 
 export function recordingsPage(c: Context, schedule: SeriesSchedule, baseUrl: string): Response {
   const tr = pageTranslatorFor(c, { series: schedule.languages });
@@ -22,7 +24,7 @@ export function recordingsPage(c: Context, schedule: SeriesSchedule, baseUrl: st
       files: publicFiles(baseUrl, schedule.seriesId, s.sessionId, s.recording!),
     }));
   const html = pageHtml(
-    <RecordingsPage tr={tr} languageHref={languageLinks(c.req.url)} series={pick(schedule.title) ?? schedule.seriesId} seriesUrl={`/series/${encodeURIComponent(schedule.seriesId)}?lang=${tr.language}`} recordings={recordings} />,
+    <RecordingsPage tr={tr} languageHref={languageSwitch(c)} series={pick(schedule.title) ?? schedule.seriesId} seriesUrl={`/series/${encodeURIComponent(schedule.seriesId)}?lang=${tr.language}`} recordings={recordings} />,
   );
   return c.html(html, 200, { Vary: PAGE_VARY, 'Cache-Control': 'public, max-age=60' });
 }

@@ -60,6 +60,11 @@ function valueAt(value: unknown, path: readonly PropertyKey[]): unknown {
   return current;
 }
 
+/** The request carries a form a page posted (application/x-www-form-urlencoded). */
+export function isForm(c: Context): boolean {
+  return /^application\/x-www-form-urlencoded\s*(?:;|$)/i.test(c.req.header('content-type') ?? '');
+}
+
 /**
  * A form a page posted (application/x-www-form-urlencoded: a repeated field is a list), or
  * the same fields as JSON from a program, or nothing: validated like a JSON body (422 naming
@@ -75,7 +80,7 @@ export async function readForm<S extends z.ZodType>(c: Context, schema: S): Prom
     throw new BadRequestError('unreadable-body', 'The body could not be read: it ended before its announced length.');
   }
   const fields: Record<string, string | string[]> = {};
-  if (/^application\/x-www-form-urlencoded\s*(?:;|$)/i.test(contentType)) {
+  if (isForm(c)) {
     let text: string;
     try {
       text = utf8.decode(bytes);

@@ -12,11 +12,13 @@ import { boundedCache } from '../bounded-cache.js';
 import { getRosterEntries } from '../read-models/queries.js';
 import type { ReadModelStore } from '../read-models/read-model-store.js';
 import { publicFiles, recordingsArchiveUrl } from '../recordings/links.js';
-import { languageLinks, pageHtml } from '../pages/layout.js';
+import { pageHtml } from '../pages/layout.js';
+import { languageSwitch } from './language-switch.js';
 import { sessionTime, windowDay } from '../pages/page-times.js';
 import { SeriesPage, type RegistrationFormState } from '../pages/series-page.js';
 import { subscribeLinks } from '../pages/subscribe-links.js';
-import { COMMON_OFFSETS, PAGE_VARY, pageTranslatorFor, ZONES } from './page-language.js';
+import { PAGE_VARY } from './negotiation.js';
+import { COMMON_OFFSETS, pageTranslatorFor, ZONES } from './page-language.js';
 
 export interface SeriesPageDeps {
   readonly readModels: ReadModelStore;
@@ -54,7 +56,7 @@ export function seriesPageRenderer(deps: SeriesPageDeps & { readonly now?: () =>
     const page = (
       <SeriesPage
         tr={tr}
-        languageHref={languageLinks(c.req.url)}
+        languageHref={languageSwitch(c)}
         title={title}
         kind={schedule.kind}
         description={pick(schedule.description)}

@@ -8,6 +8,7 @@
  * members would not expect, a locale in FORMAT_LOCALES). Nothing else changes.
  */
 import { escapeHtml } from './compose.js';
+import { templateParts, type TemplatePart } from '../message-template.js';
 
 const en = {
   // Double opt-in confirmation (functions/mail/confirmation-mail.ts)
@@ -182,11 +183,11 @@ export function htmlMessage<Id extends string>(tr: Pick<Translator<Id>, 'parts'>
 
 /** `t` and `parts` over one language's table of messages (this catalogue's or another mail's). */
 export function messageFunctions<Id extends string>(messages: Readonly<Record<Id, string>>): Pick<Translator<Id>, 't' | 'parts'> {
-  const parts = (id: Id, params: MessageParams = {}) => splitMessage(id, messages[id], params);
+  const parts = (id: Id, params: MessageParams = {}): MessagePart[] => templateParts(id, messages[id], params);
   return { parts, t: (id, params) => parts(id, params).map((part) => ('text' in part ? part.text : part.value)).join('') };
 }
 
-export type MessagePart = { readonly text: string } | { readonly param: string; readonly value: string };
+export type MessagePart = TemplatePart<string>;
 
 /**
  * A translator for a member: their language if the catalogue has it, else a more general tag
@@ -223,24 +224,6 @@ export function catalogueLanguage(tag: string): string | undefined {
   }
   // A regional table (say `pt-br`) still serves a bare `pt`.
   return Object.keys(CATALOGUE).find((key) => primarySubtag(key) === subtags[0]);
-}
-
-const PLACEHOLDER = /\{([A-Za-z][A-Za-z0-9_]*)\}/g;
-
-/** A template split into its text and its filled placeholders; a missing value is an error. */
-function splitMessage(id: string, template: string, params: MessageParams): MessagePart[] {
-  const parts: MessagePart[] = [];
-  let last = 0;
-  for (const match of template.matchAll(PLACEHOLDER)) {
-    const name = match[1]!;
-    const value = Object.hasOwn(params, name) ? params[name] : undefined;
-    if (value === undefined) throw new Error(`message "${id}" needs a value for {${name}}`);
-    if (match.index > last) parts.push({ text: template.slice(last, match.index) });
-    parts.push({ param: name, value });
-    last = match.index + match[0].length;
-  }
-  if (last < template.length) parts.push({ text: template.slice(last) });
-  return parts;
 }
 
 function canonicalTag(tag: string): string | undefined {

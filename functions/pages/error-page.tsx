@@ -5,7 +5,7 @@
  */
 import type { FC } from 'hono/jsx';
 import { Layout } from './layout.js';
-import type { PageMessageId, PageTranslator } from './texts/index.js';
+import type { PageLanguage, PageMessageId, PageTranslator } from './texts/index.js';
 
 const TITLES: Readonly<Record<number, PageMessageId>> = {
   400: 'error.400.title',
@@ -26,11 +26,11 @@ const BODIES: Readonly<Record<number, PageMessageId>> = {
   429: 'error.429.body',
 };
 
-export const ErrorPage: FC<{ tr: PageTranslator; status: number; detail: string; manageLinkUrl: string }> = ({ tr, status, detail, manageLinkUrl }) => {
+export const ErrorPage: FC<{ tr: PageTranslator; languageHref: (language: PageLanguage) => string; status: number; detail: string; manageLinkUrl: string }> = ({ tr, languageHref, status, detail, manageLinkUrl }) => {
   const title = TITLES[status] ?? (status >= 500 ? 'error.500.title' : 'error.400.title');
   const body = BODIES[status] ?? (status >= 500 ? 'error.500.body' : undefined);
   return (
-    <Layout title={tr.t(title)} tr={tr}>
+    <Layout title={tr.t(title)} tr={tr} languageHref={languageHref}>
       {body ? <p>{tr.t(body)}</p> : null}
       {status < 500 ? (
         <>

@@ -32,3 +32,10 @@ export const languageNames = (locale: string) => kept(`languages|${locale}`, () 
 export const andList = (locale: string) => kept(`and|${locale}`, () => new Intl.ListFormat(locale, { type: 'conjunction' }));
 
 export const numberFormat = (locale: string) => kept(`number|${locale}`, () => new Intl.NumberFormat(locale));
+
+/** "5 minutes", "1.5 MB": a number with its unit (`unitDisplay` long or short). */
+export const unitFormat = (locale: string, unit: string, unitDisplay: 'long' | 'short' = 'short', maximumFractionDigits = 1) =>
+  kept(`unit|${locale}|${unit}|${unitDisplay}|${maximumFractionDigits}`, () => new Intl.NumberFormat(locale, { style: 'unit', unit, unitDisplay, maximumFractionDigits }));
+
+/** "1 day, 2 hours": a list of measures. */
+export const unitList = (locale: string) => kept(`units|${locale}`, () => new Intl.ListFormat(locale, { type: 'unit' }));

@@ -13,8 +13,8 @@ export const STYLESHEET_PATH = '/assets/convene.css';
 export interface LayoutProps {
   readonly title: string;
   readonly tr: PageTranslator;
-  /** The same page in another language (the switch); none: no switch (a page after a POST). */
-  readonly languageHref?: ((language: PageLanguage) => string) | undefined;
+  /** The same page in another language (the switch: functions/api/language-switch.ts). */
+  readonly languageHref: (language: PageLanguage) => string;
   readonly children?: Child;
 }
 
@@ -29,27 +29,25 @@ export const Layout: FC<LayoutProps> = ({ title, tr, languageHref, children }) =
       <script src={SCRIPT_PATH} defer />
     </head>
     <body>
-      {languageHref ? (
-        <header>
-          <nav aria-label={tr.t('layout.languages')} class="languages">
-            <ul>
-              {PAGE_LANGUAGES.map((language) => (
-                <li>
-                  {language === tr.language ? (
-                    <span aria-current="page" lang={language} dir="auto">
-                      {languageName(language)}
-                    </span>
-                  ) : (
-                    <a href={languageHref(language)} hreflang={language} lang={language} dir="auto">
-                      {languageName(language)}
-                    </a>
-                  )}
-                </li>
-              ))}
-            </ul>
-          </nav>
-        </header>
-      ) : null}
+      <header>
+        <nav aria-label={tr.t('layout.languages')} class="languages">
+          <ul>
+            {PAGE_LANGUAGES.map((language) => (
+              <li>
+                {language === tr.language ? (
+                  <span aria-current="page" lang={language} dir="auto">
+                    {languageName(language)}
+                  </span>
+                ) : (
+                  <a href={languageHref(language)} hreflang={language} lang={language} dir="auto">
+                    {languageName(language)}
+                  </a>
+                )}
+              </li>
+            ))}
+          </ul>
+        </nav>
+      </header>
       <main>
         <h1 dir="auto">{title}</h1>
         {children}
@@ -64,14 +62,4 @@ export const Layout: FC<LayoutProps> = ({ title, tr, languageHref, children }) =
 /** A page's whole document, as hono JSX renders it, with its doctype. */
 export function pageHtml(page: Child): string {
   return `<!DOCTYPE html>${String(page)}`;
-}
-
-/** The link to this page in another language: the same path and query, `lang` set. */
-export function languageLinks(url: string): (language: PageLanguage) => string {
-  const here = new URL(url);
-  return (language) => {
-    const params = new URLSearchParams(here.search);
-    params.set('lang', language);
-    return `${here.pathname}?${params.toString()}`;
-  };
 }

@@ -5,6 +5,7 @@
  */
 import type { Child, FC } from 'hono/jsx';
 import { Layout } from './layout.js';
+import { andList, unitFormat, unitList } from './formats.js';
 import type { PageLanguage, PageTranslator } from './texts/index.js';
 import { languageName, PAGE_LANGUAGES } from './texts/index.js';
 
@@ -16,7 +17,7 @@ export interface SessionLine {
 /** What every page takes: its translator, and the same page's address in another language. */
 export interface PageFrame {
   readonly tr: PageTranslator;
-  readonly languageHref?: ((language: PageLanguage) => string) | undefined;
+  readonly languageHref: (language: PageLanguage) => string;
 }
 
 const Sessions: FC<{ tr: PageTranslator; sessions: readonly SessionLine[] }> = ({ tr, sessions }) =>
@@ -49,7 +50,7 @@ export const ConfirmPage: FC<PageFrame & { series: string; action: string; name:
     {p.reminders ? (
       <p>
         {p.tr.n('confirm.reminders', {
-          reminders: p.reminders.length === 0 ? p.tr.t('confirm.noReminders') : new Intl.ListFormat(p.tr.locale, { type: 'conjunction' }).format(p.reminders.map((o) => offsetLabel(p.tr, o))),
+          reminders: p.reminders.length === 0 ? p.tr.t('confirm.noReminders') : andList(p.tr.locale).format(p.reminders.map((o) => offsetLabel(p.tr, o))),
         })}
       </p>
     ) : null}
@@ -129,7 +130,7 @@ export const ChangePage: FC<PageFrame & { series: string; action: string; sessio
 );
 
 export const ChangedPage: FC<PageFrame & { series: string; manageUrl: string }> = (p) => (
-  <Layout title={p.tr.t('changed.title')} tr={p.tr}>
+  <Layout title={p.tr.t('changed.title')} tr={p.tr} languageHref={p.languageHref}>
     <p class="notice">{p.tr.n('changed.body', { series: <strong>{p.series}</strong> })}</p>
     <ManageLinkParagraph tr={p.tr} manageUrl={p.manageUrl} intro={p.tr.t('done.manage')} />
   </Layout>
@@ -148,7 +149,7 @@ export const AskPage: FC<PageFrame & { title: string; intro: Child; action: stri
 );
 
 export const DonePage: FC<PageFrame & { title: string; message: Child; manageUrl?: string }> = (p) => (
-  <Layout title={p.title} tr={p.tr}>
+  <Layout title={p.title} tr={p.tr} languageHref={p.languageHref}>
     <p class="notice">{p.message}</p>
     {p.manageUrl ? <ManageLinkParagraph tr={p.tr} manageUrl={p.manageUrl} intro={p.tr.t('done.manage')} /> : null}
   </Layout>
@@ -308,7 +309,7 @@ export const ZoneField: FC<{ tr: PageTranslator; id: string; label: string; valu
 );
 
 export const FeedPage: FC<PageFrame & { feedUrl: string; links: SubscribeLinks; manageUrl: string }> = (p) => (
-  <Layout title={p.tr.t('feed.title')} tr={p.tr}>
+  <Layout title={p.tr.t('feed.title')} tr={p.tr} languageHref={p.languageHref}>
     <p>{p.tr.t('feed.intro')}</p>
     <SubscribeButtons tr={p.tr} links={p.links} />
     <p class="link" dir="ltr">
@@ -333,7 +334,7 @@ export const ManageLinkPage: FC<PageFrame & { action: string }> = (p) => (
 );
 
 export const CheckInboxPage: FC<PageFrame> = (p) => (
-  <Layout title={p.tr.t('registered.title')} tr={p.tr}>
+  <Layout title={p.tr.t('registered.title')} tr={p.tr} languageHref={p.languageHref}>
     <p>{p.tr.t('manageLink.sent')}</p>
   </Layout>
 );
@@ -350,6 +351,6 @@ export function offsetLabel(tr: PageTranslator, offset: string): string {
   ] as const;
   const parts = units
     .filter(([n]) => n !== undefined && Number(n) > 0)
-    .map(([n, unit]) => new Intl.NumberFormat(tr.locale, { style: 'unit', unit, unitDisplay: 'long' }).format(Number(n)));
-  return tr.t('offset.before', { duration: new Intl.ListFormat(tr.locale, { type: 'unit' }).format(parts) });
+    .map(([n, unit]) => unitFormat(tr.locale, unit, 'long').format(Number(n)));
+  return tr.t('offset.before', { duration: unitList(tr.locale).format(parts) });
 }

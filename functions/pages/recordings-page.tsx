@@ -6,6 +6,7 @@
 import type { FC } from 'hono/jsx';
 import { Layout } from './layout.js';
 import { NameList } from './name-list.js';
+import { unitFormat } from './formats.js';
 import type { PageLanguage, PageTranslator } from './texts/index.js';
 
 export interface ArchivedRecording {
@@ -25,7 +26,7 @@ export interface RecordingsPageProps {
 }
 
 export const RecordingsPage: FC<RecordingsPageProps> = ({ tr, languageHref, series, seriesUrl, recordings }) => {
-  const size = (bytes: number) => new Intl.NumberFormat(tr.locale, { style: 'unit', unit: bytes >= 1024 * 1024 ? 'megabyte' : 'kilobyte', maximumFractionDigits: 1 }).format(bytes >= 1024 * 1024 ? bytes / (1024 * 1024) : bytes / 1024);
+  const size = (bytes: number) => unitFormat(tr.locale, bytes >= 1024 * 1024 ? 'megabyte' : 'kilobyte').format(bytes >= 1024 * 1024 ? bytes / (1024 * 1024) : bytes / 1024);
   return (
     <Layout title={`${tr.t('recordings.heading')}: ${series}`} tr={tr} languageHref={languageHref}>
       <p>

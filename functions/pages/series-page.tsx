@@ -225,8 +225,8 @@ export const SeriesPage: FC<SeriesPageProps> = (p) => {
   );
 };
 
-export const RegisteredPage: FC<{ tr: PageTranslator; email: string; seriesUrl: string; title: string }> = (p) => (
-  <Layout title={p.tr.t('registered.title')} tr={p.tr}>
+export const RegisteredPage: FC<{ tr: PageTranslator; languageHref: (language: PageLanguage) => string; email: string; seriesUrl: string; title: string }> = (p) => (
+  <Layout title={p.tr.t('registered.title')} tr={p.tr} languageHref={p.languageHref}>
     <p class="notice" role="status">
       {p.tr.n('registered.body', { email: <strong dir="ltr">{p.email}</strong> })}
     </p>

@@ -15,9 +15,10 @@ import { useTestApi } from '../support/api.js';
 import { focusIsVisible, tabTo, useBrowser } from '../support/browser.js';
 import { testDispatcher } from '../support/dispatcher.js';
 import { linkIn, mailTo } from '../support/mailbox.js';
-import { pathOf, register, registerAndConfirm } from '../support/members.js';
+import { confirmLinkFor, pathOf, register, registerAndConfirm } from '../support/members.js';
 import { memberLinks } from '../../functions/links/member-links.js';
 import { organiser } from '../support/seed-requests.js';
+import { pageTranslator } from '../../functions/pages/texts/index.js';
 
 const api = useTestApi();
 const browser = useBrowser();
@@ -329,12 +330,15 @@ describe('every page a member’s links open, in every language', () => {
     await context.close();
   });
 
-  it.each(languages)('%s: the answers of the forms that can be sent again, and the error pages', { timeout: JOURNEY_MS }, async (lang, dir) => {
+  it.each(languages)('%s: the answers of the forms (stopping mail, a new calendar link), and the error pages', { timeout: JOURNEY_MS }, async (lang, dir) => {
     const context = await browser.context();
     const page = await context.newPage();
-    await open(page, `${pathOf(asks.unsubscribe!)}&lang=${lang}`);
-    const [stopped] = await Promise.all([page.waitForNavigation(), page.locator('form button[type="submit"]').click()]);
-    await expectPage(page, lang, dir, 'unsubscribed', stopped!.status());
+    // Stopping mail: the first language's run sends the form; once stopped, the link's page says so.
+    let stopped = await open(page, `${pathOf(asks.unsubscribe!)}&lang=${lang}`);
+    if (lang === languages[0][0]) stopped = (await Promise.all([page.waitForNavigation(), page.locator('main form button[type="submit"]').click()]))[0]!.status();
+    expect(await page.locator('main form').count()).toBe(0);
+    expect(await page.locator('h1').textContent()).toBe(pageTranslator(lang).t('unsubscribed.title'));
+    await expectPage(page, lang, dir, 'unsubscribed', stopped);
     await open(page, `${pathOf(asks.manage!)}&lang=${lang}`);
     const [feed] = await Promise.all([page.waitForNavigation(), page.locator('form[action^="/manage/feed"] button').click()]);
     expect(await page.locator('a[href^="webcal:"]').count()).toBe(1);
@@ -344,6 +348,90 @@ describe('every page a member’s links open, in every language', () => {
     const gone = await open(page, `/manage?token=${expired}&lang=${lang}`);
     expect(gone).toBeGreaterThanOrEqual(400);
     await expectPage(page, lang, dir, 'expired link', gone);
+    await context.close();
+  });
+});
+
+describe('the language switch on the answer of a POST and on an error page', () => {
+  const ar = pageTranslator('ar');
+
+  it('opens, in the other language, what the POST left (the same link’s page, her page, the series page), and sends nothing again', { timeout: JOURNEY_MS }, async () => {
+    const context = await browser.context();
+    const page = await context.newPage();
+    const email = 'switch@example.org';
+    /** Follows the switch of the page open in `on` to Arabic: a GET, right to left, nothing appended; the heading it shows. */
+    const toArabic = async (on: Page, what: string, status = 200) => {
+      expect(await on.locator('nav.languages a').count(), what).toBe(3);
+      await api.takeRequests();
+      const events = await api.eventCount();
+      const href = (await on.locator('nav.languages a[hreflang="ar"]').getAttribute('href'))!;
+      expect(href, what).toMatch(/^\/[^/]/);
+      expect(await open(on, href), what).toBe(status);
+      expect(await on.locator('html').getAttribute('dir'), what).toBe('rtl');
+      await api.takeRequests();
+      expect(await api.eventCount(), `${what}: the switch sent nothing again`).toBe(events);
+      return on.locator('h1').textContent();
+    };
+    const submit = async (on: Page, form = 'main form') => (await Promise.all([on.waitForNavigation(), on.locator(`${form} button[type="submit"]`).first().click()]))[0]!.status();
+
+    // The registration form's answer: the switch leads to the series page.
+    await open(page, `/series/${seriesId}?lang=fr`);
+    await page.fill('#name', 'Nadia Saleh');
+    await page.fill('#email', email);
+    await page.fill('#timeZone', 'Europe/Paris');
+    await page.check('#consent');
+    expect(await submit(page)).toBe(202);
+    expect(await page.locator('html').getAttribute('lang')).toBe('fr');
+    await toArabic(page, 'check your inbox');
+    expect(await page.locator('h2#register').textContent()).toBe('التسجيل');
+
+    // Confirming: the switch opens the same link, which now says it is confirmed.
+    await api.takeRequests();
+    const confirm = pathOf(await confirmLinkFor(api, email, seriesId));
+    await open(page, `${confirm}&lang=fr`);
+    await submit(page);
+    expect(await page.locator('p.link a').count()).toBe(1);
+    expect(await toArabic(page, 'confirmed')).toBe(ar.t('confirmed.already'));
+
+    // A change asked for with her address, open in two tabs: accepted in one, the other's POST meets a spent link.
+    await register(api, seriesId, { email, name: 'Nadia Saleh', language: 'es', timeZone: 'Europe/Paris' });
+    const memberId = (await api.members.memberIdForEmail(email))!;
+    const state = async () => fold(memberDecider, (await api.store.read(memberStreamId(memberId))) as RecordedEvent<MemberEvent>[]);
+    const links = memberLinks(api.signer, api.url);
+    const change = pathOf(links.change({ memberId, seriesId, requestId: (await state()).registrations[seriesId]!.pendingChange!.requestId }, new Date()));
+    const second = await context.newPage();
+    await open(page, `${change}&lang=fr`);
+    await open(second, `${change}&lang=fr`);
+    await submit(page);
+    expect(await toArabic(page, 'changed')).toBe(ar.t('manage.title'));
+    expect(await submit(second)).toBe(410);
+    expect(await toArabic(second, 'a spent link', 410)).toBe(ar.t('error.410.title'));
+    await second.close();
+
+    // A new calendar link (under /manage): the switch opens her page.
+    await open(page, `${pathOf(links.manage(memberId, new Date()))}&lang=fr`);
+    await submit(page, 'form[action^="/manage/feed"]');
+    expect(await page.locator('a[href^="webcal:"]').count()).toBe(1);
+    expect(await toArabic(page, 'new calendar link')).toBe(ar.t('manage.title'));
+
+    // Stopping this series' mail, then leaving it: each link's page now says it is done.
+    await open(page, `${pathOf(links.unsubscribe({ memberId, seriesId }, new Date()))}&lang=fr`);
+    await submit(page);
+    expect(await toArabic(page, 'unsubscribed')).toBe(ar.t('unsubscribed.title'));
+    await open(page, `${pathOf(links.unregister({ memberId, seriesId, registrationId: (await state()).registrations[seriesId]!.registrationId }, new Date()))}&lang=fr`);
+    await submit(page);
+    expect((await state()).registrations[seriesId]!.status).toBe('cancelled');
+    expect(await toArabic(page, 'unregistered')).toBe(ar.t('unregistered.title'));
+
+    // Asking for the manage link: the switch opens the form, not a second mail.
+    await open(page, '/members/manage-link?lang=fr');
+    await page.fill('#email', email);
+    expect(await submit(page)).toBe(202);
+    expect(await toArabic(page, 'check your inbox (manage link)')).toBe(ar.t('manageLink.title'));
+
+    // An error a GET met: the same address in the other language.
+    expect(await open(page, `/series/no-such-series?lang=fr`)).toBe(404);
+    expect(await toArabic(page, '404', 404)).toBe(ar.t('error.404.title'));
     await context.close();
   });
 });

@@ -14,13 +14,14 @@ import type { MemberDirectory } from '../../adapters/members/member-directory.js
 import type { ManageAttempts } from '../../adapters/members/manage-attempts.js';
 import { ManageLink } from '../../links/member-links.js';
 import { CheckInboxPage, FeedPage, ManageLinkPage, ManagePage, type ManagedRegistration } from '../../pages/member-pages.js';
-import { json, page, seriesTitle, sessionLines, wantsJson, type MemberAccess } from '../member-access.js';
+import { json, page, seriesTitle, sessionLines, type MemberAccess } from '../member-access.js';
+import { wantsJson } from '../negotiation.js';
 import { NotFoundProblem } from '../problems.js';
 import { readForm } from '../request.js';
 import { EmptyForm, ManageLinkForm, PreferencesForm, SeriesForm, SessionsForm, StopMailForm } from '../member-forms.js';
 import { mount } from '../mount-route.js';
-import { languageLinks } from '../../pages/layout.js';
 import { subscribeLinks } from '../../pages/subscribe-links.js';
+import { languageSwitch } from '../language-switch.js';
 import { COMMON_OFFSETS, pageTranslatorFor, ZONES } from '../page-language.js';
 import type { PageMessageId, PageTranslator } from '../../pages/texts/index.js';
 
@@ -81,7 +82,7 @@ export function manageRoutes(deps: ManageDeps) {
       c,
       <ManagePage
         tr={tr}
-        languageHref={languageLinks(c.req.url)}
+        languageHref={languageSwitch(c)}
         zones={ZONES}
         registrations={registrations}
         language={language}
@@ -157,12 +158,12 @@ export function manageRoutes(deps: ManageDeps) {
     if (wantsJson(c)) return json(c, { feedUrl }, 201);
     const state = await access.state(link.m);
     const tr = pageTranslatorFor(c, { member: state.preferences.language ?? Object.values(state.registrations)[0]?.language });
-    return page(c, <FeedPage tr={tr} feedUrl={feedUrl} links={subscribeLinks(feedUrl, 'Convene')} manageUrl={manageUrl} />);
+    return page(c, <FeedPage tr={tr} languageHref={languageSwitch(c)} feedUrl={feedUrl} links={subscribeLinks(feedUrl, 'Convene')} manageUrl={manageUrl} />);
   });
 
   mount(app, 'manageLinkPage', (c) => {
     const tr = pageTranslatorFor(c);
-    return page(c, <ManageLinkPage tr={tr} languageHref={languageLinks(c.req.url)} action={`/members/manage-link?lang=${tr.language}`} />);
+    return page(c, <ManageLinkPage tr={tr} languageHref={languageSwitch(c)} action={`/members/manage-link?lang=${tr.language}`} />);
   });
 
   mount(app, 'manageLink', async (c) => {
@@ -172,7 +173,7 @@ export function manageRoutes(deps: ManageDeps) {
     if (memberId) await run(c, memberId, { type: 'RequestManageLink', memberId, requestId: access.newId() });
     else await deps.manageAttempts.note(form.email, access.clock());
     if (wantsJson(c)) return json(c, { status: 'check-your-inbox' }, 202);
-    return page(c, <CheckInboxPage tr={pageTranslatorFor(c)} />, 202);
+    return page(c, <CheckInboxPage tr={pageTranslatorFor(c)} languageHref={languageSwitch(c)} />, 202);
   });
 
   return app;

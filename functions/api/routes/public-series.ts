@@ -18,7 +18,7 @@ import { isNotModified, pathId } from '../request.js';
 import { publicFiles, recordingsArchiveUrl } from '../../recordings/links.js';
 import { mount } from '../mount-route.js';
 import { seriesPageRenderer } from '../series-page-view.js';
-import { PAGE_VARY, wantsPage } from '../page-language.js';
+import { PAGE_VARY, wantsPage } from '../negotiation.js';
 
 const FEED_CACHE_ENTRIES = 200;
 

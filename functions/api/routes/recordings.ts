@@ -8,7 +8,7 @@
  * withdrawn. The bucket itself is private; nothing here ever names a storage key.
  */
 import { recordingsPage } from '../recordings-page-view.js';
-import { PAGE_VARY, wantsPage } from '../page-language.js';
+import { PAGE_VARY, wantsPage } from '../negotiation.js';
 import { Hono, type Context } from 'hono';
 import type { ConveneEvent } from '../../../events/registry.js';
 import { archivedFiles, type RecordingFile, type SeriesSchedule } from '../../../events/projections/schedule.js';

@@ -13,10 +13,12 @@ import { NotFoundError } from '../../../events/shared/errors.js';
 import type { MemberDirectory } from '../../adapters/members/member-directory.js';
 import { ChangeLink, ConfirmLink, UnregisterLink } from '../../links/member-links.js';
 import { AskPage, ChangedPage, ChangePage, ConfirmedPage, ConfirmPage, DonePage } from '../../pages/member-pages.js';
-import { languageLinks } from '../../pages/layout.js';
 import { subscribeLinks } from '../../pages/subscribe-links.js';
+import { languageSwitch } from '../language-switch.js';
 import { pageTranslatorFor } from '../page-language.js';
-import { json, page, seriesTitle, sessionLines, wantsJson, type MemberAccess } from '../member-access.js';
+import type { PageTranslator } from '../../pages/texts/index.js';
+import { json, page, seriesTitle, sessionLines, type MemberAccess } from '../member-access.js';
+import { wantsJson } from '../negotiation.js';
 import { ApiError } from '../problems.js';
 import { readForm } from '../request.js';
 import { ConfirmForm, EmptyForm } from '../member-forms.js';
@@ -36,6 +38,13 @@ export function registrationLinkRoutes(deps: RegistrationLinkDeps) {
   /** This link's address, for its form (in the page's language). */
   const here = (c: Context, language: string) => `${new URL(c.req.url).pathname}?token=${encodeURIComponent(c.req.query('token') ?? '')}&lang=${language}`;
 
+  /** What the unregister link's POST answers, and its GET shows once it is done. */
+  const unregistered = (c: Context, tr: PageTranslator, series: Parameters<typeof seriesTitle>[0], memberId: string) =>
+    page(
+      c,
+      <DonePage tr={tr} languageHref={languageSwitch(c)} title={tr.t('unregistered.title')} message={tr.n('unregistered.body', { series: seriesTitle(series, tr.language) })} manageUrl={access.links.manage(memberId, access.clock())} />,
+    );
+
   mount(app, 'confirmPage', async (c) => {
     const link = access.readLink(c, ConfirmLink);
     const [state, series, member] = await Promise.all([access.state(link.m), access.loadSeries(link.s), members.get(link.m)]);
@@ -45,11 +54,11 @@ export function registrationLinkRoutes(deps: RegistrationLinkDeps) {
     }
     const tr = pageTranslatorFor(c, { member: state.preferences.language ?? registration.language, series: series.languages });
     const title = seriesTitle(series, tr.language);
-    if (registration.status === 'confirmed') return page(c, <ConfirmedPage tr={tr} languageHref={languageLinks(c.req.url)} series={title} manageUrl={access.links.manage(link.m, access.clock())} already />);
+    if (registration.status === 'confirmed') return page(c, <ConfirmedPage tr={tr} languageHref={languageSwitch(c)} series={title} manageUrl={access.links.manage(link.m, access.clock())} already />);
     const name = (link.q ? await members.requestedName(link.q, link.m) : undefined) ?? member?.name ?? '';
     return page(
       c,
-      <ConfirmPage tr={tr} languageHref={languageLinks(c.req.url)} series={title} action={here(c, tr.language)} name={name} timeZone={registration.timeZone} sessions={sessionLines(series, registration.sessions, tr.language, registration.timeZone)} reminders={registration.requestedReminders} />,
+      <ConfirmPage tr={tr} languageHref={languageSwitch(c)} series={title} action={here(c, tr.language)} name={name} timeZone={registration.timeZone} sessions={sessionLines(series, registration.sessions, tr.language, registration.timeZone)} reminders={registration.requestedReminders} />,
     );
   });
 
@@ -73,7 +82,7 @@ export function registrationLinkRoutes(deps: RegistrationLinkDeps) {
     const state = await access.state(link.m);
     const tr = pageTranslatorFor(c, { member: state.preferences.language ?? state.registrations[link.s]?.language, series: series.languages });
     const title = seriesTitle(series, tr.language);
-    return page(c, <ConfirmedPage tr={tr} series={title} manageUrl={manageUrl} {...(feedUrl ? { feed: { url: feedUrl, links: subscribeLinks(feedUrl, title) } } : {})} />);
+    return page(c, <ConfirmedPage tr={tr} languageHref={languageSwitch(c)} series={title} manageUrl={manageUrl} {...(feedUrl ? { feed: { url: feedUrl, links: subscribeLinks(feedUrl, title) } } : {})} />);
   });
 
   mount(app, 'changePage', async (c) => {
@@ -87,7 +96,7 @@ export function registrationLinkRoutes(deps: RegistrationLinkDeps) {
     const tr = pageTranslatorFor(c, { member: state.preferences.language ?? registration.language, series: series.languages });
     return page(
       c,
-      <ChangePage tr={tr} languageHref={languageLinks(c.req.url)} series={seriesTitle(series, tr.language)} action={here(c, tr.language)} language={change.language} timeZone={change.timeZone} sessions={change.sessions ? sessionLines(series, change.sessions, tr.language, change.timeZone) : []} />,
+      <ChangePage tr={tr} languageHref={languageSwitch(c)} series={seriesTitle(series, tr.language)} action={here(c, tr.language)} language={change.language} timeZone={change.timeZone} sessions={change.sessions ? sessionLines(series, change.sessions, tr.language, change.timeZone) : []} />,
     );
   });
 
@@ -104,7 +113,7 @@ export function registrationLinkRoutes(deps: RegistrationLinkDeps) {
     if (wantsJson(c)) return json(c, { status: 'changed', seriesId: link.s, manageUrl });
     const [series, state] = await Promise.all([access.loadSeries(link.s), access.state(link.m)]);
     const tr = pageTranslatorFor(c, { member: state.preferences.language ?? state.registrations[link.s]?.language, series: series.languages });
-    return page(c, <ChangedPage tr={tr} series={seriesTitle(series, tr.language)} manageUrl={manageUrl} />);
+    return page(c, <ChangedPage tr={tr} languageHref={languageSwitch(c, manageUrl)} series={seriesTitle(series, tr.language)} manageUrl={manageUrl} />);
   });
 
   // Opening the link only asks: mail scanners follow links, and must not unregister anyone.
@@ -112,9 +121,11 @@ export function registrationLinkRoutes(deps: RegistrationLinkDeps) {
     const link = access.readLink(c, UnregisterLink, 'use the link in a newer mail, or your page');
     const [series, state] = await Promise.all([access.loadSeries(link.s), access.state(link.m)]);
     const tr = pageTranslatorFor(c, { member: state.preferences.language ?? state.registrations[link.s]?.language, series: series.languages });
+    const registration = state.registrations[link.s];
+    if (registration?.registrationId === link.r && registration.status === 'cancelled') return unregistered(c, tr, series, link.m);
     return page(
       c,
-      <AskPage tr={tr} languageHref={languageLinks(c.req.url)} title={tr.t('unregister.title')} intro={tr.n('unregister.intro', { series: <strong>{seriesTitle(series, tr.language)}</strong> })} action={here(c, tr.language)} submit={tr.t('unregister.submit')} />,
+      <AskPage tr={tr} languageHref={languageSwitch(c)} title={tr.t('unregister.title')} intro={tr.n('unregister.intro', { series: <strong>{seriesTitle(series, tr.language)}</strong> })} action={here(c, tr.language)} submit={tr.t('unregister.submit')} />,
     );
   });
 
@@ -130,11 +141,7 @@ export function registrationLinkRoutes(deps: RegistrationLinkDeps) {
     }
     if (wantsJson(c)) return json(c, { status: 'unregistered', seriesId: link.s });
     const [series, state] = await Promise.all([access.loadSeries(link.s), access.state(link.m)]);
-    const tr = pageTranslatorFor(c, { member: state.preferences.language ?? state.registrations[link.s]?.language, series: series.languages });
-    return page(
-      c,
-      <DonePage tr={tr} title={tr.t('unregistered.title')} message={tr.n('unregistered.body', { series: seriesTitle(series, tr.language) })} manageUrl={access.links.manage(link.m, access.clock())} />,
-    );
+    return unregistered(c, pageTranslatorFor(c, { member: state.preferences.language ?? state.registrations[link.s]?.language, series: series.languages }), series, link.m);
   });
 
   return app;

@@ -27,11 +27,13 @@ import { getRosterEntries } from '../../read-models/queries.js';
 import { seatsFor } from '../../../events/projections/seats.js';
 import type { OrganiserVariables } from '../auth.js';
 import { NotFoundProblem, UnprocessableError, fieldProblem } from '../problems.js';
-import { readBody, readForm } from '../request.js';
+import { isForm, readBody, readForm } from '../request.js';
 import { getSchedule } from '../../read-models/queries.js';
 import { seriesPageRenderer } from '../series-page-view.js';
 import { registrationFromForm, RegistrationFormFields } from '../registration-form.js';
-import { pageTranslatorFor, wantsPage } from '../page-language.js';
+import { languageSwitch } from '../language-switch.js';
+import { wantsPage } from '../negotiation.js';
+import { pageTranslatorFor } from '../page-language.js';
 import { pickText } from '../../feeds/ical.js';
 import { page } from '../member-access.js';
 import { RegisteredPage } from '../../pages/series-page.js';
@@ -127,11 +129,11 @@ export function registrationRoutes(deps: RegistrationDeps) {
     if (!wantsPage(c)) return c.json(checkYourInbox(form.registration.email), 202);
     const tr = pageTranslatorFor(c, { series: schedule.languages });
     const title = pickText(schedule.title, tr.language, schedule.languages) ?? seriesId;
-    return page(c, <RegisteredPage tr={tr} email={form.registration.email} title={title} seriesUrl={`/series/${encodeURIComponent(seriesId)}?lang=${tr.language}`} />, 202);
+    return page(c, <RegisteredPage tr={tr} languageHref={languageSwitch(c)} email={form.registration.email} title={title} seriesUrl={`/series/${encodeURIComponent(seriesId)}?lang=${tr.language}`} />, 202);
   };
 
   mount(app, 'register', async (c) => {
-    if (/^application\/x-www-form-urlencoded\s*(?:;|$)/i.test(c.req.header('content-type') ?? '')) return registerFromForm(c);
+    if (isForm(c)) return registerFromForm(c);
     const body = await readBody(c, RegisterBody);
     const series = await seriesWithSessions(c.req.param('seriesId'), body.sessions);
     // One write, the same whoever the address is: the request waits in the intake, which finds

@@ -15,11 +15,12 @@ import { handleCommand } from '../../commands/command-handler.js';
 import { memberEvents } from '../../adapters/event-store/category-stores.js';
 import { UnsubscribeLink } from '../../mail/unsubscribe-links.js';
 import { pickText } from '../../feeds/ical.js';
-import { languageLinks } from '../../pages/layout.js';
 import { AskPage, DonePage } from '../../pages/member-pages.js';
+import type { PageTranslator } from '../../pages/texts/index.js';
 import { getSchedule } from '../../read-models/queries.js';
 import type { TokenSigner } from '../../security/signed-token.js';
 import { page } from '../member-access.js';
+import { languageSwitch } from '../language-switch.js';
 import { pageTranslatorFor } from '../page-language.js';
 import { signedLinkReader } from '../signed-link.js';
 import { mount } from '../mount-route.js';
@@ -43,18 +44,23 @@ export function unsubscribeRoutes(deps: UnsubscribeDeps) {
     const language = state.preferences.language ?? (seriesId ? state.registrations[seriesId]?.language : undefined) ?? Object.values(state.registrations)[0]?.language;
     const tr = pageTranslatorFor(c, { member: language, series: schedule?.doc.languages });
     const title = seriesId === undefined ? undefined : ((schedule ? pickText(schedule.doc.title, tr.language, schedule.doc.languages) : undefined) ?? seriesId);
-    return { tr, title };
+    const stopped = state.unsubscribed.all || (seriesId !== undefined && state.unsubscribed.series.includes(seriesId));
+    return { tr, title, stopped };
   };
+  const done = (c: Context, tr: PageTranslator, title: string | undefined) =>
+    page(c, <DonePage tr={tr} languageHref={languageSwitch(c)} title={tr.t('unsubscribed.title')} message={title === undefined ? tr.t('unsubscribed.allBody') : tr.n('unsubscribed.body', { series: title })} />);
 
   mount(app, 'unsubscribePage', async (c) => {
     const link = readLink(c, UnsubscribeLink, 'use the link in a newer mail');
-    const { tr, title } = await wording(c, link.m, link.s);
+    const { tr, title, stopped } = await wording(c, link.m, link.s);
+    // Once stopped, the link shows so (the switch of the POST's answer opens this page).
+    if (stopped) return done(c, tr, title);
     const action = `/mail/unsubscribe?token=${encodeURIComponent(c.req.query('token') ?? '')}&lang=${tr.language}`;
     return page(
       c,
       <AskPage
         tr={tr}
-        languageHref={languageLinks(c.req.url)}
+        languageHref={languageSwitch(c)}
         title={tr.t(title === undefined ? 'unsubscribe.allTitle' : 'unsubscribe.title')}
         intro={title === undefined ? tr.t('unsubscribe.allIntro') : tr.n('unsubscribe.intro', { series: <strong>{title}</strong> })}
         action={action}
@@ -73,7 +79,7 @@ export function unsubscribeRoutes(deps: UnsubscribeDeps) {
       context: { actor: { kind: 'member', id: link.m }, correlationId: c.get('requestId') ?? crypto.randomUUID(), now: clock },
     });
     const { tr, title } = await wording(c, link.m, link.s);
-    return page(c, <DonePage tr={tr} title={tr.t('unsubscribed.title')} message={title === undefined ? tr.t('unsubscribed.allBody') : tr.n('unsubscribed.body', { series: title })} />);
+    return done(c, tr, title);
   });
 
   return app;

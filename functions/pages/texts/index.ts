@@ -13,6 +13,7 @@ import { ar } from './ar.js';
 import { en, type PageMessageId, type PageMessages } from './en.js';
 import { es } from './es.js';
 import { fr } from './fr.js';
+import { templateParts } from '../../message-template.js';
 
 export type { PageMessageId, PageMessages } from './en.js';
 
@@ -83,24 +84,9 @@ export interface PageTranslator {
   n(id: PageMessageId, params?: Readonly<Record<string, Child>>): Child;
 }
 
-const PLACEHOLDER = /\{([A-Za-z][A-Za-z0-9_]*)\}/g;
-
 export function pageTranslator(language: PageLanguage): PageTranslator {
   const messages = PAGE_CATALOGUE[language];
-  const split = (id: PageMessageId, params: Readonly<Record<string, unknown>>) => {
-    const template = messages[id];
-    const parts: ({ text: string } | { value: unknown })[] = [];
-    let last = 0;
-    for (const match of template.matchAll(PLACEHOLDER)) {
-      const name = match[1]!;
-      if (!Object.hasOwn(params, name)) throw new Error(`page message "${id}" needs a value for {${name}}`);
-      if (match.index > last) parts.push({ text: template.slice(last, match.index) });
-      parts.push({ value: params[name] });
-      last = match.index + match[0].length;
-    }
-    if (last < template.length) parts.push({ text: template.slice(last) });
-    return parts;
-  };
+  const split = (id: PageMessageId, params: Readonly<Record<string, unknown>>) => templateParts(id, messages[id], params);
   return {
     language,
     locale: LOCALES[language],
