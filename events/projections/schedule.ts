@@ -52,6 +52,10 @@ export interface SeriesSchedule {
   readonly organiser: { readonly name: string; readonly email: string; readonly contactEmail?: string };
   readonly reminderOffsets: readonly string[];
   readonly window?: { readonly opens: string; readonly closes: string };
+  /** The window's SEQUENCE: raised by each change its VEVENT shows (dates, title, description, languages, organiser). */
+  readonly windowSequence?: number;
+  /** When such a change last touched the window (its DTSTAMP and LAST-MODIFIED). */
+  readonly windowUpdatedAt?: string;
   readonly createdAt: string;
   readonly updatedAt: string;
   /** By start, then id. */
@@ -64,6 +68,7 @@ export interface ScheduleFold {
   readonly createdAt?: string;
   readonly updatedAt?: string;
   readonly sessionTimes: Readonly<Record<string, SessionTimes>>;
+  readonly windowTimes?: { readonly sequence: number; readonly updatedAt: string };
 }
 
 interface SessionTimes {
@@ -95,7 +100,19 @@ export function evolveSchedule(fold: ScheduleFold, event: RecordedEvent<SeriesEv
       }
     }
   }
-  return { state, version, createdAt: fold.createdAt ?? recordedAt, updatedAt: recordedAt, sessionTimes };
+  const windowTimes = nextWindowTimes(fold, state, recordedAt);
+  return { state, version, createdAt: fold.createdAt ?? recordedAt, updatedAt: recordedAt, sessionTimes, ...(windowTimes ? { windowTimes } : {}) };
+}
+
+/** What a dialogue's window VEVENT shows, to tell whether an event changed it. */
+const windowShows = (state: SeriesState) =>
+  state.status === 'active' && state.window ? JSON.stringify([state.window, state.title, state.description, state.languages, state.organiser]) : undefined;
+
+function nextWindowTimes(fold: ScheduleFold, state: SeriesState, recordedAt: string): ScheduleFold['windowTimes'] {
+  const shows = windowShows(state);
+  if (shows === undefined) return fold.windowTimes;
+  if (!fold.windowTimes) return { sequence: 0, updatedAt: recordedAt };
+  return shows === windowShows(fold.state) ? fold.windowTimes : { sequence: fold.windowTimes.sequence + 1, updatedAt: recordedAt };
 }
 
 /** The schedule as read models keep it; undefined while the series does not exist. */
@@ -129,6 +146,7 @@ export function scheduleOf(fold: ScheduleFold): SeriesSchedule | undefined {
     organiser: state.organiser,
     reminderOffsets: state.reminderOffsets,
     ...(state.window ? { window: state.window } : {}),
+    ...(state.window && fold.windowTimes ? { windowSequence: fold.windowTimes.sequence, windowUpdatedAt: fold.windowTimes.updatedAt } : {}),
     createdAt: fold.createdAt!,
     updatedAt: fold.updatedAt!,
     sessions,

@@ -37,6 +37,8 @@ export interface SessionState {
   readonly speakers: readonly { name: string; affiliation?: string; bio?: string }[];
   readonly joinUrl?: string;
   readonly capacity?: number;
+  /** What the organiser said when cancelling it (members read it in the cancellation and the feeds). */
+  readonly cancellationReason?: string;
   /** Bumped by every change a calendar must show (the iCalendar SEQUENCE). */
   readonly sequence: number;
   readonly uploads: Readonly<Record<string, UploadState>>;
@@ -61,6 +63,9 @@ export type SeriesState =
   | (SeriesDetails & { readonly status: 'active'; readonly sessions: Readonly<Record<string, SessionState>> });
 
 export type ActiveSeries = Extract<SeriesState, { status: 'active' }>;
+
+/** What a session's VEVENT shows of its details (its times and status are bumped where they change). */
+const CALENDAR_FIELDS = ['title', 'description', 'language', 'speakers', 'joinUrl'] as const satisfies readonly (keyof SessionState)[];
 
 export const initialSeriesState = (): SeriesState => ({ status: 'absent' });
 
@@ -109,16 +114,18 @@ export function evolveSeries(state: SeriesState, event: SeriesEvent): SeriesStat
     case 'SessionDetailsChanged': {
       const { seriesId: _s, sessionId, ...changes } = event.data;
       return updateSession(state, sessionId, (s) => {
-        const next: Record<string, unknown> = { ...s, sequence: s.sequence + 1 };
+        const next: Record<string, unknown> = { ...s };
         for (const [key, value] of Object.entries(changes)) {
           if (value === null) delete next[key];
           else if (value !== undefined) next[key] = value;
         }
-        return next as unknown as SessionState;
+        // Only a change a calendar shows raises SEQUENCE (and sends an update): not the capacity.
+        const shown = CALENDAR_FIELDS.some((key) => JSON.stringify(next[key]) !== JSON.stringify(s[key]));
+        return { ...(next as unknown as SessionState), sequence: shown ? s.sequence + 1 : s.sequence };
       });
     }
     case 'SessionCancelled':
-      return updateSession(state, event.data.sessionId, (s) => ({ ...s, status: 'cancelled', sequence: s.sequence + 1 }));
+      return updateSession(state, event.data.sessionId, (s) => ({ ...s, status: 'cancelled', cancellationReason: event.data.reason, sequence: s.sequence + 1 }));
     case 'RecordingUploadRequested': {
       const { seriesId: _s, sessionId, ...upload } = event.data;
       return updateUpload(state, sessionId, upload.uploadId, () => ({ ...upload, status: 'requested' }));

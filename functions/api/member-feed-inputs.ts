@@ -24,6 +24,8 @@ import { boundedCache } from '../bounded-cache.js';
 export interface FeedEntry {
   readonly schedule: SeriesSchedule;
   readonly sessionIds: readonly string[];
+  /** Registered for the whole series: a dialogue's open window is in the feed too. */
+  readonly window: boolean;
 }
 
 export interface FeedInputs {
@@ -96,17 +98,17 @@ export function memberFeedInputs(read: FeedReads, options: FeedInputsOptions = {
       if (!schedule) return []; // not projected yet
       const ids = r.sessions === 'all' ? schedule.sessions.filter((s) => !r.declined.includes(s.sessionId)).map((s) => s.sessionId) : r.sessions;
       const limited = schedule.sessions.filter((s) => s.capacity !== undefined && ids.includes(s.sessionId));
-      return [{ schedule, ids, limited }];
+      return [{ schedule, ids, limited, window: r.sessions === 'all' }];
     });
     const rosters = new Map<string, readonly RosterEntry[]>(known?.rosters);
     const unread = covered.filter((c) => c.limited.length > 0 && !rosters.has(c.schedule.seriesId)).map((c) => c.schedule.seriesId);
     if (unread.length > 0) for (const [id, roster] of (await read({ rosters: unread })).rosters) rosters.set(id, roster);
 
-    const entries = covered.map(({ schedule, ids, limited }) => {
+    const entries = covered.map(({ schedule, ids, limited, window }) => {
       // A member waiting for a seat does not get the session in their calendar until seated.
       const roster = rosters.get(schedule.seriesId) ?? [];
       const waiting = new Set(limited.filter((s) => !seatsFor(s, roster).seated.includes(memberId)).map((s) => s.sessionId));
-      return { schedule, sessionIds: ids.filter((id) => !waiting.has(id)) };
+      return { schedule, sessionIds: ids.filter((id) => !waiting.has(id)), window };
     });
     guesses.set(token, {
       memberId,
@@ -120,4 +122,13 @@ export function memberFeedInputs(read: FeedReads, options: FeedInputsOptions = {
       entries,
     };
   };
+}
+
+/**
+ * What a personal feed is a function of, as a string: its language and, per series, the
+ * schedule's version, the sessions and the window. The API's ETag and the renderer's reuse of
+ * a rendered feed both key on it.
+ */
+export function feedMadeOf(inputs: Pick<FeedInputs, 'language' | 'entries'>): string {
+  return JSON.stringify([inputs.language, inputs.entries.map((e) => [e.schedule.seriesId, e.schedule.version, e.sessionIds, e.window])]);
 }

@@ -74,6 +74,7 @@ export function seriesPageRenderer(deps: SeriesPageDeps & { readonly now?: () =>
             language: s.language,
             speakers: s.speakers.map((speaker) => speaker.name),
             cancelled: s.status === 'cancelled',
+            cancellationReason: s.status === 'cancelled' ? s.cancellationReason : undefined,
             seatsLeft: seats?.capacity === undefined ? undefined : Math.max(0, seats.capacity - seats.seated.length),
             files: s.recording ? publicFiles(deps.baseUrl, schedule.seriesId, s.sessionId, s.recording) : [],
           };

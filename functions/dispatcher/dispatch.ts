@@ -299,7 +299,7 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
       joinUrlVisible: true,
     };
     if (work.kind === 'invite') {
-      return composeInviteMail({ ...base, method: work.message.method, sessionId: work.sessionId, sequence: work.message.sequence }, deps.compose);
+      return composeInviteMail({ ...base, method: work.message.method, sessionId: work.sessionId, sequence: work.message.sequence, update: work.update }, deps.compose);
     }
     if (work.kind === 'recording') return composeRecordingMail({ ...base, sessionId: work.sessionId, baseUrl: deps.baseUrl }, deps.compose);
     return composeReminderMail({ ...base, reminder: reminderSpec(work, now) }, deps.compose);

@@ -152,6 +152,7 @@ async function planInvites(
           memberId: entry.memberId,
           sessionId: session.sessionId,
           message,
+          update: last.sent?.method === 'REQUEST',
           key,
           rank: inviteRank(message),
           expiresAt: keepUntil(session.endsAt),

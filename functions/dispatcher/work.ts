@@ -33,6 +33,8 @@ export interface InviteWork extends WorkBase {
   readonly kind: 'invite';
   readonly sessionId: string;
   readonly message: InviteMessage;
+  /** The last message this member got for the session was a REQUEST: this one updates it. */
+  readonly update: boolean;
 }
 
 export interface ReminderWork extends WorkBase {

@@ -11,7 +11,7 @@
  */
 import type { FeedBucket, FeedWrite } from '../adapters/feeds/feed-bucket.js';
 import type { FeedTokenHashes } from '../adapters/members/feed-token-hashes.js';
-import { memberFeedInputs } from '../api/member-feed-inputs.js';
+import { feedMadeOf, memberFeedInputs } from '../api/member-feed-inputs.js';
 import { personalFeedBody, publicSeriesFeedBody } from '../feeds/feed-bodies.js';
 import { MEMBER_FEED_HEADERS, memberFeedKeyOfHash, seriesFeedHeaders, seriesFeedKey } from '../feeds/feed-objects.js';
 import type { CurrentReads } from './current-reads.js';
@@ -45,8 +45,8 @@ export function feedRenderer(deps: FeedRendererDeps) {
       const inputs = await memberFeedInputs(reads.feedReads, { tokens: 1, schedules: 1 })(memberId);
       if (!inputs) return 'no-token';
       const key = memberFeedKeyOfHash(hash);
-      // A feed is a function of these (as the API's ETag says): the language, and each series' version and sessions.
-      const madeOf = JSON.stringify([inputs.language, inputs.entries.map((e) => [e.schedule.seriesId, e.schedule.version, e.sessionIds])]);
+      // A feed is a function of these (as the API's ETag says).
+      const madeOf = feedMadeOf(inputs);
       let body = reads.rendered.get(madeOf);
       if (body === undefined) reads.rendered.set(madeOf, (body = personalFeedBody(inputs, deps.baseUrl)));
       const outcome = await deps.bucket.put(key, body, MEMBER_FEED_HEADERS);

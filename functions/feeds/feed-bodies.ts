@@ -17,5 +17,5 @@ export function publicSeriesFeedBody(schedule: SeriesSchedule, baseUrl: string):
 
 /** A member's personal feed (`/feeds/members/{token}.ics`) of the entries their inputs give. */
 export function personalFeedBody(inputs: { readonly entries: readonly MemberFeedEntry[]; readonly language: string }, baseUrl: string): string {
-  return memberFeed(inputs.entries, { baseUrl, memberLanguage: inputs.language, calendarName: 'Convene' });
+  return memberFeed(inputs.entries, { baseUrl, memberLanguage: inputs.language });
 }

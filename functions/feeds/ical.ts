@@ -1,8 +1,8 @@
 /**
  * Calendar feeds (RFC 5545 iCalendar, with RFC 7986 NAME and REFRESH-INTERVAL): the public
  * feed of a series and a member's personal feed across series. Pure: the same schedules
- * and options give the same bytes (no clock, no randomness; the only read is the packaged
- * VTIMEZONE data, see ./vtimezone.ts).
+ * and options give the same bytes (no clock, no randomness; the only read is the runtime's tz
+ * database, for the generated VTIMEZONE blocks, see ./vtimezone.ts).
  *
  * ical-generator does the escaping, folding and CRLFs, except for three things handled here:
  * it writes NAME / X-WR-CALNAME unescaped (we escape them); it writes REFRESH-INTERVAL
@@ -27,12 +27,12 @@ import ical, { escape, foldLines, ICalCalendarMethod, ICalEventStatus, ICalEvent
 import { DateTime, Duration } from 'luxon';
 import type { RecordingFile, ScheduledSession, SeriesSchedule } from '../../events/projections/schedule.js';
 import { recordingFileUrl } from '../recordings/links.js';
-import { exactTzid, vtimezoneFor } from './vtimezone.js';
+import { exactTzid, vtimezoneGenerator } from './vtimezone.js';
 
 export interface FeedOptions {
   /** Public base URL of the site, e.g. `https://convene.example.org` (no trailing slash needed). */
   readonly baseUrl: string;
-  /** NAME / X-WR-CALNAME; default: the series title (series feed) or "Convene" (member feed). */
+  /** NAME / X-WR-CALNAME; default: the series title (series feed), or the organiser's name and "My sessions" in the member's language (member feed). */
   readonly calendarName?: string;
   /** Requested text language (BCP 47); series feed default: the series' first language. */
   readonly language?: string;
@@ -44,6 +44,8 @@ export interface MemberFeedEntry {
   readonly schedule: SeriesSchedule;
   /** The sessions the member is registered for, or 'all' (which also brings a dialogue's window). */
   readonly sessionIds: readonly string[] | 'all';
+  /** A dialogue's open window too (a member registered for the whole series); default: for 'all'. */
+  readonly window?: boolean;
 }
 
 export type MemberFeedOptions = FeedOptions & {
@@ -76,8 +78,9 @@ export function seriesFeed(schedule: SeriesSchedule, options: FeedOptions): stri
 export function memberFeed(entries: readonly MemberFeedEntry[], options: MemberFeedOptions): string {
   const language = options.language ?? options.memberLanguage;
   const context = renderContext(options, language, 'members');
-  const calendar = newCalendar(options.calendarName ?? 'Convene', context.refreshSeconds);
-  for (const { schedule, sessionIds } of mergeEntries(entries)) addSeries(calendar, schedule, sessionIds, context);
+  const merged = mergeEntries(entries);
+  const calendar = newCalendar(options.calendarName ?? personalFeedName(merged, context), context.refreshSeconds);
+  for (const { schedule, sessionIds, window } of merged) addSeries(calendar, schedule, sessionIds, context, window ?? sessionIds === 'all');
   return propertiesFirst(typedAttachments(calendar.toString(), context.attachmentTypes));
 }
 
@@ -140,13 +143,13 @@ function newCalendar(name: string, refreshSeconds: number, url?: string): ICalCa
     ...(url ? { url } : {}),
   });
   // TRAP 3: no calendar-wide zone (it would make DTSTAMP floating); blocks per event zone.
-  calendar.timezone({ name: null, generator: vtimezoneFor });
+  calendar.timezone({ name: null, generator: vtimezoneGenerator(calendar) });
   return calendar;
 }
 
-function addSeries(calendar: ICalCalendar, schedule: SeriesSchedule, sessionIds: readonly string[] | 'all', context: RenderContext) {
+function addSeries(calendar: ICalCalendar, schedule: SeriesSchedule, sessionIds: readonly string[] | 'all', context: RenderContext, withWindow = sessionIds === 'all') {
   const wanted = sessionIds === 'all' ? undefined : new Set(sessionIds);
-  if (schedule.window && sessionIds === 'all') addWindow(calendar, schedule, context);
+  if (schedule.window && withWindow) addWindow(calendar, schedule, context);
   const sessions = [...schedule.sessions]
     .filter((session) => !wanted || wanted.has(session.sessionId))
     .sort((a, b) => byCodeUnits(a.startsAt, b.startsAt) || byCodeUnits(a.sessionId, b.sessionId));
@@ -169,11 +172,11 @@ function addWindow(calendar: ICalCalendar, schedule: SeriesSchedule, context: Re
   );
   calendar.createEvent({
     id: windowUid(schedule.seriesId),
-    // The schedule does not record when the window itself changed: its latest change stands in.
-    sequence: 0,
-    stamp: instant(schedule.updatedAt),
+    // Raised by each change the window's VEVENT shows (events/projections/schedule.ts).
+    sequence: schedule.windowSequence ?? 0,
+    stamp: instant(schedule.windowUpdatedAt ?? schedule.updatedAt),
     created: instant(schedule.createdAt),
-    lastModified: instant(schedule.updatedAt),
+    lastModified: instant(schedule.windowUpdatedAt ?? schedule.updatedAt),
     allDay: true,
     start: opens,
     end,
@@ -202,9 +205,9 @@ export function sessionEventCore(seriesId: string, session: ScheduledSession) {
     lastModified: instant(session.updatedAt),
     start,
     end,
-    // The session's zone (or the IANA name the package files its alias under) when the
-    // packaged VTIMEZONE gives back these exact instants, else UTC (still exact; see
-    // ./vtimezone.ts). 'UTC' itself is written with a Z.
+    // The session's zone when its generated VTIMEZONE gives back these exact instants (not
+    // at a fall-back's repeated hour), else UTC (still exact; see ./vtimezone.ts). 'UTC'
+    // itself is written with a Z.
     timezone: eventZone(session.timeZone, [start.toMillis(), end.toMillis()]),
   };
 }
@@ -234,6 +237,7 @@ function addSession(calendar: ICalCalendar, schedule: SeriesSchedule, session: S
     ...sessionEventCore(schedule.seriesId, session),
     summary: pickText(session.title, context.language, schedule.languages) ?? session.sessionId,
     description: paragraphs(
+      session.status === 'cancelled' && session.cancellationReason ? `${labels.cancelled}: ${session.cancellationReason}` : undefined,
       pickText(session.description, context.language, schedule.languages),
       facts.join('\n'),
       files.map(({ file, url }) => `${labels[file.asset]}: ${url}`).join('\n'),
@@ -297,20 +301,30 @@ function publicOrganizers(ics: string, calAddress: string): string {
 }
 
 /** Several registrations for one series (or the same series twice) make one set of events. */
-function mergeEntries(entries: readonly MemberFeedEntry[]): MemberFeedEntry[] {
-  const bySeries = new Map<string, { schedule: SeriesSchedule; sessionIds: Set<string> | 'all' }>();
-  for (const { schedule, sessionIds } of entries) {
+function mergeEntries(entries: readonly MemberFeedEntry[]): (MemberFeedEntry & { readonly window: boolean })[] {
+  const bySeries = new Map<string, { schedule: SeriesSchedule; sessionIds: Set<string> | 'all'; window: boolean }>();
+  for (const { schedule, sessionIds, window } of entries) {
     const known = bySeries.get(schedule.seriesId);
     const newest = known && known.schedule.version >= schedule.version ? known.schedule : schedule;
     const ids =
       sessionIds === 'all' || known?.sessionIds === 'all'
         ? 'all'
         : new Set([...(known?.sessionIds ?? []), ...sessionIds]);
-    bySeries.set(schedule.seriesId, { schedule: newest, sessionIds: ids });
+    bySeries.set(schedule.seriesId, { schedule: newest, sessionIds: ids, window: (known?.window ?? false) || (window ?? sessionIds === 'all') });
   }
   return [...bySeries.values()]
     .sort((a, b) => byCodeUnits(a.schedule.seriesId, b.schedule.seriesId))
-    .map(({ schedule, sessionIds }) => ({ schedule, sessionIds: sessionIds === 'all' ? 'all' : [...sessionIds] }));
+    .map(({ schedule, sessionIds, window }) => ({ schedule, sessionIds: sessionIds === 'all' ? 'all' : [...sessionIds], window }));
+}
+
+/**
+ * A personal feed's NAME, for the member who reads it (calendar apps show only this): the
+ * organiser's name when one organiser runs all of the member's series, and "My sessions" in
+ * the member's language: "Gender Equality Training Centre · My sessions".
+ */
+function personalFeedName(entries: readonly MemberFeedEntry[], context: RenderContext): string {
+  const organisers = [...new Set(entries.map((e) => e.schedule.organiser.name.trim()).filter((name) => name.length > 0))];
+  return `${organisers.length === 1 ? organisers[0] : 'Convene'} · ${context.labels.mySessions}`;
 }
 
 /**
@@ -376,6 +390,10 @@ interface Labels {
   readonly captions: string;
   readonly transcript: string;
   readonly slides: string;
+  /** Before the organiser's reason in a cancelled session's DESCRIPTION. */
+  readonly cancelled: string;
+  /** A personal feed's name: "{organiser} · My sessions". */
+  readonly mySessions: string;
 }
 
 /** Labels of the DESCRIPTION lines; other languages get the English ones (and English language names). */
@@ -390,6 +408,8 @@ const LABELS: Readonly<Record<string, Labels>> = {
     captions: 'Captions',
     transcript: 'Transcript',
     slides: 'Slides',
+    cancelled: 'Cancelled',
+    mySessions: 'My sessions',
   },
   es: {
     language: 'Idioma',
@@ -401,6 +421,8 @@ const LABELS: Readonly<Record<string, Labels>> = {
     captions: 'Subtítulos',
     transcript: 'Transcripción',
     slides: 'Diapositivas',
+    cancelled: 'Cancelada',
+    mySessions: 'Mis sesiones',
   },
   fr: {
     language: 'Langue',
@@ -412,6 +434,8 @@ const LABELS: Readonly<Record<string, Labels>> = {
     captions: 'Sous-titres',
     transcript: 'Transcription',
     slides: 'Diapositives',
+    cancelled: 'Annulée',
+    mySessions: 'Mes sessions',
   },
   pt: {
     language: 'Idioma',
@@ -423,6 +447,8 @@ const LABELS: Readonly<Record<string, Labels>> = {
     captions: 'Legendas',
     transcript: 'Transcrição',
     slides: 'Slides',
+    cancelled: 'Cancelada',
+    mySessions: 'Minhas sessões',
   },
   ar: {
     language: 'اللغة',
@@ -434,6 +460,8 @@ const LABELS: Readonly<Record<string, Labels>> = {
     captions: 'الترجمة المرئية',
     transcript: 'النص المكتوب',
     slides: 'الشرائح',
+    cancelled: 'أُلغيت الجلسة',
+    mySessions: 'جلساتي',
   },
 };
 

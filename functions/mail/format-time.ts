@@ -46,7 +46,10 @@ function describe(session: SessionTime, memberTimeZone: string, language: string
   const end = instant(session.endsAt, 'endsAt').setZone(memberZone).setLocale(locale);
   if (end < start) throw new RangeError(`session ends (${session.endsAt}) before it starts (${session.startsAt})`);
 
-  const time = (at: DateTime) => at.toLocaleString(DateTime.TIME_SIMPLE);
+  // Where a wall time happens twice (a fall-back), or start and end are on either side of a
+  // change, the clock alone misleads ("02:30–02:30"): such times carry their UTC offset.
+  const withOffsets = start.offset !== end.offset || isAmbiguous(start) || isAmbiguous(end);
+  const time = (at: DateTime, offsets = withOffsets) => `${at.toLocaleString(DateTime.TIME_SIMPLE)}${offsets ? ` (${utcOffset(at)})` : ''}`;
   const member = start.hasSame(end, 'day')
     ? t('time.memberZone', {
         date: start.toLocaleString(DateTime.DATE_HUGE),
@@ -63,10 +66,29 @@ function describe(session: SessionTime, memberTimeZone: string, language: string
   if (sameZone(homeZone, memberZone)) return member;
 
   const homeStart = start.setZone(homeZone);
+  const homeTime = time(homeStart, isAmbiguous(homeStart));
   const home = homeStart.toISODate() === start.toISODate()
-    ? t('time.homeZone', { time: time(homeStart), zone: homeZone })
-    : t('time.homeZoneOtherDay', { date: homeStart.toLocaleString(DAY_WITHOUT_YEAR), time: time(homeStart), zone: homeZone });
+    ? t('time.homeZone', { time: homeTime, zone: homeZone })
+    : t('time.homeZoneOtherDay', { date: homeStart.toLocaleString(DAY_WITHOUT_YEAR), time: homeTime, zone: homeZone });
   return t('time.withHome', { member, home });
+}
+
+/** "UTC+01:00", "UTC−03:30" is written "UTC-03:30": Latin digits in every language, as offsets are read. */
+function utcOffset(at: DateTime): string {
+  return `UTC${at.setLocale('en').toFormat('ZZ')}`;
+}
+
+/** The same wall time happens at another instant in this zone (the repeated hour of a fall-back). */
+function isAmbiguous(at: DateTime): boolean {
+  const zone = at.zone;
+  const nearby = new Set([-26, 26].map((hours) => DateTime.fromMillis(at.toMillis() + hours * 3600_000, { zone }).offset));
+  nearby.delete(at.offset);
+  for (const other of nearby) {
+    // The instant at which the other offset shows this same wall time, if that offset is in force then.
+    const twin = DateTime.fromMillis(at.toMillis() + (at.offset - other) * 60_000, { zone });
+    if (twin.offset === other) return true;
+  }
+  return false;
 }
 
 function knownZone(zone: string): string {

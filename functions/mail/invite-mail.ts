@@ -3,14 +3,15 @@
  * message (RFC 5546) sent by mail (RFC 6047, iMIP), so the member's mail client puts the
  * session in their calendar, moves it, or takes it out.
  *
- * - METHOD:REQUEST for a new or changed session (subject "Invitation" at SEQUENCE 0,
- *   "Updated" after), METHOD:CANCEL when it is cancelled (STATUS:CANCELLED). iTIP wants for
+ * - METHOD:REQUEST for a new or changed session (subject "Invitation" when the member has
+ *   not got it in their calendar from us, "Updated" when they have), METHOD:CANCEL when it is cancelled (STATUS:CANCELLED). iTIP wants for
  *   both: ORGANIZER, ATTENDEE, UID, SEQUENCE, DTSTAMP, and for REQUEST DTSTART and SUMMARY.
  * - UID is the feeds' `sessionUid`, SEQUENCE the session's `sequence` (a cancellation has
  *   already bumped it), DTSTAMP its `updatedAt`: the same values the calendar feeds carry,
  *   so a client that has both the feed and the invitation sees one event.
- * - Times: in the session's zone with its VTIMEZONE when the packaged zone data gives back
- *   the exact instants, else in UTC (functions/feeds/vtimezone.ts, as the feeds do).
+ * - Times: in the session's zone with its VTIMEZONE, generated from the runtime's tz database,
+ *   when it gives back the exact instants (everywhere but a fall-back's repeated hour), else
+ *   in UTC (functions/feeds/vtimezone.ts, as the feeds do).
  * - RSVP=FALSE: Convene takes no replies by mail; registration is on the web.
  *
  * Organiser and member text is never trusted: single-lined for headers and the calendar's
@@ -20,7 +21,7 @@
 import ical, { ICalAttendeeRole, ICalAttendeeStatus, ICalCalendarMethod, ICalEventStatus } from 'ical-generator';
 import type { ScheduledSession, SeriesSchedule } from '../../events/projections/schedule.js';
 import { pickText, sessionEventCore } from '../feeds/ical.js';
-import { vtimezoneFor } from '../feeds/vtimezone.js';
+import { vtimezoneGenerator } from '../feeds/vtimezone.js';
 import { htmlMessage, type MessageParams } from './catalogue.js';
 import { composeCalendarMime, isSingleAddress, type ItipMethod } from './compose-calendar.js';
 import { escapeHtml, htmlDocument, memberMail, singleLine, webUrl, type ComposeOptions, type MailContent, type MemberMailInput } from './compose.js';
@@ -42,6 +43,12 @@ export interface InviteMailInput extends MemberMailInput {
    * session that still takes place, or a REQUEST after such a CANCEL (events/delivery/invites.ts).
    */
   readonly sequence?: number;
+  /**
+   * The member's calendar has this session from an earlier REQUEST: a REQUEST is worded as an
+   * update ("Updated: …"). Otherwise it is their first (or, after a CANCEL, a new) invitation,
+   * whatever the SEQUENCE: wording follows what this member last received.
+   */
+  readonly update?: boolean;
 }
 
 /** The raw MIME message (text, HTML, text/calendar alternatives + invite.ics), for `Mailer.sendRaw`. */
@@ -90,16 +97,19 @@ function inviteContent(input: InviteMailInput): Content {
   const manageUrl = webUrl(input.manageUrl, 'manage URL');
 
   // A CANCEL of a session that still takes place removes it for this member alone (they left it).
-  const kind = method === 'CANCEL' ? (session.status === 'cancelled' ? 'cancel' : 'removed') : session.sequence > 0 ? 'update' : 'request';
+  const kind = method === 'CANCEL' ? (session.status === 'cancelled' ? 'cancel' : 'removed') : input.update ? 'update' : 'request';
   const subject = t(`invite.subject.${kind}`, { session: sessionTitle });
   const greeting: [InviteMessageId, MessageParams] = memberName ? ['invite.greeting', { name: memberName }] : ['invite.greetingNoName', {}];
   const intro: [InviteMessageId, MessageParams] = [`invite.intro.${kind}`, { organiser, session: sessionTitle, series: seriesTitle }];
 
+  // The organiser's words when cancelling, as they wrote them (several lines allowed).
+  const reason = kind === 'cancel' && session.cancellationReason ? session.cancellationReason.trim() : undefined;
   const plain = [
     t(...greeting),
     '',
     t(...intro),
     '',
+    ...(reason ? [`${t('invite.reason')}: ${reason}`, ''] : []),
     `${t('invite.when')}: ${when}`,
     ...(joinUrl ? [`${t('invite.join')}: ${joinUrl}`] : []),
     ...(method === 'REQUEST' ? ['', t('invite.calendarNote')] : []),
@@ -115,12 +125,13 @@ function inviteContent(input: InviteMailInput): Content {
   const h = (id: InviteMessageId, params?: MessageParams) => htmlMessage(tr, id, params);
   const html = htmlDocument(tr.language, subject, `<p>${h(...greeting)}</p>
 <p>${h(...intro)}</p>
-<p><strong>${h('invite.when')}:</strong> ${escapeHtml(when)}</p>
+${reason ? `<p><strong>${h('invite.reason')}:</strong> <span dir="auto">${escapeHtml(reason).replace(/\r?\n/g, '<br>')}</span></p>\n` : ''}<p><strong>${h('invite.when')}:</strong> ${escapeHtml(when)}</p>
 ${joinUrl ? `<p><strong>${h('invite.join')}:</strong> ${htmlUrlLink(joinUrl)}</p>\n` : ''}${method === 'REQUEST' ? `<p style="font-size:14px;color:#4b5563;">${h('invite.calendarNote')}</p>\n` : ''}<hr style="border:none;border-top:1px solid #e5e7eb;margin:32px 0 16px;">
 <p style="font-size:13px;color:#6b7280;">${h('invite.replyNote', { organiser })}<br>${h('invite.sentBy', { organiser })}<br><a href="${escapeHtml(manageUrl)}" style="color:#6b7280;">${h('invite.manageLink')}</a><br>${h('invite.unsubscribeIntro')} <a href="${escapeHtml(unsubscribeUrl)}" style="color:#6b7280;">${h('invite.unsubscribeLink')}</a></p>
 `);
 
   const description = [
+    reason ? `${t('invite.reason')}: ${reason}` : undefined,
     text(session.description),
     `${t('invite.when')}: ${when}`,
     ...(joinUrl ? [`${t('invite.join')}: ${joinUrl}`] : []),
@@ -143,7 +154,7 @@ function buildCalendar(
     scale: 'GREGORIAN',
   });
   // TRAP 3 (shared/STACK.md): no calendar-wide zone; VTIMEZONE blocks per event zone.
-  calendar.timezone({ name: null, generator: vtimezoneFor });
+  calendar.timezone({ name: null, generator: vtimezoneGenerator(calendar) });
   calendar.createEvent({
     // UID, SEQUENCE, timestamps and times exactly as the feeds write them.
     ...sessionEventCore(schedule.seriesId, session),

@@ -19,6 +19,8 @@ export interface SeriesPageSession {
   readonly language: string;
   readonly speakers: readonly string[];
   readonly cancelled: boolean;
+  /** What the organiser said when cancelling it (their words, in their language). */
+  readonly cancellationReason?: string | undefined;
   /** Seats left, or 0 when full (new registrations wait); undefined without a capacity. */
   readonly seatsLeft?: number | undefined;
   readonly files: readonly { readonly asset: 'recording' | 'captions' | 'transcript' | 'slides'; readonly url: string; readonly fileName: string }[];
@@ -120,7 +122,16 @@ export const SeriesPage: FC<SeriesPageProps> = (p) => {
                     <bdi>{s.when.text}</bdi>
                   </time>
                 </p>
-                {s.cancelled ? <p class="error">{tr.t('session.cancelled')}</p> : null}
+                {s.cancelled ? (
+                  <p class="error">
+                    {tr.t('session.cancelled')}
+                    {s.cancellationReason ? (
+                      <>
+                        : <span dir="auto">{s.cancellationReason}</span>
+                      </>
+                    ) : null}
+                  </p>
+                ) : null}
                 {s.description ? <p dir="auto">{s.description}</p> : null}
                 <p class="muted">
                   {tr.n('session.language', { language: languageName(s.language) })}

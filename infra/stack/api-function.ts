@@ -47,8 +47,6 @@ export function createApiFunction(scope: Construct, id: string, props: ApiFuncti
     entry: 'functions/api/handler.ts',
     memorySize: 512,
     timeout: Duration.seconds(10),
-    // The feed renderer reads VTIMEZONE definitions from this package's folder.
-    nodeModules: ['@touch4it/ical-timezones'],
     environment: {
       ...tableEnvironment(props.tableNames),
       NODE_OPTIONS: '--enable-source-maps',

@@ -53,8 +53,6 @@ export class Dispatcher extends Construct {
       memorySize: 1024,
       // A tick stops starting sends 20 s before its limit (SAFETY_MS in the handler).
       timeout: Duration.minutes(2),
-      // The invite calendar reads VTIMEZONE definitions from this package's folder.
-      nodeModules: ['@touch4it/ical-timezones'],
       environment: {
         ...tableEnvironment(props.tableNames),
         ...serviceEnvironment('dispatcher'),

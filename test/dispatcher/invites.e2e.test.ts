@@ -158,6 +158,31 @@ describe('leaving, consent and suppression', () => {
     await dispatcher.tick({ now: NOW });
     const back = await calendarOf((await sentTo(mailer, email)).at(-1)!);
     expect(back).toMatchObject({ method: 'REQUEST', uid: request.uid, sequence: 2 });
+    // Her calendar no longer has it: this is an invitation again, not an update, though SEQUENCE is 2.
+    expect(back.mail.subject).toBe(removed.mail.subject!.replace('Removed from your calendar: ', 'Invitation: '));
+  });
+
+  it('invites a member seated by a capacity rise with an invitation, and sends those already seated nothing', async () => {
+    const full = (await api.request('PATCH', `/admin/series/${seriesId}/sessions/${sessionId}`, { body: { capacity: 1 } })).status;
+    expect(full).toBe(200);
+    const [seated, waiting] = [unique('seated'), unique('waiting')];
+    await registerAndConfirm(seated);
+    await registerAndConfirm(waiting);
+    const mailer = recordingMailer();
+    const dispatcher = testDispatcher(api, { mailer });
+    await dispatcher.tick({ now: NOW });
+    const [first] = await Promise.all((await sentTo(mailer, seated)).map(calendarOf));
+    expect(first!.mail.subject).toMatch(/^Invitation: /);
+    expect((await sentTo(mailer, waiting)).length).toBe(0);
+
+    expect((await api.request('PATCH', `/admin/series/${seriesId}/sessions/${sessionId}`, { body: { capacity: 2 } })).status).toBe(200);
+    await api.settle();
+    await dispatcher.tick({ now: NOW });
+    const [invite] = await Promise.all((await sentTo(mailer, waiting)).map(calendarOf));
+    expect(invite).toMatchObject({ method: 'REQUEST', uid: sessionUid(seriesId, sessionId), sequence: 0 });
+    expect(invite!.mail.subject).toBe(first!.mail.subject);
+    // Seats are nothing a calendar shows: no update for the member who had one.
+    expect((await sentTo(mailer, seated)).length).toBe(1);
   });
 
   it('stops a series’ mail at once after the one-click POST, and shows a page on GET that changes nothing', async () => {

@@ -221,14 +221,17 @@ describe('rescheduling, changing and cancelling a session', () => {
       .then([{ type: 'SessionDetailsChanged', data: { seriesId: dialogueId, sessionId: 'webinar', capacity: 300 } }]);
   });
 
-  it('bumps the session sequence with every change a calendar must show', () => {
+  it('bumps the session sequence with every change a calendar must show, and not for seats', () => {
     const state = fold(seriesDecider, [
       dialogueCreated,
       webinarScheduled,
       { type: 'SessionDetailsChanged', data: { seriesId: dialogueId, sessionId: 'webinar', capacity: 300 } },
+      { type: 'SessionDetailsChanged', data: { seriesId: dialogueId, sessionId: 'webinar', speakers: [{ name: 'Amal Haddad' }] } },
       cancelled,
     ]);
     expect(state.status === 'active' && state.sessions.webinar).toMatchObject({ sequence: 2, status: 'cancelled', capacity: 300 });
+    const seatsOnly = fold(seriesDecider, [dialogueCreated, webinarScheduled, { type: 'SessionDetailsChanged', data: { seriesId: dialogueId, sessionId: 'webinar', capacity: 300 } }]);
+    expect(seatsOnly.status === 'active' && seatsOnly.sessions.webinar).toMatchObject({ sequence: 0, capacity: 300 });
   });
 });
 

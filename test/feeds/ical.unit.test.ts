@@ -21,7 +21,7 @@ import {
   windowUid,
   type FeedOptions,
 } from '../../functions/feeds/ical.js';
-import { exactTzid, offsetAt, packagedZone } from '../../functions/feeds/vtimezone.js';
+import { exactTzid, offsetAt, zoneBlock } from '../../functions/feeds/vtimezone.js';
 import { scheduledSession, seriesRecorder } from '../support/schedule-fixtures.js';
 
 // ical.js predates RFC 7986: teach it that NAME and X-WR-CALNAME are TEXT (else it returns
@@ -463,22 +463,21 @@ describe('seriesFeed', () => {
     for (const day of ['20270331', '20270407']) expect(lines).toContain(`DTSTART;TZID=America/Santiago:${day}T120000`);
   });
 
-  it('prints in UTC (exact instants) where the packaged VTIMEZONE is stale, missing, ambiguous or another zone', () => {
+  it('writes each zone with its generated VTIMEZONE, and in UTC (exact instants) only a repeated wall time and UTC itself', () => {
     const edge = series({
       seriesId: 'zones',
       title: { en: 'Zone edge cases' },
       sessions: [
-        // Brazil dropped DST in 2019; the 2018 block still has it in December.
+        // Brazil dropped DST in 2019 (a 2018 block still had it in December).
         session({ sessionId: 'sao-paulo', title: { en: 'São Paulo' }, timeZone: 'America/Sao_Paulo', startsAt: '2027-12-01T13:00:00.000Z', endsAt: '2027-12-01T14:00:00.000Z' }),
         // Mexico dropped DST in 2022.
         session({ sessionId: 'mexico', title: { en: 'Mexico City' }, timeZone: 'America/Mexico_City', startsAt: '2027-06-01T16:00:00.000Z', endsAt: '2027-06-01T17:00:00.000Z' }),
-        // No block for the name adopted in 2022.
+        // The name adopted in 2022.
         session({ sessionId: 'kyiv', title: { en: 'Kyiv' }, timeZone: 'Europe/Kyiv', startsAt: '2027-06-01T07:00:00.000Z', endsAt: '2027-06-01T08:00:00.000Z' }),
         // 01:30 happens twice in New York on 7 November: the second one cannot be written with a TZID.
         session({ sessionId: 'ambiguous', title: { en: 'Twice 01:30' }, startsAt: '2027-11-07T06:30:00.000Z', endsAt: '2027-11-07T07:30:00.000Z' }),
-        // An alias the package files under its IANA zone: that zone's TZID.
+        // Aliases keep the name the series gives, with a block of their own.
         session({ sessionId: 'alias', title: { en: 'US/Eastern' }, timeZone: 'US/Eastern', startsAt: '2027-07-01T14:00:00.000Z', endsAt: '2027-07-01T15:00:00.000Z' }),
-        // An alias the package files under another zone (Halifax): UTC.
         session({ sessionId: 'bad-alias', title: { en: 'US/East-Indiana' }, timeZone: 'US/East-Indiana', startsAt: '2027-07-01T14:00:00.000Z', endsAt: '2027-07-01T15:00:00.000Z' }),
         session({ sessionId: 'utc', title: { en: 'UTC' }, timeZone: 'UTC', startsAt: '2027-07-01T14:00:00.000Z', endsAt: '2027-07-01T15:00:00.000Z' }),
         session({ sessionId: 'kolkata', title: { en: 'Delhi' }, timeZone: 'Asia/Kolkata', startsAt: '2027-07-01T09:30:00.000Z', endsAt: '2027-07-01T10:30:00.000Z' }),
@@ -489,19 +488,19 @@ describe('seriesFeed', () => {
     expectSessions(readBoth(ics), edge);
     const lines = contentLines(ics);
     for (const [sessionId, start] of [
-      ['sao-paulo', '20271201T130000Z'],
-      ['mexico', '20270601T160000Z'],
-      ['kyiv', '20270601T070000Z'],
       ['ambiguous', '20271107T063000Z'],
-      ['bad-alias', '20270701T140000Z'],
       ['utc', '20270701T140000Z'],
     ] as const) {
       const at = lines.indexOf(`UID:${sessionId}@zones.convene`);
       expect(lines.slice(at, at + 5), sessionId).toContain(`DTSTART:${start}`);
     }
-    expect(lines).toContain('DTSTART;TZID=America/New_York:20270701T100000');
+    expect(lines).toContain('DTSTART;TZID=America/Sao_Paulo:20271201T100000');
+    expect(lines).toContain('DTSTART;TZID=America/Mexico_City:20270601T100000');
+    expect(lines).toContain('DTSTART;TZID=Europe/Kyiv:20270601T100000');
+    expect(lines).toContain('DTSTART;TZID=US/Eastern:20270701T100000');
+    expect(lines).toContain('DTSTART;TZID=US/East-Indiana:20270701T100000');
     expect(lines).toContain('DTSTART;TZID=Asia/Kolkata:20270701T150000');
-    expect(usedTzids(ics)).toEqual(['America/New_York', 'Asia/Kolkata']);
+    expect(usedTzids(ics)).toEqual(['America/Mexico_City', 'America/Sao_Paulo', 'Asia/Kolkata', 'Europe/Kyiv', 'US/East-Indiana', 'US/Eastern']);
   });
 
   it('keeps a rescheduled then cancelled session under its UID with a rising SEQUENCE (through the schedule projection)', () => {
@@ -560,6 +559,10 @@ describe('seriesFeed', () => {
     expect(first).toMatchObject({ sequence: 0, status: 'CONFIRMED', start: ms('2027-05-03T14:00:00Z'), dtstamp: ms('2027-01-11T09:00:00Z') });
     expect(second).toMatchObject({ sequence: 1, status: 'CONFIRMED', start: ms('2027-05-04T14:00:00Z'), end: ms('2027-05-04T15:30:00Z'), dtstamp: ms('2027-03-01T16:45:00Z') });
     expect(third).toMatchObject({ sequence: 2, status: 'CANCELLED', start: ms('2027-05-04T14:00:00Z'), dtstamp: ms('2027-04-20T08:00:00Z'), lastModified: ms('2027-04-20T08:00:00Z') });
+    // The organiser's reason reaches whoever reads the event: it opens the DESCRIPTION, in the feed's language.
+    expect(third!.description!.split('\n')[0]).toBe('Cancelled: Speakers unavailable');
+    expect(eventOf(readBoth(seriesFeed(cancelled, { ...options, language: 'fr' })), 'webinar@vd10.convene').description!.split('\n')[0]).toBe('Annulée: Speakers unavailable');
+    expect(first!.description).not.toContain('Cancelled');
     expect(first!.created).toBe(ms('2027-01-11T09:00:00Z'));
     expect(third!.created).toBe(ms('2027-01-11T09:00:00Z'));
     // Cancelled sessions stay in the feed, and each change changes the ETag and Last-Modified.
@@ -567,6 +570,41 @@ describe('seriesFeed', () => {
     expect(new Set(feeds.map(feedEtag)).size).toBe(3);
     expect(feedLastModified([rescheduled])).toBe('Mon, 01 Mar 2027 16:45:00 GMT');
     expect(feedLastModified([cancelled])).toBe('Tue, 20 Apr 2027 08:00:00 GMT');
+  });
+
+  it('raises a SEQUENCE only for a change a calendar shows: the window’s dates or texts, a session’s details, never a capacity', () => {
+    const recorded = seriesRecorder('series-vd11');
+    const history: RecordedEvent<SeriesEvent>[] = [
+      recorded('2027-01-10T09:00:00.000Z', {
+        type: 'SeriesCreated',
+        data: { seriesId: 'vd11', kind: 'virtual-dialogue', title: { en: 'Dialogue' }, description: {}, timeZone: 'America/New_York', languages: ['en'], organiser, reminderOffsets: ['P1D'], window: { opens: '2027-04-24', closes: '2027-05-14' } },
+      }),
+      recorded('2027-01-11T09:00:00.000Z', {
+        type: 'SessionScheduled',
+        data: { seriesId: 'vd11', sessionId: 'webinar', startsAt: '2027-05-03T14:00:00.000Z', endsAt: '2027-05-03T15:00:00.000Z', timeZone: 'America/New_York', title: { en: 'Live webinar' }, language: 'en', speakers: [], capacity: 40 },
+      }),
+    ];
+    const feedAt = () => readBoth(seriesFeed(scheduleFromEvents(history)!, options));
+    const window = windowUid('vd11');
+    const session = 'webinar@vd11.convene';
+    expect(eventOf(feedAt(), window)).toMatchObject({ sequence: 0, dtstamp: ms('2027-01-10T09:00:00Z') });
+    // More seats: nothing a calendar shows, so nothing moves (no update mail either: events/delivery/invites.ts follows SEQUENCE).
+    history.push(recorded('2027-02-01T09:00:00.000Z', { type: 'SessionDetailsChanged', data: { seriesId: 'vd11', sessionId: 'webinar', capacity: 60 } }));
+    expect(eventOf(feedAt(), session)).toMatchObject({ sequence: 0, dtstamp: ms('2027-01-11T09:00:00Z') });
+    expect(eventOf(feedAt(), window)).toMatchObject({ sequence: 0 });
+    // The same title again is no change either; a new one is.
+    history.push(recorded('2027-02-02T09:00:00.000Z', { type: 'SessionDetailsChanged', data: { seriesId: 'vd11', sessionId: 'webinar', title: { en: 'Live webinar' } } }));
+    expect(eventOf(feedAt(), session).sequence).toBe(0);
+    history.push(recorded('2027-02-03T09:00:00.000Z', { type: 'SessionDetailsChanged', data: { seriesId: 'vd11', sessionId: 'webinar', title: { en: 'Live webinar with Q&A' } } }));
+    expect(eventOf(feedAt(), session)).toMatchObject({ sequence: 1, dtstamp: ms('2027-02-03T09:00:00Z') });
+    // The window closes a week later: its DTEND moves, so its SEQUENCE and DTSTAMP do.
+    history.push(recorded('2027-03-01T12:00:00.000Z', { type: 'SeriesDetailsChanged', data: { seriesId: 'vd11', window: { opens: '2027-04-24', closes: '2027-05-21' } } }));
+    expect(eventOf(feedAt(), window)).toMatchObject({ sequence: 1, end: '2027-05-22', dtstamp: ms('2027-03-01T12:00:00Z'), lastModified: ms('2027-03-01T12:00:00Z') });
+    // Its title is the series': a new title is a change the window shows; reminders are not.
+    history.push(recorded('2027-03-02T12:00:00.000Z', { type: 'SeriesDetailsChanged', data: { seriesId: 'vd11', reminderOffsets: ['PT1H'] } }));
+    expect(eventOf(feedAt(), window).sequence).toBe(1);
+    history.push(recorded('2027-03-03T12:00:00.000Z', { type: 'SeriesDetailsChanged', data: { seriesId: 'vd11', title: { en: 'Dialogue on care' } } }));
+    expect(eventOf(feedAt(), window)).toMatchObject({ sequence: 2, summary: 'Dialogue on care' });
   });
 
   it('round-trips commas, semicolons, backslashes, quotes and long multilingual text through both parsers', () => {
@@ -942,7 +980,8 @@ describe('memberFeed', () => {
     ]);
     expectSessions(feed, dialogue, dialogue.sessions);
     expectSessions(feed, care, care.sessions.filter((s) => ['lecture-2', 'lecture-4'].includes(s.sessionId)));
-    expect(feed.name).toBe('Convene');
+    // Named for its reader: the organiser of both series, and "my sessions" in her language.
+    expect(feed.name).toBe('Training Centre · Mis sesiones');
     // In the member's language: Spanish labels, English title where there is no Spanish one.
     const webinar = eventOf(feed, 'live-webinar@vd10-understanding-change.convene');
     expect(webinar.summary).toBe('Live webinar: Understanding Change through Training for Gender Equality');
@@ -974,6 +1013,26 @@ describe('memberFeed', () => {
     ]);
     expect(eventOf(feed, 'lecture-1@care-economy-2027.convene')).toMatchObject({ status: 'CANCELLED', sequence: 1, dtstamp: ms('2027-05-20T10:00:00Z') });
     expect(eventOf(feed, windowUid(dialogue.seriesId))).toMatchObject({ allDay: true, start: '2027-04-24', end: '2027-05-15' });
+  });
+
+  it('is named for its reader, in their language: the organiser when one runs all their series, else Convene', () => {
+    const entries = [{ schedule: care, sessionIds: ['lecture-1'] }];
+    const names = ['en', 'es', 'fr', 'ar'].map((memberLanguage) => readBoth(memberFeed(entries, { ...options, memberLanguage })).name);
+    expect(names).toEqual(['Training Centre · My sessions', 'Training Centre · Mis sesiones', 'Training Centre · Mes sessions', 'Training Centre · جلساتي']);
+    const other = { ...dialogue, organiser: { name: 'Red de Quito', email: 'quito@example.org' } };
+    const ics = memberFeed([...entries, { schedule: other, sessionIds: ['live-webinar'] }], { ...options, memberLanguage: 'en' });
+    expect(readBoth(ics).name).toBe('Convene · My sessions');
+    expect(contentLines(ics)).toContain('X-WR-CALNAME:Convene · My sessions');
+  });
+
+  it('brings a dialogue’s window to a member registered for the whole series, though their sessions come listed', () => {
+    const listed = { schedule: dialogue, sessionIds: dialogue.sessions.map((s) => s.sessionId) };
+    const whole = readBoth(memberFeed([{ ...listed, window: true }], { ...options, memberLanguage: 'en' }));
+    expect(whole.events.map((e) => e.uid)).toContain(windowUid(dialogue.seriesId));
+    expect(eventOf(whole, windowUid(dialogue.seriesId))).toMatchObject({ allDay: true, start: '2027-04-24', end: '2027-05-15' });
+    // Registered for one session only: that session, without the window.
+    const one = readBoth(memberFeed([{ schedule: dialogue, sessionIds: ['live-webinar'], window: false }], { ...options, memberLanguage: 'en' }));
+    expect(one.events.map((e) => e.uid)).toEqual(['live-webinar@vd10-understanding-change.convene']);
   });
 
   it('is independent of the order of the entries and byte-identical on every render', () => {
@@ -1015,14 +1074,14 @@ describe('feedEtag and feedLastModified', () => {
 });
 
 describe('VTIMEZONE guard', () => {
-  it('evaluates the packaged blocks as ical.js reads them, hour by hour through 2027', () => {
+  it('evaluates the generated blocks as ical.js reads them, hour by hour through 2027', () => {
     for (const zone of ['America/New_York', 'Australia/Sydney', 'America/Santiago', 'Asia/Jerusalem', 'Asia/Kolkata', 'Pacific/Chatham']) {
-      const packaged = packagedZone(zone)!;
-      const timezone = new ICAL.Timezone({ component: new ICAL.Component(ICAL.parse(packaged.component)), tzid: zone });
+      const generated = zoneBlock(zone, [ms('2027-01-01T00:00:00Z'), ms('2027-12-31T23:59:59Z')])!;
+      const timezone = new ICAL.Timezone({ component: new ICAL.Component(ICAL.parse(generated.component)), tzid: zone });
       let ambiguous = 0;
       for (let t = ms('2027-01-01T00:00:00Z'); t < ms('2028-01-01T00:00:00Z'); t += 3600_000) {
         // The wall time our evaluator gives, read back as a client would: through ical.js.
-        const offset = offsetAt(packaged, t)!;
+        const offset = offsetAt(generated, t)!;
         const wall = new Date(t + offset * 1000);
         const local = new ICAL.Time(
           { year: wall.getUTCFullYear(), month: wall.getUTCMonth() + 1, day: wall.getUTCDate(), hour: wall.getUTCHours(), minute: wall.getUTCMinutes(), second: 0 },
@@ -1031,7 +1090,7 @@ describe('VTIMEZONE guard', () => {
         const read = timezone.utcOffset(local);
         if (read === offset) continue;
         // Only where the wall time occurs twice under the block may the reader pick the other one.
-        expect(offsetAt(packaged, wall.getTime() - read * 1000), `${zone} at ${new Date(t).toISOString()}`).toBe(read);
+        expect(offsetAt(generated, wall.getTime() - read * 1000), `${zone} at ${new Date(t).toISOString()}`).toBe(read);
         expect(exactTzid(zone, [t])).toBeUndefined();
         ambiguous++;
       }
@@ -1044,10 +1103,12 @@ describe('VTIMEZONE guard', () => {
     // 01:30 on 7 November happens twice: both instants are refused.
     expect(exactTzid('America/New_York', [ms('2027-11-07T05:30:00Z')])).toBeUndefined();
     expect(exactTzid('America/New_York', [ms('2027-11-07T06:30:00Z')])).toBeUndefined();
-    expect(exactTzid('America/Sao_Paulo', [ms('2027-07-01T12:00:00Z')])).toBe('America/Sao_Paulo'); // winter: the old block agrees
-    expect(exactTzid('America/Sao_Paulo', [ms('2027-12-01T12:00:00Z')])).toBeUndefined(); // summer: it does not
-    expect(exactTzid('Asia/Calcutta', [ms('2027-07-01T12:00:00Z')])).toBe('Asia/Kolkata');
-    expect(exactTzid('Europe/Kyiv', [ms('2027-07-01T12:00:00Z')])).toBeUndefined();
+    // Blocks from the current tz data: no DST in Brazil any more, summer or winter.
+    expect(exactTzid('America/Sao_Paulo', [ms('2027-07-01T12:00:00Z')])).toBe('America/Sao_Paulo');
+    expect(exactTzid('America/Sao_Paulo', [ms('2027-12-01T12:00:00Z')])).toBe('America/Sao_Paulo');
+    // The name the series gives, an alias too; a name adopted in 2022.
+    expect(exactTzid('Asia/Calcutta', [ms('2027-07-01T12:00:00Z')])).toBe('Asia/Calcutta');
+    expect(exactTzid('Europe/Kyiv', [ms('2027-07-01T12:00:00Z')])).toBe('Europe/Kyiv');
     expect(exactTzid('Not/AZone', [ms('2027-07-01T12:00:00Z')])).toBeUndefined();
   });
 });

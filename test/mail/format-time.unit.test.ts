@@ -63,6 +63,29 @@ describe('describeSessionTime', () => {
     );
   });
 
+  it('shows the UTC offsets where a wall time happens twice or start and end are on either side of a change', () => {
+    // Morocco goes back from UTC+01:00 to UTC+00:00 at 03:00 on 7 February 2027 (Ramadan): 02:30 happens twice.
+    expect(describeSessionTime({ startsAt: '2027-02-07T01:30:00Z', endsAt: '2027-02-07T02:30:00Z', timeZone: 'Africa/Casablanca' }, 'Africa/Casablanca', 'fr')).toBe(
+      'dimanche 7 février 2027, 02:30 (UTC+01:00)–02:30 (UTC+00:00) (heure de Africa/Casablanca)',
+    );
+    // Gaza leaves summer time at 02:00 on Saturday 30 October 2027.
+    expect(describeSessionTime({ startsAt: '2027-10-29T22:30:00Z', endsAt: '2027-10-29T23:30:00Z', timeZone: 'Asia/Gaza' }, 'Asia/Gaza', 'en')).toBe(
+      'Saturday, 30 October 2027, 01:30 (UTC+03:00)–01:30 (UTC+02:00) (Asia/Gaza time)',
+    );
+    // The second 01:30 in New York (7 November): the same offset at both ends, but the start alone is ambiguous.
+    expect(describeSessionTime({ startsAt: '2027-11-07T06:30:00Z', endsAt: '2027-11-07T07:00:00Z', timeZone: NY }, NY, 'en')).toBe(
+      'Sunday, 7 November 2027, 01:30 (UTC-05:00)–02:00 (UTC-05:00) (America/New_York time)',
+    );
+    // A member in London reads her own unambiguous time; the home zone's repeated hour carries its offset.
+    expect(describeSessionTime({ startsAt: '2027-10-29T22:30:00Z', endsAt: '2027-10-29T23:30:00Z', timeZone: 'Asia/Gaza' }, 'Europe/London', 'en')).toBe(
+      'Friday, 29 October 2027, 23:30 – Saturday 30 October, 00:30 (Europe/London time) · Saturday 30 October, 01:30 (UTC+03:00) in Asia/Gaza',
+    );
+    // An hour away from any change: no offsets.
+    expect(describeSessionTime({ startsAt: '2027-02-07T04:00:00Z', endsAt: '2027-02-07T05:00:00Z', timeZone: 'Africa/Casablanca' }, 'Africa/Casablanca', 'en')).toBe(
+      'Sunday, 7 February 2027, 04:00–05:00 (Africa/Casablanca time)',
+    );
+  });
+
   it('gives the end date of a session that runs past midnight for the member', () => {
     expect(describeSessionTime({ startsAt: '2027-05-03T14:30:00Z', endsAt: '2027-05-03T15:30:00Z', timeZone: 'Europe/London' }, 'Asia/Tokyo', 'en')).toBe(
       'Monday, 3 May 2027, 23:30 – Tuesday 4 May, 00:30 (Asia/Tokyo time) · 15:30 in Europe/London',

@@ -281,17 +281,28 @@ describe('composeInviteMail: the iTIP REQUEST', () => {
     expect(readBoth(after).start).toBe(ms('2027-03-21T19:00:00Z')); // EDT, UTC-4
   });
 
-  it('falls back to UTC, like the feed, when the packaged zone data is wrong (Mexico dropped DST)', async () => {
-    const mexico: SeriesSchedule = {
+  it('writes a zone whose rules changed since 2018 with its TZID, and a repeated wall time in UTC, like the feed', async () => {
+    const zones: SeriesSchedule = {
       ...schedule,
-      sessions: [session({ sessionId: 'mx', title: { en: 'Mexico' }, startsAt: '2027-06-01T16:00:00.000Z', endsAt: '2027-06-01T17:00:00.000Z', timeZone: 'America/Mexico_City' })],
+      sessions: [
+        // Mexico dropped DST in 2022: the VTIMEZONE generated from the current tz data says so.
+        session({ sessionId: 'mx', title: { en: 'Mexico' }, startsAt: '2027-06-01T16:00:00.000Z', endsAt: '2027-06-01T17:00:00.000Z', timeZone: 'America/Mexico_City' }),
+        // 01:30 happens twice in New York on 7 November: the second one only UTC can name.
+        session({ sessionId: 'twice', title: { en: 'Twice 01:30' }, startsAt: '2027-11-07T06:30:00.000Z', endsAt: '2027-11-07T07:30:00.000Z' }),
+      ],
     };
-    const ics = (await compose(input({ schedule: mexico, sessionId: 'mx' }))).calendar;
-    expect(contentLines(ics)).toContain('DTSTART:20270601T160000Z');
-    expect(contentLines(ics)).not.toContain('BEGIN:VTIMEZONE');
-    expect(readBoth(ics).start).toBe(ms('2027-06-01T16:00:00Z'));
-    const feed = seriesFeed(mexico, { baseUrl: 'https://convene.example.org' });
-    expect(contentLines(feed)).toContain('DTSTART:20270601T160000Z');
+    const feed = contentLines(seriesFeed(zones, { baseUrl: 'https://convene.example.org' }));
+    const mexico = (await compose(input({ schedule: zones, sessionId: 'mx' }))).calendar;
+    expect(contentLines(mexico)).toContain('DTSTART;TZID=America/Mexico_City:20270601T100000');
+    expect(contentLines(mexico)).toContain('TZID:America/Mexico_City');
+    expect(contentLines(mexico)).not.toContain('BEGIN:DAYLIGHT');
+    expect(readBoth(mexico).start).toBe(ms('2027-06-01T16:00:00Z'));
+    expect(feed).toContain('DTSTART;TZID=America/Mexico_City:20270601T100000');
+    const twice = (await compose(input({ schedule: zones, sessionId: 'twice' }))).calendar;
+    expect(contentLines(twice)).toContain('DTSTART:20271107T063000Z');
+    expect(contentLines(twice)).not.toContain('BEGIN:VTIMEZONE');
+    expect(readBoth(twice).start).toBe(ms('2027-11-07T06:30:00Z'));
+    expect(feed).toContain('DTSTART:20271107T063000Z');
   });
 
   it('names the organiser and the member as ORGANIZER and ATTENDEE (no RSVP by mail)', async () => {
@@ -395,6 +406,20 @@ describe('composeInviteMail: the iTIP CANCEL', () => {
     expect(read.attachment.toString('utf8')).toBe(read.calendar);
   });
 
+  it('says the organiser’s reason, in the text, the HTML (isolated, lines kept) and the calendar’s DESCRIPTION', async () => {
+    const reason = 'الضيفة مريضة.\nWe will send a new date.';
+    const cancelled = { ...schedule, sessions: schedule.sessions.map((s) => (s.sessionId === 'closing' ? { ...s, cancellationReason: reason } : s)) };
+    for (const [language, label] of [['en', 'The organiser’s reason'], ['fr', 'Motif donné par l’organisation'], ['ar', 'السبب الذي ذكره المنظِّم']] as const) {
+      const read = await compose(input({ method: 'CANCEL', sessionId: 'closing', schedule: cancelled, language }));
+      expect(read.text).toContain(`${label}: ${reason}`);
+      expect(read.html).toContain(`<span dir="auto">الضيفة مريضة.<br>We will send a new date.</span>`);
+      expect(readBoth(read.calendar).description?.startsWith(`${label}: ${reason}`)).toBe(true);
+    }
+    // Someone who left a session that still takes place gets no reason: there is none.
+    const removed = await compose(input({ method: 'CANCEL', sessionId: 'opening' }));
+    expect(removed.text).not.toContain('reason');
+  });
+
   it('refuses a REQUEST for a cancelled session and an unknown session', async () => {
     await expect(composeInviteMail(input({ sessionId: 'closing' }), options)).rejects.toThrow(/CANCEL/);
     await expect(composeInviteMail(input({ sessionId: 'nope' }), options)).rejects.toThrow(RangeError);
@@ -413,11 +438,11 @@ describe('composeInviteMail: subjects', () => {
     },
   ];
   for (const c of cases) {
-    it(`is localised in ${c.language}: invitation at SEQUENCE 0, update after, cancellation`, async () => {
+    it(`is localised in ${c.language}: invitation, update of one the member has, cancellation`, async () => {
       const subjects = await Promise.all(
         [
           input({ language: c.language, sessionId: 'opening' }),
-          input({ language: c.language, sessionId: 'unpaid-work' }),
+          input({ language: c.language, sessionId: 'unpaid-work', update: true }),
           input({ language: c.language, sessionId: 'closing', method: 'CANCEL' }),
         ].map(async (mail) => {
           const read = await compose(mail);
@@ -430,6 +455,18 @@ describe('composeInviteMail: subjects', () => {
       expect(subjects).toEqual([c.request, c.update, c.cancel]);
     });
   }
+
+  it('words a first invitation as one whatever the SEQUENCE (seated after a capacity rise, or back after leaving), and an update as one', async () => {
+    // SEQUENCE 1, and this member never had it (or had it cancelled): an invitation, at that SEQUENCE.
+    const first = await compose(input({ sessionId: 'unpaid-work', sequence: 3 }));
+    expect(decodeWords(field(first.own, 'Subject'))).toBe('Invitation: Unpaid work');
+    expect(first.text).toContain('Training Centre invites you to “Unpaid work”');
+    expect(first.text).not.toMatch(/has changed/);
+    expect(readBoth(first.calendar).sequence).toBe(3);
+    const update = await compose(input({ sessionId: 'unpaid-work', update: true }));
+    expect(decodeWords(field(update.own, 'Subject'))).toBe('Updated: Unpaid work');
+    expect(update.text).toContain('Training Centre has changed “Unpaid work”');
+  });
 
   it('has every message in every language the main catalogue has', () => {
     expect(Object.keys(INVITE_CATALOGUE).sort()).toEqual(Object.keys(CATALOGUE).sort());

@@ -49,10 +49,10 @@ describe('the series page, per session', () => {
     expect(html.match(/Places restantes|Complet/g)).toHaveLength(2);
   });
 
-  it('strikes a cancelled session through and leaves it out of the form', () => {
-    const html = render('es', [session('a'), session('gone', { cancelled: true })]);
+  it('strikes a cancelled session through, says the organiser’s reason, and leaves it out of the form', () => {
+    const html = render('es', [session('a'), session('gone', { cancelled: true, cancellationReason: 'La ponente está enferma <b>hoy</b>.' })]);
     expect(html).toContain('<del>Lecture gone</del>');
-    expect(html).toContain('Cancelada');
+    expect(html).toContain('Cancelada: <span dir="auto">La ponente está enferma &lt;b&gt;hoy&lt;/b&gt;.</span>');
     expect(html).toContain('name="sessions" value="a"');
     expect(html).not.toContain('value="gone"');
   });

@@ -9,7 +9,7 @@ import { createHash } from 'node:crypto';
 import { feedLastModified } from '../../feeds/ical.js';
 import { personalFeedBody } from '../../feeds/feed-bodies.js';
 import { boundedCache } from '../../bounded-cache.js';
-import { memberFeedInputs, type FeedInputsOptions } from '../member-feed-inputs.js';
+import { feedMadeOf, memberFeedInputs, type FeedInputsOptions } from '../member-feed-inputs.js';
 import type { FeedReads } from '../../read-models/member-feed-reads.js';
 import { NotFoundProblem } from '../problems.js';
 import { isNotModified } from '../request.js';
@@ -22,7 +22,7 @@ export interface MemberFeedDeps {
 }
 
 /** Bump when the feed renderer changes what it writes, so clients' cached ETags go stale. */
-const FEED_RENDERING = 'feed-1';
+const FEED_RENDERING = 'feed-2';
 /** Rendered personal feeds kept in memory, by ETag (a 200-session feed takes ~300 ms to render). */
 const RENDERED_FEEDS = 500;
 const utf8 = new TextEncoder();
@@ -39,7 +39,7 @@ export function memberFeedRoutes(deps: MemberFeedDeps) {
     const { entries, language, registrations } = inputs;
     // The feed is a function of these inputs: its ETag is their hash, so a 304 costs no
     // rendering, and any change (a version, a seat, the language) gives a new ETag.
-    const hashed = JSON.stringify([FEED_RENDERING, language, deps.baseUrl, entries.map((e) => [e.schedule.seriesId, e.schedule.version, e.sessionIds])]);
+    const hashed = JSON.stringify([FEED_RENDERING, deps.baseUrl, feedMadeOf(inputs)]);
     const etag = `"${createHash('sha256').update(hashed).digest('base64url')}"`;
     const lastModified = feedLastModified([...entries.map((e) => e.schedule), ...(registrations ? [registrations] : [])]);
     c.header('ETag', etag);
