@@ -17,7 +17,7 @@ import { membersTable, readModelTable } from '../../functions/tables.js';
 import { useTestApi } from '../support/api.js';
 import { pathOf } from '../support/members.js';
 import { clients } from '../support/local.js';
-import { careRequest } from '../support/seed-requests.js';
+import { careRequest, dialogueRequest } from '../support/seed-requests.js';
 
 const api = useTestApi();
 let seriesId = '';
@@ -73,6 +73,19 @@ const onTheirPage = (manage: string, what: string, body: Record<string, unknown>
   api.request('POST', manage.replace('/manage?', `/manage/${what}?`), { token: null, body, headers: { accept: 'application/json' } });
 
 describe.each(Object.entries(instances))('a warm instance: %s', (_name, get) => {
+  it('carries a dialogue’s open window for a member registered for all of it, not for one of its sessions, and is named for its reader', async () => {
+    const dialogue = (await api.request('POST', '/admin/series', { body: dialogueRequest })).body.id as string;
+    const webinar = (await api.request('POST', `/admin/series/${dialogue}/sessions`, { body: { title: { en: 'Live webinar' }, start: '2027-05-03T10:00', durationMinutes: 90 } })).body.sessionId as string;
+    await api.settle();
+    const all = await member(dialogue, 'all');
+    const one = await member(dialogue, [webinar]);
+    const uids = async (token: string) => events((await get(`/feeds/members/${token}.ics`)).text).map((e) => e.uid).sort();
+    expect(await uids(all.token)).toEqual([`${webinar}@${dialogue}.convene`, `window@${dialogue}.convene`]);
+    expect(await uids(one.token)).toEqual([`${webinar}@${dialogue}.convene`]);
+    const feed = new ICAL.Component(ICAL.parse((await get(`/feeds/members/${all.token}.ics`)).text));
+    expect(feed.getFirstPropertyValue('x-wr-calname')).toBe('Training Centre · My sessions');
+  });
+
   it('refuses a rotated token at once, and serves the new one', async () => {
     const { token, manage } = await member();
     expect((await get(`/feeds/members/${token}.ics`)).status).toBe(200);
