@@ -1,5 +1,5 @@
 /** What members, organisers and the system can ask of a member stream. */
-import type { SessionSelection } from './events.js';
+import type { InvitationAnswer, SessionSelection } from './events.js';
 
 export type MemberCommand =
   | {
@@ -42,5 +42,24 @@ export type MemberCommand =
       memberId: string;
       seriesId?: string;
       via: 'one-click' | 'link' | 'mailto' | 'bounce' | 'complaint';
+    }
+  | {
+      /** An answer from the member's calendar app (a checked iMIP REPLY). */
+      type: 'AnswerInvitation';
+      memberId: string;
+      seriesId: string;
+      sessionId: string;
+      answer: InvitationAnswer;
+      /** The REPLY's DTSTAMP (UTC ISO). */
+      answeredAt: string;
+    }
+  | {
+      type: 'RecordAttendance';
+      memberId: string;
+      seriesId: string;
+      sessionId: string;
+      source: 'join-link' | 'participants-report';
+      joinedAt: string;
+      minutes?: number;
+      reportId?: string;
     };
-

@@ -4,6 +4,8 @@ import { NotFoundError } from '../shared/errors.js';
 import { definedOnly, sameValue } from '../shared/objects.js';
 import type { MemberCommand } from './commands.js';
 import {
+  AttendanceRecorded,
+  InvitationAnswered,
   ManageLinkRequested,
   RegistrationChangeAccepted,
   RegistrationChangeRequested,
@@ -104,6 +106,42 @@ export function decideMember(command: MemberCommand, state: MemberState): Member
       );
       if (Object.keys(changed).length === 0) return [];
       return [emit(MemberPreferencesChanged, { memberId, ...changed })];
+    }
+
+    case 'AnswerInvitation': {
+      const { seriesId, sessionId, answer, answeredAt, memberId } = command;
+      const current = state.registrations[seriesId];
+      const last = state.answers[seriesId]?.[sessionId];
+      // The REPLY's DTSTAMP orders answers: the same reply again, or an older one late, changes nothing.
+      if (last && last.answeredAt >= answeredAt) return [];
+      const holds = covers(current, sessionId);
+      const answered = (registrationId: string) => emit(InvitationAnswered, { memberId, seriesId, registrationId, sessionId, answer, answeredAt, via: 'calendar' });
+      if (!holds) {
+        // A "Yes" after a "No" from the calendar takes the session again while the registration stands (at the back of the queue for seats).
+        if (answer !== 'declined' && isActive(current) && last?.answer === 'declined') {
+          return [
+            emit(RegistrationRequested, { memberId, seriesId, registrationId: current.registrationId, sessions: [sessionId], language: current.language, timeZone: current.timeZone, source: 'member' }),
+            answered(current.registrationId),
+          ];
+        }
+        throw new NotFoundError(`member ${memberId} holds no place in session ${sessionId} of series ${seriesId}`, 'sessionId');
+      }
+      if (answer !== 'declined') return [answered(current!.registrationId)];
+      // "No" gives the seat up: the next in line is seated and invited, as when leaving on the web.
+      const nothingLeft = current!.sessions !== 'all' && current!.sessions.every((id) => id === sessionId);
+      return [
+        answered(current!.registrationId),
+        emit(RegistrationCancelled, { memberId, seriesId, registrationId: current!.registrationId, sessions: nothingLeft ? 'all' : [sessionId], cancelledBy: 'member' }),
+      ];
+    }
+
+    case 'RecordAttendance': {
+      const { type: _t, memberId, seriesId, sessionId, source, joinedAt, minutes, reportId } = command;
+      const known = state.attendance[seriesId]?.[sessionId];
+      // A join link records the first join only; a report, what it says, unless a report said so already.
+      if (source === 'join-link' && known) return [];
+      if (source === 'participants-report' && known?.sources.includes('participants-report') && known.minutes === minutes && known.joinedAt <= joinedAt) return [];
+      return [emit(AttendanceRecorded, { memberId, seriesId, sessionId, source, joinedAt, ...(minutes !== undefined ? { minutes } : {}), ...(reportId !== undefined ? { reportId } : {}) })];
     }
 
     case 'Unsubscribe': {

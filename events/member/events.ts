@@ -6,7 +6,7 @@
 // A namespace import: esbuild then keeps only the parts of zod in use (not its 64 locales).
 import * as z from 'zod';
 import { defineEvent, type EventOf } from '../shared/event.js';
-import { Id, LanguageTag, ReminderOffset, TimeZone } from '../shared/values.js';
+import { Id, LanguageTag, ReminderOffset, TimeZone, UtcInstant } from '../shared/values.js';
 
 /** Which sessions of a series a registration covers. */
 export const SessionSelection = z.union([z.literal('all'), z.array(Id).min(1).max(500)]);
@@ -113,6 +113,54 @@ export const MemberUnsubscribed = defineEvent(
   z.object({ memberId: Id, seriesId: Id.optional(), via: z.enum(['one-click', 'link', 'mailto', 'bounce', 'complaint']) }),
 );
 
+/** What a member answered to a session's invitation, from their calendar app (an iMIP REPLY). */
+export const InvitationAnswer = z.enum(['accepted', 'tentative', 'declined']);
+export type InvitationAnswer = z.infer<typeof InvitationAnswer>;
+
+/**
+ * The member answered a session's invitation in their calendar app (Yes, Maybe, No): the
+ * REPLY's DTSTAMP orders answers, so a reply delivered twice, or an older one delivered late,
+ * changes nothing. A "No" also cancels the session for them (RegistrationCancelled beside it).
+ */
+export const InvitationAnswered = defineEvent(
+  'InvitationAnswered',
+  z.object({
+    memberId: Id,
+    seriesId: Id,
+    registrationId: Id,
+    sessionId: Id,
+    answer: InvitationAnswer,
+    /** The REPLY's DTSTAMP (UTC): when the member answered, as their calendar app says. */
+    answeredAt: UtcInstant,
+    via: z.literal('calendar'),
+  }),
+);
+
+/** How Convene learned that a member took part: their own join link, or the meeting's participants report. */
+export const AttendanceSource = z.enum(['join-link', 'participants-report']);
+
+/**
+ * The member took part in a session: they opened their personal join link between 15 minutes
+ * before the start and the end (once), or an organiser's participants report (Zoom,
+ * BigBlueButton) lists their address. A report gives the minutes they were there; a later
+ * report that says otherwise replaces them.
+ */
+export const AttendanceRecorded = defineEvent(
+  'AttendanceRecorded',
+  z.object({
+    memberId: Id,
+    seriesId: Id,
+    sessionId: Id,
+    source: AttendanceSource,
+    /** The first join: when the link was used, or the report's earliest join time (UTC). */
+    joinedAt: UtcInstant,
+    /** Minutes present, from a participants report. */
+    minutes: z.number().int().min(0).max(100_000).optional(),
+    /** The import the report came in (its id), for the audit trail. */
+    reportId: Id.optional(),
+  }),
+);
+
 export const memberEventDefinitions = [
   RegistrationRequested,
   RegistrationRequestRepeated,
@@ -123,6 +171,8 @@ export const memberEventDefinitions = [
   RegistrationCancelled,
   MemberPreferencesChanged,
   MemberUnsubscribed,
+  InvitationAnswered,
+  AttendanceRecorded,
 ] as const;
 
 export type MemberEvent = EventOf<(typeof memberEventDefinitions)[number]>;

@@ -1,5 +1,5 @@
 /** The state of a member stream, folded from its events. */
-import type { MemberEvent, SessionSelection } from './events.js';
+import type { InvitationAnswer, MemberEvent, SessionSelection } from './events.js';
 
 export interface RegistrationState {
   readonly registrationId: string;
@@ -33,6 +33,23 @@ export interface MemberState {
   readonly unsubscribed: { readonly all: boolean; readonly series: readonly string[] };
   /** The last requests (HTTP request ids) taken into this stream, newest last: a request is taken once. */
   readonly recentRequests: readonly string[];
+  /** Answers from the member's calendar app, by series, then session: the latest (by its DTSTAMP). */
+  readonly answers: Readonly<Record<string, Readonly<Record<string, SessionAnswer>>>>;
+  /** Sessions the member took part in, by series, then session. */
+  readonly attendance: Readonly<Record<string, Readonly<Record<string, SessionAttendance>>>>;
+}
+
+export interface SessionAnswer {
+  readonly answer: InvitationAnswer;
+  readonly answeredAt: string;
+}
+
+export interface SessionAttendance {
+  /** The earliest join known. */
+  readonly joinedAt: string;
+  /** Minutes present, from the latest participants report that listed the member. */
+  readonly minutes?: number;
+  readonly sources: readonly ('join-link' | 'participants-report')[];
 }
 
 export const initialMemberState = (): MemberState => ({
@@ -40,6 +57,8 @@ export const initialMemberState = (): MemberState => ({
   preferences: {},
   unsubscribed: { all: false, series: [] },
   recentRequests: [],
+  answers: {},
+  attendance: {},
 });
 
 export const isActive = (r: RegistrationState | undefined): r is RegistrationState =>
@@ -64,6 +83,16 @@ function withoutPendingChange(r: RegistrationState): RegistrationState {
   return rest;
 }
 const union = (a: readonly string[], b: readonly string[]) => [...new Set([...a, ...b])];
+
+function withoutAnswers(answers: MemberState['answers'], seriesId: string, sessions: SessionSelection): MemberState['answers'] {
+  const of = answers[seriesId];
+  if (!of) return answers;
+  if (sessions === 'all') {
+    const { [seriesId]: _gone, ...rest } = answers;
+    return rest;
+  }
+  return { ...answers, [seriesId]: Object.fromEntries(Object.entries(of).filter(([id]) => !sessions.includes(id))) };
+}
 
 /** How many request ids a member stream remembers (redelivery comes soon after, never hundreds of requests later). */
 export const RECENT_REQUESTS = 20;
@@ -91,7 +120,23 @@ function evolveRegistrations(state: MemberState, event: MemberEvent): MemberStat
       const next: RegistrationState = !continuing
         ? { registrationId, seriesId, status: 'requested', sessions, declined: [], language, timeZone, source, ...(reminderOffsets ? { requestedReminders: reminderOffsets } : {}) }
         : { ...current, language, timeZone, ...withSessions(current, sessions) };
-      return { ...state, memberId, registrations: { ...state.registrations, [seriesId]: next } };
+      // A session taken (again) has no answer yet: a "No" from before is no longer the member's.
+      const answers = withoutAnswers(state.answers, seriesId, continuing ? sessions : 'all');
+      return { ...state, memberId, registrations: { ...state.registrations, [seriesId]: next }, answers };
+    }
+    case 'InvitationAnswered': {
+      const { seriesId, sessionId, answer, answeredAt } = event.data;
+      return { ...state, memberId, answers: { ...state.answers, [seriesId]: { ...state.answers[seriesId], [sessionId]: { answer, answeredAt } } } };
+    }
+    case 'AttendanceRecorded': {
+      const { seriesId, sessionId, source, joinedAt, minutes } = event.data;
+      const known = state.attendance[seriesId]?.[sessionId];
+      const next: SessionAttendance = {
+        joinedAt: known && known.joinedAt < joinedAt ? known.joinedAt : joinedAt,
+        ...(source === 'participants-report' ? (minutes !== undefined ? { minutes } : {}) : known?.minutes !== undefined ? { minutes: known.minutes } : {}),
+        sources: known?.sources.includes(source) ? known.sources : [...(known?.sources ?? []), source],
+      };
+      return { ...state, memberId, attendance: { ...state.attendance, [seriesId]: { ...state.attendance[seriesId], [sessionId]: next } } };
     }
     case 'RegistrationConfirmed':
       return withRegistration(event.data.seriesId, ({ requestedReminders: _applied, ...r }) => ({ ...r, status: 'confirmed' }));

@@ -1,7 +1,7 @@
 /** A member's registrations, preferences and consent, folded from their stream. Pure. */
 import type { RecordedEvent } from '../shared/event.js';
 import type { MemberEvent } from '../member/events.js';
-import { evolveMember, initialMemberState, type RegistrationState } from '../member/state.js';
+import { evolveMember, initialMemberState, type MemberState, type RegistrationState, type SessionAnswer, type SessionAttendance } from '../member/state.js';
 
 export interface ProjectedRegistration extends RegistrationState {
   /**
@@ -33,6 +33,10 @@ export interface MemberRegistrations {
   readonly unsubscribed: { readonly all: boolean; readonly series: readonly string[] };
   /** Requests for a fresh "manage my registrations" link: the latest, and how many in all. */
   readonly manageLink?: Ask;
+  /** Answers from the member's calendar app, by series and session (absent when none). */
+  readonly answers?: MemberState['answers'];
+  /** Sessions the member took part in, by series and session (absent when none). */
+  readonly attendance?: MemberState['attendance'];
   readonly updatedAt: string;
 }
 
@@ -84,6 +88,8 @@ export function memberRegistrationsFromEvents(events: readonly RecordedEvent<Mem
     preferences: state.preferences,
     unsubscribed: state.unsubscribed,
     ...(manageLink ? { manageLink } : {}),
+    ...(Object.keys(state.answers).length > 0 ? { answers: state.answers } : {}),
+    ...(Object.keys(state.attendance).length > 0 ? { attendance: state.attendance } : {}),
     updatedAt: last.metadata.recordedAt,
   };
 }
@@ -106,6 +112,10 @@ export interface RosterEntry {
   readonly reminderOffsets?: readonly string[];
   /** False once the member stopped mail from this series (or from all). */
   readonly mailAllowed: boolean;
+  /** The member's answers from their calendar app, by session of this series. */
+  readonly answers?: Readonly<Record<string, SessionAnswer>>;
+  /** The sessions of this series the member took part in. */
+  readonly attended?: Readonly<Record<string, SessionAttendance>>;
 }
 
 export function rosterEntries(doc: MemberRegistrations): RosterEntry[] {
@@ -120,5 +130,7 @@ export function rosterEntries(doc: MemberRegistrations): RosterEntry[] {
     timeZone: doc.preferences.timeZone ?? r.timeZone,
     ...(doc.preferences.reminderOffsets ? { reminderOffsets: doc.preferences.reminderOffsets } : {}),
     mailAllowed: !doc.unsubscribed.all && !doc.unsubscribed.series.includes(r.seriesId),
+    ...(doc.answers?.[r.seriesId] ? { answers: doc.answers[r.seriesId] } : {}),
+    ...(doc.attendance?.[r.seriesId] ? { attended: doc.attendance[r.seriesId] } : {}),
   }));
 }

@@ -17,6 +17,9 @@ import { errorAnswer } from './error-answer.js';
 import type { EdgeOrigin } from '../security/edge-origin.js';
 
 export const MAX_BODY_BYTES = 64 * 1024;
+/** A participants report (one row per join) of a webinar of thousands is larger than any other body. */
+export const MAX_REPORT_BYTES = 2 * 1024 * 1024;
+const REPORT_PATH = /^\/admin\/series\/[^/]+\/sessions\/[^/]+\/attendance$/;
 
 /**
  * The policy of every HTML answer (the pages behind the links in mail). The pages are markup
@@ -148,14 +151,16 @@ export function httpApp(deps: HttpAppDeps, mount: (app: Hono<AppEnv>) => void) {
     const limit = rateLimiter({ ...deps.rateLimit, logError, ...(deps.now ? { now: deps.now } : {}) });
     for (const route of rateLimitedRoutes) app.on(route.method, honoPath(route), limit);
   }
-  app.use(
+  const limitTo = (maxSize: number) =>
     bodyLimit({
-      maxSize: MAX_BODY_BYTES,
+      maxSize,
       onError: () => {
-        throw new ApiError(413, 'body-too-large', 'Body too large', `A request body may be at most ${MAX_BODY_BYTES / 1024} KiB.`);
+        throw new ApiError(413, 'body-too-large', 'Body too large', `A request body may be at most ${maxSize / 1024} KiB.`);
       },
-    }),
-  );
+    });
+  const bodies = limitTo(MAX_BODY_BYTES);
+  const reports = limitTo(MAX_REPORT_BYTES);
+  app.use((c, next) => (REPORT_PATH.test(c.req.path) ? reports(c, next) : bodies(c, next)));
   app.use('/admin/*', requireOrganiser(deps.verifyOrganiserToken));
   const before = app.routes.length;
   mount(app);

@@ -126,9 +126,11 @@ export function memberFeedInputs(read: FeedReads, options: FeedInputsOptions = {
 
 /**
  * What a personal feed is a function of, as a string: its language and, per series, the
- * schedule's version, the sessions and the window. The API's ETag and the renderer's reuse of
- * a rendered feed both key on it.
+ * schedule's version, the sessions and the window; and the member, when a session in it has a
+ * meeting URL (the feed then carries the member's own join link). The API's ETag and the
+ * renderer's reuse of a rendered feed both key on it.
  */
-export function feedMadeOf(inputs: Pick<FeedInputs, 'language' | 'entries'>): string {
-  return JSON.stringify([inputs.language, inputs.entries.map((e) => [e.schedule.seriesId, e.schedule.version, e.sessionIds, e.window])]);
+export function feedMadeOf(inputs: Pick<FeedInputs, 'memberId' | 'language' | 'entries'>): string {
+  const joinLinks = inputs.entries.some((e) => e.schedule.sessions.some((s) => s.joinUrl !== undefined && e.sessionIds.includes(s.sessionId)));
+  return JSON.stringify([inputs.language, inputs.entries.map((e) => [e.schedule.seriesId, e.schedule.version, e.sessionIds, e.window]), joinLinks ? inputs.memberId : null]);
 }

@@ -42,6 +42,8 @@ import type { SeriesSchedule } from '../../events/projections/schedule.js';
 import { composeConfirmationMail } from '../mail/confirmation-mail.js';
 import { composeChangeRequestMail, composeManageLinkMail, composeWelcomeMail } from '../mail/account-mail.js';
 import { memberLinks } from '../links/member-links.js';
+import type { ReplyAddresses } from '../inbound/reply-address.js';
+import type { RosterEntry } from '../../events/projections/member-registrations.js';
 import { createRateLimiter, type RateLimiter } from './rate-limiter.js';
 
 export interface DispatcherDeps {
@@ -51,6 +53,8 @@ export interface DispatcherDeps {
   readonly suppression: SuppressionList;
   readonly mailer: Mailer;
   readonly signer: TokenSigner;
+  /** The ORGANIZER addresses that take members' REPLYs (RSVP=TRUE); absent: invitations ask for no answer. */
+  readonly replyAddresses?: ReplyAddresses;
   readonly baseUrl: string;
   readonly compose: ComposeOptions;
   /** Mails per second this dispatcher may send (asked once per tick). */
@@ -111,6 +115,16 @@ export const DEFAULT_CONCURRENCY = 16;
 const WORK_PAGE = 25;
 /** Queue deletes and slot marks in flight at the end of a tick. */
 const FINISH_CONCURRENCY = 16;
+
+/** Whether anyone's attendance of a session is known, per series context of a tick (its roster is read once). */
+const takenBySession = new WeakMap<object, Map<string, boolean>>();
+function attendanceTaken(ctx: { readonly roster: ReadonlyMap<string, RosterEntry> }, sessionId: string): boolean {
+  let known = takenBySession.get(ctx);
+  if (!known) takenBySession.set(ctx, (known = new Map()));
+  let taken = known.get(sessionId);
+  if (taken === undefined) known.set(sessionId, (taken = [...ctx.roster.values()].some((e) => e.attended?.[sessionId] !== undefined)));
+  return taken;
+}
 
 export function createDispatcher(deps: DispatcherDeps): Dispatcher {
   const owner = `${hostname()}:${process.pid}:${randomUUID()}`;
@@ -298,11 +312,27 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
       schedule,
       joinUrlVisible: true,
     };
+    // The member's own join link for the session (it opens the meeting URL as it is then, and records the join).
+    const sessionOf = (sessionId: string) => schedule.sessions.find((s) => s.sessionId === sessionId);
+    const joinLinkFor = (sessionId: string) => {
+      const session = sessionOf(sessionId);
+      return session?.joinUrl ? { joinLink: memberLinks(deps.signer, deps.baseUrl).join({ memberId: work.memberId, seriesId: work.seriesId, sessionId }, new Date(session.createdAt)) } : {};
+    };
     if (work.kind === 'invite') {
-      return composeInviteMail({ ...base, method: work.message.method, sessionId: work.sessionId, sequence: work.message.sequence, update: work.update }, deps.compose);
+      const session = sessionOf(work.sessionId);
+      const replyAddress = session && deps.replyAddresses?.address({ memberId: work.memberId, seriesId: work.seriesId, sessionId: work.sessionId }, new Date(session.createdAt));
+      return composeInviteMail(
+        { ...base, method: work.message.method, sessionId: work.sessionId, sequence: work.message.sequence, update: work.update, ...(replyAddress ? { replyAddress } : {}), ...joinLinkFor(work.sessionId) },
+        deps.compose,
+      );
     }
-    if (work.kind === 'recording') return composeRecordingMail({ ...base, sessionId: work.sessionId, baseUrl: deps.baseUrl }, deps.compose);
-    return composeReminderMail({ ...base, reminder: reminderSpec(work, now) }, deps.compose);
+    if (work.kind === 'recording') {
+      // Split by who came, once anyone's attendance is known for the session (else nobody can tell).
+      const attended = attendanceTaken(ctx, work.sessionId) ? { attended: entry?.attended?.[work.sessionId] !== undefined } : {};
+      return composeRecordingMail({ ...base, sessionId: work.sessionId, baseUrl: deps.baseUrl, ...attended }, deps.compose);
+    }
+    const reminder = reminderSpec(work, now);
+    return composeReminderMail({ ...base, reminder, ...(reminder.kind === 'before-session' ? joinLinkFor(reminder.sessionId) : {}) }, deps.compose);
   }
 
   /** A confirmation link, a change to accept, an organiser's welcome, or a manage link. */

@@ -15,6 +15,7 @@ import { parseSigningSecrets } from '../security/signing-secrets.js';
 import { createDispatcher, type DispatcherDeps } from './dispatch.js';
 import { sendRateFrom } from './send-rate.js';
 import { requireEnv } from '../environment.js';
+import { REPLY_DOMAIN_ENV, replyAddresses } from '../inbound/reply-address.js';
 
 /**
  * The dispatcher from its environment. Links are signed by `overrides.signer` when given (the
@@ -31,13 +32,16 @@ export function dispatcherFromEnvironment(
   const baseUrl = required(PUBLIC_BASE_URL_ENV);
   const configurationSet = env[MAIL_CONFIGURATION_SET_ENV];
   const membersTableName = required(membersTable.envVar);
+  const signer = overrides.signer ?? createTokenSigner(parseSigningSecrets(required(SIGNING_SECRETS_ENV)));
+  const replyDomain = env[REPLY_DOMAIN_ENV];
   return createDispatcher({
     readModels: createReadModelStore(client, required(readModelTable.envVar)),
     ledger: createDeliveryLedger(client, required(deliveryTable.envVar)),
     members: createMemberDirectory(client, membersTableName),
     suppression: createSuppressionList(client, membersTableName),
     mailer: createSesMailer(ses, configurationSet ? { configurationSet } : {}),
-    signer: overrides.signer ?? createTokenSigner(parseSigningSecrets(required(SIGNING_SECRETS_ENV))),
+    signer,
+    ...(replyDomain ? { replyAddresses: replyAddresses(signer, replyDomain) } : {}),
     baseUrl,
     compose: { from: required(MAIL_FROM_ENV), messageIdDomain: new URL(baseUrl).hostname },
     sendRate: () => sendRateFrom(env, ses),

@@ -8,10 +8,11 @@ import { documentClient } from '../adapters/dynamodb-client.js';
 import { createFeedBucket } from '../adapters/feeds/feed-bucket.js';
 import { createFeedTokenHashes } from '../adapters/members/feed-token-hashes.js';
 import { createReadModelStore } from '../read-models/read-model-store.js';
-import { PUBLIC_BASE_URL_ENV } from '../api/route-table.js';
+import { PUBLIC_BASE_URL_ENV, SIGNING_SECRET_ARN_ENV, SIGNING_SECRETS_ENV } from '../api/route-table.js';
 import { requireEnv, type Environment } from '../environment.js';
 import { FEEDS_BUCKET_ENV } from '../feeds/feed-objects.js';
 import { renderBatch, type BatchReport } from './render-batch.js';
+import { linkSigningFromEnvironment } from '../security/signing-secrets.js';
 import { feedRenderer } from './render-feeds.js';
 
 export interface FeedRendererClients {
@@ -27,9 +28,13 @@ export function feedRendererFromEnvironment(env: Environment, clients: FeedRende
   const readModels = createReadModelStore(dynamodb, requireEnv(env, readModelTable.envVar));
   const tokens = createFeedTokenHashes(dynamodb, requireEnv(env, membersTable.envVar));
   const bucket = createFeedBucket(clients.s3 ?? new S3Client({}), requireEnv(env, FEEDS_BUCKET_ENV));
-  const render = feedRenderer({ tokens, bucket, baseUrl: requireEnv(env, PUBLIC_BASE_URL_ENV) });
+  // The same secrets as the API's: the join links in feeds are the ones the API's feed route
+  // writes. Without any (a benchmark), feeds carry the meeting URLs themselves.
+  const signing = env[SIGNING_SECRET_ARN_ENV] || env[SIGNING_SECRETS_ENV] ? linkSigningFromEnvironment(env) : undefined;
+  const render = feedRenderer({ tokens, bucket, baseUrl: requireEnv(env, PUBLIC_BASE_URL_ENV), ...(signing ? { signer: signing.signer } : {}) });
   const logger = clients.logger;
   return async (event: DynamoDBStreamEvent): Promise<DynamoDBBatchResponse> => {
+    await signing?.ready();
     const { batchItemFailures, report } = await renderBatch(
       { readModels, tokens, render, ...(logger ? { log: (level, message, detail) => logger[level](message, detail) } : {}) },
       event.Records,

@@ -13,6 +13,8 @@ import type { FeedBucket, FeedWrite } from '../adapters/feeds/feed-bucket.js';
 import type { FeedTokenHashes } from '../adapters/members/feed-token-hashes.js';
 import { feedMadeOf, memberFeedInputs } from '../api/member-feed-inputs.js';
 import { personalFeedBody, publicSeriesFeedBody } from '../feeds/feed-bodies.js';
+import { memberJoinLinks } from '../links/member-links.js';
+import type { TokenSigner } from '../security/signed-token.js';
 import { MEMBER_FEED_HEADERS, memberFeedKeyOfHash, seriesFeedHeaders, seriesFeedKey } from '../feeds/feed-objects.js';
 import type { CurrentReads } from './current-reads.js';
 
@@ -23,6 +25,8 @@ export interface FeedRendererDeps {
   readonly bucket: FeedBucket;
   /** The public base URL the API writes into feeds (PUBLIC_BASE_URL). */
   readonly baseUrl: string;
+  /** Signs the members' own join links personal feeds carry, as the API's feed route does; absent: the meeting URLs. */
+  readonly signer?: TokenSigner;
 }
 
 export function feedRenderer(deps: FeedRendererDeps) {
@@ -48,7 +52,8 @@ export function feedRenderer(deps: FeedRendererDeps) {
       // A feed is a function of these (as the API's ETag says).
       const madeOf = feedMadeOf(inputs);
       let body = reads.rendered.get(madeOf);
-      if (body === undefined) reads.rendered.set(madeOf, (body = personalFeedBody(inputs, deps.baseUrl)));
+      const joinLinks = deps.signer ? memberJoinLinks(deps.signer, deps.baseUrl, memberId) : undefined;
+      if (body === undefined) reads.rendered.set(madeOf, (body = personalFeedBody(inputs, deps.baseUrl, joinLinks)));
       const outcome = await deps.bucket.put(key, body, MEMBER_FEED_HEADERS);
       if ((await deps.tokens.memberOfHash(hash)) === memberId) return outcome;
       await deps.bucket.remove(key);

@@ -3,7 +3,7 @@
  * renderer (functions/feed-renderer/) writes them to the feeds bucket, so both are the same.
  */
 import type { SeriesSchedule } from '../../events/projections/schedule.js';
-import { memberFeed, seriesFeed, type MemberFeedEntry } from './ical.js';
+import { memberFeed, seriesFeed, type JoinLinker, type MemberFeedEntry } from './ical.js';
 
 /** The schedule without what only registrants get (join links). */
 export function withoutJoinLinks(schedule: SeriesSchedule): SeriesSchedule {
@@ -15,7 +15,10 @@ export function publicSeriesFeedBody(schedule: SeriesSchedule, baseUrl: string):
   return seriesFeed(withoutJoinLinks(schedule), { baseUrl });
 }
 
-/** A member's personal feed (`/feeds/members/{token}.ics`) of the entries their inputs give. */
-export function personalFeedBody(inputs: { readonly entries: readonly MemberFeedEntry[]; readonly language: string }, baseUrl: string): string {
-  return memberFeed(inputs.entries, { baseUrl, memberLanguage: inputs.language });
+/**
+ * A member's personal feed (`/feeds/members/{token}.ics`) of the entries their inputs give,
+ * with their own join links when `joinLink` is given (./ical.ts).
+ */
+export function personalFeedBody(inputs: { readonly entries: readonly MemberFeedEntry[]; readonly language: string }, baseUrl: string, joinLink?: JoinLinker): string {
+  return memberFeed(inputs.entries, { baseUrl, memberLanguage: inputs.language, ...(joinLink ? { joinLink } : {}) });
 }

@@ -51,7 +51,15 @@ export interface MemberFeedEntry {
 export type MemberFeedOptions = FeedOptions & {
   /** The member's preferred language; `language`, when given, overrides it. */
   readonly memberLanguage: string;
+  /**
+   * The member's own join link for a session that has a meeting URL (functions/api/routes/join.ts),
+   * written instead of the URL (LOCATION, URL, DESCRIPTION); absent: the URL itself.
+   */
+  readonly joinLink?: JoinLinker;
 };
+
+/** The member's own link to a session's meeting. */
+export type JoinLinker = (seriesId: string, session: ScheduledSession) => string;
 
 /** The UID of a session's VEVENT, shared by feeds and mail so clients match them up. */
 export function sessionUid(seriesId: string, sessionId: string): string {
@@ -117,6 +125,8 @@ interface RenderContext {
   readonly languageNames: Intl.DisplayNames;
   /** The media type of each ATTACH URL written so far (for its FMTTYPE). */
   readonly attachmentTypes: Map<string, string>;
+  /** A personal feed's join links (MemberFeedOptions). */
+  readonly joinLink?: JoinLinker;
 }
 
 function renderContext(options: FeedOptions, language: string, audience: RenderContext['audience']): RenderContext {
@@ -129,6 +139,7 @@ function renderContext(options: FeedOptions, language: string, audience: RenderC
     labels: LABELS[primary(labelLanguage)] ?? LABELS.en!,
     languageNames: new Intl.DisplayNames([labelLanguage], { type: 'language', fallback: 'code' }),
     attachmentTypes: new Map(),
+    ...('joinLink' in options && options.joinLink ? { joinLink: options.joinLink as JoinLinker } : {}),
   };
 }
 
@@ -212,8 +223,10 @@ export function sessionEventCore(seriesId: string, session: ScheduledSession) {
   };
 }
 
-function addSession(calendar: ICalCalendar, schedule: SeriesSchedule, session: ScheduledSession, context: RenderContext) {
+function addSession(calendar: ICalCalendar, schedule: SeriesSchedule, given: ScheduledSession, context: RenderContext) {
   const { labels } = context;
+  // A personal feed carries the member's own join link where the session has a meeting URL.
+  const session = given.joinUrl && context.joinLink ? { ...given, joinUrl: context.joinLink(schedule.seriesId, given) } : given;
   const speakers = session.speakers.map((s) => (s.affiliation ? `${s.name} (${s.affiliation})` : s.name));
   const facts = [
     `${labels.language}: ${languageName(session.language, context)}`,

@@ -22,6 +22,12 @@ export const LINK_LIFETIME_MS = {
   unregister: 365 * DAY_MS,
   /** Stop a series' mail (RFC 8058 one-click): the same. */
   unsubscribe: 365 * DAY_MS,
+  /**
+   * Join a session (the personal join link of mail and feeds): from the session's creation, not
+   * from the mail, so every mail and feed names one link for the session and a feed's bytes
+   * do not change with the clock. The route itself decides what the link does when.
+   */
+  join: 730 * DAY_MS,
 } as const;
 
 /** Every kind of link a member is mailed. */
@@ -33,6 +39,8 @@ export const ChangeLink = z.object({ a: z.literal('change'), m: Id, s: Id, q: Id
 /** `r`: the registration it was mailed for; a later registration is not cancelled by it. */
 export const UnregisterLink = z.object({ a: z.literal('unregister'), m: Id, s: Id, r: Id });
 export const ManageLink = z.object({ a: z.literal('manage'), m: Id });
+/** `e`: the session. Opens the session's current meeting URL and records that the member joined. */
+export const JoinLink = z.object({ a: z.literal('join'), m: Id, s: Id, e: Id });
 /** Without `s`, every mail of the member stops (from a mail about no series). */
 export const UnsubscribeLink = z.object({ a: z.literal('unsubscribe'), m: Id, s: Id.optional() });
 
@@ -44,6 +52,8 @@ export interface MemberLinks {
   unsubscribe(link: { memberId: string; seriesId?: string }, issuedAt: Date): string;
   /** A personal feed's URL, for a feed token. */
   feed(token: string): string;
+  /** The member's own link to a session's meeting (signed from the session's creation: one link per member and session). */
+  join(link: { memberId: string; seriesId: string; sessionId: string }, sessionCreatedAt: Date): string;
 }
 
 export function memberLinks(signer: TokenSigner, baseUrl: string): MemberLinks {
@@ -56,5 +66,12 @@ export function memberLinks(signer: TokenSigner, baseUrl: string): MemberLinks {
     manage: (memberId, at) => `${baseUrl}/manage?token=${signer.sign({ a: 'manage', m: memberId }, until('manage', at))}`,
     unsubscribe: (l, at) => `${baseUrl}/mail/unsubscribe?token=${signer.sign({ a: 'unsubscribe', m: l.memberId, ...(l.seriesId ? { s: l.seriesId } : {}) }, until('unsubscribe', at))}`,
     feed: (token) => `${baseUrl}/feeds/members/${token}.ics`,
+    join: (l, createdAt) => `${baseUrl}/sessions/join?token=${signer.sign({ a: 'join', m: l.memberId, s: l.seriesId, e: l.sessionId }, until('join', createdAt))}`,
   };
+}
+
+/** A personal feed's join links for one member (functions/feeds/ical.ts JoinLinker). */
+export function memberJoinLinks(signer: TokenSigner, baseUrl: string, memberId: string) {
+  const links = memberLinks(signer, baseUrl);
+  return (seriesId: string, session: { readonly sessionId: string; readonly createdAt: string }) => links.join({ memberId, seriesId, sessionId: session.sessionId }, new Date(session.createdAt));
 }

@@ -12,7 +12,11 @@
  * - Times: in the session's zone with its VTIMEZONE, generated from the runtime's tz database,
  *   when it gives back the exact instants (everywhere but a fall-back's repeated hour), else
  *   in UTC (functions/feeds/vtimezone.ts, as the feeds do).
- * - RSVP=FALSE: Convene takes no replies by mail; registration is on the web.
+ * - RSVP=TRUE and ORGANIZER the invitation's reply address (functions/inbound/reply-address.ts,
+ *   signed for this member and session, CN the organiser's name) when the dispatcher has one:
+ *   the member's Yes, Maybe or No in their calendar app comes back to Convene as an iMIP REPLY
+ *   (functions/inbound/). A person's written reply goes to the organiser (Reply-To). Without a
+ *   reply address (none configured), ORGANIZER is the organiser and RSVP=FALSE.
  *
  * Organiser and member text is never trusted: single-lined for headers and the calendar's
  * one-line values, HTML-escaped in the HTML part; ical-generator escapes and folds the
@@ -49,6 +53,14 @@ export interface InviteMailInput extends MemberMailInput {
    * whatever the SEQUENCE: wording follows what this member last received.
    */
   readonly update?: boolean;
+  /** The ORGANIZER address that takes this member's REPLY for this session; absent: the organiser's, RSVP=FALSE. */
+  readonly replyAddress?: string;
+  /**
+   * The member's own join link for the session (functions/api/routes/join.ts): the text, the
+   * calendar's LOCATION and URL carry it instead of the meeting URL, which it opens as it is
+   * then (a changed meeting link reaches calendars that refresh once a day). Absent: the URL.
+   */
+  readonly joinLink?: string;
 }
 
 /** The raw MIME message (text, HTML, text/calendar alternatives + invite.ics), for `Mailer.sendRaw`. */
@@ -92,7 +104,7 @@ function inviteContent(input: InviteMailInput): Content {
   const organiser = singleLine(schedule.organiser.name) || schedule.organiser.email;
   const memberName = singleLine(input.to.name);
   const when = describeSessionTime(session, input.memberTimeZone, tr.locale);
-  const joinUrl = method === 'REQUEST' && input.joinUrlVisible && session.joinUrl ? webUrl(session.joinUrl, 'join URL') : undefined;
+  const joinUrl = method === 'REQUEST' && input.joinUrlVisible && session.joinUrl ? webUrl(input.joinLink ?? session.joinUrl, 'join URL') : undefined;
   const unsubscribeUrl = webUrl(input.unsubscribeUrl, 'unsubscribe URL');
   const manageUrl = webUrl(input.manageUrl, 'manage URL');
 
@@ -164,14 +176,14 @@ function buildCalendar(
     // ical-generator TEXT-escapes URI values; leave URLs with `,` `;` `\` out (see feeds/ical.ts).
     url: texts.joinUrl !== undefined && !/[,;\\]/.test(texts.joinUrl) ? texts.joinUrl : null,
     // ical-generator backslash-escapes `"` in a quoted CN, which RFC 5545 has no escape for.
-    organizer: { name: cn(schedule.organiser.name), email: schedule.organiser.email },
+    organizer: { name: cn(schedule.organiser.name), email: input.replyAddress ?? schedule.organiser.email },
     attendees: [
       {
         name: cn(input.to.name),
         email: input.to.email,
         role: ICalAttendeeRole.REQ,
         status: ICalAttendeeStatus.NEEDSACTION,
-        rsvp: false,
+        rsvp: input.method === 'REQUEST' && input.replyAddress !== undefined,
       },
     ],
     status: input.method === 'CANCEL' ? ICalEventStatus.CANCELLED : ICalEventStatus.CONFIRMED,

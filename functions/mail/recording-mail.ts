@@ -30,6 +30,12 @@ export interface RecordingMailInput extends MemberMailInput {
   readonly sessionId: string;
   /** The public base URL the links of ../recordings/links.ts start with (https). */
   readonly baseUrl: string;
+  /**
+   * Whether the member took part (their join link, or a participants report): "thank you for
+   * joining, here is the recording"; false: "you missed it: watch it here"; absent (nobody
+   * knows, e.g. a session without attendance taken): the plain announcement.
+   */
+  readonly attended?: boolean;
 }
 
 /** The raw MIME message (multipart/alternative, text and HTML), for `Mailer.sendRaw`. */
@@ -64,7 +70,8 @@ export function recordingContent(input: RecordingMailInput): MailContent {
   const archiveUrl = webUrl(recordingsArchiveUrl(input.baseUrl, schedule.seriesId), 'recordings archive URL');
 
   const greeting: [RecordingMessageId, MessageParams] = names.member ? ['recording.greeting', { name: names.member }] : ['recording.greetingNoName', {}];
-  const intro: [RecordingMessageId, MessageParams] = ['recording.intro', { session: title, series: names.series }];
+  const by = input.attended === undefined ? '' : input.attended ? '.attended' : '.missed';
+  const intro: [RecordingMessageId, MessageParams] = [`recording.intro${by}` as RecordingMessageId, { session: title, series: names.series }];
   const archive: [RecordingMessageId, MessageParams] = ['recording.archive', { series: names.series }];
   const footer = (render: typeof t): MailFooter => ({
     replyNote: render('recording.replyNote', { organiser: names.organiser }),
@@ -74,7 +81,7 @@ export function recordingContent(input: RecordingMailInput): MailContent {
     manageLink: render('recording.manageLink'),
   });
 
-  const subject = t('recording.subject', { session: title });
+  const subject = t(`recording.subject${by}` as RecordingMessageId, { session: title });
   const text = [
     t(...greeting),
     '',

@@ -45,7 +45,18 @@ export interface ReminderMailInput extends MemberMailInput {
   readonly reminder: ReminderSpec;
   /** Whether this member may see the session's join link. */
   readonly joinUrlVisible: boolean;
+  /**
+   * The member's own join link for the session (functions/api/routes/join.ts), shown instead of
+   * the meeting URL (which it opens); absent: the meeting URL itself.
+   */
+  readonly joinLink?: string;
 }
+
+/**
+ * Where a member's own join link goes in a reminder's shared content: the content is made once
+ * per language, zone and reminder and shared by every member, the link is each member's own.
+ */
+const JOIN_MARK = 'https://join.convene.invalid/member-link';
 
 /** The raw MIME message (multipart/alternative, text and HTML), for `Mailer.sendRaw`. */
 export async function composeReminderMail(input: ReminderMailInput, options: ComposeOptions): Promise<Buffer> {
@@ -61,8 +72,10 @@ export function reminderContent(input: ReminderMailInput): MailContent {
   const { tr, subject, body, footerText, footerMarkup } = sharedContent(input);
   const names = seriesMailNames(input, input.schedule);
   const greeting: [ReminderMessageId, MessageParams] = names.member ? ['reminder.greeting', { name: names.member }] : ['reminder.greetingNoName', {}];
-  const text = [tr.t(...greeting), '', ...body.text, '', ...footerLines(footerText, names)].join('\n');
-  const html = htmlDocument(tr.language, subject, `<p>${htmlMessage(tr, ...greeting)}</p>\n${body.html}${footerHtml(footerMarkup, names)}`);
+  const link = input.joinLink === undefined ? undefined : webUrl(input.joinLink, 'join link');
+  const own = (part: string, written: string) => (link === undefined ? part : part.split(JOIN_MARK).join(written));
+  const text = own([tr.t(...greeting), '', ...body.text, '', ...footerLines(footerText, names)].join('\n'), link ?? '');
+  const html = own(htmlDocument(tr.language, subject, `<p>${htmlMessage(tr, ...greeting)}</p>\n${body.html}${footerHtml(footerMarkup, names)}`), escapeHtml(link ?? ''));
   return { language: tr.language, subject, text, html };
 }
 
@@ -86,7 +99,7 @@ function sharedContent(input: ReminderMailInput): SharedContent {
   const { schedule } = input;
   let cache = sharedBySchedule.get(schedule);
   if (!cache) sharedBySchedule.set(schedule, (cache = boundedCache<SharedContent>(200)));
-  const key = JSON.stringify([input.language, input.memberTimeZone, input.reminder, input.joinUrlVisible]);
+  const key = JSON.stringify([input.language, input.memberTimeZone, input.reminder, input.joinUrlVisible, input.joinLink !== undefined]);
   return cache.get(key, () => {
     const tr = reminderTranslator(input.language, schedule.languages);
     const names = seriesMailNames(input, schedule);
@@ -143,7 +156,7 @@ function beforeSession(
   const title = sessionName(names, session);
   const duration = humanDuration(reminder.offset, tr.locale);
   const when = describeSessionTime(session, input.memberTimeZone, tr.locale);
-  const joinUrl = input.joinUrlVisible && session.joinUrl ? webUrl(session.joinUrl, 'join URL') : undefined;
+  const joinUrl = input.joinUrlVisible && session.joinUrl ? (input.joinLink !== undefined ? JOIN_MARK : webUrl(session.joinUrl, 'join URL')) : undefined;
   const intro: Message = ['reminder.intro.before-session', { session: title, series: names.series, duration }];
 
   return {

@@ -21,12 +21,19 @@ export class SignedTokenError extends Error {
 export interface TokenSigner {
   sign(payload: Record<string, unknown>, expiresAt: Date): string;
   verify<S extends z.ZodType>(token: string, schema: S, now: Date): z.output<S>;
+  /**
+   * HMAC-SHA256 of `data` under every secret, the signing one first: for credentials that are
+   * not tokens of this form (the reply addresses of invitations, functions/inbound/reply-address.ts).
+   * Callers put a purpose of their own into `data`.
+   */
+  macs(data: string): Buffer[];
 }
 
 export function createTokenSigner(secrets: readonly string[]): TokenSigner {
   if (secrets.length === 0 || secrets.some((s) => s.length < 32)) throw new Error('signing secrets must be at least 32 characters');
   const mac = (secret: string, body: string) => createHmac('sha256', secret).update(body).digest();
   return {
+    macs: (data) => secrets.map((secret) => mac(secret, data)),
     sign(payload, expiresAt) {
       const body = Buffer.from(JSON.stringify({ ...payload, exp: Math.floor(expiresAt.getTime() / 1000) })).toString('base64url');
       return `${body}.${mac(secrets[0]!, body).toString('base64url')}`;

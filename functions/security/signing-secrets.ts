@@ -75,6 +75,7 @@ function secretsManagerLinkSigning(arn: string, options: LinkSigningOptions): Li
     signer: {
       sign: (payload, expiresAt) => loaded().sign(payload, expiresAt),
       verify: (token, schema, now) => loaded().verify(token, schema, now),
+      macs: (data) => loaded().macs(data),
     },
     async ready() {
       if (current && Date.now() < retryAt) return;

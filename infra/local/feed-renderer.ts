@@ -5,7 +5,7 @@
  */
 import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import { documentClient } from '../../functions/adapters/dynamodb-client.js';
-import { PUBLIC_BASE_URL_ENV } from '../../functions/api/route-table.js';
+import { PUBLIC_BASE_URL_ENV, SIGNING_SECRETS_ENV } from '../../functions/api/route-table.js';
 import { feedRendererFromEnvironment } from '../../functions/feed-renderer/environment.js';
 import type { BatchReport } from '../../functions/feed-renderer/render-batch.js';
 import { FEEDS_BUCKET_ENV } from '../../functions/feeds/feed-objects.js';
@@ -25,6 +25,8 @@ export async function startLocalFeedRenderer(options: {
   readonly info: Pick<LocalStackInfo, 'region' | 'tables'> & { readonly dynamodb: Pick<LocalStackInfo['dynamodb'], 'endpoint'>; readonly s3: Pick<LocalStackInfo['s3'], 'feedsBucket'> };
   readonly clients: Pick<LocalClients, 'dynamodb' | 's3'>;
   readonly baseUrl: string;
+  /** The API's link-signing secrets (comma-separated): feeds then carry members' own join links, as the API's feed route writes them. */
+  readonly signingSecrets?: string;
   readonly intervalMs?: number;
   readonly log?: (level: 'info' | 'warn' | 'error', message: string, detail?: Record<string, unknown>) => void;
   readonly onReport?: (report: BatchReport) => void;
@@ -33,7 +35,7 @@ export async function startLocalFeedRenderer(options: {
 }): Promise<LocalFeedRenderer> {
   const { info, clients } = options;
   const handler = feedRendererFromEnvironment(
-    { ...tableEnvironment(info.tables), [FEEDS_BUCKET_ENV]: info.s3.feedsBucket, [PUBLIC_BASE_URL_ENV]: options.baseUrl },
+    { ...tableEnvironment(info.tables), [FEEDS_BUCKET_ENV]: info.s3.feedsBucket, [PUBLIC_BASE_URL_ENV]: options.baseUrl, ...(options.signingSecrets ? { [SIGNING_SECRETS_ENV]: options.signingSecrets } : {}) },
     {
       dynamodb: documentClient(clients.dynamodb),
       s3: clients.s3,

@@ -8,11 +8,14 @@ import { startDynamoDbLocal } from './dynamodb-local.js';
 import { freePort } from './free-port.js';
 import { RECORDINGS_BUCKET, RECORDINGS_BUCKET_ENV, startS3Local } from './s3-local.js';
 import { FEEDS_BUCKET_ENV } from '../../functions/feeds/feed-objects.js';
+import { INBOUND_MAIL_BUCKET_ENV } from '../../functions/adapters/inbound-mail/inbound-mail-store.js';
 import { startSesLocal, startSesLocalProcess } from './ses-local.js';
 
 export { RECORDINGS_BUCKET, RECORDINGS_BUCKET_ENV } from './s3-local.js';
 /** Local name of the feeds bucket (rendered feeds; functions/feed-renderer/), created at start. */
 export const FEEDS_BUCKET = 'convene-feeds';
+/** Local name of the inbound mail bucket (what SES receiving stores under `inbound/`; functions/inbound/), created at start. */
+export const INBOUND_MAIL_BUCKET = 'convene-inbound-mail';
 
 export const LOCAL_REGION = 'us-east-1';
 
@@ -21,7 +24,7 @@ export interface LocalStackInfo {
   region: string;
   dynamodb: { endpoint: string; port: number; pid: number; persistedAt?: string };
   ses: { endpoint: string; port: number; mailboxUrl: string };
-  s3: { endpoint: string; port: number; directory: string; bucket: string; feedsBucket: string };
+  s3: { endpoint: string; port: number; directory: string; bucket: string; feedsBucket: string; inboundMailBucket: string };
   tables: TableNames;
 }
 
@@ -47,6 +50,8 @@ export interface LocalStackOptions {
   withoutStreams?: readonly string[];
   /** The recordings bucket's notifications, as S3 delivers them to the archiver Lambda. */
   onS3Event?: (event: S3Event) => void;
+  /** The inbound mail bucket's notifications, as S3 delivers them to the inbound mail Lambda. */
+  onInboundMail?: (event: S3Event) => void;
 }
 
 /** Starts DynamoDB Local, aws-ses-v2-local and s3rver on 127.0.0.1 and creates the tables. */
@@ -70,9 +75,12 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       startS3Local({
         port: ports.s3 ?? 0,
         ...(root ? { directory: resolve(root, 's3') } : {}),
-        buckets: [RECORDINGS_BUCKET, FEEDS_BUCKET],
-        // The recordings bucket's notifications only, as on AWS (the feeds bucket sends none).
-        ...(options.onS3Event ? { onEvent: (event: S3Event) => event.Records.some((r) => r.s3.bucket.name === RECORDINGS_BUCKET) && options.onS3Event?.(event) } : {}),
+        buckets: [RECORDINGS_BUCKET, FEEDS_BUCKET, INBOUND_MAIL_BUCKET],
+        // The recordings and inbound mail buckets' notifications, each to its handler, as on AWS (the feeds bucket sends none).
+        onEvent: (event: S3Event) => {
+          if (event.Records.some((r) => r.s3.bucket.name === RECORDINGS_BUCKET)) options.onS3Event?.(event);
+          if (event.Records.some((r) => r.s3.bucket.name === INBOUND_MAIL_BUCKET)) options.onInboundMail?.(event);
+        },
       }).then(started),
     ] as const);
 
@@ -85,7 +93,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         ...(dynamodb.path ? { persistedAt: dynamodb.path } : {}),
       },
       ses: { endpoint: ses.endpoint, port: ses.port, mailboxUrl: `${ses.endpoint}/` },
-      s3: { endpoint: s3.endpoint, port: s3.port, directory: s3.directory, bucket: RECORDINGS_BUCKET, feedsBucket: FEEDS_BUCKET },
+      s3: { endpoint: s3.endpoint, port: s3.port, directory: s3.directory, bucket: RECORDINGS_BUCKET, feedsBucket: FEEDS_BUCKET, inboundMailBucket: INBOUND_MAIL_BUCKET },
       tables: localTableNames(tablePrefix),
     };
     const clients = localClients(info);
@@ -115,6 +123,7 @@ export function localAwsEnvironment(info: LocalStackInfo): Record<string, string
     ...tableEnvironment(info.tables),
     [RECORDINGS_BUCKET_ENV]: info.s3.bucket,
     [FEEDS_BUCKET_ENV]: info.s3.feedsBucket,
+    [INBOUND_MAIL_BUCKET_ENV]: info.s3.inboundMailBucket,
     AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
   };
 }

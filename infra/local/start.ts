@@ -39,6 +39,9 @@ import { createPublisher } from '../../functions/publisher/publish.js';
 import { startLocalFeedRenderer } from './feed-renderer.js';
 import { feedEdge } from './feed-edge.js';
 import { removingRotatedFeeds } from '../../functions/adapters/feeds/rotated-feeds.js';
+import { createInboundMailStore } from '../../functions/adapters/inbound-mail/inbound-mail-store.js';
+import { createInboundMailHandler } from '../../functions/inbound/take-reply.js';
+import { LOCAL_REPLY_DOMAIN, REPLY_DOMAIN_ENV, replyAddresses } from '../../functions/inbound/reply-address.js';
 
 const port = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
 
@@ -53,7 +56,15 @@ async function main() {
   const started = Date.now();
   // S3 notifications reach the archiver once it exists (below); none can come before the API is up.
   let archiver: ReturnType<typeof createArchiver> | undefined;
+  let inbound: ReturnType<typeof createInboundMailHandler> | undefined;
   const stack = await startLocalStack({
+    // Received mail (`npm run mail:reply FILE` drops one), as SES receiving stores it and S3 invokes the Lambda.
+    onInboundMail: (event) => {
+      void inbound?.handle(event).then(
+        (reports) => reports.forEach((r) => console.log(`inbound mail: ${r.outcome} ${r.key}${r.answer ? ` (${r.answer})` : ''}${r.reason ? ` (${r.reason})` : ''}`)),
+        (error: unknown) => console.error('inbound mail failed:', error),
+      );
+    },
     dataDir,
     onS3Event: (event) => {
       void archiver?.handle(event).then(
@@ -147,6 +158,7 @@ async function main() {
       [PUBLIC_BASE_URL_ENV]: `http://127.0.0.1:${port('CONVENE_PORT', 3000)}`,
       [MAIL_FROM_ENV]: mailFrom,
       [SIGNING_SECRETS_ENV]: readFileSync(secretFile, 'utf8').trim(),
+      [REPLY_DOMAIN_ENV]: LOCAL_REPLY_DOMAIN,
       // aws-ses-v2-local does not answer GetSendQuota.
       [MAIL_SEND_RATE_ENV]: '50',
     },
@@ -179,9 +191,18 @@ async function main() {
   const feedsFromBucket = process.env.CONVENE_FEED_EDGE !== 'off';
   const feedsBucket = stack.info.s3.feedsBucket;
   if (feedsFromBucket) {
-    feedRenderer = await startLocalFeedRenderer({ info: stack.info, clients, baseUrl: `http://127.0.0.1:${webPort}`, log: consoleLog('feed-renderer') });
+    feedRenderer = await startLocalFeedRenderer({ info: stack.info, clients, baseUrl: `http://127.0.0.1:${webPort}`, signingSecrets: readFileSync(secretFile, 'utf8').trim(), log: consoleLog('feed-renderer') });
   }
   const signer = createTokenSigner([readFileSync(secretFile, 'utf8').trim()]);
+  inbound = createInboundMailHandler({
+    store,
+    readModels,
+    members,
+    mail: createInboundMailStore(clients.s3, stack.info.s3.inboundMailBucket),
+    replyAddresses: replyAddresses(signer, LOCAL_REPLY_DOMAIN),
+    ourAddresses: ['no-reply@convene.local'],
+    log: consoleLog('inbound-mail'),
+  });
   const app = createApi({
     store,
     readModels,

@@ -64,3 +64,20 @@ export function uploadOriginsContext(scope: Construct, publicBaseUrl: string): s
     return url.origin;
   });
 }
+
+/**
+ * The domain invitations' reply addresses are on (`-c replyDomain=reply.convene.example.org`),
+ * whose MX record points at SES receiving in the stack's region. Default: `reply.` and the mail
+ * domain. It must be a domain SES receives for (verified), not the From domain itself, so that
+ * other mail to the From domain is left alone.
+ */
+export const REPLY_DOMAIN_CONTEXT = 'replyDomain';
+
+export function replyDomainContext(scope: Construct, mailDomain: string): string {
+  const value: unknown = scope.node.tryGetContext(REPLY_DOMAIN_CONTEXT);
+  if (value === undefined) return `reply.${mailDomain}`;
+  if (typeof value !== 'string' || !/^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,}$/.test(value.trim().toLowerCase())) {
+    throw new Error(`CDK context "${REPLY_DOMAIN_CONTEXT}" must be a domain such as reply.convene.example.org, not ${JSON.stringify(value)}`);
+  }
+  return value.trim().toLowerCase();
+}

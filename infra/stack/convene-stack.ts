@@ -9,7 +9,8 @@ import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { TableDefinition, TableNames } from '../../functions/tables.js';
 import { alarmEmailContext, OperationalAlarms } from './alarms.js';
 import { createApiFunction } from './api-function.js';
-import { PUBLIC_BASE_URL_CONTEXT, requiredMailFromContext, requiredUrlContext, uploadOriginsContext } from './context.js';
+import { PUBLIC_BASE_URL_CONTEXT, replyDomainContext, requiredMailFromContext, requiredUrlContext, uploadOriginsContext } from './context.js';
+import { InboundMail } from './inbound-mail.js';
 import { Dispatcher } from './dispatcher.js';
 import { createHttpApi, type ConveneHttpApi } from './http-api.js';
 import { acknowledgeTableIndexGrants } from './nag.js';
@@ -47,6 +48,8 @@ export class ConveneStack extends Stack {
   readonly recordings: Recordings;
   /** The feeds bucket, the renderer that writes it from the read models, and the distribution in front of the API and the feeds. */
   readonly feeds: { readonly bucket: import('aws-cdk-lib/aws-s3').Bucket; readonly renderer: FeedRenderer; readonly edge: Edge };
+  /** SES receiving for the reply domain, the bucket it stores mail in, and the function that takes members' answers. */
+  readonly inboundMail: InboundMail;
   /** CloudWatch alarms on the functions, the projector's dead letters, SES reputation and API 5xx, and the topic they notify. */
   readonly alarms: OperationalAlarms;
 
@@ -60,6 +63,7 @@ export class ConveneStack extends Stack {
     });
     const publicBaseUrl = requiredUrlContext(this, PUBLIC_BASE_URL_CONTEXT, 'https://convene.example.org');
     const mail = requiredMailFromContext(this);
+    const replyDomain = replyDomainContext(this, mail.domain);
     // Before the HTTP API: its recordings function serves the recordings routes.
     this.recordings = new Recordings(this, 'Recordings', {
       tableNames: this.tableNames(),
@@ -112,6 +116,7 @@ export class ConveneStack extends Stack {
         membersTable: this.table(membersTable),
         bucket: feedsBucket,
         publicBaseUrl,
+        signingSecret: this.signingSecret,
       }),
       edge: new Edge(this, 'Edge', { api: this.api, feedsBucket, apiFunctions: [this.apiFunction, this.recordings.api] }),
     };
@@ -124,6 +129,17 @@ export class ConveneStack extends Stack {
       mail,
       signingSecret: this.signingSecret,
       configurationSetName: this.sesFeedback.configurationSetName,
+      replyDomain,
+    });
+    this.inboundMail = new InboundMail(this, 'InboundMail', {
+      tableNames: this.tableNames(),
+      replyDomain,
+      mailFrom: mail.from,
+      eventTable: this.table(eventTable),
+      idempotencyTable: this.table(idempotencyTable),
+      readModelTable: this.table(readModelTable),
+      membersTable: this.table(membersTable),
+      signingSecret: this.signingSecret,
     });
     // Last: it watches what the constructs above built.
     this.alarms = new OperationalAlarms(this, 'Alarms', {
@@ -137,6 +153,7 @@ export class ConveneStack extends Stack {
         archiver: this.recordings.archiver,
         publisher: this.recordings.publisher,
         'feed-renderer': this.feeds.renderer.function,
+        'inbound-mail': this.inboundMail.function,
       },
       projectorDeadLetterQueue: this.projector.deadLetterQueue,
       intakeDeadLetterQueue: this.intake.deadLetterQueue,

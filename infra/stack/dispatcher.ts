@@ -12,6 +12,7 @@ import { FEED_TOKEN_ITEM_PREFIX, MEMBER_ITEM_PREFIX, tableEnvironment } from '..
 import type { TableNames } from '../../functions/tables.js';
 import { createNodeFunction, serviceEnvironment } from './node-function.js';
 import { grantSendRawEmail } from './ses-send.js';
+import { REPLY_DOMAIN_ENV } from '../../functions/inbound/reply-address.js';
 
 export interface DispatcherProps {
   /** Table names by definition id, for the handler's environment. */
@@ -30,6 +31,8 @@ export interface DispatcherProps {
   readonly signingSecret: ISecret;
   /** The SES configuration set every mail is sent with: it publishes bounces and complaints. */
   readonly configurationSetName: string;
+  /** The domain of invitations' reply addresses (ORGANIZER, RSVP=TRUE), received by the inbound mail function. */
+  readonly replyDomain: string;
 }
 
 /**
@@ -62,6 +65,7 @@ export class Dispatcher extends Construct {
         // neither in the template nor in the function's configuration.
         [SIGNING_SECRET_ARN_ENV]: props.signingSecret.secretArn,
         [MAIL_CONFIGURATION_SET_ENV]: props.configurationSetName,
+        [REPLY_DOMAIN_ENV]: props.replyDomain,
       },
     });
     this.rule = new Rule(this, 'Schedule', {

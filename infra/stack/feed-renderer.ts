@@ -5,8 +5,9 @@ import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import { FEED_TOKEN_ATTRIBUTES } from '../../functions/adapters/members/feed-token-hashes.js';
-import { PUBLIC_BASE_URL_ENV } from '../../functions/api/route-table.js';
+import { PUBLIC_BASE_URL_ENV, SIGNING_SECRET_ARN_ENV } from '../../functions/api/route-table.js';
 import { FEEDS_BUCKET_ENV, FEEDS_PREFIX } from '../../functions/feeds/feed-objects.js';
 import { FEED_TOKEN_ITEM_PREFIX, MEMBER_ITEM_PREFIX, membersTable, readModelTable, type TableNames } from '../../functions/tables.js';
 import { createNodeFunction, serviceEnvironment } from './node-function.js';
@@ -17,6 +18,8 @@ export const FEED_RENDERER_OBJECT_ACTIONS: readonly string[] = ['s3:GetObject', 
 
 export interface FeedRendererProps {
   readonly tableNames: TableNames;
+  /** Signs the members' own join links in personal feeds (functions/links/member-links.ts). */
+  readonly signingSecret: ISecret;
   readonly readModelTable: TableV2;
   readonly membersTable: TableV2;
   readonly bucket: IBucket;
@@ -46,11 +49,14 @@ export class FeedRenderer extends Construct {
         [membersTable.envVar]: props.tableNames[membersTable.id]!,
         [FEEDS_BUCKET_ENV]: props.bucket.bucketName,
         [PUBLIC_BASE_URL_ENV]: props.publicBaseUrl,
+        // Personal feeds carry members' own join links, signed as the API signs them (the ARN only; read at run time).
+        [SIGNING_SECRET_ARN_ENV]: props.signingSecret.secretArn,
         ...serviceEnvironment('feed-renderer'),
       },
     });
     this.deadLetterQueue = consumeStream(this, this.function, [props.readModelTable, props.membersTable], 'feed renderer');
     props.readModelTable.grantReadData(this.function);
+    props.signingSecret.grantRead(this.function);
     // The directory: GetItem of feed-token attributes of member# and feed# items only.
     this.function.addToRolePolicy(
       new PolicyStatement({

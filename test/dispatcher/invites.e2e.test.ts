@@ -85,7 +85,9 @@ describe('invitation, update and cancellation', () => {
     expect(invite.uid).toBe(sessionUid(seriesId, sessionId));
     expect(invite.sequence).toBe(0);
     expect(invite.nodeIcal?.uid).toBe(invite.uid);
-    expect(invite.ics).toMatch(/\r\nORGANIZER;CN="?Training Centre"?:mailto:training@example\.org\r\n/);
+    // The organiser by name; the address is the member's reply address for this session (test/inbound/replies.e2e.test.ts).
+    expect(invite.ics).toMatch(/\r\nORGANIZER;CN="?Training Centre"?:mailto:[qr]-[a-z0-9_-]+\.[0-9a-z]+\.[a-z2-7]{20}@reply\.convene\.local\r\n/);
+    expect(invite.ics).toMatch(/\r\nATTENDEE;[^\r\n]*RSVP=TRUE/);
     expect(invite.ics.toLowerCase()).toMatch(new RegExp(`\r\nattendee;[^\r\n]*:mailto:${email.replace(/[.]/g, '\\.')}\r\n`));
     // The text/calendar alternative's method= parameter is the METHOD inside (RFC 6047).
     expect(mailer.sent[0]!.toString('utf8')).toMatch(/Content-Type: text\/calendar; charset=utf-8; method=REQUEST/);

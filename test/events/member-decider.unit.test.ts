@@ -179,3 +179,67 @@ describe('preferences and consent', () => {
     spec([unsub]).when({ type: 'Unsubscribe', memberId: 'm1', seriesId: 'care-economy', via: 'link' }).thenNothing();
   });
 });
+
+describe('answers from the calendar app', () => {
+  const ids = { memberId: 'm1', seriesId: 'care-economy' };
+  const only = (sessions: string[]): MemberEvent => ({ type: 'RegistrationRequested', data: { ...ids, registrationId: 'r1', sessions, language: 'es', timeZone: 'America/Guayaquil', source: 'organiser', requestId: 'r1' } });
+  const answer = (sessionId: string, answer: 'accepted' | 'tentative' | 'declined', answeredAt: string): MemberCommand => ({ type: 'AnswerInvitation', ...ids, sessionId, answer, answeredAt });
+  const answered = (sessionId: string, answer: 'accepted' | 'tentative' | 'declined', answeredAt: string): MemberEvent => ({ type: 'InvitationAnswered', data: { ...ids, registrationId: 'r1', sessionId, answer, answeredAt, via: 'calendar' } });
+
+  it('records a Yes and a Maybe, and changes nothing else', () => {
+    spec([only(['s1', 's2']), confirmed]).when(answer('s1', 'accepted', '2027-02-01T10:00:00.000Z')).then([answered('s1', 'accepted', '2027-02-01T10:00:00.000Z')]);
+    spec([only(['s1', 's2']), confirmed]).when(answer('s2', 'tentative', '2027-02-01T10:00:00.000Z')).then([answered('s2', 'tentative', '2027-02-01T10:00:00.000Z')]);
+  });
+
+  it('a No gives the session up (the whole registration when it was the only one)', () => {
+    spec([only(['s1', 's2']), confirmed]).when(answer('s1', 'declined', '2027-02-01T10:00:00.000Z')).then([
+      answered('s1', 'declined', '2027-02-01T10:00:00.000Z'),
+      { type: 'RegistrationCancelled', data: { ...ids, registrationId: 'r1', sessions: ['s1'], cancelledBy: 'member' } },
+    ]);
+    spec([only(['s1']), confirmed]).when(answer('s1', 'declined', '2027-02-01T10:00:00.000Z')).then([
+      answered('s1', 'declined', '2027-02-01T10:00:00.000Z'),
+      { type: 'RegistrationCancelled', data: { ...ids, registrationId: 'r1', sessions: 'all', cancelledBy: 'member' } },
+    ]);
+    // Out of an "all" registration, only that session.
+    spec([requested, confirmed]).when(answer('s1', 'declined', '2027-02-01T10:00:00.000Z')).then([
+      answered('s1', 'declined', '2027-02-01T10:00:00.000Z'),
+      { type: 'RegistrationCancelled', data: { ...ids, registrationId: 'r1', sessions: ['s1'], cancelledBy: 'member' } },
+    ]);
+  });
+
+  it('orders answers by the REPLY’s DTSTAMP: the same reply again, or an older one late, appends nothing', () => {
+    const yes = answered('s1', 'accepted', '2027-02-01T10:00:00.000Z');
+    spec([only(['s1', 's2']), confirmed, yes]).when(answer('s1', 'accepted', '2027-02-01T10:00:00.000Z')).then([]);
+    spec([only(['s1', 's2']), confirmed, yes]).when(answer('s1', 'declined', '2027-02-01T09:00:00.000Z')).then([]);
+    expect(spec([only(['s1', 's2']), confirmed, yes]).when(answer('s1', 'tentative', '2027-02-01T11:00:00.000Z')).events()).toEqual([answered('s1', 'tentative', '2027-02-01T11:00:00.000Z')]);
+  });
+
+  it('a Yes after a No takes the session again (at the back of the queue); without a registration it is refused', () => {
+    const no = answered('s1', 'declined', '2027-02-01T10:00:00.000Z');
+    const gaveUp: MemberEvent = { type: 'RegistrationCancelled', data: { ...ids, registrationId: 'r1', sessions: ['s1'], cancelledBy: 'member' } };
+    spec([only(['s1', 's2']), confirmed, no, gaveUp]).when(answer('s1', 'accepted', '2027-02-01T11:00:00.000Z')).then([
+      { type: 'RegistrationRequested', data: { ...ids, registrationId: 'r1', sessions: ['s1'], language: 'es', timeZone: 'America/Guayaquil', source: 'member' } },
+      answered('s1', 'accepted', '2027-02-01T11:00:00.000Z'),
+    ]);
+    spec([only(['s2']), confirmed]).when(answer('s1', 'accepted', '2027-02-01T11:00:00.000Z')).thenThrows(NotFoundError);
+    spec().when(answer('s1', 'declined', '2027-02-01T11:00:00.000Z')).thenThrows(NotFoundError);
+  });
+});
+
+describe('attendance', () => {
+  const ids = { memberId: 'm1', seriesId: 'care-economy', sessionId: 's1' };
+  const attend = (source: 'join-link' | 'participants-report', joinedAt: string, minutes?: number): MemberCommand => ({ type: 'RecordAttendance', ...ids, source, joinedAt, ...(minutes !== undefined ? { minutes, reportId: 'report-1' } : {}) });
+  const recorded = (source: 'join-link' | 'participants-report', joinedAt: string, minutes?: number): MemberEvent => ({ type: 'AttendanceRecorded', data: { ...ids, source, joinedAt, ...(minutes !== undefined ? { minutes, reportId: 'report-1' } : {}) } });
+
+  it('a join link records the first join only', () => {
+    spec([requested, confirmed]).when(attend('join-link', '2027-03-21T14:50:00.000Z')).then([recorded('join-link', '2027-03-21T14:50:00.000Z')]);
+    spec([requested, confirmed, recorded('join-link', '2027-03-21T14:50:00.000Z')]).when(attend('join-link', '2027-03-21T15:10:00.000Z')).then([]);
+  });
+
+  it('a report records the minutes; the same report again appends nothing, a corrected one does', () => {
+    const report = recorded('participants-report', '2027-03-21T15:02:00.000Z', 55);
+    spec([requested, confirmed, recorded('join-link', '2027-03-21T14:50:00.000Z')]).when(attend('participants-report', '2027-03-21T15:02:00.000Z', 55)).then([report]);
+    spec([requested, confirmed, report]).when(attend('participants-report', '2027-03-21T15:02:00.000Z', 55)).then([]);
+    spec([requested, confirmed, report]).when(attend('participants-report', '2027-03-21T15:02:00.000Z', 40)).then([recorded('participants-report', '2027-03-21T15:02:00.000Z', 40)]);
+  });
+});

@@ -212,7 +212,7 @@ describe('feeds served from the feeds bucket', () => {
     const before = await edge(path);
     const reports: BatchReport[] = [];
     const again = feedRendererFromEnvironment(
-      { ...tableEnvironment(api.names), [FEEDS_BUCKET_ENV]: api.feeds.bucket.bucket, [PUBLIC_BASE_URL_ENV]: api.url },
+      { ...tableEnvironment(api.names), [FEEDS_BUCKET_ENV]: api.feeds.bucket.bucket, [PUBLIC_BASE_URL_ENV]: api.url, SIGNING_SECRETS: api.signingSecret },
       { dynamodb: documentClient(clients().dynamodb), s3: clients().s3, onReport: (r) => reports.push(r) },
     );
     const record = (pk: string, sk: string, n: string) => ({

@@ -2,8 +2,8 @@
  * Every link Convene puts in a calendar or a mail opens something a person can read: the
  * links of the confirmation, welcome, invitation and cancellation mails (text and HTML), and
  * of the public and personal feeds' DESCRIPTION and URL, opened as a browser does, are pages
- * (HTML, with a language) or, for a feed link, a calendar. Join links lead to the meeting
- * service and are not Convene's to check.
+ * (HTML, with a language) or, for a feed link, a calendar; a member's own join link leads
+ * (302) to the session's meeting URL, the meeting service's page, which is not Convene's to check.
  */
 import { describe, expect, it } from 'vitest';
 import { useTestApi } from '../support/api.js';
@@ -67,8 +67,13 @@ describe('links in mail and calendars', () => {
       if (/\/feeds\/(members|series)\//.test(link)) {
         expect(res.status, link).toBe(200);
         expect(type, link).toMatch(/^text\/calendar/);
+      } else if (/\/sessions\/join\?/.test(link) && res.status !== 410) {
+        expect(res.status, link).toBe(302);
+        expect(res.headers.get('location'), link).toBe('https://webinar.example.org/room');
       } else {
-        expect(res.status, link).toBe(200);
+        // The cancelled session's join link says so, as a page (410).
+        if (/\/sessions\/join\?/.test(link)) expect(res.status, link).toBe(410);
+        else expect(res.status, link).toBe(200);
         expect(type, link).toMatch(/^text\/html/);
         expect(await res.text(), link).toMatch(/^<!DOCTYPE html><html lang="[a-z]{2}" dir="(ltr|rtl)"/);
       }

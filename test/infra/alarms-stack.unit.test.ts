@@ -16,7 +16,7 @@ import type { Resource } from './template-grants.js';
 import { TEST_CONTEXT, publishOnlyThroughTls, synthTestStack, testApp } from './test-stack.js';
 import type { TestStack } from './test-stack.js';
 
-const FUNCTION_NAMES = ['api', 'recordings-api', 'projector', 'intake', 'dispatcher', 'ses-feedback', 'archiver', 'publisher', 'feed-renderer'];
+const FUNCTION_NAMES = ['api', 'recordings-api', 'projector', 'intake', 'dispatcher', 'ses-feedback', 'archiver', 'publisher', 'feed-renderer', 'inbound-mail'];
 
 /** The ConveneStack with extra context (synthTestStack takes none). */
 function stackWithContext(context: Record<string, unknown>): ConveneStack {
@@ -69,6 +69,7 @@ describe('ConveneStack operational alarms', () => {
         stack.recordings.archiver,
         stack.recordings.publisher,
         stack.feeds.renderer.function,
+        stack.inboundMail.function,
       ];
       expect(new Set(watched)).toEqual(new Set(built));
       // Lambda alarms are on these functions and no other (not CDK's bucket-notifications handler).

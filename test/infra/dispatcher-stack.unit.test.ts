@@ -87,7 +87,7 @@ describe('ConveneStack dispatcher', () => {
       expect(resources[ids.fn]!.Properties.ReservedConcurrentExecutions).toBeUndefined();
     });
 
-    it('learns its tables, the link base, the sender, the signing secrets and the configuration set from its environment, and nothing else', () => {
+    it('learns its tables, the link base, the sender, the signing secrets, the configuration set and the reply domain from its environment, and nothing else', () => {
       expect(resources[ids.fn]!.Properties.Environment.Variables).toEqual({
         // Every table's name is in every function's environment; grants decide access.
         ...Object.fromEntries(tables.map((t) => [t.envVar, { Ref: logicalId(stack.table(t)) }])),
@@ -99,6 +99,8 @@ describe('ConveneStack dispatcher', () => {
         // The secret's ARN: the handler reads the value at run time (neither the template nor the function configuration holds it).
         [SIGNING_SECRET_ARN_ENV]: { Ref: logicalId(stack.signingSecret) },
         [MAIL_CONFIGURATION_SET_ENV]: { Ref: ids.configurationSet },
+        // Invitations' ORGANIZER: a reply address on it (RSVP=TRUE), received by the inbound mail function.
+        REPLY_DOMAIN: 'reply.convene.example.org',
       });
       // No fixed send rate: in AWS the rate comes from the account's SES quota.
       expect(resources[ids.fn]!.Properties.Environment.Variables[MAIL_SEND_RATE_ENV]).toBeUndefined();

@@ -194,7 +194,8 @@ describe('ConveneStack projector', () => {
         Type: 'AWS::Lambda::Function',
         Properties: { Description: expect.stringContaining('Custom::S3BucketNotifications'), Code: { ZipFile: expect.any(String) } },
       });
-      expect(ofType('Custom::S3BucketNotifications').map(([, r]) => r.Properties.ServiceToken)).toEqual([{ 'Fn::GetAtt': [notifications!.fn, 'Arn'] }]);
+      // Two buckets notify (recordings, inbound mail): both through that one handler.
+      expect(ofType('Custom::S3BucketNotifications').map(([, r]) => r.Properties.ServiceToken)).toEqual([{ 'Fn::GetAtt': [notifications!.fn, 'Arn'] }, { 'Fn::GetAtt': [notifications!.fn, 'Arn'] }]);
       const lambdas = ofType('AWS::Lambda::Function')
         .map(([logicalId]) => logicalId)
         .filter((logicalId) => logicalId !== notifications!.fn);

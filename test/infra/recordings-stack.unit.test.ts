@@ -75,7 +75,9 @@ describe('ConveneStack recordings', () => {
     it('is retained with the stack, and logs every request to an access-log bucket kept a year', () => {
       expect(resources[ids.bucket]).toMatchObject({ DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' });
       expect(RECORDINGS_PREFIX).toBe('recordings/');
-      const others = resourcesOfType('AWS::S3::Bucket').filter(([id]) => id !== ids.bucket && id !== logicalId(stack.feeds.bucket));
+      // The inbound mail bucket and its access logs: test/infra/inbound-mail-stack.unit.test.ts.
+      const inbound = [logicalId(stack.inboundMail.bucket), stack.getLogicalId(stack.inboundMail.node.findChild('AccessLogs').node.defaultChild as never)];
+      const others = resourcesOfType('AWS::S3::Bucket').filter(([id]) => id !== ids.bucket && id !== logicalId(stack.feeds.bucket) && !inbound.includes(id));
       expect(others).toHaveLength(1);
       const [logsId, logs] = others[0]!;
       expect(resources[ids.bucket]!.Properties.LoggingConfiguration).toEqual({ DestinationBucketName: { Ref: logsId }, LogFilePrefix: 'recordings-bucket/' });
@@ -261,7 +263,8 @@ describe('ConveneStack recordings', () => {
     });
 
     it('is invoked for every object created under recordings/, and for nothing else', () => {
-      const notifications = resourcesOfType('Custom::S3BucketNotifications').map(([, r]) => r.Properties);
+      // The inbound mail bucket's own notification: test/infra/inbound-mail-stack.unit.test.ts.
+      const notifications = resourcesOfType('Custom::S3BucketNotifications').map(([, r]) => r.Properties).filter((p) => JSON.stringify(p.BucketName) !== JSON.stringify({ Ref: logicalId(stack.inboundMail.bucket) }));
       expect(notifications).toHaveLength(1);
       expect(notifications[0]!.BucketName).toEqual({ Ref: ids.bucket });
       expect(notifications[0]!.NotificationConfiguration).toEqual({
@@ -311,7 +314,18 @@ describe('ConveneStack recordings', () => {
     it('has its notification applied by CDK\'s handler, which may put notification settings on this bucket only', () => {
       const handler = bucketNotificationsHandler(stack)!;
       expect(resourcesOfType('Custom::S3BucketNotifications')[0]![1].Properties.ServiceToken).toEqual(fnArn(handler.fn));
-      expect(grantsOfRole(resources, handler.role, 'cdk')).toEqual({ [arnKey(bucketArn())]: ['s3:PutBucketNotification'] });
+      // And on the inbound mail bucket (the one handler serves both; CDK writes a policy per bucket).
+      const statements = Object.values(resources)
+        .filter((r) => r.Type === 'AWS::IAM::Policy' && JSON.stringify(r.Properties.Roles).includes(JSON.stringify({ Ref: handler.role })))
+        .flatMap((r) => r.Properties.PolicyDocument.Statement as { Action: unknown; Resource: unknown }[])
+        .map((st) => ({ action: st.Action, resource: arnKey(st.Resource) }));
+      expect(statements).toEqual(
+        expect.arrayContaining([
+          { action: 's3:PutBucketNotification', resource: arnKey(bucketArn()) },
+          { action: 's3:PutBucketNotification', resource: arnKey({ 'Fn::GetAtt': [logicalId(stack.inboundMail.bucket), 'Arn'] }) },
+        ]),
+      );
+      expect(statements).toHaveLength(2);
     });
   });
 
@@ -379,6 +393,8 @@ describe('ConveneStack recordings', () => {
         .filter((s) => list(s.Action).some((a) => a.startsWith('s3:') || a === '*'))
         // The feed renderer's and the API's grants are on the feeds bucket (test/infra/feeds-stack.unit.test.ts, api-stack.unit.test.ts).
         .filter((s) => !JSON.stringify(s.Resource).includes(logicalId(stack.feeds.bucket)))
+        // The inbound mail function's and CDK's grants on the inbound mail bucket: test/infra/inbound-mail-stack.unit.test.ts.
+        .filter((s) => !JSON.stringify(s.Resource).includes(logicalId(stack.inboundMail.bucket)))
         .map((s) => ({ roles: p.Properties.Roles as unknown[], actions: list(s.Action), resources: list(s.Resource) })),
     );
     const roles = (fn: { role?: unknown }) => [{ Ref: logicalId(fn.role as never) }];

@@ -47,9 +47,10 @@ describe('the link-signing secret', () => {
       .filter(([, fn]) => fn.Properties.Environment?.Variables?.[SIGNING_SECRET_ARN_ENV] !== undefined)
       .map(([id]) => id)
       .sort();
-    expect(readers).toEqual([synth.logicalId(synth.stack.apiFunction), synth.logicalId(synth.stack.dispatcher.function)].sort());
+    // The inbound mail function verifies reply addresses, and the feed renderer signs join links, with the same secrets.
+    expect(readers).toEqual([synth.logicalId(synth.stack.apiFunction), synth.logicalId(synth.stack.dispatcher.function), synth.logicalId(synth.stack.inboundMail.function), synth.logicalId(synth.stack.feeds.renderer.function)].sort());
     const secret = arnKey({ Ref: synth.logicalId(synth.stack.signingSecret) });
     const policies = synth.resourcesOfType('AWS::IAM::Policy').filter(([, p]) => JSON.stringify(p.Properties.PolicyDocument).includes(secret));
-    expect(policies).toHaveLength(2);
+    expect(policies).toHaveLength(4);
   });
 });

@@ -257,6 +257,21 @@ describe('composeRecordingMail: what it says', () => {
     expect(links).toEqual([...ALL_FILES.map((f) => urlOf('opening', f.asset)), ARCHIVE_URL, MANAGE_URL, UNSUBSCRIBE_URL]);
   });
 
+  it('thanks a member who came and tells one who missed it, in each language (the plain announcement when nobody knows)', () => {
+    const wording = (language: string, attended?: boolean) => {
+      const content = recordingContent(input({ language, ...(attended === undefined ? {} : { attended }) }));
+      return [content.subject, content.text.split('\n')[2]];
+    };
+    expect(wording('en', true)).toEqual(['Thank you for joining: the recording of Opening lecture', 'Thank you for joining “Opening lecture”, part of “The Care Economy”. Here is the recording, to watch again or share what you learned.']);
+    expect(wording('en', false)).toEqual(['You missed Opening lecture: watch the recording', 'We missed you at “Opening lecture”, part of “The Care Economy”. You can watch the recording now.']);
+    expect(wording('en')[0]).toBe('Recording available: Opening lecture');
+    expect(wording('es', false)[0]).toMatch(/^Se perdió /);
+    expect(wording('fr', true)[0]).toMatch(/^Merci de votre participation\u00a0: /);
+    expect(wording('ar', false)[0]).toMatch(/^فاتك حضور /);
+    // Either way, the files follow.
+    expect(recordingContent(input({ attended: false })).text).toContain(urlOf('opening', 'recording'));
+  });
+
   it('greets without a name when the member gave none', () => {
     expect(recordingContent(input({ to: { email: 'ana@example.org', name: '' } })).text).toMatch(/^Hello,\n/);
     expect(recordingContent(input({ language: 'es', to: { email: 'ana@example.org', name: ' ' } })).text).toMatch(/^Hola:\n/);

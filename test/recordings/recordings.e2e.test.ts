@@ -129,17 +129,31 @@ describe('a recording from upload to withdrawal', () => {
     expect(Buffer.from(await download.arrayBuffer()).equals(video)).toBe(true);
     expect(download.headers.get('content-type')).toBe('video/mp4');
 
-    // One mail per registrant, in their language, with the stable link; a second tick sends none.
+    // The meeting's participants report (Zoom's CSV, New York times): the first member came.
+    const report0 = await api.request('POST', `/admin/series/${seriesId}/sessions/${sessionId}/attendance`, {
+      raw: `Name (Original Name),User Email,Join Time,Leave Time,Duration (Minutes),Guest\r\n"Member","${members[0]!.email}","05/03/2027 09:58:00 AM","05/03/2027 11:00:00 AM","62","No"\r\n`,
+      headers: { 'content-type': 'text/csv' },
+    });
+    expect(report0.body.matched, report0.text).toBe(1);
+    await api.settle();
+
+    // One mail per registrant, in their language, with the stable link, worded by who came; a second tick sends none.
     const mailer = recordingMailer();
     const dispatcher = testDispatcher(api, { mailer });
     const report = await dispatcher.tick({ now: new Date(publishAt + 120_000) });
     expect(report.recordings).toBe(3);
     // (The welcome mail of members an organiser registered may go in the same tick: not counted.)
-    const mails = (await Promise.all(mailer.sent.map((raw) => simpleParser(raw)))).filter((m) => /^(Recording available|Grabación disponible|Enregistrement disponible)/.test(m.subject ?? ''));
+    const mails = (await Promise.all(mailer.sent.map((raw) => simpleParser(raw)))).filter((m) => /recording|grabación|enregistrement/i.test(m.subject ?? ''));
     for (const member of members) expect(mails.filter((m) => JSON.stringify(m.to).includes(member.email))).toHaveLength(1);
     const spanish = mails.find((m) => JSON.stringify(m.to).includes(members[0]!.email))!;
-    expect(spanish.subject).toMatch(/Economía del cuidado/);
+    expect(spanish.subject).toBe('Gracias por participar: la grabación de Economía del cuidado: conferencia 1');
+    expect(spanish.text).toContain('Gracias por participar en «Economía del cuidado: conferencia 1»');
     expect(spanish.text).toContain(`${api.url}${link}`);
+    for (const member of members.slice(1)) {
+      const missed = mails.find((m) => JSON.stringify(m.to).includes(member.email))!;
+      expect(missed.subject, member.language).toMatch(/^(You missed|Se perdió|Vous avez manqué|فاتك حضور) /);
+      expect(missed.text).toContain(`${api.url}${link}`);
+    }
     const sentBefore = mailer.sent.length;
     expect((await dispatcher.tick({ now: new Date(publishAt + 180_000) })).recordings).toBe(0);
     expect(mailer.sent).toHaveLength(sentBefore);

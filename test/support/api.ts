@@ -33,6 +33,10 @@ import { createTestTables, deleteTestTables } from './tables.js';
 import { startIntakePoller } from '../../infra/local/intake-poller.js';
 import { documentClient } from '../../functions/adapters/dynamodb-client.js';
 import { createTestFeedBucket, startTestFeedEdge, type TestFeedEdge } from './feed-edge.js';
+import { createInboundMailStore, INBOUND_PREFIX } from '../../functions/adapters/inbound-mail/inbound-mail-store.js';
+import { createInboundMailHandler, type InboundReport } from '../../functions/inbound/take-reply.js';
+import { LOCAL_REPLY_DOMAIN, replyAddresses, type ReplyAddresses } from '../../functions/inbound/reply-address.js';
+import { INBOUND_MAIL_BUCKET } from '../../infra/local/stack.js';
 
 export type { ApiResponse, RequestOptions } from './api-app.js';
 
@@ -64,6 +68,11 @@ export interface TestApi {
   s3: { client: S3Client; bucket: string; endpoint: string; recordings: RecordingStore; events: S3Event[] };
   /** With `ownS3`: wait until the archiver has handled every notification so far; what each said. */
   archived(): Promise<ArchiveReport[]>;
+  /**
+   * With `ownS3`: received mail, as SES receiving stores it under `inbound/` of the inbound mail
+   * bucket and S3 invokes the inbound mail Lambda (`drop`); `taken` waits for every one so far.
+   */
+  inbound: { drop(raw: Uint8Array): Promise<string>; taken(): Promise<InboundReport[]>; addresses: ReplyAddresses };
   /**
    * The API's clock: `now` returns it; tests move it. Default: the real time. Commands and the
    * events' `recordedAt` both read it. With `scope: 'test'` it is back to the real time in each test.
@@ -108,6 +117,8 @@ export function useTestApi(options: TestApiOptions = {}): TestApi {
   let current: Instance | undefined;
   /** The current instance's archiver, which the file's s3rver hands each notification to. */
   let onS3Event: ((event: S3Event) => void) | undefined;
+  /** The current instance's inbound mail handler, for the inbound mail bucket's notifications. */
+  let onInboundMail: ((event: S3Event) => void) | undefined;
 
   async function start(): Promise<Instance> {
     const cleanups: (() => Promise<void>)[] = [];
@@ -130,6 +141,9 @@ export function useTestApi(options: TestApiOptions = {}): TestApi {
       const s3Client = ownClients?.s3 ?? clients().s3;
       const bucket = ownS3 ? RECORDINGS_BUCKET : info.s3.bucket;
       const recordings = createRecordingStore(s3Client, bucket);
+      const inboundMail = createInboundMailStore(s3Client, INBOUND_MAIL_BUCKET);
+      const taking: Promise<InboundReport[]>[] = [];
+      const taken: InboundReport[] = [];
       const feedBucket = options.feeds ? await createTestFeedBucket(clients().s3) : undefined;
       const built = await buildTestApp({
         ...(feedBucket ? { feedRemover: localFeedRemover(info, feedBucket.bucket) } : {}),
@@ -142,6 +156,7 @@ export function useTestApi(options: TestApiOptions = {}): TestApi {
         ...options.app,
       });
       const { store, readModels } = built;
+      const addresses = replyAddresses(built.signer, LOCAL_REPLY_DOMAIN);
       if (ownS3) {
         const archiver = createArchiver({ store, recordings, now: () => clock.now ?? new Date() });
         onS3Event = (event) => {
@@ -157,6 +172,27 @@ export function useTestApi(options: TestApiOptions = {}): TestApi {
         cleanups.push(async () => {
           onS3Event = undefined;
           while (archiving.length > 0) await Promise.allSettled(archiving.splice(0));
+        });
+        const inboundHandler = createInboundMailHandler({
+          store,
+          readModels,
+          members: built.members,
+          mail: inboundMail,
+          replyAddresses: addresses,
+          ourAddresses: ['no-reply@convene.test'],
+          now: () => clock.now ?? new Date(),
+        });
+        onInboundMail = (event) => {
+          taking.push(
+            inboundHandler.handle(event).then(
+              (r) => (taken.push(...r), r),
+              (error) => (taken.push({ key: '?', outcome: 'dropped', reason: `failed: ${String(error)}` }), []),
+            ),
+          );
+        };
+        cleanups.push(async () => {
+          onInboundMail = undefined;
+          while (taking.length > 0) await Promise.allSettled(taking.splice(0));
         });
       }
       const streams = new DynamoDBStreamsClient({ region: info.region, endpoint: info.dynamodb.endpoint, credentials: LOCAL_CREDENTIALS });
@@ -186,7 +222,7 @@ export function useTestApi(options: TestApiOptions = {}): TestApi {
       const server: Server = await built.listen();
       cleanups.push(() => closeServer(server));
       const feeds = feedBucket
-        ? await startTestFeedEdge({ dynamodb, s3: clients().s3, bucket: feedBucket, names, region: info.region, dynamodbEndpoint: info.dynamodb.endpoint, apiUrl: built.url })
+        ? await startTestFeedEdge({ dynamodb, s3: clients().s3, bucket: feedBucket, names, region: info.region, dynamodbEndpoint: info.dynamodb.endpoint, apiUrl: built.url, signingSecret: built.signingSecret })
         : undefined;
       if (feeds) cleanups.push(() => feeds.stop());
       Object.assign(api, {
@@ -211,6 +247,18 @@ export function useTestApi(options: TestApiOptions = {}): TestApi {
         deadLetters: () => poller.deadLetters(),
         s3: { client: s3Client, bucket, endpoint: ownS3?.endpoint ?? info.s3.endpoint, recordings, events: s3Events },
         clock,
+        inbound: {
+          addresses,
+          async drop(raw: Uint8Array) {
+            const key = `${INBOUND_PREFIX}${crypto.randomUUID()}`;
+            await inboundMail.put(key, raw);
+            return key;
+          },
+          async taken() {
+            while (taking.length > 0) await Promise.all(taking.splice(0));
+            return [...taken];
+          },
+        },
         async archived() {
           while (archiving.length > 0) await Promise.all(archiving.splice(0));
           return [...reports];
@@ -235,7 +283,12 @@ export function useTestApi(options: TestApiOptions = {}): TestApi {
   }
 
   beforeAll(async () => {
-    if (options.ownS3) ownS3 = await startS3Local({ onEvent: (event) => onS3Event?.(event) });
+    if (options.ownS3) {
+      ownS3 = await startS3Local({
+        buckets: [RECORDINGS_BUCKET, INBOUND_MAIL_BUCKET],
+        onEvent: (event) => (event.Records.some((r) => r.s3.bucket.name === INBOUND_MAIL_BUCKET) ? onInboundMail?.(event) : onS3Event?.(event)),
+      });
+    }
     if (scope === 'file') current = await start();
   });
   if (scope === 'test') {

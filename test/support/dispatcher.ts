@@ -11,6 +11,7 @@ import type { DispatcherDeps } from '../../functions/dispatcher/dispatch.js';
 import { dispatcherFromEnvironment } from '../../functions/dispatcher/environment.js';
 import { MAIL_SEND_RATE_ENV } from '../../functions/dispatcher/send-rate.js';
 import { tableEnvironment } from '../../functions/tables.js';
+import { LOCAL_REPLY_DOMAIN, REPLY_DOMAIN_ENV } from '../../functions/inbound/reply-address.js';
 import type { TestApi } from './api.js';
 import { clients } from './local.js';
 
@@ -24,6 +25,8 @@ export function dispatcherEnvironment(api: TestApi): Record<string, string> {
     [MAIL_FROM_ENV]: TEST_MAIL_FROM,
     [SIGNING_SECRETS_ENV]: api.signingSecret,
     [MAIL_SEND_RATE_ENV]: '2000',
+    // Invitations ask for an answer (RSVP=TRUE) to a reply address on the local reply domain.
+    [REPLY_DOMAIN_ENV]: LOCAL_REPLY_DOMAIN,
   };
 }
 

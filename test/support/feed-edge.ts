@@ -43,6 +43,8 @@ export async function startTestFeedEdge(options: {
   readonly dynamodbEndpoint: string;
   /** The API's URL (the base URL written into feeds, and where the edge sends everything else). */
   readonly apiUrl: string;
+  /** The API's link-signing secret: the renderer signs the same join links the API's feed route writes. */
+  readonly signingSecret: string;
 }): Promise<TestFeedEdge> {
   const cleanups: (() => Promise<void>)[] = [];
   const stop = async () => {
@@ -55,6 +57,7 @@ export async function startTestFeedEdge(options: {
       info: { region: options.region, dynamodb: { endpoint: options.dynamodbEndpoint }, tables: options.names, s3: { feedsBucket: options.bucket.bucket } },
       clients: { dynamodb: options.dynamodb, s3: options.s3 },
       baseUrl: options.apiUrl,
+      signingSecrets: options.signingSecret,
       intervalMs: 50,
       onReport: (r) => reports.push(r),
       onDeadLetter: () => {},

@@ -72,6 +72,8 @@ const payloadOf = (action: LinkAction, s: LinkSubject): Record<string, string> =
       return { a: action, m: s.memberId };
     case 'unsubscribe':
       return { a: action, m: s.memberId, s: s.seriesId };
+    case 'join':
+      return { a: action, m: s.memberId, s: s.seriesId, e: 'some-session' };
   }
 };
 

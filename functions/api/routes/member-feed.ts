@@ -8,6 +8,8 @@ import { Hono } from 'hono';
 import { createHash } from 'node:crypto';
 import { feedLastModified } from '../../feeds/ical.js';
 import { personalFeedBody } from '../../feeds/feed-bodies.js';
+import { memberJoinLinks } from '../../links/member-links.js';
+import type { TokenSigner } from '../../security/signed-token.js';
 import { boundedCache } from '../../bounded-cache.js';
 import { feedMadeOf, memberFeedInputs, type FeedInputsOptions } from '../member-feed-inputs.js';
 import type { FeedReads } from '../../read-models/member-feed-reads.js';
@@ -18,11 +20,13 @@ import { mount } from '../mount-route.js';
 export interface MemberFeedDeps {
   readonly read: FeedReads;
   readonly baseUrl: string;
+  /** Signs the members' own join links the feeds carry; absent: the meeting URLs themselves. */
+  readonly signer?: TokenSigner;
   readonly cache?: FeedInputsOptions & { readonly renderedFeeds?: number };
 }
 
 /** Bump when the feed renderer changes what it writes, so clients' cached ETags go stale. */
-const FEED_RENDERING = 'feed-2';
+const FEED_RENDERING = 'feed-3';
 /** Rendered personal feeds kept in memory, by ETag (a 200-session feed takes ~300 ms to render). */
 const RENDERED_FEEDS = 500;
 const utf8 = new TextEncoder();
@@ -46,7 +50,8 @@ export function memberFeedRoutes(deps: MemberFeedDeps) {
     c.header('Last-Modified', lastModified);
     c.header('Cache-Control', 'private, max-age=60');
     if (isNotModified(c, etag, lastModified)) return c.body(null, 304);
-    const ics = renderedFeeds.get(etag, () => utf8.encode(personalFeedBody({ entries, language }, deps.baseUrl)));
+    const joinLinks = deps.signer ? memberJoinLinks(deps.signer, deps.baseUrl, inputs.memberId) : undefined;
+    const ics = renderedFeeds.get(etag, () => utf8.encode(personalFeedBody({ entries, language }, deps.baseUrl, joinLinks)));
     return c.body(ics, 200, { 'Content-Type': 'text/calendar; charset=utf-8' });
   });
 

@@ -33,6 +33,7 @@ import { seriesPageRenderer } from '../series-page-view.js';
 import { registrationFromForm, RegistrationFormFields } from '../registration-form.js';
 import { languageSwitch } from '../language-switch.js';
 import { wantsPage } from '../negotiation.js';
+import { rosterCsv, wantsCsv } from '../roster-csv.js';
 import { pageTranslatorFor } from '../page-language.js';
 import { pickText } from '../../feeds/ical.js';
 import { page } from '../member-access.js';
@@ -150,18 +151,35 @@ export function registrationRoutes(deps: RegistrationDeps) {
     const series = await loadSeries(c.req.param('seriesId'), { fresh: true });
     const session = series.sessions[c.req.param('sessionId')];
     if (!session) throw new NotFoundProblem(`There is no session ${c.req.param('sessionId')} in series ${series.seriesId}.`);
-    const seats = seatsFor(session, await getRosterEntries(deps.readModels, series.seriesId));
-    const who = async (memberId: string) => {
-      const member = await deps.members.get(memberId);
-      return { memberId, ...(member ? { name: member.name, email: member.email } : {}) };
+    const roster = await getRosterEntries(deps.readModels, series.seriesId);
+    const seats = seatsFor(session, roster);
+    const entries = new Map(roster.map((e) => [e.memberId, e]));
+    const records = await deps.members.getMany(roster.map((e) => e.memberId));
+    const who = (memberId: string) => {
+      const member = records.get(memberId);
+      const entry = entries.get(memberId);
+      const answer = entry?.answers?.[session.sessionId];
+      const attended = entry?.attended?.[session.sessionId];
+      return { memberId, ...(member ? { name: member.name, email: member.email } : {}), ...(answer ? { answer } : {}), ...(attended ? { attended } : {}) };
     };
-    return c.json({
+    const placed = new Set([...seats.seated, ...seats.waitlist]);
+    // Everyone else the session concerns: a "No" from their calendar, or attendance without a place (a participants report).
+    const others = roster.filter((e) => !placed.has(e.memberId) && (e.answers?.[session.sessionId] || e.attended?.[session.sessionId])).map((e) => e.memberId);
+    const roll = {
       seriesId: series.seriesId,
       sessionId: session.sessionId,
       ...(seats.capacity !== undefined ? { capacity: seats.capacity } : {}),
-      seated: await Promise.all(seats.seated.map(who)),
-      waitlist: await Promise.all(seats.waitlist.map(async (memberId, i) => ({ position: i + 1, ...(await who(memberId)) }))),
-    });
+      seated: seats.seated.map(who),
+      waitlist: seats.waitlist.map((memberId, i) => ({ position: i + 1, ...who(memberId) })),
+      withoutPlace: others.map(who),
+    };
+    c.header('Vary', 'Accept');
+    if (wantsCsv(c.req.header('accept'))) {
+      c.header('Cache-Control', 'no-store');
+      c.header('Content-Disposition', `attachment; filename="${series.seriesId}-${session.sessionId}-roster.csv"`);
+      return c.body(rosterCsv(roll), 200, { 'Content-Type': 'text/csv; charset=utf-8; header=present' });
+    }
+    return c.json(roll);
   });
 
   mount(app, 'registerMembers', async (c) => {
