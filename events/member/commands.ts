@@ -1,5 +1,14 @@
 /** What members, organisers and the system can ask of a member stream. */
+import type { CertificateRule, SessionFacts } from '../certificates/rule.js';
 import type { InvitationAnswer, SessionSelection } from './events.js';
+
+/** What a member decider needs to issue a certificate: the series' rule and sessions now, and the id to give it. */
+export interface CertificateContext {
+  readonly rule: CertificateRule;
+  readonly sessions: readonly SessionFacts[];
+  readonly certificateId: string;
+  readonly issuedAt: string;
+}
 
 export type MemberCommand =
   | {
@@ -62,4 +71,8 @@ export type MemberCommand =
       joinedAt: string;
       minutes?: number;
       reportId?: string;
-    };
+      /** The series has a certificate rule: issue the certificate if this attendance meets it. */
+      certificate?: CertificateContext;
+    }
+  | ({ type: 'IssueCertificate'; memberId: string; seriesId: string } & CertificateContext)
+  | { type: 'RevokeCertificate'; memberId: string; seriesId: string; certificateId: string; revokedAt: string; reason?: string };

@@ -3,8 +3,12 @@ import { emit } from '../shared/decider.js';
 import { NotFoundError } from '../shared/errors.js';
 import { definedOnly, sameValue } from '../shared/objects.js';
 import type { MemberCommand } from './commands.js';
+import { evaluateCertificateRule } from '../certificates/rule.js';
+import type { CertificateContext } from './commands.js';
 import {
   AttendanceRecorded,
+  CertificateIssued,
+  CertificateRevoked,
   InvitationAnswered,
   ManageLinkRequested,
   RegistrationChangeAccepted,
@@ -18,7 +22,7 @@ import {
   type MemberEvent,
   type SessionSelection,
 } from './events.js';
-import { covers, isActive, type MemberState, type RegistrationState } from './state.js';
+import { covers, evolveMember, isActive, type MemberState, type RegistrationState } from './state.js';
 
 export function decideMember(command: MemberCommand, state: MemberState): MemberEvent[] {
   switch (command.type) {
@@ -136,12 +140,28 @@ export function decideMember(command: MemberCommand, state: MemberState): Member
     }
 
     case 'RecordAttendance': {
-      const { type: _t, memberId, seriesId, sessionId, source, joinedAt, minutes, reportId } = command;
+      const { type: _t, memberId, seriesId, sessionId, source, joinedAt, minutes, reportId, certificate } = command;
       const known = state.attendance[seriesId]?.[sessionId];
       // A join link records the first join only; a report, what it says, unless a report said so already.
       if (source === 'join-link' && known) return [];
       if (source === 'participants-report' && known?.sources.includes('participants-report') && known.minutes === minutes && known.joinedAt <= joinedAt) return [];
-      return [emit(AttendanceRecorded, { memberId, seriesId, sessionId, source, joinedAt, ...(minutes !== undefined ? { minutes } : {}), ...(reportId !== undefined ? { reportId } : {}) })];
+      const recorded = emit(AttendanceRecorded, { memberId, seriesId, sessionId, source, joinedAt, ...(minutes !== undefined ? { minutes } : {}), ...(reportId !== undefined ? { reportId } : {}) });
+      // With it, the member may meet the series' rule: the certificate is issued at once.
+      const issued = certificate ? certificateIfMet(evolveMember(state, recorded), memberId, seriesId, certificate) : [];
+      return [recorded, ...issued];
+    }
+
+    case 'IssueCertificate': {
+      const { type: _t, memberId, seriesId, ...context } = command;
+      return certificateIfMet(state, memberId, seriesId, context);
+    }
+
+    case 'RevokeCertificate': {
+      const { memberId, seriesId, certificateId, revokedAt, reason } = command;
+      const known = state.certificates[seriesId];
+      if (known?.certificateId !== certificateId) throw new NotFoundError(`member ${memberId} has no certificate ${certificateId} of series ${seriesId}`, 'certificateId');
+      if (known.revokedAt !== undefined) return [];
+      return [emit(CertificateRevoked, { memberId, seriesId, certificateId, revokedAt, ...(reason ? { reason } : {}) })];
     }
 
     case 'Unsubscribe': {
@@ -151,6 +171,15 @@ export function decideMember(command: MemberCommand, state: MemberState): Member
       return [emit(MemberUnsubscribed, data)];
     }
   }
+}
+
+/** A certificate once per member and series (a revoked one is not issued again), when the rule is met. */
+function certificateIfMet(state: MemberState, memberId: string, seriesId: string, context: CertificateContext): MemberEvent[] {
+  if (state.certificates[seriesId]) return [];
+  const outcome = evaluateCertificateRule(context.rule, context.sessions, state.attendance[seriesId] ?? {});
+  if (!outcome.met) return [];
+  const { met: _m, ...numbers } = outcome;
+  return [emit(CertificateIssued, { memberId, seriesId, certificateId: context.certificateId, ...numbers, issuedAt: context.issuedAt })];
 }
 
 /** The part of a requested selection an active registration does not cover yet, if any. */

@@ -161,6 +161,30 @@ export const AttendanceRecorded = defineEvent(
   }),
 );
 
+/**
+ * The member met their series' rule for a certificate of participation (events/certificates/
+ * rule.ts): one per member and series. `certificateId` is unguessable (the public verification
+ * page is found by it); the numbers are what the certificate says.
+ */
+export const CertificateIssued = defineEvent(
+  'CertificateIssued',
+  z.object({
+    memberId: Id,
+    seriesId: Id,
+    certificateId: Id,
+    sessionsAttended: z.number().int().min(0).max(500),
+    sessionsTotal: z.number().int().min(0).max(500),
+    hours: z.number().min(0).max(100_000),
+    issuedAt: UtcInstant,
+  }),
+);
+
+/** An organiser revoked a certificate: its verification page says so from now on. */
+export const CertificateRevoked = defineEvent(
+  'CertificateRevoked',
+  z.object({ memberId: Id, seriesId: Id, certificateId: Id, revokedAt: UtcInstant, reason: z.string().max(500).optional() }),
+);
+
 export const memberEventDefinitions = [
   RegistrationRequested,
   RegistrationRequestRepeated,
@@ -173,6 +197,8 @@ export const memberEventDefinitions = [
   MemberUnsubscribed,
   InvitationAnswered,
   AttendanceRecorded,
+  CertificateIssued,
+  CertificateRevoked,
 ] as const;
 
 export type MemberEvent = EventOf<(typeof memberEventDefinitions)[number]>;

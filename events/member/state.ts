@@ -37,6 +37,18 @@ export interface MemberState {
   readonly answers: Readonly<Record<string, Readonly<Record<string, SessionAnswer>>>>;
   /** Sessions the member took part in, by series, then session. */
   readonly attendance: Readonly<Record<string, Readonly<Record<string, SessionAttendance>>>>;
+  /** The member's certificate of participation, by series (one each). */
+  readonly certificates: Readonly<Record<string, CertificateState>>;
+}
+
+export interface CertificateState {
+  readonly certificateId: string;
+  readonly sessionsAttended: number;
+  readonly sessionsTotal: number;
+  readonly hours: number;
+  readonly issuedAt: string;
+  readonly revokedAt?: string;
+  readonly revocationReason?: string;
 }
 
 export interface SessionAnswer {
@@ -59,6 +71,7 @@ export const initialMemberState = (): MemberState => ({
   recentRequests: [],
   answers: {},
   attendance: {},
+  certificates: {},
 });
 
 export const isActive = (r: RegistrationState | undefined): r is RegistrationState =>
@@ -127,6 +140,16 @@ function evolveRegistrations(state: MemberState, event: MemberEvent): MemberStat
     case 'InvitationAnswered': {
       const { seriesId, sessionId, answer, answeredAt } = event.data;
       return { ...state, memberId, answers: { ...state.answers, [seriesId]: { ...state.answers[seriesId], [sessionId]: { answer, answeredAt } } } };
+    }
+    case 'CertificateIssued': {
+      const { memberId: _m, seriesId, ...certificate } = event.data;
+      return { ...state, memberId, certificates: { ...state.certificates, [seriesId]: certificate } };
+    }
+    case 'CertificateRevoked': {
+      const { seriesId, certificateId, revokedAt, reason } = event.data;
+      const known = state.certificates[seriesId];
+      if (known?.certificateId !== certificateId) return state;
+      return { ...state, memberId, certificates: { ...state.certificates, [seriesId]: { ...known, revokedAt, ...(reason ? { revocationReason: reason } : {}) } } };
     }
     case 'AttendanceRecorded': {
       const { seriesId, sessionId, source, joinedAt, minutes } = event.data;

@@ -1,7 +1,7 @@
 /** A member's registrations, preferences and consent, folded from their stream. Pure. */
 import type { RecordedEvent } from '../shared/event.js';
 import type { MemberEvent } from '../member/events.js';
-import { evolveMember, initialMemberState, type MemberState, type RegistrationState, type SessionAnswer, type SessionAttendance } from '../member/state.js';
+import { evolveMember, initialMemberState, type CertificateState, type MemberState, type RegistrationState, type SessionAnswer, type SessionAttendance } from '../member/state.js';
 
 export interface ProjectedRegistration extends RegistrationState {
   /**
@@ -37,6 +37,8 @@ export interface MemberRegistrations {
   readonly answers?: MemberState['answers'];
   /** Sessions the member took part in, by series and session (absent when none). */
   readonly attendance?: MemberState['attendance'];
+  /** The member's certificates of participation, by series (absent when none). */
+  readonly certificates?: MemberState['certificates'];
   readonly updatedAt: string;
 }
 
@@ -90,6 +92,7 @@ export function memberRegistrationsFromEvents(events: readonly RecordedEvent<Mem
     ...(manageLink ? { manageLink } : {}),
     ...(Object.keys(state.answers).length > 0 ? { answers: state.answers } : {}),
     ...(Object.keys(state.attendance).length > 0 ? { attendance: state.attendance } : {}),
+    ...(Object.keys(state.certificates).length > 0 ? { certificates: state.certificates } : {}),
     updatedAt: last.metadata.recordedAt,
   };
 }
@@ -116,6 +119,8 @@ export interface RosterEntry {
   readonly answers?: Readonly<Record<string, SessionAnswer>>;
   /** The sessions of this series the member took part in. */
   readonly attended?: Readonly<Record<string, SessionAttendance>>;
+  /** The member's certificate of participation in this series. */
+  readonly certificate?: CertificateState;
 }
 
 export function rosterEntries(doc: MemberRegistrations): RosterEntry[] {
@@ -132,5 +137,6 @@ export function rosterEntries(doc: MemberRegistrations): RosterEntry[] {
     mailAllowed: !doc.unsubscribed.all && !doc.unsubscribed.series.includes(r.seriesId),
     ...(doc.answers?.[r.seriesId] ? { answers: doc.answers[r.seriesId] } : {}),
     ...(doc.attendance?.[r.seriesId] ? { attended: doc.attendance[r.seriesId] } : {}),
+    ...(doc.certificates?.[r.seriesId] ? { certificate: doc.certificates[r.seriesId] } : {}),
   }));
 }

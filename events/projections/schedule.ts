@@ -3,6 +3,7 @@
  * stream's recorded events. Pure; the projector stores it, `npm run rebuild` recomputes it.
  * Unlike the decider's state it knows when things changed (for DTSTAMP, LAST-MODIFIED, ETags).
  */
+import type { CertificateRule } from '../certificates/rule.js';
 import type { RecordedEvent } from '../shared/event.js';
 import type { RecordingAsset, SeriesEvent } from '../series/events.js';
 import { evolveSeries, initialSeriesState, type SeriesState, type SessionState } from '../series/state.js';
@@ -52,6 +53,8 @@ export interface SeriesSchedule {
   readonly organiser: { readonly name: string; readonly email: string; readonly contactEmail?: string };
   readonly reminderOffsets: readonly string[];
   readonly window?: { readonly opens: string; readonly closes: string };
+  /** Members who meet it get a certificate of participation (events/certificates/rule.ts). */
+  readonly certificateRule?: CertificateRule;
   /** The window's SEQUENCE: raised by each change its VEVENT shows (dates, title, description, languages, organiser). */
   readonly windowSequence?: number;
   /** When such a change last touched the window (its DTSTAMP and LAST-MODIFIED). */
@@ -146,6 +149,7 @@ export function scheduleOf(fold: ScheduleFold): SeriesSchedule | undefined {
     organiser: state.organiser,
     reminderOffsets: state.reminderOffsets,
     ...(state.window ? { window: state.window } : {}),
+    ...(state.certificateRule ? { certificateRule: state.certificateRule } : {}),
     ...(state.window && fold.windowTimes ? { windowSequence: fold.windowTimes.sequence, windowUpdatedAt: fold.windowTimes.updatedAt } : {}),
     createdAt: fold.createdAt!,
     updatedAt: fold.updatedAt!,

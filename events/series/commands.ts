@@ -1,4 +1,5 @@
 /** What organisers and the system can ask of a series stream. */
+import type { CertificateRule } from '../certificates/rule.js';
 import type { LocalizedText } from '../shared/values.js';
 import type { DialogueWindow, RecordingAsset, SeriesKind } from './events.js';
 
@@ -18,6 +19,7 @@ export interface SeriesDetailsInput {
   organiser?: OrganiserInput;
   reminderOffsets?: string[];
   window?: DialogueWindow;
+  certificateRule?: CertificateRule;
 }
 
 export interface SpeakerInput {
@@ -44,6 +46,7 @@ export type SeriesCommand =
       organiser: OrganiserInput;
       reminderOffsets?: string[];
       window?: DialogueWindow;
+      certificateRule?: CertificateRule;
     }
   | ({ type: 'ChangeSeriesDetails'; seriesId: string } & SeriesDetailsInput)
   | {

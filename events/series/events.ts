@@ -46,6 +46,12 @@ export const Speaker = z.object({
   bio: MultiLine(2000).optional(),
 });
 
+/** A series' rule for certificates of participation (events/certificates/rule.ts). */
+export const CertificateRuleSchema = z.union([
+  z.strictObject({ sessions: z.union([z.literal('all'), z.number().int().min(1).max(500)]) }),
+  z.strictObject({ hours: z.number().positive().max(10_000) }),
+]);
+
 const seriesFields = {
   title: LocalizedTitle,
   description: LocalizedDescription,
@@ -55,6 +61,8 @@ const seriesFields = {
   organiser: Organiser,
   reminderOffsets: z.array(ReminderOffset).max(10),
   window: DialogueWindow.optional(),
+  /** Members who meet it get a certificate of participation. */
+  certificateRule: CertificateRuleSchema.optional(),
 };
 
 export const SeriesCreated = defineEvent(

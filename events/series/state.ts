@@ -1,4 +1,5 @@
 /** The state of a series stream, folded from its events. */
+import type { CertificateRule } from '../certificates/rule.js';
 import { definedOnly } from '../shared/objects.js';
 import type { LocalizedText } from '../shared/values.js';
 import type { DialogueWindow, RecordingAsset, SeriesEvent, SeriesKind } from './events.js';
@@ -56,6 +57,8 @@ export interface SeriesDetails {
   readonly organiser: { readonly name: string; readonly email: string; readonly contactEmail?: string };
   readonly reminderOffsets: readonly string[];
   readonly window?: DialogueWindow;
+  /** Members who meet it get a certificate of participation. */
+  readonly certificateRule?: CertificateRule;
 }
 
 export type SeriesState =
@@ -71,7 +74,7 @@ export const initialSeriesState = (): SeriesState => ({ status: 'absent' });
 
 export function evolveSeries(state: SeriesState, event: SeriesEvent): SeriesState {
   if (event.type === 'SeriesCreated') {
-    const { seriesId, kind, title, description, timeZone, languages, organiser, reminderOffsets, window } = event.data;
+    const { seriesId, kind, title, description, timeZone, languages, organiser, reminderOffsets, window, certificateRule } = event.data;
     return {
       status: 'active',
       seriesId,
@@ -83,6 +86,7 @@ export function evolveSeries(state: SeriesState, event: SeriesEvent): SeriesStat
       organiser,
       reminderOffsets,
       ...(window ? { window } : {}),
+      ...(certificateRule ? { certificateRule } : {}),
       sessions: {},
     };
   }

@@ -18,6 +18,7 @@ import { memberFeedRoutes } from './routes/member-feed.js';
 import { feedReadsFrom, type FeedReads } from '../read-models/member-feed-reads.js';
 import { joinRoutes } from './routes/join.js';
 import { attendanceRoutes } from './routes/attendance.js';
+import { certificateRoutes } from './routes/certificates.js';
 import { unsubscribeRoutes } from './routes/unsubscribe.js';
 import { recordingRoutes } from './routes/recordings.js';
 import { httpApp } from './http-app.js';
@@ -87,6 +88,7 @@ export function createApi(deps: Omit<ApiDeps, 'recordings'> & { readonly recordi
     app.route('/', unsubscribeRoutes({ ...deps, ...(deps.now ? { clock: deps.now } : {}) }));
     app.route('/', joinRoutes({ ...deps, ...(deps.now ? { clock: deps.now } : {}) }));
     app.route('/', attendanceRoutes({ ...deps, ...(deps.now ? { clock: deps.now } : {}) }));
+    app.route('/', certificateRoutes({ ...deps, ...(deps.now ? { clock: deps.now } : {}) }));
     app.route('/', undeliverableRoutes(deps));
     if (deps.recordings) app.route('/', recordingRoutes({ ...deps, recordings: deps.recordings }));
   });

@@ -41,6 +41,7 @@ export function seriesView(series: ActiveSeries, events: readonly RecordedEvent[
     organiser: series.organiser,
     reminderOffsets: [...series.reminderOffsets],
     ...(series.window ? { window: series.window } : {}),
+    ...(series.certificateRule ? { certificateRule: series.certificateRule } : {}),
     sessions: sessions.map(sessionView),
     createdAt: events[0]!.metadata.recordedAt,
     updatedAt: events.at(-1)!.metadata.recordedAt,
@@ -48,7 +49,7 @@ export function seriesView(series: ActiveSeries, events: readonly RecordedEvent[
 }
 
 export function seriesSummary(view: z.infer<typeof SeriesView>): z.infer<typeof SeriesListView>['series'][number] {
-  const { sessions, description: _d, organiser: _o, reminderOffsets: _r, ...rest } = view;
+  const { sessions, description: _d, organiser: _o, reminderOffsets: _r, certificateRule: _c, ...rest } = view;
   return { ...rest, sessionCount: sessions.length };
 }
 

@@ -6,7 +6,7 @@
 // A namespace import: esbuild then keeps only the parts of zod in use (not its 64 locales).
 import * as z from 'zod';
 import { FAILURE_CODES, MAIL_KINDS } from '../adapters/deliveries/delivery-failures.js';
-import { DialogueWindow, Organiser, RecordingAsset, SeriesKind, Sha256Base64, Speaker } from '../../events/series/events.js';
+import { CertificateRuleSchema, DialogueWindow, Organiser, RecordingAsset, SeriesKind, Sha256Base64, Speaker } from '../../events/series/events.js';
 import {
   LanguageTag,
   LocalizedDescription,
@@ -32,6 +32,7 @@ export const CreateSeriesBody = z.strictObject({
   organiser: z.strictObject(Organiser.shape),
   reminderOffsets: z.array(ReminderOffset).max(10).optional().describe('ISO 8601 durations before each session: P7D, P1D, PT1H'),
   window: z.strictObject(DialogueWindow.shape).optional().describe('A virtual dialogue: the dates it is open, both included'),
+  certificateRule: CertificateRuleSchema.optional().describe('Certificates of participation for who attends at least {"sessions": N} (or "all") or {"hours": H}'),
 });
 
 export const ChangeSeriesBody = z
@@ -43,6 +44,7 @@ export const ChangeSeriesBody = z
     organiser: z.strictObject(Organiser.shape),
     reminderOffsets: z.array(ReminderOffset).max(10),
     window: z.strictObject(DialogueWindow.shape),
+    certificateRule: CertificateRuleSchema,
   })
   .partial()
   .refine((body) => Object.keys(body).length > 0, 'name at least one field to change');
@@ -116,6 +118,7 @@ export const SeriesView = z.object({
   organiser: z.object({ name: z.string(), email: z.string(), contactEmail: z.string().optional() }),
   reminderOffsets: z.array(z.string()),
   window: z.object({ opens: z.string(), closes: z.string() }).optional(),
+  certificateRule: CertificateRuleSchema.optional(),
   sessions: z.array(SessionView),
   createdAt: Instant,
   updatedAt: Instant,

@@ -32,6 +32,7 @@ import type { ComposeOptions } from '../mail/compose.js';
 import { composeInviteMail } from '../mail/invite-mail.js';
 import { composeReminderMail, type ReminderSpec } from '../mail/reminder-mail.js';
 import { composeRecordingMail } from '../mail/recording-mail.js';
+import { composeCertificateMail } from '../mail/certificate-mail.js';
 import { unsubscribeLinks } from '../mail/unsubscribe-links.js';
 import type { TokenSigner } from '../security/signed-token.js';
 import { mapLimited } from '../map-limited.js';
@@ -356,6 +357,22 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
         deps.compose,
       );
     }
+    if (work.kind === 'certificate') {
+      if (!schedule) throw new Error(`series ${work.seriesId} has no schedule`);
+      const { seriesId, registration, certificate } = work;
+      return composeCertificateMail(
+        {
+          to,
+          language: work.preferences.language ?? registration?.language ?? schedule.languages[0] ?? 'en',
+          memberTimeZone: work.preferences.timeZone ?? registration?.timeZone ?? schedule.timeZone,
+          ...unsubscribeLinks(deps.signer, deps.baseUrl, { memberId, seriesId, organiserEmail: schedule.organiser.email }, now),
+          schedule,
+          certificate: certificate!,
+          verifyUrl: `${deps.baseUrl}/certificates/${certificate!.certificateId}`,
+        },
+        deps.compose,
+      );
+    }
     const registration = work.registration!;
     if (!schedule) throw new Error(`series ${work.seriesId} has no schedule`);
     const { seriesId } = work;
@@ -464,7 +481,7 @@ export function basisOf(work: Pick<Work, 'madeFrom'>, member: MemberRecord | und
 /** A series mail's context, or for mail about a member's registrations the schedule it names (none for a manage link). */
 type Made = { readonly kind: 'series'; readonly ctx: SeriesContext } | { readonly kind: 'member'; readonly schedule?: SeriesSchedule };
 
-const MEMBER_MAIL_KINDS: ReadonlySet<Work['kind']> = new Set(['confirmation', 'change', 'welcome', 'manage-link']);
+const MEMBER_MAIL_KINDS: ReadonlySet<Work['kind']> = new Set(['confirmation', 'change', 'welcome', 'certificate', 'manage-link']);
 const isMemberMail = (work: Work): work is MemberMailWork => MEMBER_MAIL_KINDS.has(work.kind);
 
 /** The mailbox of a From header such as `Convene <no-reply@convene.example.org>`. */

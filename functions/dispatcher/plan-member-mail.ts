@@ -1,8 +1,8 @@
 /**
  * Mail about a member's own registrations, found through the mail queue like invitations (a
  * member whose stream changed): for each series, the latest ask someone made with the
- * member's address (confirm a registration, accept a change), an organiser's welcome, and a
- * requested manage link. Sent from here, never from the HTTP request: the request's answer
+ * member's address (confirm a registration, accept a change), an organiser's welcome, the
+ * member's certificate of participation (once), and a requested manage link. Sent from here, never from the HTTP request: the request's answer
  * and its time are the same whoever the address belongs to.
  *
  * Limits, so nobody's inbox can be bombed through Convene: per member and series, at most one
@@ -45,7 +45,7 @@ export async function planMemberMail(
   const perMember = await mapLimited([...members], READ_CONCURRENCY, ([memberId, { version, doc }]) =>
     perStream(`member-${memberId}`, [], async () => {
       const work: MemberMailWork[] = [];
-      const wanted = Object.entries(doc.registrations).some(([, r]) => r.asked || r.source === 'organiser') || doc.manageLink;
+      const wanted = Object.entries(doc.registrations).some(([, r]) => r.asked || r.source === 'organiser') || doc.manageLink || doc.certificates;
       if (!wanted) return work;
       const items = new Map((await deps.ledger.items(ledgerKeys.memberMail(memberId, '').pk)).map((item) => [item.sk, item]));
       const base = (what: string, seriesVersion: number) => {
@@ -88,6 +88,16 @@ export async function planMemberMail(
             if (schedule) work.push({ ...base(what, schedule.version), kind: 'welcome', seriesId, registration, rank: 1 });
           }
         }
+      }
+
+      // A certificate of participation, mailed once (a revoked one is not mailed, whatever it was before).
+      for (const [seriesId, certificate] of Object.entries(doc.certificates ?? {})) {
+        const mailAllowed = !doc.unsubscribed.all && !doc.unsubscribed.series.includes(seriesId);
+        const what = `certificate#${seriesId}#${certificate.certificateId}`;
+        if (!mailAllowed || certificate.revokedAt !== undefined || items.get(what)?.sent) continue;
+        const schedule = await scheduleOf(seriesId);
+        const registration = doc.registrations[seriesId];
+        if (schedule) work.push({ ...base(what, schedule.version), kind: 'certificate', seriesId, certificate, ...(registration ? { registration } : {}), rank: 1 });
       }
 
       const { manageLink } = doc;

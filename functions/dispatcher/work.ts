@@ -2,6 +2,7 @@
  * What a dispatcher tick works on: the mail it plans (./plan.ts, ./plan-recordings.ts) and
  * sends (./dispatch.ts), and the read models that mail is made from.
  */
+import type { CertificateState } from '../../events/member/state.js';
 import type { InviteMessage } from '../../events/delivery/invites.js';
 import type { ReminderSlot } from '../../events/delivery/reminders.js';
 import type { Ask, MemberRegistrations, ProjectedRegistration, RosterEntry } from '../../events/projections/member-registrations.js';
@@ -50,12 +51,13 @@ export interface RecordingWork extends WorkBase {
 
 /**
  * Mail about the member's own registrations (./plan-member-mail.ts): a confirmation link, a
- * change to accept, an organiser's welcome (about `seriesId`), or a fresh manage link (about
- * no series: `seriesId` is empty).
+ * change to accept, an organiser's welcome, their certificate of participation (about
+ * `seriesId`), or a fresh manage link (about no series: `seriesId` is empty).
  */
 export interface MemberMailWork extends WorkBase {
-  readonly kind: 'confirmation' | 'change' | 'welcome' | 'manage-link';
+  readonly kind: 'confirmation' | 'change' | 'welcome' | 'certificate' | 'manage-link';
   readonly registration?: ProjectedRegistration;
+  readonly certificate?: CertificateState;
   readonly ask?: Ask;
   readonly preferences: MemberRegistrations['preferences'];
   /** This kind's sends to the member in the last day (ISO instants), for the daily limit. */

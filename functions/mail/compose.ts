@@ -141,6 +141,20 @@ export interface OutgoingMail {
    * `text/calendar; method=…` alternative and as an invite.ics attachment (see ./compose-calendar.ts).
    */
   readonly calendar?: { readonly method: string; readonly content: string };
+  /**
+   * Files sent with the mail (a certificate's PDF): each a base64 part with
+   * `Content-Disposition: attachment`, beside the text and HTML (multipart/mixed).
+   */
+  readonly attachments?: readonly MailAttachment[];
+}
+
+/** A file a mail carries, given inline (never a path or a URL). */
+export interface MailAttachment {
+  /** The name the member's client offers to save it as, e.g. `certificate-c1.pdf`. */
+  readonly filename: string;
+  /** Its MIME type, e.g. `application/pdf`. */
+  readonly contentType: string;
+  readonly content: Buffer;
 }
 
 /** The raw RFC 5322 message (CRLF line ends, 7-bit), ready for SES SendRawEmail. */
@@ -162,6 +176,8 @@ export function mimeTree(mail: OutgoingMail, options: ComposeOptions): MimeNode 
     text: mail.text,
     html: mail.html,
     ...(mail.calendar ? { icalEvent: { method: mail.calendar.method, filename: 'invite.ics', content: mail.calendar.content } } : {}),
+    // Only when there are some: a mail without attachments keeps exactly the tree it had.
+    ...(mail.attachments && mail.attachments.length > 0 ? { attachments: mail.attachments.map(attachment) } : {}),
     headers: [
       // RFC 3834: no auto-replies (vacation notices) to this mail.
       { key: 'Auto-Submitted', value: 'auto-generated' },
@@ -176,6 +192,17 @@ export function mimeTree(mail: OutgoingMail, options: ComposeOptions): MimeNode 
     disableUrlAccess: true,
   });
   return composer.compile();
+}
+
+/** One attachment for MailComposer: base64, `attachment` disposition, a one-line file name and type. */
+function attachment(file: MailAttachment): { filename: string; contentType: string; content: Buffer; contentTransferEncoding: 'base64'; contentDisposition: 'attachment' } {
+  const filename = singleLine(file.filename);
+  if (!filename || /[/\\]/.test(filename)) throw new TypeError(`attachment file name must be a plain file name: ${JSON.stringify(file.filename)}`);
+  if (!/^[a-z0-9][a-z0-9!#$&^_.+-]*\/[a-z0-9][a-z0-9!#$&^_.+-]*$/i.test(file.contentType)) {
+    throw new TypeError(`attachment content type is not a MIME type: ${JSON.stringify(file.contentType)}`);
+  }
+  if (!Buffer.isBuffer(file.content)) throw new TypeError(`attachment ${JSON.stringify(filename)} content must be a Buffer`);
+  return { filename, contentType: file.contentType, content: file.content, contentTransferEncoding: 'base64', contentDisposition: 'attachment' };
 }
 
 /**

@@ -104,7 +104,9 @@ function inviteContent(input: InviteMailInput): Content {
   const organiser = singleLine(schedule.organiser.name) || schedule.organiser.email;
   const memberName = singleLine(input.to.name);
   const when = describeSessionTime(session, input.memberTimeZone, tr.locale);
-  const joinUrl = method === 'REQUEST' && input.joinUrlVisible && session.joinUrl ? webUrl(input.joinLink ?? session.joinUrl, 'join URL') : undefined;
+  // The meeting URL is checked even when the member's own link stands in for it: the link redirects there.
+  const meetingUrl = method === 'REQUEST' && input.joinUrlVisible && session.joinUrl ? webUrl(session.joinUrl, 'join URL') : undefined;
+  const joinUrl = meetingUrl && input.joinLink ? webUrl(input.joinLink, 'join link') : meetingUrl;
   const unsubscribeUrl = webUrl(input.unsubscribeUrl, 'unsubscribe URL');
   const manageUrl = webUrl(input.manageUrl, 'manage URL');
 

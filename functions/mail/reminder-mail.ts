@@ -156,7 +156,9 @@ function beforeSession(
   const title = sessionName(names, session);
   const duration = humanDuration(reminder.offset, tr.locale);
   const when = describeSessionTime(session, input.memberTimeZone, tr.locale);
-  const joinUrl = input.joinUrlVisible && session.joinUrl ? (input.joinLink !== undefined ? JOIN_MARK : webUrl(session.joinUrl, 'join URL')) : undefined;
+  // The meeting URL is checked even when the member's own link stands in for it: the link redirects there.
+  const meetingUrl = input.joinUrlVisible && session.joinUrl ? webUrl(session.joinUrl, 'join URL') : undefined;
+  const joinUrl = meetingUrl && input.joinLink !== undefined ? JOIN_MARK : meetingUrl;
   const intro: Message = ['reminder.intro.before-session', { session: title, series: names.series, duration }];
 
   return {

@@ -10,8 +10,8 @@ import { scheduleFromEvents } from '../../events/projections/schedule.js';
 import type { SeriesEvent } from '../../events/series/events.js';
 import type { RecordedEvent } from '../../events/shared/event.js';
 import type { ReadModelKey } from '../read-models/read-model-store.js';
-import type { CustomOffsets, MailQueueItem, SeriesSchedule, SeriesTimetable } from '../read-models/documents.js';
-import { customOffsetsKey, mailQueueKey, memberRegistrationsKey, rosterKey, scheduleKey, timetableKey } from '../read-models/keys.js';
+import type { CertificateDocument, CustomOffsets, MailQueueItem, SeriesSchedule, SeriesTimetable } from '../read-models/documents.js';
+import { certificateKey, customOffsetsKey, mailQueueKey, memberRegistrationsKey, rosterKey, scheduleKey, timetableKey } from '../read-models/keys.js';
 
 export interface Projection {
   /** The stream's main document (its version says how far the stream was folded). */
@@ -72,6 +72,10 @@ export const projections: Readonly<Record<string, Projection>> = {
               doc: { memberId: doc.memberId, offsets: doc.preferences.reminderOffsets ?? [] } satisfies CustomOffsets,
             }))
           : []),
+        ...Object.entries(doc.certificates ?? {}).map(([seriesId, certificate]) => ({
+          key: certificateKey(certificate.certificateId),
+          doc: { memberId: doc.memberId, seriesId, ...certificate } satisfies CertificateDocument,
+        })),
         { key: mailQueueKey(streamId), doc: { streamId } satisfies MailQueueItem },
       ];
     },

@@ -47,3 +47,16 @@ export interface ProjectionFailure {
   readonly reason: string;
   readonly at: string;
 }
+
+/** A certificate of participation as its verification page shows it (the member's name is read from the directory then). */
+export interface CertificateDocument {
+  readonly certificateId: string;
+  readonly memberId: string;
+  readonly seriesId: string;
+  readonly sessionsAttended: number;
+  readonly sessionsTotal: number;
+  readonly hours: number;
+  readonly issuedAt: string;
+  readonly revokedAt?: string;
+  readonly revocationReason?: string;
+}

@@ -69,6 +69,8 @@ export const MAIL_QUEUE_PKS = everyShard(MAIL_QUEUE_SHARDS, (shard) => `${MAIL_Q
 export const mailQueueKey = (streamId: string): ReadModelKey => ({ pk: MAIL_QUEUE_PKS[shardOf(streamId, MAIL_QUEUE_SHARDS)]!, sk: streamId });
 export const TIMETABLE_PKS = everyShard(TIMETABLE_SHARDS, (shard) => `timetable#${shard}`);
 export const timetableKey = (seriesId: string): ReadModelKey => ({ pk: TIMETABLE_PKS[shardOf(seriesId, TIMETABLE_SHARDS)]!, sk: seriesId });
+/** A certificate of participation by its id, for the public verification page (functions/api/routes/certificates.ts). */
+export const certificateKey = (certificateId: string): ReadModelKey => ({ pk: `certificate#${certificateId}`, sk: 'certificate' });
 export const customOffsetsPk = (seriesId: string) => `offsets#${seriesId}`;
 export const customOffsetsKey = (seriesId: string, memberId: string): ReadModelKey => ({ pk: customOffsetsPk(seriesId), sk: memberId });
 

@@ -54,6 +54,8 @@ export class Dispatcher extends Construct {
     this.function = createNodeFunction(this, 'Function', {
       entry: 'functions/dispatcher/handler.ts',
       memorySize: 1024,
+      // Certificates of participation are rendered here (functions/certificates/fonts.ts reads ./fonts beside the bundle).
+      assetFolders: ['functions/certificates/fonts'],
       // A tick stops starting sends 20 s before its limit (SAFETY_MS in the handler).
       timeout: Duration.minutes(2),
       environment: {

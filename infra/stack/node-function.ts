@@ -18,7 +18,15 @@ export interface NodeFunctionProps {
   readonly environment: Record<string, string>;
   /** Packages installed next to the bundle instead of inlined (they read their own files). */
   readonly nodeModules?: readonly string[];
+  /**
+   * Folders of the project copied next to the bundle (`index.mjs`), under their last name: files
+   * a handler reads at run time beside its module, e.g. the certificates' fonts.
+   */
+  readonly assetFolders?: readonly string[];
 }
+
+/** The folders a function was built with, for tests (a synth without bundling runs no hook). */
+const assetFoldersOf = new WeakMap<NodejsFunction, readonly string[]>();
 
 /** Entries (relative to the project root) of the functions built here, for tests and wiring. */
 const entries = new WeakMap<NodejsFunction, string>();
@@ -62,13 +70,29 @@ export function createNodeFunction(scope: Construct, id: string, props: NodeFunc
       banner: "import { createRequire } from 'module'; const require = createRequire(import.meta.url);",
       // Packages that read their own files at run time are installed beside the bundle, not inlined.
       ...(props.nodeModules ? { nodeModules: [...props.nodeModules] } : {}),
+      ...(props.assetFolders
+        ? {
+            commandHooks: {
+              beforeBundling: () => [],
+              beforeInstall: () => [],
+              afterBundling: (inputDir: string, outputDir: string) =>
+                props.assetFolders!.map((folder) => `cp -R "${join(inputDir, folder)}" "${join(outputDir, folder.split('/').at(-1)!)}"`),
+            },
+          }
+        : {}),
     },
     environment: props.environment,
   });
   // CreateLogStream and PutLogEvents on this function's log group only.
   logGroup.grantWrite(role);
   entries.set(fn, props.entry);
+  if (props.assetFolders) assetFoldersOf.set(fn, props.assetFolders);
   return fn;
+}
+
+/** The project folders copied next to a function's bundle (createNodeFunction's `assetFolders`). */
+export function assetFoldersOfFunction(fn: NodejsFunction): readonly string[] {
+  return assetFoldersOf.get(fn) ?? [];
 }
 
 /** The entry a function was built from by createNodeFunction, relative to the project root. */

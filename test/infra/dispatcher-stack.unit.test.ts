@@ -7,7 +7,8 @@ import { MAIL_CONFIGURATION_SET_ENV } from '../../functions/adapters/mailer/conf
 import { MAIL_FROM_ENV, PUBLIC_BASE_URL_ENV, SIGNING_SECRET_ARN_ENV } from '../../functions/api/route-table.js';
 import { MAIL_SEND_RATE_ENV } from '../../functions/dispatcher/send-rate.js';
 import type { ConveneStack } from '../../infra/stack/convene-stack.js';
-import { entryOf } from '../../infra/stack/node-function.js';
+import { existsSync, readdirSync } from 'node:fs';
+import { assetFoldersOfFunction, entryOf } from '../../infra/stack/node-function.js';
 import { DELIVERY_EXPIRES_AT, DELIVERY_FAILURE_SERIES, DELIVERY_FAILURE_SORT, DELIVERY_FAILURES_INDEX, DELIVERY_PK, DELIVERY_SK, deliveryTable, eventTable, idempotencyTable, membersTable, readModelTable, tables } from '../../functions/tables.js';
 import { TABLE_READ_ACTIONS, TABLE_READ_WRITE_ACTIONS, TABLE_WRITE_ACTIONS, arnKey, conditionalKey, grantsOfRole, tableArns } from './template-grants.js';
 import type { Resource } from './template-grants.js';
@@ -85,6 +86,15 @@ describe('ConveneStack dispatcher', () => {
       expectNodeFunction(resources[ids.fn], { memorySize: 1024, timeoutSeconds: 120, roleId: ids.role });
       // Overlapping ticks are safe (the delivery ledger claims each mail before it is sent).
       expect(resources[ids.fn]!.Properties.ReservedConcurrentExecutions).toBeUndefined();
+    });
+
+    it('carries the certificates\' fonts beside its bundle (it renders certificates of participation), with their licences', () => {
+      expect(assetFoldersOfFunction(stack.dispatcher.function)).toEqual(['functions/certificates/fonts']);
+      // The folder the bundling hook copies is the one functions/certificates/fonts.ts reads from beside its module.
+      expect(existsSync('functions/certificates/fonts')).toBe(true);
+      const files = readdirSync('functions/certificates/fonts');
+      expect(files.filter((f) => f.endsWith('.ttf')).length).toBeGreaterThanOrEqual(4);
+      expect(files.some((f) => /OFL|LICENSE/i.test(f))).toBe(true);
     });
 
     it('learns its tables, the link base, the sender, the signing secrets, the configuration set and the reply domain from its environment, and nothing else', () => {

@@ -1,4 +1,5 @@
 /** The message catalogues: complete in every language, and the fallback order of translator(). */
+import { CERTIFICATE_MAIL_CATALOGUE } from '../../functions/mail/certificate-catalogue.js';
 import { describe, expect, it } from 'vitest';
 import { ACCOUNT_CATALOGUE } from '../../functions/mail/account-catalogue.js';
 import { CATALOGUE, FORMAT_LOCALES, translator, type MessageId } from '../../functions/mail/catalogue.js';
@@ -35,6 +36,7 @@ const CATALOGUES: Readonly<Record<string, Readonly<Record<string, Readonly<Recor
   reminder: REMINDER_CATALOGUE,
   recording: RECORDING_CATALOGUE,
   account: ACCOUNT_CATALOGUE,
+  certificate: CERTIFICATE_MAIL_CATALOGUE,
 };
 
 describe('every mail catalogue', () => {

@@ -217,11 +217,13 @@ describe('registering with the keyboard alone, without JavaScript', () => {
       expect(await page.locator('a[href^="webcal:"]').getAttribute('href')).toBe(feed!.replace('http:', 'webcal:'));
       expect(await page.locator('a[href^="https://calendar.google.com/"]').getAttribute('href')).toContain(encodeURIComponent(feed!.replace('http:', 'webcal:')));
       await expectAccessible(page);
-      // The feed link she copies is her calendar: her sessions, with their join links.
+      // The feed link she copies is her calendar: her sessions, with her join links.
       await api.settle();
       const ics = await (await fetch(feed!)).text();
       expect(ics).toContain('BEGIN:VCALENDAR');
-      expect(ics).toContain('secret-room');
+      // The meeting through her own join link (test/api/attendance.e2e.test.ts), never the room's URL itself.
+      expect(ics).toMatch(/LOCATION:http:\/\/127\.0\.0\.1:\d+\/sessions\/join\?token=/);
+      expect(ics).not.toContain('secret-room');
       await page.locator('a', { hasText: who.lang === 'ar' ? 'إدارة تسجيلاتي' : 'Gestionar mis inscripciones' }).click();
       expect(await page.locator('html').getAttribute('lang')).toBe(who.lang);
       expect(await page.locator('#timeZone').inputValue()).toBe(who.zone);

@@ -47,7 +47,7 @@ export const RETRY_OF: Readonly<Record<FailureCode, FailureRetry>> = {
   'sending-paused': 'next-tick',
 };
 
-export const MAIL_KINDS = ['invite', 'reminder', 'recording', 'confirmation', 'change', 'welcome', 'manage-link'] as const;
+export const MAIL_KINDS = ['invite', 'reminder', 'recording', 'confirmation', 'change', 'welcome', 'certificate', 'manage-link'] as const;
 export type MailKind = (typeof MAIL_KINDS)[number];
 
 /** One failure as it is written: who and what it is about, and why. */
