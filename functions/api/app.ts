@@ -19,6 +19,7 @@ import { feedReadsFrom, type FeedReads } from '../read-models/member-feed-reads.
 import { joinRoutes } from './routes/join.js';
 import { attendanceRoutes } from './routes/attendance.js';
 import { certificateRoutes } from './routes/certificates.js';
+import { memberHistoryRoutes } from './routes/member-history.js';
 import { unsubscribeRoutes } from './routes/unsubscribe.js';
 import { recordingRoutes } from './routes/recordings.js';
 import { httpApp } from './http-app.js';
@@ -89,6 +90,7 @@ export function createApi(deps: Omit<ApiDeps, 'recordings'> & { readonly recordi
     app.route('/', joinRoutes({ ...deps, ...(deps.now ? { clock: deps.now } : {}) }));
     app.route('/', attendanceRoutes({ ...deps, ...(deps.now ? { clock: deps.now } : {}) }));
     app.route('/', certificateRoutes({ ...deps, ...(deps.now ? { clock: deps.now } : {}) }));
+    app.route('/', memberHistoryRoutes(deps));
     app.route('/', undeliverableRoutes(deps));
     if (deps.recordings) app.route('/', recordingRoutes({ ...deps, recordings: deps.recordings }));
   });

@@ -98,6 +98,14 @@ describe('a certificate of participation', () => {
     const events = await api.eventCount();
     await api.request('POST', `/admin/series/${seriesId}/certificates/${certificateId}/revoke`, { body: {} });
     expect(await api.eventCount()).toBe(events);
+    // The member's audit trail in this series: who did what, when.
+    const history = await api.request('GET', `/admin/series/${seriesId}/member-history/${memberId}`);
+    expect(history.status).toBe(200);
+    const trail = (history.body.events as { type: string; actor: { kind: string } }[]).map((e) => [e.type, e.actor.kind]);
+    expect(trail).toEqual(expect.arrayContaining([['AttendanceRecorded', 'member'], ['CertificateIssued', 'member'], ['CertificateRevoked', 'organiser']]));
+    expect(trail.filter(([type]) => type === 'AttendanceRecorded')).toHaveLength(2);
+    expect(JSON.stringify(history.body)).not.toContain(email);
+    expect((await api.request('GET', `/admin/series/other-series/member-history/${memberId}`)).status).toBe(404);
     // Another series' id, or one that does not exist: 404.
     expect((await api.request('POST', `/admin/series/other-series/certificates/${certificateId}/revoke`, { body: {} })).status).toBe(404);
     const unknown = await api.request('GET', '/certificates/no-such-certificate', { token: null, headers: { accept: 'text/html' } });

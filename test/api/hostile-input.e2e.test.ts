@@ -130,6 +130,10 @@ function pathOf(route: Route, override?: { param: string; value: string }): stri
         return fixture.sessionId;
       case 'uploadId':
         return 'no-such-upload';
+      case 'certificateId':
+        return 'no-such-certificate';
+      case 'memberId':
+        return fixture.memberId;
       case 'asset':
         return 'recording';
       case 'file':

@@ -45,6 +45,8 @@ export interface CertificateDeps {
 }
 
 const RevokeBody = z.strictObject({ reason: z.string().trim().min(1).max(500).optional() });
+/** Issuing takes no options (yet): an empty object, so a body is read and checked as on every POST. */
+const IssueBody = z.strictObject({});
 
 export function certificateRoutes(deps: CertificateDeps) {
   const app = new Hono<{ Variables: OrganiserVariables & { requestId: string } }>();
@@ -55,6 +57,7 @@ export function certificateRoutes(deps: CertificateDeps) {
     Id.safeParse(certificateId).success ? (await deps.readModels.get<CertificateDocument>(certificateKey(certificateId)))?.doc : undefined;
 
   mount(app, 'issueCertificates', async (c) => {
+    await readBody(c, IssueBody);
     const series = await loadSeries(c.req.param('seriesId'), { fresh: true });
     if (!series.certificateRule) throw new UnprocessableError('no-certificate-rule', `Series ${series.seriesId} has no certificate rule: set certificateRule (PATCH the series) first.`);
     const roster = await getRosterEntries(deps.readModels, series.seriesId);
