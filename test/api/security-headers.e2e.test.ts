@@ -73,6 +73,10 @@ function pathOf(route: RouteDefinition): string {
         return fixture.sessionId;
       case 'uploadId':
         return 'no-such-upload';
+      case 'certificateId':
+        return 'no-such-certificate';
+      case 'memberId':
+        return fixture.memberId;
       case 'asset':
         return 'recording';
       case 'file':
