@@ -42,7 +42,7 @@ import { errorText, type MemberMailWork, type Plan, type PlanFailure, type Serie
 import type { SeriesSchedule } from '../../events/projections/schedule.js';
 import { composeConfirmationMail } from '../mail/confirmation-mail.js';
 import { composeChangeRequestMail, composeManageLinkMail, composeWelcomeMail } from '../mail/account-mail.js';
-import { memberLinks } from '../links/member-links.js';
+import { certificateVerificationUrl, memberJoinLinks, memberLinks } from '../links/member-links.js';
 import type { ReplyAddresses } from '../inbound/reply-address.js';
 import type { RosterEntry } from '../../events/projections/member-registrations.js';
 import { createRateLimiter, type RateLimiter } from './rate-limiter.js';
@@ -315,15 +315,13 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
     };
     // The member's own join link for the session (it opens the meeting URL as it is then, and records the join).
     const sessionOf = (sessionId: string) => schedule.sessions.find((s) => s.sessionId === sessionId);
-    const joinLinkFor = (sessionId: string) => {
-      const session = sessionOf(sessionId);
-      return session?.joinUrl ? { joinLink: memberLinks(deps.signer, deps.baseUrl).join({ memberId: work.memberId, seriesId: work.seriesId, sessionId }, new Date(session.createdAt)) } : {};
-    };
+    const joinLink = memberJoinLinks(deps.signer, deps.baseUrl, work.memberId);
+    const joinLinkOf = (session: SeriesSchedule['sessions'][number] | undefined) => (session?.joinUrl ? { joinLink: joinLink(work.seriesId, session) } : {});
     if (work.kind === 'invite') {
       const session = sessionOf(work.sessionId);
       const replyAddress = session && deps.replyAddresses?.address({ memberId: work.memberId, seriesId: work.seriesId, sessionId: work.sessionId }, new Date(session.createdAt));
       return composeInviteMail(
-        { ...base, method: work.message.method, sessionId: work.sessionId, sequence: work.message.sequence, update: work.update, ...(replyAddress ? { replyAddress } : {}), ...joinLinkFor(work.sessionId) },
+        { ...base, method: work.message.method, sessionId: work.sessionId, sequence: work.message.sequence, update: work.update, ...(replyAddress ? { replyAddress } : {}), ...joinLinkOf(session) },
         deps.compose,
       );
     }
@@ -333,7 +331,7 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
       return composeRecordingMail({ ...base, sessionId: work.sessionId, baseUrl: deps.baseUrl, ...attended }, deps.compose);
     }
     const reminder = reminderSpec(work, now);
-    return composeReminderMail({ ...base, reminder, ...(reminder.kind === 'before-session' ? joinLinkFor(reminder.sessionId) : {}) }, deps.compose);
+    return composeReminderMail({ ...base, reminder, ...(reminder.kind === 'before-session' ? joinLinkOf(sessionOf(reminder.sessionId)) : {}) }, deps.compose);
   }
 
   /** A confirmation link, a change to accept, an organiser's welcome, or a manage link. */
@@ -368,7 +366,7 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
           ...unsubscribeLinks(deps.signer, deps.baseUrl, { memberId, seriesId, organiserEmail: schedule.organiser.email }, now),
           schedule,
           certificate: certificate!,
-          verifyUrl: `${deps.baseUrl}/certificates/${certificate!.certificateId}`,
+          verifyUrl: certificateVerificationUrl(deps.baseUrl, certificate!.certificateId),
         },
         deps.compose,
       );

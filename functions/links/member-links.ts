@@ -75,3 +75,6 @@ export function memberJoinLinks(signer: TokenSigner, baseUrl: string, memberId: 
   const links = memberLinks(signer, baseUrl);
   return (seriesId: string, session: { readonly sessionId: string; readonly createdAt: string }) => links.join({ memberId, seriesId, sessionId: session.sessionId }, new Date(session.createdAt));
 }
+
+/** The public verification page of a certificate (route verifyCertificate): its PDF's link and QR code, and its mail, name it. */
+export const certificateVerificationUrl = (baseUrl: string, certificateId: string) => `${baseUrl}/certificates/${encodeURIComponent(certificateId)}`;

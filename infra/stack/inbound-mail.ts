@@ -13,6 +13,7 @@ import { MAIL_FROM_ENV, SIGNING_SECRET_ARN_ENV } from '../../functions/api/route
 import { REPLY_DOMAIN_ENV } from '../../functions/inbound/reply-address.js';
 import { tableEnvironment } from '../../functions/tables.js';
 import type { TableNames } from '../../functions/tables.js';
+import { createAccessLogsBucket } from './access-logs-bucket.js';
 import { createNodeFunction, serviceEnvironment } from './node-function.js';
 
 /** How long a received mail is kept (it was taken, or dropped with a log line, within seconds). */
@@ -53,17 +54,7 @@ export class InboundMail extends Construct {
 
   constructor(scope: Construct, id: string, props: InboundMailProps) {
     super(scope, id);
-    const accessLogs = new Bucket(this, 'AccessLogs', {
-      blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
-      enforceSSL: true,
-      encryption: BucketEncryption.S3_MANAGED,
-      removalPolicy: RemovalPolicy.RETAIN,
-      lifecycleRules: [{ id: 'ExpireAccessLogs', expiration: Duration.days(365) }],
-    });
-    Validations.of(accessLogs).acknowledge({
-      id: 'AwsSolutions-S1',
-      reason: "This bucket holds the inbound mail bucket's server access logs; logging it too would log the logging.",
-    });
+    const accessLogs = createAccessLogsBucket(this, 'AccessLogs', 'inbound mail bucket');
     this.bucket = new Bucket(this, 'Bucket', {
       serverAccessLogsBucket: accessLogs,
       serverAccessLogsPrefix: 'inbound-mail-bucket/',

@@ -4,6 +4,7 @@ import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { BlockPublicAccess, Bucket, BucketEncryption, HttpMethods, ObjectOwnership, StorageClass } from 'aws-cdk-lib/aws-s3';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import type { Construct } from 'constructs';
+import { createAccessLogsBucket } from './access-logs-bucket.js';
 import { RECORDINGS_PREFIX } from '../../functions/recordings/object-keys.js';
 
 export interface RecordingsBucketProps {
@@ -24,17 +25,7 @@ export interface RecordingsBucketProps {
  */
 export function createRecordingsBucket(scope: Construct, id: string, props: RecordingsBucketProps): Bucket {
   // Who fetched or put which recording, when, from where: S3 server access logs, kept a year.
-  const accessLogs = new Bucket(scope, `${id}AccessLogs`, {
-    blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
-    enforceSSL: true,
-    encryption: BucketEncryption.S3_MANAGED,
-    removalPolicy: RemovalPolicy.RETAIN,
-    lifecycleRules: [{ id: 'ExpireAccessLogs', expiration: Duration.days(365) }],
-  });
-  Validations.of(accessLogs).acknowledge({
-    id: 'AwsSolutions-S1',
-    reason: 'This bucket holds the recordings bucket\'s server access logs; logging it too would log the logging.',
-  });
+  const accessLogs = createAccessLogsBucket(scope, `${id}AccessLogs`, 'recordings bucket');
   return new Bucket(scope, id, {
     serverAccessLogsBucket: accessLogs,
     serverAccessLogsPrefix: 'recordings-bucket/',

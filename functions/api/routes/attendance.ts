@@ -21,7 +21,7 @@ import { ApiError, NotFoundProblem, UnprocessableError } from '../problems.js';
 import { ParticipantsReportError, readParticipantsReport } from '../participants-report.js';
 import { cachedSeriesLoader } from './series-stream.js';
 import { mount } from '../mount-route.js';
-import { certificateContext } from '../certificate-context.js';
+import { certificateContexts, withCertificate } from '../certificate-context.js';
 
 export interface AttendanceDeps {
   readonly store: EventStore<ConveneEvent>;
@@ -60,10 +60,7 @@ export function attendanceRoutes(deps: AttendanceDeps) {
     const reportId = createHash('sha256').update(bytes).digest('base64url').slice(0, 32);
     const now = (deps.clock ?? (() => new Date()))();
     // With the series' certificate rule, a member this report takes over it gets their certificate at once.
-    const withCertificate = (at: Date) => {
-      const certificate = certificateContext({ ...series, sessions: Object.values(series.sessions) }, at);
-      return certificate ? { certificate } : {};
-    };
+    const certificateFor = certificateContexts({ ...series, sessions: Object.values(series.sessions) }, now);
     const actor = c.get('actor');
     const recorded: { email: string; memberId: string; minutes: number; changed: boolean }[] = [];
     const unmatched = [...report.problems];
@@ -77,7 +74,7 @@ export function attendanceRoutes(deps: AttendanceDeps) {
         store: members,
         decider: memberDecider,
         streamId: memberStreamId(memberId),
-        command: { type: 'RecordAttendance', memberId, seriesId: series.seriesId, sessionId: session.sessionId, source: 'participants-report', joinedAt: attendance.joinedAt, minutes: attendance.minutes, reportId, ...withCertificate(now) },
+        command: { type: 'RecordAttendance', memberId, seriesId: series.seriesId, sessionId: session.sessionId, source: 'participants-report', joinedAt: attendance.joinedAt, minutes: attendance.minutes, reportId, ...withCertificate(certificateFor()) },
         context: { actor, correlationId: c.get('requestId') ?? reportId, ...(deps.clock ? { now: deps.clock } : {}) },
       });
       recorded.push({ email: attendance.email, memberId, minutes: attendance.minutes, changed: result.events.length > 0 });

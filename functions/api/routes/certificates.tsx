@@ -26,7 +26,7 @@ import { certificateKey } from '../../read-models/keys.js';
 import { getRosterEntries, getSchedule } from '../../read-models/queries.js';
 import type { ReadModelStore } from '../../read-models/read-model-store.js';
 import type { OrganiserVariables } from '../auth.js';
-import { certificateContext } from '../certificate-context.js';
+import { certificateContexts } from '../certificate-context.js';
 import { languageSwitch } from '../language-switch.js';
 import { json, page } from '../member-access.js';
 import { wantsPage } from '../negotiation.js';
@@ -61,9 +61,10 @@ export function certificateRoutes(deps: CertificateDeps) {
     const series = await loadSeries(c.req.param('seriesId'), { fresh: true });
     if (!series.certificateRule) throw new UnprocessableError('no-certificate-rule', `Series ${series.seriesId} has no certificate rule: set certificateRule (PATCH the series) first.`);
     const roster = await getRosterEntries(deps.readModels, series.seriesId);
+    const contextFor = certificateContexts({ ...series, sessions: Object.values(series.sessions) }, clock());
     const issued: { memberId: string; certificateId: string; hours: number; sessionsAttended: number }[] = [];
     for (const entry of roster.filter((e) => e.attended && !e.certificate)) {
-      const context = certificateContext({ ...series, sessions: Object.values(series.sessions) }, clock())!;
+      const context = contextFor()!;
       const result = await handleCommand({
         store: members,
         decider: memberDecider,

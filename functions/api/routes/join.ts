@@ -24,13 +24,7 @@ import type { TokenSigner } from '../../security/signed-token.js';
 import { ApiError } from '../problems.js';
 import { signedLinkReader } from '../signed-link.js';
 import { mount } from '../mount-route.js';
-import { certificateContext } from '../certificate-context.js';
-
-/** The series' certificate rule with the command, so meeting it issues the certificate at once. */
-const withCertificate = (series: Parameters<typeof certificateContext>[0], now: Date) => {
-  const certificate = certificateContext(series, now);
-  return certificate ? { certificate } : {};
-};
+import { certificateContexts, withCertificate } from '../certificate-context.js';
 
 /** From how long before the start a join counts as attendance. */
 export const JOIN_EARLY_MS = 15 * 60_000;
@@ -65,7 +59,7 @@ export function joinRoutes(deps: JoinDeps) {
         store: members,
         decider: memberDecider,
         streamId: memberStreamId(link.m),
-        command: { type: 'RecordAttendance', memberId: link.m, seriesId: link.s, sessionId: link.e, source: 'join-link', joinedAt: now.toISOString(), ...withCertificate(schedule!, now) },
+        command: { type: 'RecordAttendance', memberId: link.m, seriesId: link.s, sessionId: link.e, source: 'join-link', joinedAt: now.toISOString(), ...withCertificate(certificateContexts(schedule!, now)()) },
         context: { actor: { kind: 'member', id: link.m }, correlationId: c.get('requestId') ?? crypto.randomUUID(), now: clock },
       });
     }
