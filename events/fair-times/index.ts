@@ -1,7 +1,7 @@
 /**
  * Fair times across a community's zones: pure functions (no I/O, no clock; instants come in
  * as arguments). Group registrants by zone, score candidate times, suggest the best, plan a
- * rotation that shares the nights out, choose twin sessions.
+ * rotation that shares the nights out, choose twin sessions, map a week's hours.
  */
 export { FairTimesInputError } from './errors.js';
 export { groupByZone, isIanaZone, zoneWeights, type ZoneGrouping, type ZoneWeights } from './zones.js';
@@ -22,4 +22,17 @@ export {
 } from './score.js';
 export { candidateWallTimes, compareCandidates, suggestTimes, type SuggestInput, type Suggestion, type Suggestions } from './suggest.js';
 export { DEFAULT_NIGHT_SHARE_THRESHOLD, planRotation, type GroupBurden, type RotationInput, type RotationPlan } from './rotation.js';
+export {
+  HEAT_MAP_WORST_OFF,
+  isoWeekOf,
+  weekHeatMap,
+  type HeatMapCell,
+  type HeatMapGap,
+  type HeatMapHour,
+  type HeatMapMark,
+  type HeatMapMarkInput,
+  type HeatMapMarkKind,
+  type WeekHeatMap,
+  type WeekHeatMapInput,
+} from './heat-map.js';
 export { chooseTwin, type TwinChoice, type TwinOptions } from './twin.js';

@@ -20,6 +20,7 @@ import { joinRoutes } from './routes/join.js';
 import { attendanceRoutes } from './routes/attendance.js';
 import { certificateRoutes } from './routes/certificates.js';
 import { memberHistoryRoutes } from './routes/member-history.js';
+import { fairTimesRoutes } from './routes/fair-times.js';
 import { unsubscribeRoutes } from './routes/unsubscribe.js';
 import { recordingRoutes } from './routes/recordings.js';
 import { httpApp } from './http-app.js';
@@ -91,6 +92,7 @@ export function createApi(deps: Omit<ApiDeps, 'recordings'> & { readonly recordi
     app.route('/', attendanceRoutes({ ...deps, ...(deps.now ? { clock: deps.now } : {}) }));
     app.route('/', certificateRoutes({ ...deps, ...(deps.now ? { clock: deps.now } : {}) }));
     app.route('/', memberHistoryRoutes(deps));
+    app.route('/', fairTimesRoutes({ ...deps, ...(deps.now ? { clock: deps.now } : {}) }));
     app.route('/', undeliverableRoutes(deps));
     if (deps.recordings) app.route('/', recordingRoutes({ ...deps, recordings: deps.recordings }));
   });

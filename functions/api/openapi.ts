@@ -3,6 +3,7 @@
 import * as z from 'zod';
 import { publicWriteRoutes, routes, type RouteDefinition } from './route-table.js';
 import { PUBLIC_WRITE_LIMITS } from './rate-limit.js';
+import { FairTimesQuery } from './fair-times-query.js';
 import { BulkRegisterBody, RegisterBody } from './routes/registrations.js';
 import { RegistrationFormFields } from './registration-form.js';
 import { ConfirmForm, EmptyForm, ManageLinkForm, PreferencesForm, SeriesForm, SessionsForm, StopMailForm } from './member-forms.js';
@@ -96,6 +97,20 @@ const problemResponse = (description: string) => ({
   content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } },
 });
 
+/** The routes that read a query beyond `token` and `asOf`: each field a parameter, as the route reads it. */
+const queries: Partial<Record<Key, z.ZodObject>> = {
+  'GET /admin/series/{seriesId}/fair-times': FairTimesQuery,
+};
+
+const queryParameters = (schema: z.ZodObject) =>
+  Object.entries(schema.shape).map(([name, field]) => ({
+    name,
+    in: 'query',
+    required: false,
+    ...(field.description ? { description: field.description } : {}),
+    schema: jsonSchema(field as z.ZodType, 'input'),
+  }));
+
 export function openApiDocument(): Record<string, unknown> {
   const paths: Record<string, Record<string, unknown>> = {};
   for (const route of routes as readonly RouteDefinition[]) {
@@ -114,6 +129,7 @@ export function openApiDocument(): Record<string, unknown> {
       ...(route.auth === 'organiser' ? { security: [{ organiserToken: [] }] } : { security: [] }),
       parameters: [
         ...params,
+        ...(queries[key] ? queryParameters(queries[key]) : []),
         ...(key === 'GET /admin/series/{seriesId}'
           ? [{ name: 'asOf', in: 'query', required: false, description: 'The series as it stood at this instant', schema: { type: 'string', format: 'date-time' } }]
           : []),

@@ -1,17 +1,8 @@
 import { DateTime } from 'luxon';
 import { describe, expect, it } from 'vitest';
 import { candidateWallTimes, compareCandidates, FairTimesInputError, scoreCandidate, suggestTimes } from '../../events/fair-times/index.js';
+import { COMMUNITY } from '../support/fair-times-community.js';
 
-/** A community of practice much like the seeds': New York, Quito, Delhi, Sydney, London, Haifa, Ramallah. */
-const COMMUNITY = new Map([
-  ['America/New_York', 120],
-  ['America/Guayaquil', 80],
-  ['Asia/Kolkata', 150],
-  ['Australia/Sydney', 40],
-  ['Europe/London', 60],
-  ['Asia/Jerusalem', 30],
-  ['Asia/Hebron', 30],
-]);
 
 describe('suggesting start times', () => {
   it('ranks every 30 minutes from 06:00 to 22:00 New York over two weeks: awake share, then nights, then the worst-off', () => {
