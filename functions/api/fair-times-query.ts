@@ -62,7 +62,9 @@ export const FairTimesQuery = z
       if (q[needsRange] !== undefined && q.from === undefined) ctx.addIssue({ code: 'custom', path: [needsRange], message: `${needsRange} needs from and to: the dates to choose times between` });
     }
     if (q.members && q.registrantsOf) ctx.addIssue({ code: 'custom', path: ['members'], message: 'members and registrantsOf are two answers to one question: give one' });
-    if (q.perSlot !== undefined && q.rotation === undefined) ctx.addIssue({ code: 'custom', path: ['perSlot'], message: 'perSlot needs rotation' });
+    for (const needsRotation of ['perSlot', 'groupBy', 'threshold'] as const) {
+      if (q[needsRotation] !== undefined && q.rotation === undefined) ctx.addIssue({ code: 'custom', path: [needsRotation], message: `${needsRotation} needs rotation` });
+    }
     if (q.twinGap !== undefined && q.twin !== 'true') ctx.addIssue({ code: 'custom', path: ['twinGap'], message: 'twinGap needs twin=true' });
   });
 

@@ -14,6 +14,7 @@
  * (`03/21/2027 03:01:12 PM`, `2027-03-21 15:01:12`) in the zone the organiser names (Zoom
  * writes the account's zone, without saying which).
  */
+import { createHash } from 'node:crypto';
 import { DateTime } from 'luxon';
 
 export interface ReportAttendance {
@@ -158,3 +159,11 @@ export function readParticipantsReport(text: string, zone: string): Participants
     problems,
   };
 }
+
+/**
+ * A report's id: the first 128 bits of its bytes' SHA-256, in hex, so importing the same report
+ * again is recognised (events/member/decide.ts). Hex, not base64url: an Id starts with a letter
+ * or digit, and one digest in 32 starts base64url with "-" or "_".
+ */
+export const reportIdOf = (bytes: Uint8Array): string => createHash('sha256').update(bytes).digest('hex').slice(0, 32);
+

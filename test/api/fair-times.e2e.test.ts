@@ -111,6 +111,11 @@ describe('the fair-times route, as JSON', () => {
       expect(group.nightSessions).toEqual(atNight);
     }
 
+    // Or between bands of UTC offsets: Quito (-05:00), Gaza (+02:00), Delhi (+05:30), Sydney (+11:00).
+    const banded = await fairTimes('?from=2027-03-22&to=2027-04-16&weekdays=1,3&every=60&rotation=4&groupBy=offset');
+    expect(banded.status, banded.text).toBe(200);
+    expect(banded.body.rotation.groups.map((g: { group: string }) => g.group).sort()).toEqual(['UTC+00:00..+04:00', 'UTC+04:00..+08:00', 'UTC+08:00..+12:00', 'UTC-08:00..-04:00']);
+
     // The twin: two times that together wake more than any one time.
     expect(twin.first.start < twin.second.start).toBe(true);
     expect(twin.coveredShare).toBeGreaterThan(twin.bestSingle.awakeShare);
@@ -141,13 +146,16 @@ describe('the fair-times route, as JSON', () => {
       ['?windw=08:00-10:00', 'windw', /unknown parameter windw/],
       ['?waking=8-21', 'waking', /08:00-21:00/],
       ['?rotation=3', 'rotation', /needs from and to/],
+      ['?groupBy=offset', 'groupBy', /needs rotation/],
       ['?from=2027-03-22', 'to', /go together/],
       ['?from=2027-03-22&to=2027-03-01', 'to', /before/],
       ['?at=yesterday', 'at', /instant/],
       ['?members=not-an-id!', 'members', /members/],
       ['?from=2027-01-01&to=2029-12-31&every=5', 'from', /narrow/],
+      ['?from=2027-01-01&to=2027-12-31&every=60&twin=true', 'from', /8760 candidate times is more than 1200 for a rotation or a twin/],
       ['?duration=60&duration=90', 'duration', /once/],
       ['?week=2027-W60', 'week', /ISO week/],
+      ['?week=2027-W53', 'week', /W53/],
     ];
     for (const [query, field, detail] of cases) {
       const res = await fairTimes(query);

@@ -7,7 +7,6 @@
  * the zone of the report's wall times (Zoom writes the account's), default the series' own.
  * Importing the same report again appends nothing.
  */
-import { createHash } from 'node:crypto';
 import { Hono } from 'hono';
 import { memberDecider, memberStreamId } from '../../../events/member/index.js';
 import type { ConveneEvent } from '../../../events/registry.js';
@@ -18,7 +17,7 @@ import type { MemberDirectory } from '../../adapters/members/member-directory.js
 import { handleCommand } from '../../commands/command-handler.js';
 import type { OrganiserVariables } from '../auth.js';
 import { ApiError, NotFoundProblem, UnprocessableError } from '../problems.js';
-import { ParticipantsReportError, readParticipantsReport } from '../participants-report.js';
+import { ParticipantsReportError, readParticipantsReport, reportIdOf } from '../participants-report.js';
 import { cachedSeriesLoader } from './series-stream.js';
 import { mount } from '../mount-route.js';
 import { certificateContexts, withCertificate } from '../certificate-context.js';
@@ -57,7 +56,7 @@ export function attendanceRoutes(deps: AttendanceDeps) {
       if (error instanceof ParticipantsReportError) throw new UnprocessableError('unreadable-report', `The report cannot be read: ${error.message}.`);
       throw error;
     }
-    const reportId = createHash('sha256').update(bytes).digest('base64url').slice(0, 32);
+    const reportId = reportIdOf(bytes);
     const now = (deps.clock ?? (() => new Date()))();
     // With the series' certificate rule, a member this report takes over it gets their certificate at once.
     const certificateFor = certificateContexts({ ...series, sessions: Object.values(series.sessions) }, now);

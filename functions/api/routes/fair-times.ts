@@ -12,15 +12,18 @@ import { Hono, type Context } from 'hono';
 import { DateTime } from 'luxon';
 import {
   FairTimesInputError,
+  candidateWallTimes,
   chooseTwin,
   groupZonesByOffsetBand,
   groupZonesByRegion,
+  isoWeekOf,
   planRotation,
   scoreCandidate,
   scoreCandidates,
   suggestTimes,
   weekHeatMap,
   type FairTimeOptions,
+  type ZoneWeights,
 } from '../../../events/fair-times/index.js';
 import type { ConveneEvent } from '../../../events/registry.js';
 import type { ActiveSeries } from '../../../events/series/index.js';
@@ -53,6 +56,35 @@ const scheduled = (series: ActiveSeries) => Object.values(series.sessions).filte
 function usualDuration(series: ActiveSeries): number {
   const lengths = scheduled(series).map((s) => Math.round((Date.parse(s.endsAt) - Date.parse(s.startsAt)) / MINUTE_MS)).sort((a, b) => a - b);
   return lengths.length === 0 ? DEFAULT_DURATION_MINUTES : lengths[Math.floor((lengths.length - 1) / 2)]!;
+}
+
+/**
+ * At most this many candidate times in one request, so the heaviest stays within a few seconds
+ * on the API function (512 MB: about a third of a vCPU; its timeout is 10 s). Measured on this
+ * machine's one core (`npm run bench:fair-times`, README): ranking 1,000 times for 400 zones
+ * takes about 0.2 s; a twin weighs every pair, so a rotation or a twin takes fewer.
+ */
+export const MAX_RANGE_CANDIDATES = 5_000;
+export const MAX_PLAN_CANDIDATES = 1_200;
+
+/** Every candidate time in the range, ranked (suggestTimes with no cut): the best are suggested, the rotation and twin choose among all. */
+function rankRange(query: FairTimesQuery, on: { homeZone: string; durationMinutes: number; zones: ZoneWeights; options: Omit<FairTimeOptions, 'homeZone'> }) {
+  const input = {
+    homeZone: on.homeZone,
+    dates: { from: query.from!, to: query.to! },
+    window: query.window ?? { from: '00:00', to: '23:30' },
+    ...(query.every ? { everyMinutes: query.every } : {}),
+    ...(query.weekdays ? { weekdays: query.weekdays } : {}),
+  };
+  const planning = query.rotation !== undefined || query.twin === 'true';
+  const limit = planning ? MAX_PLAN_CANDIDATES : MAX_RANGE_CANDIDATES;
+  const count = candidateWallTimes(input).length;
+  if (count > limit) {
+    throw new BadRequestError('invalid-query', `${count} candidate times is more than ${limit}${planning ? ' for a rotation or a twin' : ''}: narrow the dates, the window or the weekdays, or step further (every).`, [
+      fieldProblem(['from'], `${count} candidate times between from and to; at most ${limit}`),
+    ]);
+  }
+  return suggestTimes({ ...input, durationMinutes: on.durationMinutes, zones: on.zones, count: Number.MAX_SAFE_INTEGER, options: on.options });
 }
 
 const wantsSvg = (c: Context, query: FairTimesQuery) => (query.format ? query.format === 'svg' : /\bimage\/svg\+xml\b/i.test(c.req.header('accept') ?? ''));
@@ -93,20 +125,7 @@ export function fairTimesRoutes(deps: FairTimesDeps) {
       }));
       const candidates = query.at ? scoreCandidates(query.at, durationMinutes, zones, { ...options, homeZone }) : undefined;
       // Every candidate time in the range, ranked: the best `count` are suggested, and the rotation and twin choose among all.
-      const range =
-        query.from && query.to
-          ? suggestTimes({
-              homeZone,
-              dates: { from: query.from, to: query.to },
-              window: query.window ?? { from: '00:00', to: '23:30' },
-              ...(query.every ? { everyMinutes: query.every } : {}),
-              ...(query.weekdays ? { weekdays: query.weekdays } : {}),
-              durationMinutes,
-              zones,
-              count: Number.MAX_SAFE_INTEGER,
-              options,
-            })
-          : undefined;
+      const range = query.from && query.to ? rankRange(query, { homeZone, durationMinutes, zones, options }) : undefined;
       const pool = range?.suggestions.map((s) => s.score) ?? [];
       const suggestions = range && { ...range, suggestions: range.suggestions.slice(0, query.count ?? 5) };
       const rotation =
@@ -162,7 +181,7 @@ export function fairTimesRoutes(deps: FairTimesDeps) {
         ...(suggestions ? { suggestions: suggestionsView(suggestions) } : {}),
         ...(rotation ? { rotation: rotationView(rotation, homeLocal) } : {}),
         ...(query.twin === 'true' ? { twin: twinView(twin, homeLocal) } : {}),
-        heatMap: { week: DateTime.fromISO(week, { zone: homeZone }).toISOWeekDate()!.slice(0, 8), accept: 'image/svg+xml' },
+        heatMap: { week: isoWeekOf(week).week, accept: 'image/svg+xml' },
       });
     } catch (error) {
       return asQueryProblem(error);
