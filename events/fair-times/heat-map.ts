@@ -18,7 +18,7 @@ import { NonexistentLocalTimeError } from '../shared/errors.js';
 import { resolveWallTime } from '../time/wall-clock.js';
 import type { DailyWindow } from './day-window.js';
 import { FairTimesInputError } from './errors.js';
-import { DAY_MS, MINUTE_MS, offsetFunction, zoneTimeline } from './offsets.js';
+import { DAY_MS, MINUTE_MS, offsetFunction, weekdayOf, zoneTimeline } from './offsets.js';
 import { checkDuration, DEFAULT_NIGHT_HOURS, DEFAULT_WAKING_HOURS, formatOffset, instantMs, scoreCandidates, wallText, type FairTimeOptions, type Instant } from './score.js';
 import { isIanaZone, type ZoneWeights } from './zones.js';
 
@@ -130,9 +130,6 @@ const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 /** 0001-01-01 and 9999-12-31 as days since 1970-01-01: the dates wallText writes. */
 const FIRST_DAY = utcDay(1, 1, 1);
 const LAST_DAY = utcDay(9999, 12, 31);
-
-/** ISO weekday (1 = Monday) of a day number (days since 1970-01-01, a Thursday). */
-const weekdayOf = (day: number) => ((((day + 3) % 7) + 7) % 7) + 1;
 
 function utcDay(year: number, month: number, day: number): number {
   const d = new Date(0);

@@ -17,6 +17,9 @@
  */
 export const MINUTE_MS = 60_000;
 export const DAY_MS = 86_400_000;
+
+/** ISO weekday (1 = Monday … 7 = Sunday) of a day number (days since 1970-01-01, a Thursday). */
+export const weekdayOf = (day: number) => ((((day + 3) % 7) + 7) % 7) + 1;
 /** The probe step; must stay below the shortest interval between two transitions of a zone. */
 export const PROBE_STEP_MS = DAY_MS;
 

@@ -22,7 +22,7 @@
 import { resolveInstant } from '../time/wall-clock.js';
 import { dayWindow, maxDistance, overlap, type DailyWindow, type DayWindow } from './day-window.js';
 import { FairTimesInputError } from './errors.js';
-import { DAY_MS, MINUTE_MS, segmentAt, zoneTimeline, type ZoneTimeline } from './offsets.js';
+import { DAY_MS, MINUTE_MS, segmentAt, weekdayOf, zoneTimeline, type ZoneTimeline } from './offsets.js';
 import { checkedZones, isIanaZone, type ZoneWeights } from './zones.js';
 
 /** An instant: ISO 8601 with its offset (`Z` or `+02:00`), a Date, or epoch milliseconds. */
@@ -211,7 +211,7 @@ function wallPart(segments: readonly (readonly [number, number])[], localEnd: nu
   }
   const localStart = segments[0]![0];
   const localDay = Math.floor(localStart / DAY_MS);
-  const weekday = ((((localDay + 3) % 7) + 7) % 7) + 1; // 1970-01-01 was a Thursday (4)
+  const weekday = weekdayOf(localDay);
   const nightMinutes = nightMs / MINUTE_MS;
   const outsideWakingMinutes = (durationMs - wakingMs) / MINUTE_MS;
   const awake = outsideWakingMinutes <= 0;

@@ -13,7 +13,7 @@ import { resolveWallTime } from '../time/wall-clock.js';
 import { NonexistentLocalTimeError } from '../shared/errors.js';
 import { parseClockTime, type DailyWindow } from './day-window.js';
 import { FairTimesInputError } from './errors.js';
-import { DAY_MS, MINUTE_MS } from './offsets.js';
+import { DAY_MS, MINUTE_MS, weekdayOf } from './offsets.js';
 import { scoreCandidates, wallText, type CandidateScore, type FairTimeOptions } from './score.js';
 import { isIanaZone, type ZoneWeights } from './zones.js';
 
@@ -94,8 +94,7 @@ export function candidateWallTimes(input: Pick<SuggestInput, 'dates' | 'window' 
   if (perDay * (last - first + 1) > MAX_CANDIDATES) throw new FairTimesInputError(`${perDay * (last - first + 1)} candidate times is more than ${MAX_CANDIDATES}: narrow the dates or the window, or step further`, 'dates');
   const out: string[] = [];
   for (let day = first; day <= last; day++) {
-    const weekday = ((((day + 3) % 7) + 7) % 7) + 1;
-    if (weekdays && !weekdays.has(weekday)) continue;
+    if (weekdays && !weekdays.has(weekdayOf(day))) continue;
     for (let t = from; t <= to && t < DAY_MS; t += every * MINUTE_MS) out.push(wallText(day * DAY_MS + t));
   }
   return out;

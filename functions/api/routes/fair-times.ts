@@ -52,9 +52,12 @@ const MINUTE_MS = 60_000;
 /** The sessions still to be held or held: cancelled ones bear no one's night. */
 const scheduled = (series: ActiveSeries) => Object.values(series.sessions).filter((s) => s.status === 'scheduled').sort((a, b) => a.startsAt.localeCompare(b.startsAt));
 
+/** A session's length in minutes. */
+const minutesOf = (s: { readonly startsAt: string; readonly endsAt: string }) => Math.round((Date.parse(s.endsAt) - Date.parse(s.startsAt)) / MINUTE_MS);
+
 /** The series' usual session length (the median), else an hour. */
 function usualDuration(series: ActiveSeries): number {
-  const lengths = scheduled(series).map((s) => Math.round((Date.parse(s.endsAt) - Date.parse(s.startsAt)) / MINUTE_MS)).sort((a, b) => a - b);
+  const lengths = scheduled(series).map(minutesOf).sort((a, b) => a - b);
   return lengths.length === 0 ? DEFAULT_DURATION_MINUTES : lengths[Math.floor((lengths.length - 1) / 2)]!;
 }
 
@@ -121,7 +124,7 @@ export function fairTimesRoutes(deps: FairTimesDeps) {
       // The series' own sessions, each at its own length.
       const sessions = scheduled(series).map((s) => ({
         session: s,
-        score: scoreCandidate(s.startsAt, Math.round((Date.parse(s.endsAt) - Date.parse(s.startsAt)) / MINUTE_MS), zones, { ...options, homeZone }),
+        score: scoreCandidate(s.startsAt, minutesOf(s), zones, { ...options, homeZone }),
       }));
       const candidates = query.at ? scoreCandidates(query.at, durationMinutes, zones, { ...options, homeZone }) : undefined;
       // Every candidate time in the range, ranked: the best `count` are suggested, and the rotation and twin choose among all.
