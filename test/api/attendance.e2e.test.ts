@@ -200,7 +200,9 @@ describe('a participants report', () => {
     const events = await api.eventCount();
     const post = (raw: string, type = 'text/csv', query = '') => api.request('POST', `/admin/series/${seriesId}/sessions/${sessionId}/attendance${query}`, { raw, headers: { 'content-type': type } });
     expect((await post('Name,Email\r\nAmal,amal@example.org\r\n')).status).toBe(422);
-    expect((await post('{"rows": []}', 'application/json')).status).toBe(415);
+    const notCsv = await post('{"rows": []}', 'application/json');
+    expect(notCsv.status).toBe(415);
+    expect(notCsv.body.detail).toBe('Send the participants report as CSV, with Content-Type: text/csv, not application/json.');
     expect((await post('User Email,Join Time,Duration\r\n', 'text/csv', '?timeZone=Mars/Olympus')).status).toBe(422);
     expect((await api.request('POST', `/admin/series/${seriesId}/sessions/nope/attendance`, { raw: 'x', headers: { 'content-type': 'text/csv' } })).status).toBe(404);
     expect(await api.eventCount()).toBe(events);

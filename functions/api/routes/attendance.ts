@@ -17,6 +17,7 @@ import type { MemberDirectory } from '../../adapters/members/member-directory.js
 import { handleCommand } from '../../commands/command-handler.js';
 import type { OrganiserVariables } from '../auth.js';
 import { ApiError, NotFoundProblem, UnprocessableError } from '../problems.js';
+import { UnsupportedMediaTypeError } from '../request.js';
 import { ParticipantsReportError, readParticipantsReport, reportIdOf } from '../participants-report.js';
 import { cachedSeriesLoader } from './series-stream.js';
 import { mount } from '../mount-route.js';
@@ -37,9 +38,8 @@ export function attendanceRoutes(deps: AttendanceDeps) {
     const series = await loadSeries(c.req.param('seriesId'), { fresh: true });
     const session = series.sessions[c.req.param('sessionId')];
     if (!session) throw new NotFoundProblem(`There is no session ${c.req.param('sessionId')} in series ${series.seriesId}.`);
-    if (!/^text\/csv\b/i.test(c.req.header('content-type') ?? '')) {
-      throw new ApiError(415, 'unsupported-media-type', 'Unsupported media type', 'Send the participants report as CSV, with Content-Type: text/csv.');
-    }
+    const contentType = c.req.header('content-type') ?? '';
+    if (!/^text\/csv\b/i.test(contentType)) throw new UnsupportedMediaTypeError(contentType, 'the participants report as CSV, with Content-Type: text/csv');
     const zone = c.req.query('timeZone') ?? series.timeZone;
     if (!TimeZone.safeParse(zone).success) throw new UnprocessableError('unknown-time-zone', `${zone} is not an IANA time zone.`, [{ field: 'timeZone', pointer: '/timeZone', detail: 'must be an IANA time zone such as Europe/London' }]);
     const bytes = new Uint8Array(await c.req.arrayBuffer());
